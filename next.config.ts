@@ -1,0 +1,13 @@
+import type { NextConfig } from "next";
+// Validate the environment at build and start: a bad variable fails fast, by name.
+import "./src/env";
+
+const nextConfig: NextConfig = {
+  reactStrictMode: true,
+  poweredByHeader: false,
+  // Native and WASM packages must be loaded by Node at run time, not bundled.
+  serverExternalPackages: ["@electric-sql/pglite", "@electric-sql/pglite-postgis", "@node-rs/argon2", "postgres"],
+  typedRoutes: false,
+};
+
+export default nextConfig;

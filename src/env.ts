@@ -1,0 +1,53 @@
+import path from "node:path";
+import { z } from "zod";
+
+/**
+ * The only reader of process.env. Every variable the app understands is declared here,
+ * validated once, and documented in README.md and .env.example.
+ */
+const emptyToUndefined = (v: unknown) => (typeof v === "string" && v.trim() === "" ? undefined : v);
+const optional = <T extends z.ZodType>(schema: T) => z.preprocess(emptyToUndefined, schema.optional());
+
+const postgresUrl = z
+  .string()
+  .url()
+  .refine((u) => /^postgres(ql)?:\/\//.test(u), "must start with postgres:// or postgresql://");
+
+export const envSchema = z.object({
+  NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
+  DATABASE_URL: optional(postgresUrl),
+  PGLITE_DATA_DIR: optional(z.string()),
+  DEMO_PASSWORD: z.preprocess(emptyToUndefined, z.string().min(8).default("fieldbeat-demo")),
+  FIXTURES_DIR: optional(z.string()),
+  LOG_LEVEL: z.preprocess(emptyToUndefined, z.enum(["debug", "info", "warn", "error"]).default("info")),
+});
+
+export type Env = z.infer<typeof envSchema> & { PGLITE_DATA_DIR: string; FIXTURES_DIR: string };
+
+export class EnvError extends Error {
+  constructor(public readonly issues: { variable: string; message: string }[]) {
+    super(
+      "Invalid environment configuration:\n" +
+        issues.map((i) => `  - ${i.variable}: ${i.message}`).join("\n") +
+        "\nSee .env.example and the Configuration section of README.md.",
+    );
+    this.name = "EnvError";
+  }
+}
+
+export function parseEnv(source: Record<string, string | undefined>): Env {
+  const result = envSchema.safeParse(source);
+  if (!result.success) {
+    throw new EnvError(
+      result.error.issues.map((i) => ({ variable: String(i.path[0] ?? "(root)"), message: i.message })),
+    );
+  }
+  const cwd = process.cwd();
+  return {
+    ...result.data,
+    PGLITE_DATA_DIR: path.resolve(/*turbopackIgnore: true*/ cwd, result.data.PGLITE_DATA_DIR ?? ".data/pglite"),
+    FIXTURES_DIR: path.resolve(/*turbopackIgnore: true*/ cwd, result.data.FIXTURES_DIR ?? "../shared/fixtures"),
+  };
+}
+
+export const env: Env = parseEnv(process.env);

@@ -1,0 +1,15 @@
+/**
+ * Runs once when the server starts: opens the database so the embedded one is created,
+ * migrated and seeded (with progress printed) before the first request, not during it.
+ * NEXT_RUNTIME / NEXT_PHASE are Next.js's own markers, not configuration.
+ */
+export async function register() {
+  if (process.env.NEXT_RUNTIME !== "nodejs" || process.env.NEXT_PHASE === "phase-production-build") return;
+  const { getDbHandle } = await import("./server/db");
+  try {
+    await getDbHandle();
+  } catch (err) {
+    // The server still starts; /api/health answers 503 and requests retry the connection.
+    console.error("[fieldbeat] database not available at start:", err instanceof Error ? err.message : err);
+  }
+}

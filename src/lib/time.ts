@@ -1,0 +1,40 @@
+/** Calendar helpers in an IANA time zone (the organisation's), with no dependency on the host's zone. */
+
+/** YYYY-MM-DD of `instant` as seen in `timeZone`. */
+export function localDate(instant: Date, timeZone: string): string {
+  return new Intl.DateTimeFormat("en-CA", { timeZone, year: "numeric", month: "2-digit", day: "2-digit" }).format(instant);
+}
+
+/** Offset of `timeZone` from UTC at `instant`, in minutes (Asia/Kolkata → 330). */
+export function zoneOffsetMinutes(instant: Date, timeZone: string): number {
+  const name = new Intl.DateTimeFormat("en-US", { timeZone, timeZoneName: "longOffset" })
+    .formatToParts(instant)
+    .find((p) => p.type === "timeZoneName")?.value;
+  const m = /GMT([+-])(\d{2}):?(\d{2})?/.exec(name ?? "");
+  if (!m) return 0; // "GMT" alone is UTC
+  const sign = m[1] === "-" ? -1 : 1;
+  return sign * (Number(m[2]) * 60 + Number(m[3] ?? 0));
+}
+
+/** The instant at which the wall clock in `timeZone` reads `date` + `minutesOfDay`. */
+export function zonedInstant(date: string, minutesOfDay: number, timeZone: string): Date {
+  const [y, mo, d] = date.split("-").map(Number) as [number, number, number];
+  const guess = Date.UTC(y, mo - 1, d, 0, minutesOfDay);
+  // Two passes settle the offset across a DST change.
+  let offset = zoneOffsetMinutes(new Date(guess), timeZone);
+  offset = zoneOffsetMinutes(new Date(guess - offset * 60_000), timeZone);
+  return new Date(guess - offset * 60_000);
+}
+
+/** `date` shifted by `days` (calendar arithmetic, no time zone involved). */
+export function addDays(date: string, days: number): string {
+  const [y, mo, d] = date.split("-").map(Number) as [number, number, number];
+  return new Date(Date.UTC(y, mo - 1, d + days)).toISOString().slice(0, 10);
+}
+
+/** ISO weekday of a calendar date: 1 = Monday … 7 = Sunday. */
+export function isoWeekday(date: string): number {
+  const [y, mo, d] = date.split("-").map(Number) as [number, number, number];
+  const wd = new Date(Date.UTC(y, mo - 1, d)).getUTCDay();
+  return wd === 0 ? 7 : wd;
+}

@@ -1,0 +1,84 @@
+import "server-only";
+import { mkdirSync } from "node:fs";
+import path from "node:path";
+import type { PGlite } from "@electric-sql/pglite";
+import { sql, type SQL } from "drizzle-orm";
+import type { PgDatabase, PgQueryResultHKT } from "drizzle-orm/pg-core";
+import type { Sql } from "postgres";
+import * as schema from "./schema";
+
+export type Schema = typeof schema;
+/** The one database type the domain layer sees, whichever driver is behind it (a transaction is one too). */
+export type Db = PgDatabase<PgQueryResultHKT, Schema>;
+export type Driver = "pglite" | "postgres";
+
+export type DbHandle = {
+  db: Db;
+  driver: Driver;
+  /** The underlying client, for the few things drizzle does not wrap (LISTEN, dumps). */
+  client: { kind: "pglite"; pg: PGlite } | { kind: "postgres"; sql: Sql; url: string };
+  close(): Promise<void>;
+};
+
+export const MIGRATIONS_DIR = path.resolve(/*turbopackIgnore: true*/ process.cwd(), "db/migrations");
+
+/** Runs a raw query and returns its rows, hiding the drivers' different result shapes. */
+export async function queryRows<T extends Record<string, unknown>>(db: Db, query: SQL): Promise<T[]> {
+  const result: unknown = await db.execute(query);
+  if (Array.isArray(result)) return result as T[];
+  return ((result as { rows?: T[] }).rows ?? []) as T[];
+}
+
+export type PostgresOptions = { url: string; max?: number; searchPath?: string };
+
+export async function openPostgres(opts: PostgresOptions): Promise<DbHandle> {
+  const { default: postgres } = await import("postgres");
+  const { drizzle } = await import("drizzle-orm/postgres-js");
+  const client = postgres(opts.url, {
+    max: opts.max ?? 10,
+    connect_timeout: 10,
+    // PostGIS KNN queries carry huge cost estimates; JIT then compiles them on every call (10-50 ms).
+    connection: { jit: "off", ...(opts.searchPath ? { search_path: opts.searchPath } : {}) },
+    onnotice: () => {},
+  });
+  const db = drizzle(client, { schema }) as unknown as Db;
+  return { db, driver: "postgres", client: { kind: "postgres", sql: client, url: opts.url }, close: () => client.end({ timeout: 5 }) };
+}
+
+/** Opens an embedded PostgreSQL with PostGIS. `dataDir` undefined = in memory. */
+export async function openPglite(dataDir: string | undefined, opts: { loadDataDir?: Blob } = {}): Promise<DbHandle> {
+  const { PGlite } = await import("@electric-sql/pglite");
+  const { postgis } = await import("@electric-sql/pglite-postgis");
+  const { drizzle } = await import("drizzle-orm/pglite");
+  if (dataDir) mkdirSync(dataDir, { recursive: true });
+  const pg = await PGlite.create({ dataDir, extensions: { postgis }, loadDataDir: opts.loadDataDir });
+  const db = drizzle(pg, { schema }) as unknown as Db;
+  return { db, driver: "pglite", client: { kind: "pglite", pg }, close: () => pg.close() };
+}
+
+export async function migrate(handle: DbHandle): Promise<void> {
+  if (handle.client.kind === "pglite") {
+    const { migrate: run } = await import("drizzle-orm/pglite/migrator");
+    const { drizzle } = await import("drizzle-orm/pglite");
+    await run(drizzle(handle.client.pg), { migrationsFolder: MIGRATIONS_DIR });
+    return;
+  }
+  const { migrate: run } = await import("drizzle-orm/postgres-js/migrator");
+  const { drizzle } = await import("drizzle-orm/postgres-js");
+  // Serialise concurrent migrators (several app instances, CI) on one session advisory lock:
+  // a single-connection client holds it for the whole run.
+  const { default: postgres } = await import("postgres");
+  const conn = postgres(handle.client.url, { max: 1, onnotice: () => {} });
+  try {
+    await conn`SELECT pg_advisory_lock(724201)`;
+    await run(drizzle(conn), { migrationsFolder: MIGRATIONS_DIR });
+  } finally {
+    await conn.end({ timeout: 5 });
+  }
+}
+
+export async function postgisVersion(db: Db): Promise<string> {
+  const [row] = await queryRows<{ v: string }>(db, sql`SELECT postgis_lib_version() AS v`);
+  if (!row) throw new Error("PostGIS did not answer");
+  return row.v;
+}

@@ -1,0 +1,63 @@
+import "server-only";
+import { existsSync } from "node:fs";
+import path from "node:path";
+import { env } from "@/env";
+import { log } from "../log";
+import { migrate, openPglite, openPostgres, type DbHandle } from "./client";
+
+export { queryRows, type Db, type DbHandle, type Driver } from "./client";
+
+type Slot = { handle?: Promise<DbHandle>; override?: DbHandle };
+// Kept on globalThis: under `next dev` an edit re-evaluates this module, and a module-level
+// singleton would open a second PGlite on the same data directory in the same process.
+const g = globalThis as typeof globalThis & { __fieldbeatDb?: Slot };
+const slot: Slot = (g.__fieldbeatDb ??= {});
+
+/** The process-wide database. Opens (and for the embedded one, migrates and seeds) on first use. */
+export function getDbHandle(): Promise<DbHandle> {
+  if (slot.override) return Promise.resolve(slot.override);
+  slot.handle ??= open().catch((err: unknown) => {
+    slot.handle = undefined; // let the next request try again (e.g. the server came back)
+    throw err;
+  });
+  return slot.handle;
+}
+
+export async function getDb() {
+  return (await getDbHandle()).db;
+}
+
+/** Tests point the app's route handlers at the database they prepared. */
+export function useDbHandle(handle: DbHandle | undefined) {
+  slot.override = handle;
+}
+
+async function open(): Promise<DbHandle> {
+  if (env.DATABASE_URL) {
+    const handle = await openPostgres({ url: env.DATABASE_URL });
+    log.info("database: PostgreSQL server", { driver: "postgres" });
+    return handle;
+  }
+  return openEmbedded(env.PGLITE_DATA_DIR);
+}
+
+async function openEmbedded(dataDir: string): Promise<DbHandle> {
+  const fresh = !existsSync(path.join(/*turbopackIgnore: true*/ dataDir, "PG_VERSION"));
+  const t0 = performance.now();
+  const say = (msg: string) => console.log(`[fieldbeat] ${msg} (${((performance.now() - t0) / 1000).toFixed(1)} s)`);
+  console.log(
+    `[fieldbeat] embedded PostgreSQL (PGlite + PostGIS) in ${dataDir}` +
+      (fresh ? ": first start, creating the database (about 20 s on a 2-core machine)…" : ""),
+  );
+  const handle = await openPglite(dataDir);
+  say("database open");
+  await migrate(handle);
+  say("migrations applied");
+  if (fresh) {
+    const { seedDemoData, printDemoLogins } = await import("@db/seed");
+    const summary = await seedDemoData(handle.db, { now: new Date(), password: env.DEMO_PASSWORD, fixturesDir: env.FIXTURES_DIR });
+    say(`demo data seeded: ${summary.personnel} people, ${summary.locations} locations (${summary.locationSource}), ${summary.visits} visits`);
+    printDemoLogins(env.DEMO_PASSWORD);
+  }
+  return handle;
+}

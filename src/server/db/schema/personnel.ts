@@ -1,0 +1,27 @@
+import { sql } from "drizzle-orm";
+import { boolean, check, index, integer, pgEnum, pgTable, serial, text, timestamp, varchar, type AnyPgColumn } from "drizzle-orm/pg-core";
+
+export const personnelRole = pgEnum("personnel_role", ["rep", "manager", "admin"]);
+export type PersonnelRole = (typeof personnelRole.enumValues)[number];
+
+export const personnel = pgTable(
+  "personnel",
+  {
+    id: serial("id").primaryKey(),
+    name: varchar("name", { length: 255 }).notNull(),
+    email: varchar("email", { length: 255 }).notNull().unique(),
+    phone: varchar("phone", { length: 20 }),
+    employeeId: varchar("employee_id", { length: 50 }).unique(),
+    managerId: integer("manager_id").references((): AnyPgColumn => personnel.id),
+    active: boolean("active").notNull().default(true),
+    createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
+    // Beyond the seed schema:
+    role: personnelRole("role").notNull().default("rep"),
+    passwordHash: text("password_hash"),
+    updatedAt: timestamp("updated_at", { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [
+    index("idx_personnel_manager").on(t.managerId),
+    check("personnel_not_own_manager", sql`${t.managerId} IS NULL OR ${t.managerId} <> ${t.id}`),
+  ],
+);

@@ -1,0 +1,18 @@
+import { date, integer, numeric, pgTable, serial, timestamp, unique, varchar } from "drizzle-orm/pg-core";
+import { personnel } from "./personnel";
+
+export const dailySessions = pgTable(
+  "daily_sessions",
+  {
+    id: serial("id").primaryKey(),
+    personnelId: integer("personnel_id").notNull().references(() => personnel.id),
+    sessionDate: date("session_date").notNull(),
+    loginTime: timestamp("login_time", { withTimezone: true }),
+    logoutTime: timestamp("logout_time", { withTimezone: true }),
+    totalVisits: integer("total_visits").notNull().default(0),
+    totalTravelKm: numeric("total_travel_km", { precision: 10, scale: 2 }).notNull().default("0"),
+    status: varchar("status", { length: 20 }).notNull().default("OPEN"),
+    createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [unique("daily_sessions_rep_date").on(t.personnelId, t.sessionDate)],
+);

@@ -1,0 +1,19 @@
+import { sql } from "drizzle-orm";
+import { check, integer, pgTable, smallint, time, timestamp, varchar } from "drizzle-orm/pg-core";
+
+/** Organisation-wide settings: a single row (id = 1). */
+export const orgSettings = pgTable(
+  "org_settings",
+  {
+    id: smallint("id").primaryKey().default(1),
+    name: varchar("name", { length: 255 }).notNull().default("Fieldbeat"),
+    timeZone: varchar("time_zone", { length: 64 }).notNull().default("Asia/Kolkata"),
+    workDayStart: time("work_day_start").notNull().default("09:00"),
+    workDayEnd: time("work_day_end").notNull().default("19:00"),
+    /** ISO weekdays (1 = Monday … 7 = Sunday) that are working days. */
+    workDays: integer("work_days").array().notNull().default(sql`'{1,2,3,4,5,6}'::integer[]`),
+    defaultGeofenceRadius: integer("default_geofence_radius").notNull().default(50),
+    updatedAt: timestamp("updated_at", { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [check("org_settings_singleton", sql`${t.id} = 1`)],
+);

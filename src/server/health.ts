@@ -1,0 +1,23 @@
+import "server-only";
+import { postgisVersion, type DbHandle } from "./db/client";
+import { log } from "./log";
+import pkg from "../../package.json";
+
+export type Health =
+  | { status: "ok"; db: { driver: string; postgis_version: string }; version: string }
+  | { status: "unavailable"; db: { driver: string; error: string }; version: string };
+
+/** Asks the database for PostGIS's version: proves the connection and the extension in one query. */
+export async function checkHealth(open: () => Promise<DbHandle>, configuredDriver: string): Promise<Health> {
+  let driver = configuredDriver;
+  try {
+    const handle = await open();
+    driver = handle.driver;
+    return { status: "ok", db: { driver, postgis_version: await postgisVersion(handle.db) }, version: pkg.version };
+  } catch (err) {
+    // The cause goes to the log, not to an unauthenticated caller.
+    const cause = err instanceof Error && err.cause instanceof Error ? err.cause.message : undefined;
+    log.error("health: database unavailable", { error: err instanceof Error ? err.message : String(err), cause });
+    return { status: "unavailable", db: { driver, error: "database unreachable" }, version: pkg.version };
+  }
+}

@@ -1,0 +1,62 @@
+/** Gives each integration test file fresh, migrated databases: PGlite always, PostgreSQL when configured. */
+import { readFileSync } from "node:fs";
+import { randomBytes } from "node:crypto";
+import postgres from "postgres";
+import { afterAll, beforeAll, describe, inject } from "vitest";
+import { openPglite, openPostgres, type DbHandle, type Driver } from "../../src/server/db/client";
+import { requireLocalUrl, withDatabase } from "./test-db-url";
+
+const TEMPLATE_DB = "fieldbeat_test_template";
+
+export type TestDb = { handle: DbHandle; drop(): Promise<void> };
+
+export async function freshDb(driver: Driver): Promise<TestDb> {
+  if (driver === "pglite") {
+    const dump = readFileSync(inject("pgliteDump"));
+    const handle = await openPglite(undefined, { loadDataDir: new Blob([dump]) });
+    return { handle, drop: () => handle.close() };
+  }
+  const url = inject("postgresUrl");
+  if (!url) throw new Error("TEST_DATABASE_URL is not set");
+  const base = requireLocalUrl(url);
+  const name = `fieldbeat_test_${process.pid}_${randomBytes(4).toString("hex")}`;
+  const admin = postgres(withDatabase(base, "postgres"), { max: 1, onnotice: () => {} });
+  await admin.unsafe(`CREATE DATABASE "${name}" TEMPLATE ${TEMPLATE_DB}`);
+  const handle = await openPostgres({ url: withDatabase(base, name), max: 20 });
+  return {
+    handle,
+    async drop() {
+      await handle.close();
+      await admin.unsafe(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
+      await admin.end();
+    },
+  };
+}
+
+export const drivers = (): Driver[] => (inject("postgresUrl") ? ["pglite", "postgres"] : ["pglite"]);
+
+/**
+ * describe() once per driver, each with its own fresh database.
+ * `ctx.handle` is set in beforeAll; use it inside tests and hooks.
+ */
+export function describeEachDriver(name: string, body: (ctx: { readonly handle: DbHandle; readonly driver: Driver }) => void) {
+  for (const driver of drivers()) {
+    describe(`${name} [${driver}]`, () => {
+      let db: TestDb | undefined;
+      const ctx = {
+        driver,
+        get handle(): DbHandle {
+          if (!db) throw new Error("database not ready (use ctx.handle inside tests or hooks)");
+          return db.handle;
+        },
+      };
+      beforeAll(async () => {
+        db = await freshDb(driver);
+      });
+      afterAll(async () => {
+        await db?.drop();
+      });
+      body(ctx);
+    });
+  }
+}

@@ -1,0 +1,31 @@
+import { describe, expect, it } from "vitest";
+import { EnvError, parseEnv } from "../../src/env";
+
+describe("parseEnv", () => {
+  it("uses the embedded database and demo defaults when nothing is set", () => {
+    const env = parseEnv({});
+    expect(env.DATABASE_URL).toBeUndefined();
+    expect(env.PGLITE_DATA_DIR).toMatch(/\.data\/pglite$/);
+    expect(env.DEMO_PASSWORD).toBe("fieldbeat-demo");
+    expect(env.NODE_ENV).toBe("development");
+  });
+
+  it("treats an empty variable as unset", () => {
+    expect(parseEnv({ DATABASE_URL: "" }).DATABASE_URL).toBeUndefined();
+  });
+
+  it("names the bad variable", () => {
+    expect(() => parseEnv({ DATABASE_URL: "mysql://x/y" })).toThrowError(/DATABASE_URL: must start with postgres/);
+    try {
+      parseEnv({ LOG_LEVEL: "loud", DEMO_PASSWORD: "short" });
+      expect.unreachable();
+    } catch (err) {
+      expect(err).toBeInstanceOf(EnvError);
+      expect((err as EnvError).issues.map((i) => i.variable).sort()).toEqual(["DEMO_PASSWORD", "LOG_LEVEL"]);
+    }
+  });
+
+  it("accepts a PostgreSQL URL", () => {
+    expect(parseEnv({ DATABASE_URL: "postgresql://app@db.internal:5432/fieldbeat" }).DATABASE_URL).toBe("postgresql://app@db.internal:5432/fieldbeat");
+  });
+});
