@@ -11,7 +11,7 @@ if (!existsSync(chromium)) {
 
 const port = Number(process.env.E2E_PORT ?? 3100);
 const baseURL = `http://127.0.0.1:${port}`;
-const dataDir = ".data/e2e-pglite";
+const dataDir = `.data/e2e-pglite-${port}`;
 
 export default defineConfig({
   testDir: "tests/e2e",

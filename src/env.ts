@@ -20,9 +20,13 @@ export const envSchema = z.object({
   DEMO_PASSWORD: z.preprocess(emptyToUndefined, z.string().min(8).default("fieldbeat-demo")),
   FIXTURES_DIR: optional(z.string()),
   LOG_LEVEL: z.preprocess(emptyToUndefined, z.enum(["debug", "info", "warn", "error"]).default("info")),
+  /** Signs session cookies and API access tokens. Required in production; a fixed dev value otherwise. */
+  AUTH_SECRET: optional(z.string().min(32, "must be at least 32 characters (openssl rand -base64 32)")),
 });
 
-export type Env = z.infer<typeof envSchema> & { PGLITE_DATA_DIR: string; FIXTURES_DIR: string };
+export type Env = z.infer<typeof envSchema> & { PGLITE_DATA_DIR: string; FIXTURES_DIR: string; AUTH_SECRET: string };
+
+const DEV_AUTH_SECRET = "fieldbeat-development-secret-not-for-production";
 
 export class EnvError extends Error {
   constructor(public readonly issues: { variable: string; message: string }[]) {
@@ -36,15 +40,19 @@ export class EnvError extends Error {
 }
 
 export function parseEnv(source: Record<string, string | undefined>): Env {
-  const result = envSchema.safeParse(source);
+  const result = envSchema.safeParse({ ...source, AUTH_SECRET: source.AUTH_SECRET ?? source.NEXTAUTH_SECRET });
   if (!result.success) {
     throw new EnvError(
       result.error.issues.map((i) => ({ variable: String(i.path[0] ?? "(root)"), message: i.message })),
     );
   }
+  if (result.data.NODE_ENV === "production" && !result.data.AUTH_SECRET && source.NEXT_PHASE !== "phase-production-build") {
+    throw new EnvError([{ variable: "AUTH_SECRET", message: "is required in production (openssl rand -base64 32)" }]);
+  }
   const cwd = process.cwd();
   return {
     ...result.data,
+    AUTH_SECRET: result.data.AUTH_SECRET ?? DEV_AUTH_SECRET,
     PGLITE_DATA_DIR: path.resolve(/*turbopackIgnore: true*/ cwd, result.data.PGLITE_DATA_DIR ?? ".data/pglite"),
     FIXTURES_DIR: path.resolve(/*turbopackIgnore: true*/ cwd, result.data.FIXTURES_DIR ?? "../shared/fixtures"),
   };

@@ -6,7 +6,6 @@ import { afterAll, beforeAll, describe, inject } from "vitest";
 import { openPglite, openPostgres, type DbHandle, type Driver } from "../../src/server/db/client";
 import { requireLocalUrl, withDatabase } from "./test-db-url";
 
-const TEMPLATE_DB = "fieldbeat_test_template";
 
 export type TestDb = { handle: DbHandle; drop(): Promise<void> };
 
@@ -19,9 +18,10 @@ export async function freshDb(driver: Driver): Promise<TestDb> {
   const url = inject("postgresUrl");
   if (!url) throw new Error("TEST_DATABASE_URL is not set");
   const base = requireLocalUrl(url);
-  const name = `fieldbeat_test_${process.pid}_${randomBytes(4).toString("hex")}`;
+  const runId = inject("runId");
+  const name = `fieldbeat_test_${runId}_${randomBytes(4).toString("hex")}`;
   const admin = postgres(withDatabase(base, "postgres"), { max: 1, onnotice: () => {} });
-  await admin.unsafe(`CREATE DATABASE "${name}" TEMPLATE ${TEMPLATE_DB}`);
+  await admin.unsafe(`CREATE DATABASE "${name}" TEMPLATE fieldbeat_test_${runId}_template`);
   const handle = await openPostgres({ url: withDatabase(base, name), max: 20 });
   return {
     handle,

@@ -11,17 +11,31 @@ import type { TestProject } from "vitest/node";
 import { migrate, openPglite, openPostgres } from "../../src/server/db/client";
 import { requireLocalUrl, withDatabase } from "./test-db-url";
 
-export const TEMPLATE_DB = "fieldbeat_test_template";
+/** Per run, so two runs on one machine (developers, CI) never touch each other's databases. */
+export const templateDb = (runId: number) => `fieldbeat_test_${runId}_template`;
 
 declare module "vitest" {
   export interface ProvidedContext {
     pgliteDump: string;
     postgresUrl: string | null;
+    runId: number;
   }
 }
 
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+let teardown: (() => Promise<void>) | undefined;
+
 export default async function setup(project: TestProject) {
   const t0 = performance.now();
+  project.provide("runId", process.pid);
   const pg = await openPglite(undefined);
   await migrate(pg);
   if (pg.client.kind !== "pglite") throw new Error("unreachable");
@@ -36,18 +50,29 @@ export default async function setup(project: TestProject) {
   if (url) {
     const base = requireLocalUrl(url);
     const admin = postgres(withDatabase(base, "postgres"), { max: 1, onnotice: () => {} });
-    // Drop clones a previous, interrupted run left behind, then rebuild the template.
-    const stale = await admin<{ datname: string }[]>`SELECT datname FROM pg_database WHERE datname LIKE 'fieldbeat_test_%'`;
-    for (const { datname } of stale) await admin.unsafe(`DROP DATABASE IF EXISTS "${datname}" WITH (FORCE)`);
-    await admin.unsafe(`CREATE DATABASE ${TEMPLATE_DB}`);
-    const handle = await openPostgres({ url: withDatabase(base, TEMPLATE_DB), max: 1 });
+    // Drop what runs that died (their process is gone) left behind; never another live run's.
+    const stale = await admin<{ datname: string }[]>`SELECT datname FROM pg_database WHERE datname ~ '^fieldbeat_test_[0-9]+_'`;
+    for (const { datname } of stale) {
+      const pid = Number(datname.split("_")[2]);
+      if (!isAlive(pid)) await admin.unsafe(`DROP DATABASE IF EXISTS "${datname}" WITH (FORCE)`);
+    }
+    await admin.unsafe(`CREATE DATABASE ${templateDb(process.pid)}`);
+    const handle = await openPostgres({ url: withDatabase(base, templateDb(process.pid)), max: 1 });
     await migrate(handle);
     await handle.close();
     await admin.end();
     project.provide("postgresUrl", base.toString());
+    teardown = async () => {
+      const a = postgres(withDatabase(base, "postgres"), { max: 1, onnotice: () => {} });
+      await a.unsafe(`DROP DATABASE IF EXISTS ${templateDb(process.pid)} WITH (FORCE)`);
+      await a.end();
+    };
   } else {
     project.provide("postgresUrl", null);
     console.warn("[tests] TEST_DATABASE_URL is not set: integration tests run on PGlite only (CI sets it).");
   }
   console.log(`[tests] database templates ready in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
+  return async () => {
+    await teardown?.();
+  };
 }

@@ -1,0 +1,39 @@
+import { AppError } from "../errors";
+import type { PersonnelRole } from "../db/schema";
+import type { Actor } from "./actor";
+
+/**
+ * The one permission matrix: which roles may do what at all. *Whose* data they may touch is the
+ * scope rule (scope.ts): a rep their own, a manager their reporting subtree, an admin everyone.
+ */
+export const PERMISSIONS = {
+  "visits.read": ["rep", "manager", "admin"],
+  "visits.write": ["rep", "manager"],
+  "sessions.read": ["rep", "manager", "admin"],
+  "sessions.write": ["rep", "manager"],
+  "tracking.read": ["rep", "manager", "admin"],
+  "tracking.write": ["rep", "manager"],
+  "locations.read": ["rep", "manager", "admin"],
+  "locations.manage": ["admin"],
+  "team.read": ["manager", "admin"],
+  "validations.review": ["manager", "admin"],
+  "reports.export": ["manager", "admin"],
+  "personnel.manage": ["admin"],
+  "settings.manage": ["admin"],
+  "apikeys.manage": ["admin"],
+  "audit.read": ["admin"],
+} as const satisfies Record<string, readonly PersonnelRole[]>;
+
+export type Permission = keyof typeof PERMISSIONS;
+
+export function can(actor: Actor, permission: Permission): boolean {
+  if (actor.readOnly && !permission.endsWith(".read")) return false;
+  return (PERMISSIONS[permission] as readonly PersonnelRole[]).includes(actor.role);
+}
+
+/** 403 when the role (or a read-only key) lacks the permission. Out-of-scope *records* answer 404 instead (scope.ts). */
+export function requirePermission(actor: Actor, permission: Permission): void {
+  if (!can(actor, permission)) {
+    throw new AppError("FORBIDDEN", actor.readOnly && !permission.endsWith(".read") ? "This API key is read-only." : `Your role (${actor.role}) may not do this (${permission}).`, { status: 403 });
+  }
+}
