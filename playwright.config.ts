@@ -39,7 +39,8 @@ export default defineConfig({
     url: `${baseURL}/api/health`,
     timeout: 240_000,
     reuseExistingServer: !process.env.CI,
-    env: { PGLITE_DATA_DIR: dataDir, NEXT_TELEMETRY_DISABLED: "1", DATABASE_URL: "" },
+    // A production server needs its own signing secret; this one exists only for the test run.
+    env: { PGLITE_DATA_DIR: dataDir, NEXT_TELEMETRY_DISABLED: "1", DATABASE_URL: "", AUTH_SECRET: "e2e-only-secret-0123456789abcdefghijklmnop" },
     stdout: "pipe",
     stderr: "pipe",
   },

@@ -29,3 +29,15 @@ describe("parseEnv", () => {
     expect(parseEnv({ DATABASE_URL: "postgresql://app@db.internal:5432/fieldbeat" }).DATABASE_URL).toBe("postgresql://app@db.internal:5432/fieldbeat");
   });
 });
+
+describe("AUTH_SECRET", () => {
+  it("has a development default but none in production", () => {
+    expect(parseEnv({}).AUTH_SECRET).toMatch(/development/);
+    expect(parseEnv({ NODE_ENV: "production" }).AUTH_SECRET).toBeUndefined();
+    expect(parseEnv({ NODE_ENV: "production", NEXTAUTH_SECRET: "x".repeat(32) }).AUTH_SECRET).toBe("x".repeat(32));
+  });
+
+  it("refuses a short secret by name", () => {
+    expect(() => parseEnv({ AUTH_SECRET: "short" })).toThrowError(/AUTH_SECRET: must be at least 32 characters/);
+  });
+});

@@ -1,8 +1,8 @@
 import "server-only";
 import { jwtVerify, SignJWT } from "jose";
-import { env } from "@/env";
+import { requireAuthSecret } from "@/env";
 
-const key = () => new TextEncoder().encode(env.AUTH_SECRET);
+const key = () => new TextEncoder().encode(requireAuthSecret());
 export const ACCESS_TOKEN_TTL_S = 15 * 60;
 const ISSUER = "fieldbeat";
 const AUDIENCE = "fieldbeat-api";
