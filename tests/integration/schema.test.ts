@@ -37,6 +37,7 @@ describeEachDriver("migrated schema", (ctx) => {
       sql`SELECT f_table_name, f_geography_column, srid, type FROM geography_columns ORDER BY 1, 2`,
     );
     expect(rows.map((r) => [r.f_table_name, r.f_geography_column, Number(r.srid), r.type])).toEqual([
+      ["location_pings", "coords", 4326, "Point"],
       ["locations", "coordinates", 4326, "Point"],
       ["visits", "check_in_coords", 4326, "Point"],
       ["visits", "check_out_coords", 4326, "Point"],

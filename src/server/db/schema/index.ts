@@ -5,3 +5,5 @@ export * from "./sessions";
 export * from "./validations";
 export * from "./settings";
 export * from "./events";
+export * from "./auth";
+export * from "./tracking";

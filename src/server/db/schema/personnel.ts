@@ -1,5 +1,5 @@
 import { sql } from "drizzle-orm";
-import { boolean, check, index, integer, pgEnum, pgTable, serial, text, timestamp, varchar, type AnyPgColumn } from "drizzle-orm/pg-core";
+import { boolean, check, index, integer, pgEnum, pgTable, serial, text, timestamp, uuid, varchar, type AnyPgColumn } from "drizzle-orm/pg-core";
 
 export const personnelRole = pgEnum("personnel_role", ["rep", "manager", "admin"]);
 export type PersonnelRole = (typeof personnelRole.enumValues)[number];
@@ -19,6 +19,13 @@ export const personnel = pgTable(
     role: personnelRole("role").notNull().default("rep"),
     passwordHash: text("password_hash"),
     updatedAt: timestamp("updated_at", { withTimezone: true }).notNull().defaultNow(),
+    /** Client-generated id of the admin request that created this person (idempotency). */
+    clientId: uuid("client_id").unique(),
+    /** TOTP secret (base32), set at enrolment; MFA is on once `mfa_enabled_at` is set. */
+    mfaSecret: text("mfa_secret"),
+    mfaEnabledAt: timestamp("mfa_enabled_at", { withTimezone: true }),
+    /** Sessions and tokens issued before this instant are refused (password reset, sign out everywhere). */
+    tokensValidAfter: timestamp("tokens_valid_after", { withTimezone: true }),
   },
   (t) => [
     index("idx_personnel_manager").on(t.managerId),

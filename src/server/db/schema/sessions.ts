@@ -1,4 +1,4 @@
-import { date, integer, numeric, pgTable, serial, timestamp, unique, varchar } from "drizzle-orm/pg-core";
+import { date, integer, numeric, pgTable, serial, timestamp, unique, uuid, varchar } from "drizzle-orm/pg-core";
 import { personnel } from "./personnel";
 
 export const dailySessions = pgTable(
@@ -13,6 +13,10 @@ export const dailySessions = pgTable(
     totalTravelKm: numeric("total_travel_km", { precision: 10, scale: 2 }).notNull().default("0"),
     status: varchar("status", { length: 20 }).notNull().default("OPEN"),
     createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
+    // Beyond the seed schema: client-generated ids of the start and end requests (idempotency).
+    startClientId: uuid("start_client_id").unique(),
+    endClientId: uuid("end_client_id").unique(),
+    updatedAt: timestamp("updated_at", { withTimezone: true }).notNull().defaultNow(),
   },
   (t) => [unique("daily_sessions_rep_date").on(t.personnelId, t.sessionDate)],
 );

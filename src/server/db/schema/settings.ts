@@ -1,5 +1,5 @@
 import { sql } from "drizzle-orm";
-import { check, integer, pgTable, smallint, time, timestamp, varchar } from "drizzle-orm/pg-core";
+import { boolean, check, integer, pgTable, smallint, time, timestamp, varchar } from "drizzle-orm/pg-core";
 
 /** Organisation-wide settings: a single row (id = 1). */
 export const orgSettings = pgTable(
@@ -13,6 +13,8 @@ export const orgSettings = pgTable(
     /** ISO weekdays (1 = Monday … 7 = Sunday) that are working days. */
     workDays: integer("work_days").array().notNull().default(sql`'{1,2,3,4,5,6}'::integer[]`),
     defaultGeofenceRadius: integer("default_geofence_radius").notNull().default(50),
+    /** When set, managers (and admins) must enrol in TOTP MFA before they can use the app. */
+    requireManagerMfa: boolean("require_manager_mfa").notNull().default(false),
     updatedAt: timestamp("updated_at", { withTimezone: true }).notNull().defaultNow(),
   },
   (t) => [check("org_settings_singleton", sql`${t.id} = 1`)],

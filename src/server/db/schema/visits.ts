@@ -1,5 +1,5 @@
 import { sql } from "drizzle-orm";
-import { date, index, integer, jsonb, pgTable, serial, text, timestamp, unique, uuid, boolean, varchar, check } from "drizzle-orm/pg-core";
+import { boolean, check, date, index, integer, jsonb, numeric, pgTable, real, serial, smallint, text, timestamp, unique, uniqueIndex, uuid, varchar } from "drizzle-orm/pg-core";
 import { geographyPoint } from "../geography";
 import { locations } from "./locations";
 import { personnel } from "./personnel";
@@ -27,11 +27,29 @@ export const visits = pgTable(
     createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
     // Beyond the seed schema: the client-generated id of the check-in (idempotency key).
     clientId: uuid("client_id").unique(),
+    /** Device time of the check-in fix and server time it arrived (offline replays differ). */
+    checkInCapturedAt: timestamp("check_in_captured_at", { withTimezone: true }),
+    checkInReceivedAt: timestamp("check_in_received_at", { withTimezone: true }),
+    checkInAccuracyM: real("check_in_accuracy_m"),
+    /** Client-generated id of the check-out (idempotency). */
+    checkOutClientId: uuid("check_out_client_id").unique(),
+    checkOutCapturedAt: timestamp("check_out_captured_at", { withTimezone: true }),
+    checkOutReceivedAt: timestamp("check_out_received_at", { withTimezone: true }),
+    checkOutAccuracyM: real("check_out_accuracy_m"),
+    checkOutDistanceM: numeric("check_out_distance_m", { precision: 10, scale: 2 }),
+    checkOutStatus: varchar("check_out_status", { length: 20 }),
+    outcome: varchar("outcome", { length: 40 }),
+    /** Plausibility flags (DESIGN §6): LOW_ACCURACY, STALE_FIX, IMPOSSIBLE_SPEED, REPEATED_COORDS, CLOCK_SKEW, PHOTO_* … */
+    flags: text("flags").array().notNull().default(sql`'{}'::text[]`),
+    evidenceScore: smallint("evidence_score"),
+    updatedAt: timestamp("updated_at", { withTimezone: true }).notNull().defaultNow(),
   },
   (t) => [
     index("idx_visits_personnel_date").on(t.personnelId, t.plannedDate),
     index("idx_visits_location").on(t.locationId),
     index("idx_visits_check_in").on(t.checkInTime),
+    // One open visit per rep, enforced by the database so concurrent check-ins cannot both win.
+    uniqueIndex("visits_one_open_per_rep").on(t.personnelId).where(sql`${t.checkInTime} IS NOT NULL AND ${t.checkOutTime} IS NULL`),
     check("visits_validation_status_known", sql`${t.validationStatus} IS NULL OR ${t.validationStatus} IN ('VALID','WARNING','INVALID')`),
   ],
 );
