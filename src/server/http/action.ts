@@ -1,0 +1,49 @@
+import "server-only";
+import type { z } from "zod";
+import type { Actor, Ctx } from "../auth/actor";
+import { unauthorized } from "../auth/authenticate";
+import { requirePermission, type Permission } from "../auth/permissions";
+import { getSessionActor } from "../auth/session";
+import { getDb } from "../db";
+import { AppError, errorBody, type ErrorBody } from "../errors";
+import { log } from "../log";
+import { parseInput } from "./api";
+
+/** What a server action answers: never throws to the client, so forms can show `error.field`. */
+export type ActionResult<T> = { ok: true; data: T } | ({ ok: false } & ErrorBody);
+
+export type ActionDef<S extends z.ZodType, R> = {
+  /** Stable name, used by the authorization matrix test and in logs. */
+  name: string;
+  permission: Permission;
+  input: S;
+  run: (ctx: Ctx, input: z.infer<S>) => Promise<R>;
+};
+
+/** The action's logic for a given actor: the same path the server action takes, minus the cookie. */
+export async function invokeAction<S extends z.ZodType, R>(def: ActionDef<S, R>, actor: Actor | null, raw: unknown, now = new Date()): Promise<ActionResult<R>> {
+  try {
+    if (!actor) throw unauthorized();
+    requirePermission(actor, def.permission);
+    const input = parseInput(def.input, raw);
+    const db = await getDb();
+    return { ok: true, data: await def.run({ db, actor, now }, input) };
+  } catch (err) {
+    if (err instanceof AppError) return { ok: false, ...errorBody(err) };
+    log.error("unhandled error in server action", { action: def.name, error: err instanceof Error ? { message: err.message, stack: err.stack } : String(err) });
+    return { ok: false, error: { code: "INTERNAL", message: "Something went wrong on our side. It has been logged." } };
+  }
+}
+
+export type ServerAction<S extends z.ZodType, R> = ((raw: z.input<S>) => Promise<ActionResult<R>>) & { def: ActionDef<S, R> };
+
+/**
+ * A server action adapter (~1 line per action in `<domain>.actions.ts`):
+ *   export const checkInAction = defineAction({ name: "visits.checkIn", permission: "visits.write", input: checkInInput, run: checkIn });
+ * The actor comes from the session cookie; authorization and scope stay in the use-case.
+ * `def` is attached so the authorization matrix test can run every action as every kind of actor.
+ */
+export function defineAction<S extends z.ZodType, R>(def: ActionDef<S, R>): ServerAction<S, R> {
+  const fn = async (raw: z.input<S>) => invokeAction(def, await getSessionActor(), raw);
+  return Object.assign(fn, { def });
+}
