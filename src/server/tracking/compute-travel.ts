@@ -1,5 +1,5 @@
 import "server-only";
-import { sql } from "drizzle-orm";
+import { sql, type SQL } from "drizzle-orm";
 import { queryRows, type Db } from "../db/client";
 
 /** Fixes reported worse than this are ignored for distance (a 100 m circle is a city block). */
@@ -15,20 +15,12 @@ export type TravelFigures = { raw_m: number; filtered_m: number; raw_points: num
  * the last one KEPT (so slow jitter cannot add up). The jitter walk is sequential, so it runs as
  * a recursive CTE over arrays (O(1) index per step) instead of a self-join per row.
  */
-export async function sessionTravel(db: Db, sessionId: number): Promise<TravelFigures> {
-  const rows = await queryRows<{ raw_m: number | string | null; raw_points: number | string; filtered_m: number | string | null; kept_points: number | string | null }>(
-    db,
-    sql`
-    WITH ordered AS (
-      SELECT coords, accuracy_m::float8 AS acc, source,
-             lag(coords) OVER (ORDER BY captured_at, id) AS prev
-      FROM location_pings WHERE session_id = ${sessionId}
-    ),
-    raw AS (
-      SELECT coalesce(sum(ST_Distance(prev, coords)), 0)::float8 AS raw_m, count(*) AS raw_points FROM ordered
-    ),
+/** The filter walk as CTEs `pts` (kept candidates as arrays) and `walk` (one row per step; `k` = index of the last kept fix). */
+function walkCtes(sessionId: number): SQL {
+  return sql`
     pts AS (
-      SELECT array_agg(coords ORDER BY captured_at, id) AS g, array_agg(accuracy_m::float8 ORDER BY captured_at, id) AS a
+      SELECT array_agg(coords ORDER BY captured_at, id) AS g, array_agg(accuracy_m::float8 ORDER BY captured_at, id) AS a,
+             array_agg(id ORDER BY captured_at, id) AS ids
       FROM location_pings
       WHERE session_id = ${sessionId} AND accuracy_m <= ${MAX_TRAVEL_ACCURACY_M} AND coalesce(source, '') <> 'network'
     ),
@@ -42,7 +34,21 @@ export async function sessionTravel(db: Db, sessionId: number): Promise<TravelFi
       FROM walk w CROSS JOIN pts
       CROSS JOIN LATERAL (SELECT ST_Distance(pts.g[w.k], pts.g[w.i + 1])::float8 AS d, pts.a[w.k] + pts.a[w.i + 1] AS lim) x
       WHERE w.i < cardinality(pts.g)
+    )`;
+}
+
+export async function sessionTravel(db: Db, sessionId: number): Promise<TravelFigures> {
+  const rows = await queryRows<{ raw_m: number | string | null; raw_points: number | string; filtered_m: number | string | null; kept_points: number | string | null }>(
+    db,
+    sql`
+    WITH RECURSIVE ordered AS (
+      SELECT coords, lag(coords) OVER (ORDER BY captured_at, id) AS prev
+      FROM location_pings WHERE session_id = ${sessionId}
     ),
+    raw AS (
+      SELECT coalesce(sum(ST_Distance(prev, coords)), 0)::float8 AS raw_m, count(*) AS raw_points FROM ordered
+    ),
+    ${walkCtes(sessionId)},
     last_step AS (SELECT m, kept FROM walk ORDER BY i DESC LIMIT 1)
     SELECT raw.raw_m, raw.raw_points, (SELECT m FROM last_step) AS filtered_m, (SELECT kept FROM last_step) AS kept_points FROM raw`,
   );
@@ -53,6 +59,12 @@ export async function sessionTravel(db: Db, sessionId: number): Promise<TravelFi
     filtered_m: Number(r?.filtered_m ?? 0),
     kept_points: Number(r?.kept_points ?? 0),
   };
+}
+
+/** Ids of the session's pings that the travel filter keeps (for the trail view). */
+export async function keptPingIds(db: Db, sessionId: number): Promise<Set<number>> {
+  const rows = await queryRows<{ id: number | string }>(db, sql`WITH RECURSIVE ${walkCtes(sessionId)} SELECT DISTINCT pts.ids[walk.k] AS id FROM walk CROSS JOIN pts`);
+  return new Set(rows.map((r) => Number(r.id)));
 }
 
 /**

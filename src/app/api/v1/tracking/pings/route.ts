@@ -1,0 +1,19 @@
+import { NextResponse } from "next/server";
+import { z } from "zod";
+import { apiRoute, parseInput, readJson } from "@/server/http/api";
+import { batchTooLarge, recordPings } from "@/server/tracking/record-pings";
+import { MAX_PINGS_PER_BATCH, recordPingsSchema } from "@/server/tracking/tracking.schemas";
+
+/**
+ * POST /api/v1/tracking/pings: a batch of breadcrumbs. 200 whenever the batch itself is well formed,
+ * with a per-ping verdict (accepted / duplicates / rejected with reasons), like a 207 without XML.
+ */
+export const POST = apiRoute("tracking.write", async ({ req, ctx }) => {
+  const raw = await readJson(req, z.unknown());
+  // Refuse an oversize batch before validating thousands of pings one by one.
+  if (typeof raw === "object" && raw !== null && "pings" in raw && Array.isArray(raw.pings) && raw.pings.length > MAX_PINGS_PER_BATCH) {
+    throw batchTooLarge(raw.pings.length);
+  }
+  const input = parseInput(recordPingsSchema, raw);
+  return NextResponse.json(await recordPings(ctx, input));
+});

@@ -1,0 +1,133 @@
+import "server-only";
+import { sql } from "drizzle-orm";
+import type { Ctx } from "../auth/actor";
+import { requirePermission } from "../auth/permissions";
+import { queryRows, type Db } from "../db/client";
+import { locationPings } from "../db/schema";
+import { AppError } from "../errors";
+import { emitEvent } from "../realtime/outbox";
+import { recomputeSessionTravel } from "./compute-travel";
+import { detectSessionGaps } from "./detect-gaps";
+import {
+  MAX_PING_AGE_MS,
+  MAX_PING_FUTURE_MS,
+  MAX_PINGS_PER_BATCH,
+  type PingInput,
+  type PingRejectReason,
+  type RecordPingsInput,
+  type RecordPingsResult,
+} from "./tracking.schemas";
+import { loadWorkHours, placeInWorkDay } from "./work-hours";
+
+type OpenDay = { id: number; status: string; loginTime: Date | null };
+
+export const batchTooLarge = (n: number) =>
+  new AppError("BATCH_TOO_LARGE", `A batch may hold at most ${MAX_PINGS_PER_BATCH} pings (got ${n}); send the rest in another request.`, {
+    status: 413,
+    field: "pings",
+  });
+
+/**
+ * Stores a batch of breadcrumbs for the acting rep, in one transaction. Each ping is judged on its
+ * own: only fixes taken during the rep's OPEN day (org-local date of captured_at) and inside work
+ * hours are stored; the others are answered with a reason and dropped. A client_id already stored is
+ * a replay (counted in `duplicates`, never an error), so a retried or concurrently repeated batch
+ * stores each fix once. Afterwards the touched days' travel distance and gaps are recomputed and
+ * one `tracking.pings` outbox event carries the newest accepted position for the live map.
+ */
+export async function recordPings(ctx: Ctx, input: RecordPingsInput): Promise<RecordPingsResult> {
+  requirePermission(ctx.actor, "tracking.write");
+  if (input.pings.length > MAX_PINGS_PER_BATCH) throw batchTooLarge(input.pings.length);
+  return ctx.db.transaction(async (txRaw) => {
+    const tx = txRaw as unknown as Db;
+    const hours = await loadWorkHours(tx);
+    const rejected: RecordPingsResult["rejected"] = [];
+    const reject = (p: PingInput, reason: PingRejectReason) => rejected.push({ client_id: p.client_id, reason });
+
+    // A replay of a stored fix is a duplicate even if its day has closed since: check that first.
+    const allIds = `{${input.pings.map((p) => p.client_id).join(",")}}`;
+    const stored = await queryRows<{ client_id: string }>(tx, sql`SELECT client_id::text FROM location_pings WHERE client_id = ANY(${allIds}::uuid[])`);
+    const seen = new Set<string>(stored.map((r) => r.client_id));
+    let repeatedInBatch = 0;
+    const candidates: { ping: PingInput; at: Date; date: string }[] = [];
+    for (const ping of input.pings) {
+      const at = new Date(ping.captured_at);
+      const key = ping.client_id.toLowerCase();
+      if (seen.has(key)) {
+        repeatedInBatch++; // already stored, or twice in this batch: a replay
+        continue;
+      }
+      seen.add(key);
+      if (at.getTime() > ctx.now.getTime() + MAX_PING_FUTURE_MS) reject(ping, "future_timestamp");
+      else if (at.getTime() < ctx.now.getTime() - MAX_PING_AGE_MS) reject(ping, "too_old");
+      else {
+        const place = placeInWorkDay(at, hours);
+        if (!place.inWorkHours) reject(ping, "outside_work_hours");
+        else candidates.push({ ping, at, date: place.date });
+      }
+    }
+
+    const days = await openDays(tx, ctx.actor.id, [...new Set(candidates.map((c) => c.date))]);
+    const rows: (typeof locationPings.$inferInsert)[] = [];
+    for (const c of candidates) {
+      const day = days.get(c.date);
+      if (!day || day.status !== "OPEN") reject(c.ping, "no_open_day");
+      else if (day.loginTime && c.at < day.loginTime) reject(c.ping, "before_day_start");
+      else
+        rows.push({
+          clientId: c.ping.client_id.toLowerCase(),
+          personnelId: ctx.actor.id,
+          sessionId: day.id,
+          coords: { lat: c.ping.lat, lng: c.ping.lon },
+          accuracyM: c.ping.accuracy_m,
+          speed: c.ping.speed ?? null,
+          heading: c.ping.heading ?? null,
+          source: c.ping.source ?? null,
+          capturedAt: c.at,
+          receivedAt: ctx.now,
+        });
+    }
+
+    // ON CONFLICT DO NOTHING: a concurrent twin of this batch waits on the unique index, then skips.
+    const inserted = rows.length
+      ? await tx.insert(locationPings).values(rows).onConflictDoNothing({ target: locationPings.clientId }).returning({ clientId: locationPings.clientId })
+      : [];
+    const insertedIds = new Set(inserted.map((r) => r.clientId));
+    const accepted = rows.filter((r) => insertedIds.has(r.clientId));
+
+    let gapsRecorded = 0;
+    if (accepted.length > 0) {
+      // Sorted, so two batches touching the same days lock their rows in the same order.
+      const sessionIds = [...new Set(accepted.map((r) => r.sessionId!))].sort((a, b) => a - b);
+      for (const sessionId of sessionIds) {
+        await recomputeSessionTravel(tx, sessionId);
+        gapsRecorded += (await detectSessionGaps(tx, sessionId, input.gaps ?? [])).created;
+      }
+      const newest = accepted.reduce((a, b) => (b.capturedAt! > a.capturedAt! ? b : a));
+      await emitEvent(tx, {
+        type: "tracking.pings",
+        personnelId: ctx.actor.id,
+        payload: {
+          accepted: accepted.length,
+          session_id: newest.sessionId,
+          position: { lat: newest.coords.lat, lon: newest.coords.lng, accuracy_m: newest.accuracyM, captured_at: (newest.capturedAt as Date).toISOString() },
+        },
+      });
+    }
+    return { accepted: accepted.length, duplicates: rows.length - accepted.length + repeatedInBatch, rejected, gaps_recorded: gapsRecorded };
+  });
+}
+
+async function openDays(tx: Db, personnelId: number, dates: string[]): Promise<Map<string, OpenDay>> {
+  const out = new Map<string, OpenDay>();
+  if (dates.length === 0) return out;
+  const found = await queryRows<{ id: number; session_date: unknown; status: string; login_time: unknown }>(
+    tx,
+    sql`SELECT id, session_date::text AS session_date, status, login_time FROM daily_sessions
+        WHERE personnel_id = ${personnelId} AND session_date = ANY(${`{${dates.join(",")}}`}::date[])`,
+  );
+  for (const r of found) {
+    out.set(String(r.session_date), { id: r.id, status: r.status, loginTime: r.login_time == null ? null : new Date(r.login_time as string) });
+  }
+  return out;
+}
