@@ -1,0 +1,69 @@
+import { decode } from "next-auth/jwt";
+import { NextResponse, type NextRequest } from "next/server";
+import { env, requireAuthSecret } from "@/env";
+import { LANDING, SESSION_COOKIE } from "@/server/auth/session-cookie";
+import { securityHeaders } from "@/server/http/security-headers";
+
+/**
+ * Redirects only (DESIGN §4): signed-out → /login for the app's areas, signed-in → their landing page
+ * from /login. It reads the session cookie and nothing else (no database): whether the person is still
+ * active, their role's rights and their data scope are decided per request by the page guard and use-cases.
+ * Every page also gets the security headers with a fresh CSP nonce (Next puts it on its own scripts).
+ */
+const PROTECTED = /^\/(rep|manager|admin|account)(\/|$)/;
+
+async function sessionRole(req: NextRequest): Promise<string | null> {
+  const parts = req.cookies.getAll().filter((c) => c.name === SESSION_COOKIE || c.name.startsWith(SESSION_COOKIE + "."));
+  if (parts.length === 0) return null;
+  const token = parts
+    .sort((a, b) => (Number(a.name.split(".").pop()) || 0) - (Number(b.name.split(".").pop()) || 0))
+    .map((c) => c.value)
+    .join("");
+  try {
+    const jwt = await decode({ token, secret: requireAuthSecret() });
+    return typeof jwt?.role === "string" ? jwt.role : null;
+  } catch {
+    return null;
+  }
+}
+
+export async function proxy(req: NextRequest) {
+  const { pathname, search } = req.nextUrl;
+  const role = await sessionRole(req);
+
+  if (!role && PROTECTED.test(pathname)) {
+    const url = new URL("/login", req.url);
+    url.searchParams.set("callbackUrl", pathname + search);
+    return withHeaders(NextResponse.redirect(url));
+  }
+  if (role && pathname === "/login" && role in LANDING) {
+    return withHeaders(NextResponse.redirect(new URL(LANDING[role as keyof typeof LANDING], req.url)));
+  }
+
+  const nonce = Buffer.from(crypto.randomUUID()).toString("base64");
+  const headers = securityHeaders({ nonce, production: env.NODE_ENV === "production" });
+  const requestHeaders = new Headers(req.headers);
+  requestHeaders.set("x-nonce", nonce);
+  requestHeaders.set("Content-Security-Policy", headers["Content-Security-Policy"] ?? "");
+  const res = NextResponse.next({ request: { headers: requestHeaders } });
+  for (const [k, v] of Object.entries(headers)) res.headers.set(k, v);
+  return res;
+}
+
+function withHeaders(res: NextResponse): NextResponse {
+  for (const [k, v] of Object.entries(securityHeaders({ production: env.NODE_ENV === "production" }))) res.headers.set(k, v);
+  return res;
+}
+
+export const config = {
+  matcher: [
+    {
+      // Pages only: API routes set their own headers; static assets need none of this.
+      source: "/((?!api|_next/static|_next/image|favicon.ico|icons|manifest.webmanifest|sw.js).*)",
+      missing: [
+        { type: "header", key: "next-router-prefetch" },
+        { type: "header", key: "purpose", value: "prefetch" },
+      ],
+    },
+  ],
+};
