@@ -22,6 +22,8 @@ export const envSchema = z.object({
   LOG_LEVEL: z.preprocess(emptyToUndefined, z.enum(["debug", "info", "warn", "error"]).default("info")),
   /** Signs session cookies and API access tokens. Required in production; a fixed dev value otherwise. */
   AUTH_SECRET: optional(z.string().min(32, "must be at least 32 characters (openssl rand -base64 32)")),
+  /** The app's public URL (NEXTAUTH_URL is accepted too): extra allowed Origin for cookie-authenticated API mutations. */
+  AUTH_URL: optional(z.string().url()),
   /** Requests per minute per user, API key or anonymous IP on /api/v1 (429 with Retry-After beyond it). */
   RATE_LIMIT_PER_MINUTE: z.preprocess(emptyToUndefined, z.coerce.number().int().min(1).max(100_000).default(100)),
 });
@@ -42,7 +44,7 @@ export class EnvError extends Error {
 }
 
 export function parseEnv(source: Record<string, string | undefined>): Env {
-  const result = envSchema.safeParse({ ...source, AUTH_SECRET: source.AUTH_SECRET ?? source.NEXTAUTH_SECRET });
+  const result = envSchema.safeParse({ ...source, AUTH_SECRET: source.AUTH_SECRET ?? source.NEXTAUTH_SECRET, AUTH_URL: source.AUTH_URL ?? source.NEXTAUTH_URL });
   if (!result.success) {
     throw new EnvError(
       result.error.issues.map((i) => ({ variable: String(i.path[0] ?? "(root)"), message: i.message })),

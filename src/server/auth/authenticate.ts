@@ -1,34 +1,88 @@
 import "server-only";
 import { and, eq } from "drizzle-orm";
+import { env } from "@/env";
 import type { Db } from "../db/client";
 import { personnel } from "../db/schema";
 import { AppError } from "../errors";
 import type { Actor, CredentialKind } from "./actor";
+import { looksLikeApiKey } from "./api-keys/api-key-format";
+import { authenticateApiKey } from "./api-keys/authenticate-api-key";
+import { sessionActorFromRequest } from "./session";
 import { verifyAccessToken } from "./tokens";
 
 /** Loads an active person as an actor. Deactivated people stop working at their very next request. */
-export async function loadActor(db: Db, personnelId: number, via: CredentialKind, extra: Partial<Actor> = {}): Promise<Actor | null> {
+export async function loadActor(db: Db, personnelId: number, via: CredentialKind, extra: Partial<Actor> = {}, issuedAtMs?: number): Promise<Actor | null> {
   const [p] = await db
-    .select({ id: personnel.id, role: personnel.role, name: personnel.name, email: personnel.email })
+    .select({ id: personnel.id, role: personnel.role, name: personnel.name, email: personnel.email, tokensValidAfter: personnel.tokensValidAfter })
     .from(personnel)
     .where(and(eq(personnel.id, personnelId), eq(personnel.active, true)));
-  return p ? { ...p, via, readOnly: false, ...extra } : null;
+  if (!p) return null;
+  // Password reset / "sign out everywhere" moves tokens_valid_after: credentials issued before it stop.
+  if (issuedAtMs !== undefined && p.tokensValidAfter && issuedAtMs < p.tokensValidAfter.getTime()) return null;
+  return { id: p.id, role: p.role, name: p.name, email: p.email, via, readOnly: false, ...extra };
+}
+
+const SAFE_METHODS = new Set(["GET", "HEAD", "OPTIONS"]);
+
+/** The hosts this app answers as: the request's own Host (and a proxy's X-Forwarded-Host), plus AUTH_URL. */
+function ownHosts(req: Request): Set<string> {
+  const hosts = new Set<string>();
+  for (const h of [req.headers.get("host"), req.headers.get("x-forwarded-host")?.split(",")[0]?.trim()]) if (h) hosts.add(h.toLowerCase());
+  try {
+    hosts.add(new URL(req.url).host.toLowerCase());
+  } catch {
+    /* relative URL: Host header only */
+  }
+  if (env.AUTH_URL) hosts.add(new URL(env.AUTH_URL).host.toLowerCase());
+  return hosts;
 }
 
 /**
- * Who sent this request: `Authorization: Bearer <access token>` today; API keys and the
- * session cookie join here, so every door resolves actors the same way.
- * Returns null when no credential was sent; throws 401 when one was sent and is not valid.
+ * CSRF for cookie-authenticated API mutations: the browser attaches the cookie to cross-site requests, so
+ * a mutation must come from one of our own pages (Origin = our host). Bearer tokens and API keys are never
+ * attached by a browser on its own and need no such check. Server actions keep Next's own origin check.
+ */
+export function assertSameOrigin(req: Request): void {
+  if (SAFE_METHODS.has(req.method.toUpperCase())) return;
+  const origin = req.headers.get("origin");
+  let host: string | null = null;
+  try {
+    host = origin && origin !== "null" ? new URL(origin).host.toLowerCase() : null;
+  } catch {
+    host = null;
+  }
+  if (!host || !ownHosts(req).has(host)) {
+    throw new AppError("CSRF_ORIGIN_MISMATCH", "Cookie-authenticated changes must come from this app's own pages (Origin header mismatch).", { status: 403 });
+  }
+}
+
+/**
+ * Who sent this request, in order: an API key (`X-API-Key: fb_…` or `Authorization: Bearer fb_…`), a
+ * bearer access token (JWT), then the next-auth session cookie (with the Origin check for mutations).
+ * Returns null when no credential was sent; throws 401 when one was sent and is not valid, so a bad
+ * header never silently falls back to a cookie.
  */
 export async function authenticate(req: Request, db: Db, now: Date): Promise<Actor | null> {
+  const apiKeyHeader = req.headers.get("x-api-key")?.trim();
   const header = req.headers.get("authorization");
-  if (!header) return null;
-  const m = /^Bearer\s+(\S+)$/i.exec(header);
-  if (!m) throw unauthorized("Malformed Authorization header: expected 'Bearer <token>'.");
-  const id = await verifyAccessToken(m[1]!, now);
-  if (id === null) throw unauthorized("The access token is expired or invalid.");
-  const actor = await loadActor(db, id, "access_token");
-  if (!actor) throw unauthorized("This account is not active.");
+  let bearer: string | null = null;
+  if (header) {
+    const m = /^Bearer\s+(\S+)$/i.exec(header.trim());
+    if (!m) throw unauthorized("Malformed Authorization header: expected 'Bearer <token>'.");
+    bearer = m[1]!;
+  }
+  const load = (id: number, extra: Partial<Actor>) => loadActor(db, id, "api_key", extra);
+  if (apiKeyHeader) return authenticateApiKey(db, apiKeyHeader, now, load);
+  if (bearer && looksLikeApiKey(bearer)) return authenticateApiKey(db, bearer, now, load);
+  if (bearer) {
+    const claims = await verifyAccessToken(bearer, now);
+    if (!claims) throw unauthorized("The access token is expired or invalid.");
+    const actor = await loadActor(db, claims.personnelId, "access_token", {}, claims.issuedAtMs);
+    if (!actor) throw unauthorized("This account is not active, or its tokens were revoked. Sign in again.");
+    return actor;
+  }
+  const actor = await sessionActorFromRequest(req, db, now);
+  if (actor) assertSameOrigin(req);
   return actor;
 }
 

@@ -7,6 +7,10 @@ import type { Actor } from "./actor";
  * scope rule (scope.ts): a rep their own, a manager their reporting subtree, an admin everyone.
  */
 export const PERMISSIONS = {
+  /** One's own account (GET /api/v1/auth/me): anyone signed in. */
+  "account.read": ["rep", "manager", "admin"],
+  /** Managing one's own sign-in (MFA enrolment, recovery codes): anyone signed in, only for themself. */
+  "account.manage": ["rep", "manager", "admin"],
   "visits.read": ["rep", "manager", "admin"],
   "visits.write": ["rep", "manager"],
   "sessions.read": ["rep", "manager", "admin"],

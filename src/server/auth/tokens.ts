@@ -10,7 +10,8 @@ const AUDIENCE = "fieldbeat-api";
 /** A short-lived API access token (JWT, HS256) naming the person; role and status are re-read per request. */
 export async function issueAccessToken(personnelId: number, now: Date): Promise<string> {
   const iat = Math.floor(now.getTime() / 1000);
-  return new SignJWT({})
+  // iat has whole seconds; `iat_ms` lets a token issued just after a password reset (same second) survive it.
+  return new SignJWT({ iat_ms: now.getTime() })
     .setProtectedHeader({ alg: "HS256", typ: "JWT" })
     .setSubject(String(personnelId))
     .setIssuer(ISSUER)
@@ -20,12 +21,25 @@ export async function issueAccessToken(personnelId: number, now: Date): Promise<
     .sign(key());
 }
 
-/** The personnel id of a valid token, or null if it is expired, tampered with or not ours. */
-export async function verifyAccessToken(token: string, now: Date): Promise<number | null> {
+export type AccessTokenClaims = {
+  personnelId: number;
+  /** issued at, seconds since the epoch */
+  iat: number;
+  /** issued at in milliseconds (iat_ms when present), compared with personnel.tokens_valid_after */
+  issuedAtMs: number;
+};
+
+/**
+ * The claims of a valid token, or null if it is expired, tampered with or not ours. The caller still
+ * checks the person is active and `iat` is not before their `tokens_valid_after` (authenticate.ts).
+ */
+export async function verifyAccessToken(token: string, now: Date): Promise<AccessTokenClaims | null> {
   try {
     const { payload } = await jwtVerify(token, key(), { issuer: ISSUER, audience: AUDIENCE, algorithms: ["HS256"], currentDate: now });
     const id = Number(payload.sub);
-    return Number.isInteger(id) && id > 0 ? id : null;
+    if (!Number.isInteger(id) || id <= 0 || typeof payload.iat !== "number") return null;
+    const ms = typeof payload.iat_ms === "number" && Math.floor(payload.iat_ms / 1000) === payload.iat ? payload.iat_ms : payload.iat * 1000;
+    return { personnelId: id, iat: payload.iat, issuedAtMs: ms };
   } catch {
     return null;
   }

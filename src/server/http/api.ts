@@ -1,11 +1,13 @@
 import "server-only";
 import type { z } from "zod";
-import type { Ctx } from "../auth/actor";
+import type { Actor, Ctx } from "../auth/actor";
 import { authenticate, unauthorized } from "../auth/authenticate";
 import { requirePermission, type Permission } from "../auth/permissions";
-import { getDb } from "../db";
+import { limitApiRequest, type RateLimitInfo } from "../auth/rate-limit";
+import { getDb, type Db } from "../db";
 import { AppError } from "../errors";
-import { route } from "./handler";
+import { route, withApiHeaders } from "./handler";
+import { clientIp } from "./request-meta";
 
 export const MAX_JSON_BYTES = 1_000_000;
 
@@ -37,17 +39,54 @@ export function parseInput<S extends z.ZodType>(schema: S, raw: unknown): z.infe
 
 export type ApiHandler<P> = (args: { req: Request; ctx: Ctx; params: P }) => Promise<Response>;
 
+const rateLimitHeaders = (info: RateLimitInfo): Record<string, string> => ({
+  "X-RateLimit-Limit": String(info.limit),
+  "X-RateLimit-Remaining": String(info.remaining),
+  "X-RateLimit-Reset": String(info.resetS),
+});
+
+/** Anonymous requests (and failed credentials) count against the caller's IP, so guessing tokens is throttled too. */
+const limitByIp = (req: Request) => limitApiRequest(`ip:${clientIp(req) ?? "unknown"}`);
+
+/** The budget key of an actor: per API key for keys (each integration has its own), else per person. */
+const actorKey = (actor: Actor) => (actor.apiKeyId !== undefined ? `key:${actor.apiKeyId}` : `user:${actor.id}`);
+
 /**
- * An authenticated /api/v1 route: resolves the actor (401 without one), checks the route's
- * permission (403), then calls the handler with the use-case context. Scope checks stay in the use-cases.
+ * An authenticated /api/v1 route: resolves the actor (401 without one; API key, bearer token or session
+ * cookie with an Origin check), counts the request against the actor's rate limit (429 + Retry-After),
+ * checks the route's permission (403), then calls the handler with the use-case context.
+ * Scope checks stay in the use-cases.
  */
 export function apiRoute<P = Record<string, string>>(permission: Permission, handler: ApiHandler<P>) {
   return route<P>(async (req, { params }) => {
     const db = await getDb();
     const now = new Date();
-    const actor = await authenticate(req, db, now);
-    if (!actor) throw unauthorized();
+    let actor: Actor | null;
+    try {
+      actor = await authenticate(req, db, now);
+    } catch (err) {
+      if (err instanceof AppError && err.status === 401) await limitByIp(req);
+      throw err;
+    }
+    if (!actor) {
+      await limitByIp(req);
+      throw unauthorized();
+    }
+    const info = await limitApiRequest(actorKey(actor));
     requirePermission(actor, permission);
-    return handler({ req, ctx: { db, actor, now }, params: await params });
+    const res = await handler({ req, ctx: { db, actor, now }, params: await params });
+    return withApiHeaders(res, rateLimitHeaders(info));
+  });
+}
+
+export type PublicApiHandler<P> = (args: { req: Request; db: Db; now: Date; params: P }) => Promise<Response>;
+
+/** A public /api/v1 route (login, refresh, logout): no credential needed, rate-limited per IP. */
+export function publicApiRoute<P = Record<string, string>>(handler: PublicApiHandler<P>) {
+  return route<P>(async (req, { params }) => {
+    const info = await limitByIp(req);
+    const db = await getDb();
+    const res = await handler({ req, db, now: new Date(), params: await params });
+    return withApiHeaders(res, rateLimitHeaders(info));
   });
 }

@@ -2,13 +2,21 @@ import "server-only";
 import { NextResponse } from "next/server";
 import { ZodError } from "zod";
 import { AppError, errorBody } from "../errors";
+import { env } from "@/env";
 import { log } from "../log";
+import { apiSecurityHeaders } from "./security-headers";
 
 type RouteContext<P> = { params: Promise<P> };
 
 /** Turns anything thrown by a route into the API's error shape; unknown errors become a bare 500. */
 export function toErrorResponse(err: unknown, req?: Request): NextResponse {
-  if (err instanceof AppError) return NextResponse.json(errorBody(err), { status: err.status });
+  if (err instanceof AppError) {
+    const res = NextResponse.json(errorBody(err), { status: err.status });
+    // 429s (and any error that knows when to come back) tell clients when to retry.
+    const retry = err.details?.retry_after_s;
+    if (typeof retry === "number" && retry > 0) res.headers.set("Retry-After", String(Math.ceil(retry)));
+    return res;
+  }
   if (err instanceof ZodError) {
     const issue = err.issues[0];
     const field = issue?.path.join(".") || undefined;
@@ -22,13 +30,30 @@ export function toErrorResponse(err: unknown, req?: Request): NextResponse {
   return NextResponse.json({ error: { code: "INTERNAL", message: "Something went wrong on our side. It has been logged." } }, { status: 500 });
 }
 
-/** Route-handler wrapper: every /api route goes through it so errors are mapped in one place. */
+/**
+ * Headers every API answer carries: never cached (they hold personal data and depend on the credential),
+ * plus the non-CSP security headers. Set in place; a response with immutable headers is copied.
+ */
+export function withApiHeaders(res: Response, extra: Record<string, string> = {}): Response {
+  const headers: Record<string, string> = { ...apiSecurityHeaders(env.NODE_ENV === "production"), ...extra };
+  if (!res.headers.has("cache-control")) headers["Cache-Control"] = "no-store";
+  try {
+    for (const [k, v] of Object.entries(headers)) res.headers.set(k, v);
+    return res;
+  } catch {
+    const copy = new Response(res.body, res);
+    for (const [k, v] of Object.entries(headers)) copy.headers.set(k, v);
+    return copy;
+  }
+}
+
+/** Route-handler wrapper: every /api route goes through it so errors and common headers are handled in one place. */
 export function route<P = Record<string, string>>(fn: (req: Request, ctx: RouteContext<P>) => Promise<Response>) {
   return async (req: Request, ctx: RouteContext<P>): Promise<Response> => {
     try {
-      return await fn(req, ctx);
+      return withApiHeaders(await fn(req, ctx));
     } catch (err) {
-      return toErrorResponse(err, req);
+      return withApiHeaders(toErrorResponse(err, req));
     }
   };
 }
