@@ -1,0 +1,10 @@
+import { NextResponse } from "next/server";
+import { apiRoute, readJson } from "@/server/http/api";
+import { checkIn } from "@/server/visits/check-in";
+import { checkInInput } from "@/server/visits/visits.schemas";
+
+/** 201 with { visit, validation }; a replay of the same client_id answers the same body with 200. */
+export const POST = apiRoute("visits.write", async ({ req, ctx }) => {
+  const { body, created } = await checkIn(ctx, await readJson(req, checkInInput));
+  return NextResponse.json(body, { status: created ? 201 : 200 });
+});

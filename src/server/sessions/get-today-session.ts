@@ -1,0 +1,14 @@
+import "server-only";
+import type { Ctx } from "../auth/actor";
+import { requirePermission } from "../auth/permissions";
+import { localDate } from "@/lib/time";
+import { orgTimeZone } from "../visits/plausibility";
+import { loadSessionByDate } from "./sessions.queries";
+import type { TodaySessionResponse } from "./sessions.schemas";
+
+/** The actor's session for today in the organisation's time zone; `session: null` before the day starts. */
+export async function getTodaySession(ctx: Ctx): Promise<TodaySessionResponse> {
+  requirePermission(ctx.actor, "sessions.read");
+  const date = localDate(ctx.now, await orgTimeZone(ctx.db));
+  return { session: await loadSessionByDate(ctx.db, ctx.actor.id, date), session_date: date };
+}

@@ -1,0 +1,104 @@
+import "server-only";
+import { sql } from "drizzle-orm";
+import type { Ctx } from "../auth/actor";
+import { requirePermission } from "../auth/permissions";
+import { queryRows, type Db } from "../db/client";
+import { locationValidations } from "../db/schema";
+import { AppError } from "../errors";
+import { isValidStatus } from "../geo/verdict";
+import { withIdempotency } from "../idempotency";
+import { checkFence, pointSql } from "../locations/locations.queries";
+import { emitEvent } from "../realtime/outbox";
+import { computeFlags, scoreEvidence } from "./evidence";
+import { decodeStoredBody, hasRepeatedCoords, requireAcceptableCaptureTime, speedFromPreviousFixKmh } from "./plausibility";
+import { loadVisitJson } from "./visits.queries";
+import type { CheckOutInput, ValidationResult, VisitResult } from "./visits.schemas";
+
+/**
+ * Check out of one's own open visit, with its own fence verdict and flags (validation row, phase check_out).
+ * The visit keeps its check-in verdict (validated / validation_status); check_out_distance_m / check_out_status
+ * hold the exit fix, `flags` becomes the union of both fixes' flags and `evidence_score` the weaker of the two.
+ * Replays with the same client_id answer the first body; a different client_id on a closed visit is a 409.
+ */
+export async function checkOut(ctx: Ctx, input: CheckOutInput): Promise<VisitResult> {
+  requirePermission(ctx.actor, "visits.write");
+  const { result } = await withIdempotency(ctx, input.client_id, "visits.check_out", async (tx) => JSON.stringify(await record(ctx, tx, input)));
+  return decodeStoredBody<VisitResult>(result);
+}
+
+type OpenVisit = { id: number; personnel_id: number; location_id: number; check_in_ms: number; check_out_client_id: string | null; closed: boolean };
+
+async function record(ctx: Ctx, tx: Db, input: CheckOutInput): Promise<VisitResult> {
+  const capturedAt = requireAcceptableCaptureTime(input.captured_at, ctx.now);
+  const visit = await lockOwnVisit(tx, input.visit_id, ctx.actor.id);
+  if (visit.closed) throw new AppError("VISIT_ALREADY_CLOSED", `Visit ${visit.id} is already checked out.`, { status: 409, field: "visit_id" });
+  if (capturedAt.getTime() < visit.check_in_ms) throw new AppError("VALIDATION_FAILED", "captured_at: check-out cannot be before the check-in.", { field: "captured_at" });
+
+  const fence = await checkFence(tx, visit.location_id, input.lat, input.lon, { activeOnly: false });
+  const fixInput = {
+    radiusM: fence.radius,
+    accuracyM: input.accuracy_m,
+    capturedAt,
+    receivedAt: ctx.now,
+    offlineReplay: input.offline_replay ?? false,
+    speedKmh: await speedFromPreviousFixKmh(tx, ctx.actor.id, input.lat, input.lon, capturedAt),
+    repeatedCoords: await hasRepeatedCoords(tx, visit.location_id, input.lat, input.lon, visit.id),
+  };
+  const flags = computeFlags(fixInput);
+  const evidence = scoreEvidence({ ...fixInput, status: fence.status, distanceM: fence.distance, flags });
+  const valid = isValidStatus(fence.status);
+  const validation: ValidationResult = { status: fence.status, valid, distance: fence.distance, radius: fence.radius, flags, evidence_score: evidence.score, reasons: evidence.reasons };
+  const durationMinutes = Math.round((capturedAt.getTime() - visit.check_in_ms) / 60_000);
+  // Flags are fixed identifiers (FIX_FLAGS), so an array literal is safe.
+  const flagsLiteral = `{${flags.join(",")}}`;
+
+  await tx.execute(sql`
+    UPDATE visits SET
+      check_out_time = ${capturedAt.toISOString()}::timestamptz, check_out_coords = ${pointSql(input.lat, input.lon)},
+      check_out_client_id = ${input.client_id}::uuid, check_out_captured_at = ${capturedAt.toISOString()}::timestamptz,
+      check_out_received_at = ${ctx.now.toISOString()}::timestamptz, check_out_accuracy_m = ${input.accuracy_m},
+      check_out_distance_m = ${fence.distance.toFixed(2)}::numeric, check_out_status = ${fence.status},
+      duration_minutes = ${durationMinutes}, outcome = coalesce(${input.outcome ?? null}, outcome),
+      notes = CASE WHEN ${input.notes ?? null}::text IS NULL THEN notes WHEN notes IS NULL THEN ${input.notes ?? null}::text ELSE notes || E'\n' || ${input.notes ?? null}::text END,
+      flags = ARRAY(SELECT DISTINCT f FROM unnest(flags || ${flagsLiteral}::text[]) f ORDER BY f),
+      evidence_score = least(coalesce(evidence_score, 100), ${evidence.score}),
+      updated_at = ${ctx.now.toISOString()}::timestamptz
+    WHERE id = ${visit.id}`);
+  await tx.insert(locationValidations).values({
+    visitId: visit.id,
+    validationType: "GPS",
+    isValid: valid,
+    distanceFromLocation: fence.distance.toFixed(2),
+    validationDetails: {
+      phase: "check_out",
+      ...validation,
+      accuracy_m: input.accuracy_m,
+      captured_at: capturedAt.toISOString(),
+      received_at: ctx.now.toISOString(),
+      offline_replay: fixInput.offlineReplay,
+      speed_kmh: fixInput.speedKmh === null ? null : Math.round(fixInput.speedKmh * 10) / 10,
+    },
+    validatedAt: ctx.now,
+  });
+  await emitEvent(tx, {
+    type: "visit.checked_out",
+    personnelId: ctx.actor.id,
+    visitId: visit.id,
+    locationId: visit.location_id,
+    payload: { status: fence.status, distance: fence.distance, flags, evidence_score: evidence.score, duration_minutes: durationMinutes, outcome: input.outcome ?? null },
+  });
+  const json = await loadVisitJson(tx, visit.id);
+  return { visit: json!, validation };
+}
+
+/** Only one's own visit can be checked out: anyone else's answers 404 (never leak that it exists). */
+async function lockOwnVisit(tx: Db, visitId: number, personnelId: number): Promise<OpenVisit> {
+  const [row] = await queryRows<{ id: number; personnel_id: number; location_id: number; check_in_ms: number | null; check_out_client_id: string | null; closed: boolean }>(
+    tx,
+    sql`SELECT id, personnel_id, location_id, (extract(epoch FROM check_in_time) * 1000)::float8 AS check_in_ms,
+               check_out_client_id::text AS check_out_client_id, check_out_time IS NOT NULL AS closed
+        FROM visits WHERE id = ${visitId} AND personnel_id = ${personnelId} FOR UPDATE`,
+  );
+  if (!row || row.check_in_ms === null) throw new AppError("NOT_FOUND", "Visit not found.", { status: 404, field: "visit_id" });
+  return { ...row, id: Number(row.id), location_id: Number(row.location_id), check_in_ms: Number(row.check_in_ms), closed: Boolean(row.closed) };
+}
