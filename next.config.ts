@@ -8,6 +8,8 @@ const nextConfig: NextConfig = {
   // Native and WASM packages must be loaded by Node at run time, not bundled.
   serverExternalPackages: ["@electric-sql/pglite", "@electric-sql/pglite-postgis", "@node-rs/argon2", "postgres"],
   typedRoutes: false,
+  // forbidden() renders app/forbidden.tsx with status 403 (the page guard's wrong-role answer).
+  experimental: { authInterrupts: true },
 };
 
 export default nextConfig;

@@ -1,7 +1,8 @@
 import { decode } from "next-auth/jwt";
 import { NextResponse, type NextRequest } from "next/server";
 import { env, requireAuthSecret } from "@/env";
-import { LANDING, SESSION_COOKIE } from "@/server/auth/session-cookie";
+import { LANDING } from "@/lib/landing";
+import { SESSION_COOKIE } from "@/server/auth/session-cookie";
 import { securityHeaders } from "@/server/http/security-headers";
 
 /**

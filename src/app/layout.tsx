@@ -1,4 +1,5 @@
 import type { Metadata, Viewport } from "next";
+import { connection } from "next/server";
 import "./globals.css";
 
 export const metadata: Metadata = {
@@ -13,7 +14,10 @@ export const viewport: Viewport = {
   themeColor: "#15803d",
 };
 
-export default function RootLayout({ children }: Readonly<{ children: React.ReactNode }>) {
+export default async function RootLayout({ children }: Readonly<{ children: React.ReactNode }>) {
+  // Every page renders per request: proxy.ts gives each one a fresh CSP nonce, which Next puts on its
+  // scripts only when rendering dynamically (a prerendered page's scripts would be blocked).
+  await connection();
   return (
     <html lang="en">
       <body className="min-h-dvh bg-white font-sans text-slate-900 antialiased">

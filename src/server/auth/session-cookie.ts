@@ -3,11 +3,8 @@
  * server-only imports). Secure cookies in production; the `__Secure-` prefix makes browsers enforce it.
  */
 import { env } from "@/env";
-import type { PersonnelRole } from "../db/schema/personnel";
 
 export const useSecureCookies = env.NODE_ENV === "production";
 export const SESSION_COOKIE = useSecureCookies ? "__Secure-next-auth.session-token" : "next-auth.session-token";
 /** Reps sign in once on their phone: a month, refreshed while used. Access is still re-checked per request. */
 export const SESSION_MAX_AGE_S = 30 * 24 * 3600;
-
-export const LANDING: Record<PersonnelRole, string> = { rep: "/rep", manager: "/manager", admin: "/admin" };

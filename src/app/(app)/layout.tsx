@@ -1,0 +1,51 @@
+import Link from "next/link";
+import { getSessionState } from "@/server/auth/session";
+import { SignOutButton } from "./sign-out-button";
+
+type NavItem = { href: string; label: string };
+const NAV: Record<string, NavItem[]> = {
+  rep: [{ href: "/rep", label: "Today" }],
+  manager: [{ href: "/manager", label: "Team" }],
+  admin: [
+    { href: "/admin", label: "Admin" },
+    { href: "/manager", label: "Team" },
+  ],
+};
+
+/** The signed-in shell: who you are, where you can go, sign out. Pages guard themselves (page-guard.ts). */
+export default async function AppLayout({ children }: Readonly<{ children: React.ReactNode }>) {
+  const s = await getSessionState();
+  const items = s && !s.mfaEnrolmentRequired ? (NAV[s.actor.role] ?? []) : [];
+  return (
+    <div className="flex min-h-dvh flex-col">
+      <header className="border-b border-slate-200 bg-white">
+        <div className="mx-auto flex max-w-5xl flex-wrap items-center gap-x-4 gap-y-1 px-4 py-2">
+          <span className="font-bold text-brand-700">Fieldbeat</span>
+          <nav aria-label="Main" className="flex flex-1 flex-wrap items-center gap-1">
+            {items.map((i) => (
+              <Link key={i.href} href={i.href} className="inline-flex min-h-11 items-center rounded-lg px-3 font-medium hover:bg-slate-100">
+                {i.label}
+              </Link>
+            ))}
+            {s ? (
+              <Link href="/account/security" className="inline-flex min-h-11 items-center rounded-lg px-3 font-medium hover:bg-slate-100">
+                Security
+              </Link>
+            ) : null}
+          </nav>
+          {s ? (
+            <div className="flex items-center gap-2">
+              <span className="hidden text-sm text-slate-600 sm:inline" title={s.actor.email}>
+                {s.actor.name} · {s.actor.role}
+              </span>
+              <SignOutButton />
+            </div>
+          ) : null}
+        </div>
+      </header>
+      <main id="main" className="mx-auto w-full max-w-5xl flex-1 px-4 py-6">
+        {children}
+      </main>
+    </div>
+  );
+}

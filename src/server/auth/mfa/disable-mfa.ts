@@ -1,0 +1,35 @@
+import "server-only";
+import { eq } from "drizzle-orm";
+import type { Ctx } from "../actor";
+import { requirePermission } from "../permissions";
+import { recordAudit } from "../../audit/record-audit";
+import type { Db } from "../../db/client";
+import { mfaRecoveryCodes, orgSettings, personnel } from "../../db/schema";
+import { AppError } from "../../errors";
+import { redeemRecoveryCode } from "./recovery-codes";
+import { decryptSecret, verifyTotp } from "./totp";
+
+/**
+ * Turns the actor's own MFA off. Needs a current code (a stolen session alone cannot remove the second
+ * factor) and is refused for managers/admins while the organisation requires MFA.
+ */
+export async function disableMfa(ctx: Ctx, input: { code: string }): Promise<{ disabled: true }> {
+  requirePermission(ctx.actor, "account.manage");
+  return ctx.db.transaction(async (txRaw) => {
+    const tx = txRaw as unknown as Db;
+    const [p] = await tx.select({ secret: personnel.mfaSecret, enabled: personnel.mfaEnabledAt }).from(personnel).where(eq(personnel.id, ctx.actor.id)).for("update");
+    if (!p?.enabled || !p.secret) throw new AppError("MFA_NOT_ENABLED", "Two-step verification is not on.", { status: 409 });
+    if (ctx.actor.role !== "rep") {
+      const [s] = await tx.select({ required: orgSettings.requireManagerMfa }).from(orgSettings).where(eq(orgSettings.id, 1));
+      if (s?.required) throw new AppError("MFA_REQUIRED_BY_ORG", "Your organisation requires two-step verification for managers and admins.", { status: 409 });
+    }
+    const secret = decryptSecret(p.secret);
+    const code = input.code.trim();
+    const ok = /^\d{6}$/.test(code) ? !!secret && (await verifyTotp(secret, code, ctx.now)) : (await redeemRecoveryCode(tx, ctx.actor.id, code, ctx.now)) !== null;
+    if (!ok) throw new AppError("MFA_INVALID", "That code is not valid.", { status: 400, field: "code" });
+    await tx.update(personnel).set({ mfaSecret: null, mfaEnabledAt: null, updatedAt: ctx.now }).where(eq(personnel.id, ctx.actor.id));
+    await tx.delete(mfaRecoveryCodes).where(eq(mfaRecoveryCodes.personnelId, ctx.actor.id));
+    await recordAudit(tx, { action: "mfa.disabled", actor: ctx.actor, subjectType: "personnel", subjectId: ctx.actor.id, targetPersonnelId: ctx.actor.id, at: ctx.now });
+    return { disabled: true as const };
+  });
+}
