@@ -6,7 +6,7 @@ import { recordAudit } from "../../src/server/audit/record-audit";
 import { useDbHandle } from "../../src/server/db";
 import { queryRows } from "../../src/server/db/client";
 import { describeEachDriver } from "../support/db";
-import { call, seedDemo, uuid, type DemoIds } from "./personnel-support";
+import { call, seedDemo, uuid, type DemoIds, type JsonBody } from "./personnel-support";
 
 const url = (q: string) => `http://localhost/api/v1/audit${q ? "?" + q : ""}`;
 
@@ -71,7 +71,7 @@ describeEachDriver("GET /api/v1/audit", (ctx) => {
     const seen: number[] = [];
     let cursor: string | null = null;
     do {
-      const page = await call(audit.GET, { as: ids.admin, url: url(`limit=3${cursor ? `&cursor=${cursor}` : ""}`) });
+      const page: { status: number; body: JsonBody } = await call(audit.GET, { as: ids.admin, url: url(`limit=3${cursor ? `&cursor=${cursor}` : ""}`) });
       expect(page.status).toBe(200);
       seen.push(...page.body.items.map((e: { id: number }) => e.id));
       cursor = page.body.next_cursor;
