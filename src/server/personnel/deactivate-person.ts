@@ -12,7 +12,7 @@ import type { Person, PersonRefInput } from "./personnel.schemas";
  *
  * Refused for yourself, and while they still have active direct reports (409 HAS_ACTIVE_REPORTS
  * with the count): silently leaving a team without a manager would hide it from every manager,
- * so the admin moves the reports first (docs/decisions/0005-personnel-admin.md).
+ * so the admin moves the reports first (docs/decisions/0008-personnel-hierarchy-admin.md).
  */
 export async function applyDeactivate(t: TxCtx, p: LockedPerson): Promise<void> {
   if (!p.active) return;
