@@ -138,3 +138,26 @@ describeEachDriver("API keys", (ctx) => {
     }
   });
 });
+
+describeEachDriver("API key server actions", (ctx) => {
+  afterEach(() => useDbHandle(undefined));
+
+  it("create and revoke through the same use-cases, admins only", async () => {
+    useDbHandle(ctx.handle);
+    const people = await makePeople(ctx.handle.db);
+    const { invokeAction } = await import("../../src/server/http/action");
+    const { createApiKeyAction, revokeApiKeyAction } = await import("../../src/server/auth/api-keys/api-keys.actions");
+    const admin = { id: people.admin, role: "admin" as const, name: "Ada Admin", email: emailOf(people, "admin"), via: "session" as const, readOnly: false };
+    const created = await invokeAction(createApiKeyAction.def, admin, { client_id: crypto.randomUUID(), name: "from the page", access: "read_write" });
+    expect(created.ok).toBe(true);
+    if (!created.ok) return;
+    expect(created.data.secret).toMatch(/^fb_/);
+    const manager = { ...admin, id: people.manager, role: "manager" as const };
+    const refused = await invokeAction(revokeApiKeyAction.def, manager, { id: created.data.id });
+    expect(refused).toMatchObject({ ok: false, error: { code: "FORBIDDEN" } });
+    const bad = await invokeAction(createApiKeyAction.def, admin, { client_id: crypto.randomUUID(), name: "" });
+    expect(bad).toMatchObject({ ok: false, error: { field: "name" } });
+    const revoked = await invokeAction(revokeApiKeyAction.def, admin, { id: created.data.id });
+    expect(revoked).toMatchObject({ ok: true, data: { status: "revoked" } });
+  });
+});
