@@ -1,0 +1,20 @@
+import type { Metadata } from "next";
+import { SecuritySettingsForm } from "@/components/admin/security-settings-form";
+import { pageCtx, requirePageActor } from "@/server/auth/page-guard";
+import { getSecuritySettings } from "@/server/settings/get-settings";
+
+export const metadata: Metadata = { title: "Settings" };
+
+export default async function SettingsPage() {
+  const actor = await requirePageActor(["admin"]);
+  const settings = await getSecuritySettings(await pageCtx(actor));
+  return (
+    <div className="flex flex-col gap-6">
+      <div>
+        <h1 className="text-2xl font-bold">Settings</h1>
+        <p className="mt-1 text-slate-600">Organisation-wide settings. Changes are written to the audit log.</p>
+      </div>
+      <SecuritySettingsForm requireManagerMfa={settings.require_manager_mfa} managersWithoutMfa={settings.managers_without_mfa} />
+    </div>
+  );
+}
