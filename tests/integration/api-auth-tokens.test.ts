@@ -7,7 +7,7 @@ import { POST as refresh } from "../../src/app/api/v1/auth/refresh/route";
 import { POST as createKey } from "../../src/app/api/v1/api-keys/route";
 import { issueAccessToken } from "../../src/server/auth/tokens";
 import { useDbHandle } from "../../src/server/db";
-import { auditLog, personnel, refreshTokens } from "../../src/server/db/schema";
+import { auditLog, orgSettings, personnel, refreshTokens } from "../../src/server/db/schema";
 import { describeEachDriver } from "../support/db";
 import { bearer, call, emailOf, makePeople, PASSWORD, sessionCookie, type People } from "./api-auth-support";
 
@@ -169,5 +169,25 @@ describeEachDriver("API auth: login, tokens, refresh, logout, CSRF", (ctx) => {
     // A bearer token needs no Origin: browsers never attach it on their own.
     const { access_token } = await signIn("admin");
     expect((await call(createKey, "/api/v1/api-keys", { headers: bearer(access_token), json: body("bearer") })).status).toBe(201);
+  });
+
+  it("refuses API tokens to a manager who must still enrol in MFA (org setting), without spending their refresh token", async () => {
+    useDbHandle(ctx.handle);
+    const fresh = await makePeople(ctx.handle.db);
+    const ok = await call(login, "/api/v1/auth/login", { json: { email: emailOf(fresh, "manager"), password: PASSWORD } });
+    expect(ok.status).toBe(200);
+    await ctx.handle.db.insert(orgSettings).values({ id: 1, requireManagerMfa: true }).onConflictDoUpdate({ target: orgSettings.id, set: { requireManagerMfa: true } });
+    try {
+      const refused = await call(login, "/api/v1/auth/login", { json: { email: emailOf(fresh, "manager"), password: PASSWORD } });
+      expect(refused.status).toBe(403);
+      expect(refused.json.error.code).toBe("MFA_ENROLMENT_REQUIRED");
+      expect((await call(refresh, "/api/v1/auth/refresh", { json: { refresh_token: ok.json.refresh_token } })).status).toBe(403);
+      // Reps are not concerned.
+      expect((await call(login, "/api/v1/auth/login", { json: { email: emailOf(fresh, "rep"), password: PASSWORD } })).status).toBe(200);
+    } finally {
+      await ctx.handle.db.update(orgSettings).set({ requireManagerMfa: false });
+    }
+    // The refused refresh did not spend the token (no reuse alarm).
+    expect((await call(refresh, "/api/v1/auth/refresh", { json: { refresh_token: ok.json.refresh_token } })).status).toBe(200);
   });
 });

@@ -1,6 +1,9 @@
 import "server-only";
 import type { RequestMeta } from "../audit/record-audit";
+import { eq } from "drizzle-orm";
 import type { Db } from "../db/client";
+import { orgSettings, personnel } from "../db/schema";
+import { AppError } from "../errors";
 import type { Actor } from "./actor";
 import type { TokenResponse } from "./auth.schemas";
 import { issueRefreshToken } from "./refresh-tokens";
@@ -15,4 +18,17 @@ export async function tokenPair(db: Db, person: Pick<Actor, "id" | "name" | "ema
     expires_in: ACCESS_TOKEN_TTL_S,
     user: { id: person.id, name: person.name, email: person.email, role: person.role },
   };
+}
+
+/**
+ * The web app holds a manager or admin who must enrol in MFA (org setting) at /account/security; the API
+ * cannot show a QR code, so it refuses them tokens until they have enrolled there. Checked at login and refresh.
+ */
+export async function assertApiTokensAllowed(db: Db, personnelId: number): Promise<void> {
+  const [p] = await db.select({ role: personnel.role, mfaEnabledAt: personnel.mfaEnabledAt }).from(personnel).where(eq(personnel.id, personnelId));
+  if (!p || p.role === "rep" || p.mfaEnabledAt) return;
+  const [s] = await db.select({ required: orgSettings.requireManagerMfa }).from(orgSettings).where(eq(orgSettings.id, 1));
+  if (s?.required) {
+    throw new AppError("MFA_ENROLMENT_REQUIRED", "Your organisation requires two-step verification: enrol in the web app (Security page) first.", { status: 403 });
+  }
 }

@@ -43,7 +43,14 @@ const invalidRefresh = () => new AppError("INVALID_REFRESH_TOKEN", "The refresh 
  * the whole family is revoked, so the newest token stops working too, and the event is audited.
  * Runs in one transaction with the row locked, so two concurrent refreshes of one token cannot both win.
  */
-export async function rotateRefreshToken(db: Db, token: string, meta: RequestMeta, now: Date): Promise<{ personnelId: number; refreshToken: string }> {
+export async function rotateRefreshToken(
+  db: Db,
+  token: string,
+  meta: RequestMeta,
+  now: Date,
+  /** A last check on the person before rotating; throwing leaves the token unspent. */
+  assertAllowed?: (db: Db, personnelId: number) => Promise<void>,
+): Promise<{ personnelId: number; refreshToken: string }> {
   const outcome = await db.transaction(async (tx) => {
     const [row] = await tx
       .select()
@@ -81,6 +88,7 @@ export async function rotateRefreshToken(db: Db, token: string, meta: RequestMet
       await revokeFamily(tx as unknown as Db, row.familyId, "tokens_invalidated", now);
       return { error: invalidRefresh() };
     }
+    if (assertAllowed) await assertAllowed(tx as unknown as Db, row.personnelId);
     await tx.update(refreshTokens).set({ rotatedAt: now }).where(eq(refreshTokens.id, row.id));
     const refreshToken = await issueRefreshToken(tx as unknown as Db, row.personnelId, meta, now, row.familyId);
     return { value: { personnelId: row.personnelId, refreshToken } };

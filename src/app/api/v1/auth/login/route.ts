@@ -1,6 +1,6 @@
 import { NextResponse } from "next/server";
 import { loginInput } from "@/server/auth/auth.schemas";
-import { tokenPair } from "@/server/auth/issue-tokens";
+import { assertApiTokensAllowed, tokenPair } from "@/server/auth/issue-tokens";
 import { signIn } from "@/server/auth/sign-in";
 import { publicApiRoute, readJson } from "@/server/http/api";
 import { requestMeta } from "@/server/http/request-meta";
@@ -10,5 +10,6 @@ export const POST = publicApiRoute(async ({ req, db, now }) => {
   const input = await readJson(req, loginInput);
   const meta = requestMeta(req);
   const actor = await signIn(db, input, meta, now);
+  await assertApiTokensAllowed(db, actor.id);
   return NextResponse.json(await tokenPair(db, actor, meta, now));
 });

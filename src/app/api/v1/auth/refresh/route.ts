@@ -2,7 +2,7 @@ import { NextResponse } from "next/server";
 import { eq } from "drizzle-orm";
 import { refreshTokenInput } from "@/server/auth/auth.schemas";
 import { unauthorized } from "@/server/auth/authenticate";
-import { tokenPair } from "@/server/auth/issue-tokens";
+import { assertApiTokensAllowed, tokenPair } from "@/server/auth/issue-tokens";
 import { rotateRefreshToken } from "@/server/auth/refresh-tokens";
 import { personnel } from "@/server/db/schema";
 import { publicApiRoute, readJson } from "@/server/http/api";
@@ -12,7 +12,7 @@ import { requestMeta } from "@/server/http/request-meta";
 export const POST = publicApiRoute(async ({ req, db, now }) => {
   const { refresh_token } = await readJson(req, refreshTokenInput);
   const meta = requestMeta(req);
-  const { personnelId, refreshToken } = await rotateRefreshToken(db, refresh_token, meta, now);
+  const { personnelId, refreshToken } = await rotateRefreshToken(db, refresh_token, meta, now, assertApiTokensAllowed);
   const [p] = await db.select({ id: personnel.id, name: personnel.name, email: personnel.email, role: personnel.role }).from(personnel).where(eq(personnel.id, personnelId));
   if (!p) throw unauthorized();
   return NextResponse.json(await tokenPair(db, p, meta, now, refreshToken));
