@@ -190,4 +190,13 @@ describeEachDriver("API auth: login, tokens, refresh, logout, CSRF", (ctx) => {
     // The refused refresh did not spend the token (no reuse alarm).
     expect((await call(refresh, "/api/v1/auth/refresh", { json: { refresh_token: ok.json.refresh_token } })).status).toBe(200);
   });
+
+  it("two concurrent refreshes of one token: one wins, the other is treated as reuse and ends the family", async () => {
+    useDbHandle(ctx.handle);
+    const t = await signIn();
+    const both = await Promise.all([0, 1].map(() => call(refresh, "/api/v1/auth/refresh", { json: { refresh_token: t.refresh_token } })));
+    expect(both.map((r) => r.status).sort()).toEqual([200, 401]);
+    const winner = both.find((r) => r.status === 200)!;
+    expect((await call(refresh, "/api/v1/auth/refresh", { json: { refresh_token: winner.json.refresh_token } })).status).toBe(401);
+  });
 });

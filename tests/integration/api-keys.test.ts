@@ -63,6 +63,10 @@ describeEachDriver("API keys", (ctx) => {
     const [row] = await ctx.handle.db.select().from(apiKeys).where(eq(apiKeys.id, key.id));
     expect(row!.lastUsedAt).toBeInstanceOf(Date);
     expect(Math.abs(row!.lastUsedAt!.getTime() - Date.now())).toBeLessThan(60_000);
+    // Written at most once a minute per key: the next uses leave it as it is.
+    await call(me, "/api/v1/auth/me", { headers: { "x-api-key": key.secret } });
+    const [again] = await ctx.handle.db.select().from(apiKeys).where(eq(apiKeys.id, key.id));
+    expect(again!.lastUsedAt!.getTime()).toBe(row!.lastUsedAt!.getTime());
   });
 
   it("a read_write key acting as an admin may manage keys; one acting as a manager has the manager's role", async () => {

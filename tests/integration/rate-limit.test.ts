@@ -55,6 +55,28 @@ describeEachDriver("rate limits", (ctx) => {
     expect((await rejection(limitApiRequest(key))).status).toBe(429);
   });
 
+  it("holds across app instances: a second connection pool shares the PostgreSQL counters", async () => {
+    if (ctx.handle.client.kind !== "postgres") return; // PGlite is one process by construction: memory is the store
+    const { openPostgres } = await import("../../src/server/db/client");
+    const second = await openPostgres({ url: ctx.handle.client.url, max: 2 });
+    try {
+      setApiRateLimitForTests(4);
+      const key = `user:shared-${Math.random()}`;
+      useDbHandle(ctx.handle);
+      await limitApiRequest(key);
+      await limitApiRequest(key);
+      useDbHandle(second); // "another instance": its own pool and its own limiter objects
+      await limitApiRequest(key);
+      await expect(limitApiRequest(key)).resolves.toMatchObject({ remaining: 0 });
+      expect((await rejection(limitApiRequest(key))).status).toBe(429);
+      useDbHandle(ctx.handle);
+      expect((await rejection(limitApiRequest(key))).status).toBe(429);
+    } finally {
+      useDbHandle(undefined);
+      await second.close();
+    }
+  });
+
   it("locks sign-in per account after consecutive failures, with growing lockouts, and a success clears it", async () => {
     useDbHandle(ctx.handle);
     const email = `victim-${Math.random()}@example.com`;

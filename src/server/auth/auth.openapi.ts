@@ -22,7 +22,14 @@ export const authOperations: ApiOperation[] = [
     tag: "auth",
     permission: null,
     body: loginInput,
-    responses: { 200: { description: "Signed in", schema: tokenResponse }, 400: badInput, 401: { description: "INVALID_CREDENTIALS, MFA_REQUIRED or MFA_INVALID" }, 415: unsupported, 429: rateLimited },
+    responses: {
+      200: { description: "Signed in", schema: tokenResponse },
+      400: badInput,
+      401: { description: "INVALID_CREDENTIALS, MFA_REQUIRED or MFA_INVALID" },
+      403: { description: "MFA_ENROLMENT_REQUIRED: the organisation requires MFA and this manager/admin has not enrolled (web app, Security page)" },
+      415: unsupported,
+      429: rateLimited,
+    },
   },
   {
     method: "post",
@@ -32,7 +39,14 @@ export const authOperations: ApiOperation[] = [
     tag: "auth",
     permission: null,
     body: refreshTokenInput,
-    responses: { 200: { description: "New token pair", schema: tokenResponse }, 400: badInput, 401: { description: "INVALID_REFRESH_TOKEN or REFRESH_TOKEN_REUSED" }, 415: unsupported, 429: rateLimited },
+    responses: {
+      200: { description: "New token pair", schema: tokenResponse },
+      400: badInput,
+      401: { description: "INVALID_REFRESH_TOKEN or REFRESH_TOKEN_REUSED" },
+      403: { description: "MFA_ENROLMENT_REQUIRED (the token is not spent)" },
+      415: unsupported,
+      429: rateLimited,
+    },
   },
   {
     method: "post",
