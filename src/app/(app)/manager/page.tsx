@@ -37,6 +37,7 @@ export default async function ManagerHome() {
                     {m.name}
                   </Link>
                   {m.active ? null : <span className="ml-2 text-xs text-slate-500">(deactivated)</span>}
+                  <span className="block text-xs text-slate-500">{m.email}</span>
                 </td>
                 <td className="py-2 pr-3">{m.role}</td>
                 <td className="py-2 pr-3">{m.manager_name ?? "—"}</td>
