@@ -1,0 +1,114 @@
+/**
+ * Geodesic truth: Karney's GeodTest short pairs (GeographicLib, exact to 0.1 µm), shifted to Bengaluru's
+ * longitude and mirrored to the southern hemisphere. A location at point 1 (r = 50 m), a check-in at point 2:
+ * the check-in's distance must be the reference within 1 mm and its status the §6 verdict for r = 50.
+ */
+import { readFileSync } from "node:fs";
+import path from "node:path";
+import { sql } from "drizzle-orm";
+import { afterEach, expect, it } from "vitest";
+import { queryRows } from "../../src/server/db/client";
+import { useDbHandle } from "../../src/server/db";
+import { geofenceStatus } from "../../src/server/geo/verdict";
+import { checkIn } from "../../src/server/visits/check-in";
+import { describeEachDriver } from "../support/db";
+import { ctxFor, fixturesDir, hasFixtures, makeLocation, makePerson, uuid } from "../support/visits-world";
+
+const SHIFT = 77.5946;
+const R = 50;
+const BOUNDARY_LINES = [3089, 3109, 3713, 3405, 3735, 3157];
+type Pair = { line: number; lat1: number; lon1: number; lat2: number; lon2: number; distance: number; hemi: "N" | "S" };
+
+function loadPairs(): Pair[] {
+  const text = readFileSync(path.join(fixturesDir(), "geodesic/geodtest-short-pairs.csv"), "utf8");
+  const rows = text.trim().split("\n").slice(1).map((l) => l.split(",").map(Number));
+  const pairs: Pair[] = [];
+  for (const [line, lat1, lon1, lat2, lon2, distance] of rows as number[][] as [number, number, number, number, number, number][]) {
+    pairs.push({ line, lat1, lon1: lon1 + SHIFT, lat2, lon2: lon2 + SHIFT, distance, hemi: "N" });
+    pairs.push({ line, lat1: -lat1, lon1: lon1 + SHIFT, lat2: -lat2, lon2: lon2 + SHIFT, distance, hemi: "S" });
+  }
+  return pairs;
+}
+
+const present = hasFixtures("geodesic/geodtest-short-pairs.csv");
+if (!present) console.warn("visits-geodesic: ../shared/fixtures/geodesic is absent (set FIXTURES_DIR): geodesic truth tests skipped");
+
+describeEachDriver("check-in distance against GeographicLib (GeodTest short pairs)", (ctx) => {
+  afterEach(() => useDbHandle(undefined));
+
+  it.runIf(present)("every pair, both hemispheres, through the full check-in use-case: within 1 mm, right status for r = 50", async () => {
+    const pairs = loadPairs();
+    expect(pairs).toHaveLength(1000);
+    expect(pairs.filter((p) => BOUNDARY_LINES.includes(p.line))).toHaveLength(12);
+    const db = ctx.handle.db;
+    const t0 = performance.now();
+    const failures: string[] = [];
+    let worst = 0;
+    for (const p of pairs) {
+      const rep = await makePerson(db, "rep");
+      const locationId = await makeLocation(db, p.lat1, p.lon1, R);
+      const now = new Date();
+      const { body } = await checkIn(ctxFor(db, rep, now), {
+        client_id: uuid(),
+        location_id: locationId,
+        lat: p.lat2,
+        lon: p.lon2,
+        accuracy_m: 5,
+        captured_at: now.toISOString(),
+      });
+      // The API rounds to 0.01 m (DESIGN §6), so compare with the reference rounded the same way, within 1 mm;
+      // the unrounded expression is checked against the raw reference in the next test.
+      const reference = Math.round(p.distance * 100) / 100;
+      const err = Math.abs(body.validation.distance - reference);
+      worst = Math.max(worst, err);
+      const expected = geofenceStatus(reference, R);
+      if (err > 0.001 || body.validation.status !== expected) failures.push(`${p.line}${p.hemi}: ${body.validation.distance} vs ${p.distance} (${body.validation.status}, want ${expected})`);
+    }
+    const ms = performance.now() - t0;
+    console.info(`[${ctx.driver}] 1000 full check-ins in ${(ms / 1000).toFixed(1)} s (${(ms / 1000).toFixed(2)} ms each); worst |distance − rounded reference| ${(worst * 1000).toFixed(3)} mm`);
+    expect(failures).toEqual([]);
+  });
+
+  it.runIf(present)("the unrounded PostGIS distance (the same expression, before rounding) is within 1 mm of the reference", async () => {
+    const pairs = loadPairs();
+    const values = sql.join(
+      pairs.map((p) => sql`(${p.line}::int, ${p.lat1}::float8, ${p.lon1}::float8, ${p.lat2}::float8, ${p.lon2}::float8, ${p.distance}::float8)`),
+      sql`, `,
+    );
+    const rows = await queryRows<{ line: number; err: number }>(
+      ctx.handle.db,
+      sql`SELECT line, abs(ST_Distance(ST_SetSRID(ST_MakePoint(lon1, lat1), 4326)::geography, ST_SetSRID(ST_MakePoint(lon2, lat2), 4326)::geography) - d) AS err
+          FROM (VALUES ${values}) AS t(line, lat1, lon1, lat2, lon2, d)`,
+    );
+    expect(rows).toHaveLength(1000);
+    const worst = Math.max(...rows.map((r) => Number(r.err)));
+    console.info(`[${ctx.driver}] worst unrounded error ${(worst * 1000).toFixed(4)} mm`);
+    expect(worst).toBeLessThan(0.001);
+  });
+
+  it.each([
+    [49.99, "VALID"],
+    [50, "VALID"],
+    [50.01, "WARNING"],
+    [99.99, "WARNING"],
+    [100, "WARNING"],
+    [100.01, "INVALID"],
+  ] as const)("boundary: a fix %f m from the centre of a 50 m fence → %s", async (d, status) => {
+    useDbHandle(ctx.handle);
+    const db = ctx.handle.db;
+    const centre = { lat: 12.9716, lon: 77.5946 };
+    // The fix is placed on the spheroid with PostGIS's direct geodesic (ST_Project), 37° azimuth.
+    const [p] = await queryRows<{ lat: number; lon: number }>(
+      db,
+      sql`SELECT ST_Y(g::geometry) AS lat, ST_X(g::geometry) AS lon
+          FROM (SELECT ST_Project(ST_SetSRID(ST_MakePoint(${centre.lon}::float8, ${centre.lat}::float8), 4326)::geography, ${d}::float8, radians(37)) AS g) t`,
+    );
+    const rep = await makePerson(db, "rep");
+    const locationId = await makeLocation(db, centre.lat, centre.lon, R);
+    const now = new Date();
+    const { body } = await checkIn(ctxFor(db, rep, now), { client_id: uuid(), location_id: locationId, lat: Number(p!.lat), lon: Number(p!.lon), accuracy_m: 5, captured_at: now.toISOString() });
+    expect(body.validation.distance).toBe(d);
+    expect(body.validation.status).toBe(status);
+    expect(body.validation.valid).toBe(status !== "INVALID");
+  });
+});
