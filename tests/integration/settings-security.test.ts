@@ -25,6 +25,11 @@ describeEachDriver("security settings: require MFA for managers", (ctx) => {
     const admin = actor("admin", "admin");
     const now = new Date();
     expect(await getSecuritySettings({ db: ctx.handle.db, actor: admin, now })).toMatchObject({ require_manager_mfa: false, managers_without_mfa: 4 });
+    // An admin without MFA may not require it: the next page would send them to enrolment.
+    expect(await toggle(admin, { client_id: uuid(), require_manager_mfa: true })).toMatchObject({ ok: false, error: { code: "MFA_NOT_ENROLLED", field: "require_manager_mfa" } });
+    expect(await audits()).toHaveLength(0);
+    await ctx.handle.db.execute(sql`UPDATE personnel SET mfa_enabled_at = now(), mfa_secret = 'JBSWY3DPEHPK3PXP' WHERE id = ${ids.admin}`);
+    expect(await getSecuritySettings({ db: ctx.handle.db, actor: admin, now })).toMatchObject({ managers_without_mfa: 3 });
     const body = { client_id: uuid(), require_manager_mfa: true };
     expect(await toggle(admin, body)).toMatchObject({ ok: true, data: { require_manager_mfa: true } });
     expect(await toggle(admin, body)).toMatchObject({ ok: true, data: { require_manager_mfa: true } });

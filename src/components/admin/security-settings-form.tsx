@@ -28,7 +28,7 @@ export function SecuritySettingsForm({ requireManagerMfa, managersWithoutMfa }: 
         <span>
           <span className="font-medium">Require two-factor authentication (MFA) for managers and admins</span>
           <span id="mfa-help" className="block text-sm text-slate-600">
-            Managers and admins without MFA are sent to enrol (an authenticator app) before they can use Fieldbeat. Reps are not affected.{" "}
+            Managers and admins without MFA are sent to enrol (an authenticator app) before they can use Fieldbeat. Reps are not affected. Set up MFA on your own account first.{" "}
             {managersWithoutMfa === 0
               ? "Every active manager and admin is enrolled."
               : `${managersWithoutMfa} active ${managersWithoutMfa === 1 ? "manager or admin has" : "managers or admins have"} not enrolled yet.`}
