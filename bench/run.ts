@@ -64,6 +64,7 @@ async function main() {
   const data = await prepareDatabase(DB_URL, { locations: LOCATIONS, reps: REPS, fixturesDir: FIXTURES, log });
   log(`database: ${data.locations} locations, reps ${data.reps.first}…${data.reps.last}`);
   if (ONLY.includes("prepare")) return; // BENCH_ONLY=prepare: seed the database and stop
+  const loadBefore = os.loadavg()[0]!.toFixed(2);
   const server = await startServer();
   const rows: Measure[] = [];
   const ratios: string[] = [];
@@ -86,23 +87,19 @@ async function main() {
       });
       await resetOpenVisits(DB_URL);
       let i = 0;
-      const api = await httpLoad({
-        name: "POST /api/v1/visits/check-in",
-        url: BASE,
-        connections: CONNS,
-        seconds: SECONDS,
-        method: "POST",
-        next: () => {
-          const k = i++ % tokens.length; // a distinct rep per request: one open visit per rep
-          const loc = data.sample[k % data.sample.length]!;
-          const body = { client_id: randomUUID(), location_id: loc.id, lat: loc.lat + 0.0001, lon: loc.lon, accuracy_m: 8, captured_at: new Date().toISOString() };
-          return { path: "/api/v1/visits/check-in", headers: { authorization: `Bearer ${tokens[k]}`, "content-type": "application/json" }, body: JSON.stringify(body) };
-        },
-      });
+      const checkInRequest = () => {
+        const k = i++ % tokens.length; // a distinct rep per request: one open visit per rep
+        const loc = data.sample[k % data.sample.length]!;
+        const body = { client_id: randomUUID(), location_id: loc.id, lat: loc.lat + 0.0001, lon: loc.lon, accuracy_m: 8, captured_at: new Date().toISOString() };
+        return { path: "/api/v1/visits/check-in", headers: { authorization: `Bearer ${tokens[k]}`, "content-type": "application/json" }, body: JSON.stringify(body) };
+      };
+      // One connection first: the per-request cost without queueing.
+      const apiOne = await httpLoad({ name: "POST /api/v1/visits/check-in, one connection", url: BASE, connections: 1, seconds: Math.ceil(SECONDS / 3), method: "POST", next: checkInRequest });
+      const api = await httpLoad({ name: "POST /api/v1/visits/check-in", url: BASE, connections: CONNS, seconds: SECONDS, method: "POST", next: checkInRequest });
       if (i > tokens.length) log(`warning: ${i} check-ins for ${tokens.length} reps: later ones met open visits (409)`);
       log(`check-in API status codes: ${JSON.stringify(api.statusCodes)}`);
       await resetOpenVisits(DB_URL);
-      rows.push(db, api);
+      rows.push(db, apiOne, api);
       ratios.push(`check-in: API ${api.rate.toFixed(0)}/s = ${((100 * api.rate) / db.rate).toFixed(0)} % of pgbench ${db.rate.toFixed(0)} tx/s (target ≥ 60 %); API p99 ${api.p99_ms.toFixed(1)} ms (target < 100 ms)`);
     }
 
@@ -111,27 +108,22 @@ async function main() {
       const single = await pgbench({ name: "nearby 5 km top 20, one client", url: DB_URL, script, clients: 1, seconds: SECONDS });
       const db = await pgbench({ name: "nearby 5 km top 20", url: DB_URL, script, clients: CONNS, seconds: SECONDS });
       let i = 0;
-      const api = await httpLoad({
-        name: "GET /api/v1/locations/nearby (5 km, 20)",
-        url: BASE,
-        connections: CONNS,
-        seconds: SECONDS,
-        method: "GET",
-        next: () => {
-          const lat = (12.85 + Math.floor(Math.random() * 25001) * 0.00001).toFixed(5);
-          const lon = (77.48 + Math.floor(Math.random() * 27001) * 0.00001).toFixed(5);
-          return { path: `/api/v1/locations/nearby?lat=${lat}&lon=${lon}&radius=5000&limit=20`, headers: { authorization: `Bearer ${tokens[i++ % 1000]}` } };
-        },
-      });
+      const nearbyRequest = () => {
+        const lat = (12.85 + Math.floor(Math.random() * 25001) * 0.00001).toFixed(5);
+        const lon = (77.48 + Math.floor(Math.random() * 27001) * 0.00001).toFixed(5);
+        return { path: `/api/v1/locations/nearby?lat=${lat}&lon=${lon}&radius=5000&limit=20`, headers: { authorization: `Bearer ${tokens[i++ % 1000]}` } };
+      };
+      const apiOne = await httpLoad({ name: "GET /api/v1/locations/nearby, one connection", url: BASE, connections: 1, seconds: Math.ceil(SECONDS / 3), method: "GET", next: nearbyRequest });
+      const api = await httpLoad({ name: "GET /api/v1/locations/nearby (5 km, 20)", url: BASE, connections: CONNS, seconds: SECONDS, method: "GET", next: nearbyRequest });
       log(`nearby API status codes: ${JSON.stringify(api.statusCodes)}`);
-      rows.push(single, db, api);
+      rows.push(single, db, apiOne, api);
       ratios.push(`nearby: API ${api.rate.toFixed(0)}/s = ${((100 * api.rate) / db.rate).toFixed(0)} % of pgbench ${db.rate.toFixed(0)} q/s (target ≥ 50 %); API p99 ${api.p99_ms.toFixed(1)} ms (target < 50 ms); one client at the database p99 ${single.p99_ms.toFixed(2)} ms (target < 5 ms)`);
     }
   } finally {
     if (server) server.kill("SIGTERM");
   }
   const cpus = os.cpus();
-  console.log(`\nMachine: ${cpus.length} × ${cpus[0]?.model ?? "?"}, ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB RAM, Node ${process.version}; ${SECONDS} s per run, ${CONNS} connections; load generator, server and PostgreSQL on the same machine.\n`);
+  console.log(`\nMachine: ${cpus.length} × ${cpus[0]?.model ?? "?"}, ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB RAM, Node ${process.version}; ${SECONDS} s per run, ${CONNS} connections; load generator, server and PostgreSQL on the same machine; 1-min load average ${loadBefore} before, ${os.loadavg()[0]!.toFixed(2)} after.\n`);
   console.log(table(rows));
   console.log("\n" + ratios.map((r) => `- ${r}`).join("\n"));
 }
