@@ -25,7 +25,7 @@ export async function makeLocation(db: Db, lat: number, lon: number, radius = 50
 
 export const ctxFor = (db: Db, actor: Actor, now = new Date()): Ctx => ({ db, actor, now });
 
-type Handler = (req: Request, ctx: { params: Promise<Record<string, string>> }) => Promise<Response>;
+type Handler<P> = (req: Request, ctx: { params: Promise<P> }) => Promise<Response>;
 export type CallOpts = { as?: number; body?: unknown; raw?: string; contentType?: string; params?: Record<string, string>; method?: string };
 
 // Tests read answers as loose JSON and assert on them field by field.
@@ -33,7 +33,7 @@ export type CallOpts = { as?: number; body?: unknown; raw?: string; contentType?
 type LooseJson = any;
 
 /** Calls a route handler the way Next does, with `Authorization: Bearer <access token>` for `as`. */
-export async function call(handler: Handler, url: string, o: CallOpts = {}): Promise<{ status: number; body: LooseJson; text: string }> {
+export async function call<P = Record<string, string>>(handler: Handler<P>, url: string, o: CallOpts = {}): Promise<{ status: number; body: LooseJson; text: string }> {
   const headers: Record<string, string> = {};
   if (o.as !== undefined) headers.authorization = "Bearer " + (await issueAccessToken(o.as, new Date()));
   const hasBody = o.body !== undefined || o.raw !== undefined;
@@ -43,7 +43,7 @@ export async function call(handler: Handler, url: string, o: CallOpts = {}): Pro
     headers,
     body: o.raw ?? (o.body !== undefined ? JSON.stringify(o.body) : undefined),
   });
-  const res = await handler(req, { params: Promise.resolve(o.params ?? {}) });
+  const res = await handler(req, { params: Promise.resolve((o.params ?? {}) as P) });
   const text = await res.text();
   return { status: res.status, text, body: text ? JSON.parse(text) : null };
 }
