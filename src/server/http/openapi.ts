@@ -3,6 +3,9 @@ import { auditOperations } from "../audit/audit.openapi";
 import { authOperations } from "../auth/auth.openapi";
 import { personnelOperations } from "../personnel/personnel.openapi";
 import { trackingOperations } from "../tracking/tracking.openapi";
+import { locationsOperations } from "../locations/locations.openapi";
+import { sessionsOperations } from "../sessions/sessions.openapi";
+import { visitsOperations } from "../visits/visits.openapi";
 import type { ApiOperation } from "./openapi-types";
 
 type JsonSchema = Record<string, unknown>;
@@ -21,7 +24,7 @@ const metaOperations: ApiOperation[] = [
 ];
 
 /** Every domain's operations. Add a domain's list here when it documents its routes. */
-export const allOperations: ApiOperation[] = [...metaOperations, ...authOperations, ...personnelOperations, ...auditOperations, ...trackingOperations];
+export const allOperations: ApiOperation[] = [...metaOperations, ...authOperations, ...personnelOperations, ...auditOperations, ...trackingOperations, ...visitsOperations, ...locationsOperations, ...sessionsOperations];
 
 const errorSchema: JsonSchema = {
   type: "object",
