@@ -1,4 +1,4 @@
-import { expect, test, type Browser } from "@playwright/test";
+import { expect, test, type Browser, type Page } from "@playwright/test";
 import { generate } from "otplib";
 import { ADMIN, formAlert, MANAGER1, REP01, signInAs, signOut } from "./helpers/auth";
 
@@ -155,5 +155,70 @@ test("a manager enrols in MFA by QR code, then needs a code (or a recovery code,
       await expect(formAlert(page)).toContainText("not valid");
       await expect(page).toHaveURL(/\/login$/);
     }
+  }
+
+  // Turning it off needs a current code; leave the demo account as it was for later specs.
+  await signInAs(page, email, { totp: () => generate({ secret }) });
+  await expect(page).toHaveURL(/\/manager$/);
+  await disableOwnMfa(page, secret);
+});
+
+async function enrolOwnMfa(page: Page): Promise<string> {
+  await page.goto("/account/security");
+  await page.getByRole("button", { name: "Set up two-step verification" }).click();
+  const secret = (await page.getByTestId("totp-secret").textContent())?.trim() ?? "";
+  await page.getByLabel("6-digit code").fill(await generate({ secret }));
+  await page.getByRole("button", { name: "Confirm and turn on" }).click();
+  await expect(page.getByRole("list", { name: "Recovery codes" }).getByRole("listitem")).toHaveCount(10);
+  await page.getByRole("button", { name: "I have saved my codes" }).click();
+  await expect(page.getByRole("heading", { name: "Two-step verification: on" })).toBeVisible();
+  return secret;
+}
+
+async function disableOwnMfa(page: Page, secret: string) {
+  await page.goto("/account/security");
+  await page.getByLabel(/Code to turn it off/).fill(await generate({ secret }));
+  await page.getByRole("button", { name: "Turn off two-step verification" }).click();
+  await expect(page.getByRole("heading", { name: "Two-step verification: off" })).toBeVisible();
+}
+
+test("when the organisation requires MFA, a manager can do nothing but enrol; reps are not affected", async ({ page, browser }) => {
+  // The admin switches it on, and (not enrolled either) is sent to enrol at once.
+  await signInAs(page, ADMIN);
+  await expect(page).toHaveURL(/\/admin$/);
+  await page.goto("/admin/settings");
+  await page.getByLabel(/Require two-factor authentication/).check();
+  await page.getByRole("button", { name: "Save" }).click();
+  await expect(page).toHaveURL(/\/account\/security$/);
+
+  const other = await browser.newContext();
+  const p2 = await other.newPage();
+  try {
+    await signInAs(p2, "rep02@fieldbeat.test");
+    await expect(p2).toHaveURL(/\/rep$/);
+    await signOut(p2);
+
+    await signInAs(p2, "manager2@fieldbeat.test");
+    await expect(p2).toHaveURL(/\/account\/security$/);
+    await expect(formAlert(p2)).toContainText("Your organisation requires two-step verification");
+    await expect(p2.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Team" })).toHaveCount(0);
+    for (const path of ["/manager", "/manager/reps/6"]) {
+      await p2.goto(path);
+      await expect(p2).toHaveURL(/\/account\/security$/);
+    }
+    const managerSecret = await enrolOwnMfa(p2);
+    await p2.goto("/manager");
+    await expect(p2.getByRole("heading", { level: 1, name: "Team" })).toBeVisible();
+
+    // Put everything back: the admin enrols, switches the requirement off, and both turn MFA off again.
+    const adminSecret = await enrolOwnMfa(page);
+    await page.goto("/admin/settings");
+    await page.getByLabel(/Require two-factor authentication/).uncheck();
+    await page.getByRole("button", { name: "Save" }).click();
+    await expect(page.getByText("Saved: MFA is optional for managers and admins.")).toBeVisible();
+    await disableOwnMfa(page, adminSecret);
+    await disableOwnMfa(p2, managerSecret);
+  } finally {
+    await other.close();
   }
 });
