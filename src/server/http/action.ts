@@ -10,7 +10,7 @@ import { log } from "../log";
 import { parseInput } from "./api";
 
 /** What a server action answers: never throws to the client, so forms can show `error.field`. */
-export type ActionResult<T> = { ok: true; data: T } | ({ ok: false } & ErrorBody);
+export type ActionResult<T> = { ok: true; data: T } | ({ ok: false; status: number } & ErrorBody);
 
 export type ActionDef<S extends z.ZodType, R> = {
   /** Stable name, used by the authorization matrix test and in logs. */
@@ -29,9 +29,9 @@ export async function invokeAction<S extends z.ZodType, R>(def: ActionDef<S, R>,
     const db = await getDb();
     return { ok: true, data: await def.run({ db, actor, now }, input) };
   } catch (err) {
-    if (err instanceof AppError) return { ok: false, ...errorBody(err) };
+    if (err instanceof AppError) return { ok: false, status: err.status, ...errorBody(err) };
     log.error("unhandled error in server action", { action: def.name, error: err instanceof Error ? { message: err.message, stack: err.stack } : String(err) });
-    return { ok: false, error: { code: "INTERNAL", message: "Something went wrong on our side. It has been logged." } };
+    return { ok: false, status: 500, error: { code: "INTERNAL", message: "Something went wrong on our side. It has been logged." } };
   }
 }
 
