@@ -5,6 +5,7 @@ import { POST } from "../../src/app/api/v1/tracking/pings/route";
 import { issueAccessToken } from "../../src/server/auth/tokens";
 import { useDbHandle } from "../../src/server/db";
 import { queryRows } from "../../src/server/db/client";
+import { recomputeSessionTravel } from "../../src/server/tracking/compute-travel";
 import { recordPings } from "../../src/server/tracking/record-pings";
 import { describeEachDriver } from "../support/db";
 import { count, makePeople, openDay, ping, setOrgHours, type People } from "./tracking-support";
@@ -116,6 +117,19 @@ describeEachDriver("tracking pings", (ctx) => {
     const r = await recordPings({ db: db(), actor: rep, now: NOW }, { pings: [ping(at("09:30"))] });
     expect(r).toMatchObject({ accepted: 1, gaps_recorded: 1 });
     expect(await count(db(), "tracking_gaps", sql`personnel_id = ${rep.id} AND cause = 'unknown'`)).toBe(1);
+  });
+
+  it("ending the day (recomputeSessionTravel after the session closed) records the gap up to the end", async () => {
+    const rep = people.otherManager;
+    const id = await openDay(db(), rep.id, "2026-11-20", at("09:00"));
+    await recordPings({ db: db(), actor: rep, now: NOW }, { pings: [ping(at("09:01"), 12.97, 77.59), ping(at("09:02"), 12.971, 77.59)] });
+    await db().execute(sql`UPDATE daily_sessions SET status = 'CLOSED', logout_time = ${at("09:40").toISOString()} WHERE id = ${id}`);
+    for (let k = 0; k < 2; k++) {
+      // Twice: idempotent.
+      expect((await recomputeSessionTravel(db(), id)).total_travel_km).toBe(0.11);
+      const gaps = await queryRows<{ started_at: Date; ended_at: Date }>(db(), sql`SELECT started_at, ended_at FROM tracking_gaps WHERE session_id = ${id}`);
+      expect(gaps.map((g) => [new Date(g.started_at).toISOString(), new Date(g.ended_at).toISOString()])).toEqual([[at("09:02").toISOString(), at("09:40").toISOString()]]);
+    }
   });
 
   it("refuses an admin (no tracking.write) with 403", async () => {

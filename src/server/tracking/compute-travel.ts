@@ -1,6 +1,7 @@
 import "server-only";
 import { sql, type SQL } from "drizzle-orm";
 import { queryRows, type Db } from "../db/client";
+import { detectSessionGaps } from "./detect-gaps";
 
 /** Fixes reported worse than this are ignored for distance (a 100 m circle is a city block). */
 export const MAX_TRAVEL_ACCURACY_M = 100;
@@ -67,14 +68,22 @@ export async function keptPingIds(db: Db, sessionId: number): Promise<Set<number
   return new Set(rows.map((r) => Number(r.id)));
 }
 
-/**
- * Recomputes daily_sessions.total_travel_km from the session's pings (filtered figure) and stores it.
- * Called after every accepted ping batch and at session end; a full recompute keeps late,
- * out-of-order batches correct.
- */
-export async function recomputeSessionTravel(tx: Db, sessionId: number): Promise<{ total_travel_km: number }> {
+/** Stores the session's filtered travel (km, 2 decimals) in daily_sessions.total_travel_km. */
+export async function storeSessionTravel(tx: Db, sessionId: number): Promise<{ total_travel_km: number }> {
   const { filtered_m } = await sessionTravel(tx, sessionId);
   const km = Math.round(filtered_m / 10) / 100;
   await tx.execute(sql`UPDATE daily_sessions SET total_travel_km = ${km.toFixed(2)}, updated_at = now() WHERE id = ${sessionId}`);
   return { total_travel_km: km };
+}
+
+/**
+ * Recomputes daily_sessions.total_travel_km from the session's pings (filtered figure) and re-derives
+ * its gaps. Called by the sessions use-case at session end, so the stretch from the last fix to the
+ * day's end becomes a gap too; ping batches call the two parts themselves (with the client's gap causes).
+ * A full recompute keeps late, out-of-order batches correct.
+ */
+export async function recomputeSessionTravel(tx: Db, sessionId: number): Promise<{ total_travel_km: number }> {
+  const result = await storeSessionTravel(tx, sessionId);
+  await detectSessionGaps(tx, sessionId);
+  return result;
 }

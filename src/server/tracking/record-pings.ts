@@ -6,7 +6,7 @@ import { queryRows, type Db } from "../db/client";
 import { locationPings } from "../db/schema";
 import { AppError } from "../errors";
 import { emitEvent } from "../realtime/outbox";
-import { recomputeSessionTravel } from "./compute-travel";
+import { storeSessionTravel } from "./compute-travel";
 import { detectSessionGaps } from "./detect-gaps";
 import {
   MAX_PING_AGE_MS,
@@ -100,7 +100,7 @@ export async function recordPings(ctx: Ctx, input: RecordPingsInput): Promise<Re
       // Sorted, so two batches touching the same days lock their rows in the same order.
       const sessionIds = [...new Set(accepted.map((r) => r.sessionId!))].sort((a, b) => a - b);
       for (const sessionId of sessionIds) {
-        await recomputeSessionTravel(tx, sessionId);
+        await storeSessionTravel(tx, sessionId);
         gapsRecorded += (await detectSessionGaps(tx, sessionId, input.gaps ?? [])).created;
       }
       const newest = accepted.reduce((a, b) => (b.capturedAt! > a.capturedAt! ? b : a));
