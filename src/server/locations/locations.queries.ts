@@ -7,10 +7,15 @@ import type { ValidationStatus } from "../db/schema";
 
 /** A WGS84 point as geography; lon/lat travel as float8 parameters (exact doubles, no text rounding). */
 export function pointSql(lat: number, lon: number): SQL {
-  return sql`ST_SetSRID(ST_MakePoint(${lon}::float8, ${lat}::float8), 4326)::geography`;
+  return pointExprSql(sql`${lat}::float8`, sql`${lon}::float8`);
 }
 
-/** The one distance expression of the check-in/out and validate paths (tests reuse it set-based). */
+/** The same point from SQL expressions (columns), for set-based queries. */
+export function pointExprSql(lat: SQL, lon: SQL): SQL {
+  return sql`ST_SetSRID(ST_MakePoint(${lon}, ${lat}), 4326)::geography`;
+}
+
+/** The one distance expression of the check-in/out and validate paths (tests run it set-based with pointExprSql). */
 export function fenceDistanceSql(locationCoords: SQL, lat: number, lon: number): SQL<number> {
   return distanceSql(locationCoords, pointSql(lat, lon));
 }
