@@ -16,25 +16,31 @@ export type TravelFigures = { raw_m: number; filtered_m: number; raw_points: num
  * the last one KEPT (so slow jitter cannot add up). The jitter walk is sequential, so it runs as
  * a recursive CTE over arrays (O(1) index per step) instead of a self-join per row.
  */
-/** The filter walk as CTEs `pts` (kept candidates as arrays) and `walk` (one row per step; `k` = index of the last kept fix). */
+/**
+ * The filter walk as CTEs `pts` (the candidate fixes as arrays) and `walk` (one row per step; `k` = index of
+ * the last kept fix). Coordinates travel as float8 arrays, not geography[]: subscripting an array of a
+ * fixed-length type is O(1), of a varlena type O(index), which made the walk quadratic (measured: 2,400
+ * fixes 199 ms → 62 ms). Each step still measures on the spheroid with ST_Distance(geography, geography).
+ */
 function walkCtes(sessionId: number): SQL {
+  const point = (i: SQL) => sql`ST_SetSRID(ST_MakePoint(pts.x[${i}], pts.y[${i}]), 4326)::geography`;
   return sql`
     pts AS (
-      SELECT array_agg(coords ORDER BY captured_at, id) AS g, array_agg(accuracy_m::float8 ORDER BY captured_at, id) AS a,
-             array_agg(id ORDER BY captured_at, id) AS ids
+      SELECT array_agg(ST_X(coords::geometry) ORDER BY captured_at, id) AS x, array_agg(ST_Y(coords::geometry) ORDER BY captured_at, id) AS y,
+             array_agg(accuracy_m::float8 ORDER BY captured_at, id) AS a, array_agg(id ORDER BY captured_at, id) AS ids
       FROM location_pings
       WHERE session_id = ${sessionId} AND accuracy_m <= ${MAX_TRAVEL_ACCURACY_M} AND coalesce(source, '') <> 'network'
     ),
     walk AS (
-      SELECT 1 AS i, 1 AS k, 0::float8 AS m, 1 AS kept FROM pts WHERE coalesce(cardinality(pts.g), 0) > 0
+      SELECT 1 AS i, 1 AS k, 0::float8 AS m, 1 AS kept FROM pts WHERE coalesce(cardinality(pts.a), 0) > 0
       UNION ALL
       SELECT w.i + 1,
              CASE WHEN x.d >= x.lim THEN w.i + 1 ELSE w.k END,
              w.m + CASE WHEN x.d >= x.lim THEN x.d ELSE 0 END,
              w.kept + CASE WHEN x.d >= x.lim THEN 1 ELSE 0 END
       FROM walk w CROSS JOIN pts
-      CROSS JOIN LATERAL (SELECT ST_Distance(pts.g[w.k], pts.g[w.i + 1])::float8 AS d, pts.a[w.k] + pts.a[w.i + 1] AS lim) x
-      WHERE w.i < cardinality(pts.g)
+      CROSS JOIN LATERAL (SELECT ST_Distance(${point(sql`w.k`)}, ${point(sql`w.i + 1`)})::float8 AS d, pts.a[w.k] + pts.a[w.i + 1] AS lim) x
+      WHERE w.i < cardinality(pts.a)
     )`;
 }
 
