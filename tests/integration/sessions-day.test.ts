@@ -91,6 +91,28 @@ describeEachDriver("daily sessions: start, today, end", (ctx) => {
     expect(await events(other.id)).toEqual(["session.started", "visit.checked_in"]);
   });
 
+  it("a late offline replay of a past day's check-in counts on that day without reopening it", async () => {
+    const db = ctx.handle.db;
+    const late = await makePerson(db, "rep");
+    const twoDaysAgo = new Date(Date.now() - 2 * 86_400_000);
+    const day = localDate(twoDaysAgo, "Asia/Kolkata");
+    // That day was started and ended (offline) and those actions already synced.
+    expect((await start(late.id, { client_id: uuid(), captured_at: new Date(twoDaysAgo.getTime() - 3_600_000).toISOString() })).status).toBe(201);
+    expect((await end(late.id, { client_id: uuid(), captured_at: new Date(twoDaysAgo.getTime() + 3_600_000).toISOString() })).status).toBe(200);
+    const ci = await call(checkInRoute, "/api/v1/visits/check-in", {
+      as: late.id,
+      body: { client_id: uuid(), location_id: loc, lat: 12.97164, lon: 77.5946, accuracy_m: 5, captured_at: twoDaysAgo.toISOString(), offline_replay: true },
+    });
+    expect(ci.status).toBe(201);
+    expect(ci.body.visit.planned_date).toBe(day);
+    expect(ci.body.validation.flags).toEqual([]);
+    const rows = await queryRows<{ session_date: string; status: string; total_visits: number }>(
+      db,
+      sql`SELECT session_date::text AS session_date, status, total_visits FROM daily_sessions WHERE personnel_id = ${late.id}`,
+    );
+    expect(rows).toEqual([{ session_date: day, status: "CLOSED", total_visits: 1 }]);
+  });
+
   it.each([
     ["start", { client_id: "nope" }, 400, "client_id"],
     ["start", { client_id: uuid(), lat: 91, lon: 10 }, 400, "lat"],

@@ -12,14 +12,19 @@ export type EnsureOpenSession = {
   clientId?: string;
   /** Count one more visit on the day (check-in). */
   countVisit?: boolean;
+  /**
+   * Reopen the day if it was CLOSED: true for today's date. A late replay of a past day's check-in only counts
+   * the visit on that day; it must not reopen a day the rep already ended.
+   */
+  reopenIfClosed: boolean;
   /** Extra payload of the session.started event (how it was opened). */
   how: Record<string, unknown>;
 };
 
 /**
  * The person's session for `date`, opened if needed — in the caller's transaction. Creates it (status OPEN),
- * or reopens a CLOSED one (the rep is evidently still working: logout cleared), emitting `session.started`
- * either way. Safe under concurrency: the insert races on daily_sessions_rep_date and the loser locks the row.
+ * or, with reopenIfClosed, reopens a CLOSED one (the rep is evidently still working: logout cleared), emitting
+ * `session.started` either way. Safe under concurrency: the insert races on daily_sessions_rep_date and the loser locks the row.
  */
 export async function ensureOpenSession(tx: Db, s: EnsureOpenSession): Promise<{ id: number; opened: boolean }> {
   const [inserted] = await queryRows<{ id: number }>(
@@ -38,7 +43,7 @@ export async function ensureOpenSession(tx: Db, s: EnsureOpenSession): Promise<{
   );
   if (!row) throw new Error("daily session vanished between insert and select");
   const id = Number(row.id);
-  const reopen = row.status !== "OPEN";
+  const reopen = row.status !== "OPEN" && s.reopenIfClosed;
   await tx.execute(
     sql`UPDATE daily_sessions SET total_visits = total_visits + ${s.countVisit ? 1 : 0}, updated_at = now()
         ${reopen ? sql`, status = 'OPEN', logout_time = NULL, end_client_id = NULL` : sql``}

@@ -19,7 +19,7 @@ export async function startSession(ctx: Ctx, input: StartSessionInput): Promise<
     const at = input.captured_at ? requireAcceptableCaptureTime(input.captured_at, ctx.now) : ctx.now;
     const date = localDate(at, await orgTimeZone(tx));
     const position = input.lat !== undefined && input.lon !== undefined ? { lat: input.lat, lon: input.lon } : null;
-    const { id, opened } = await ensureOpenSession(tx, { personnelId: ctx.actor.id, date, at, clientId: input.client_id, how: { via: "start", position } });
+    const { id, opened } = await ensureOpenSession(tx, { personnelId: ctx.actor.id, date, at, clientId: input.client_id, reopenIfClosed: true, how: { via: "start", position } });
     const session = await loadSessionById(tx, id);
     return JSON.stringify({ session, opened });
   });

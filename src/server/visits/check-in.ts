@@ -64,8 +64,10 @@ async function record(ctx: Ctx, tx: Db, input: CheckInInput): Promise<VisitResul
     reasons: evidence.reasons,
   };
 
-  const date = localDate(capturedAt, await orgTimeZone(tx));
-  const session = await ensureOpenSession(tx, { personnelId: me, date, at: capturedAt, countVisit: true, how: { via: "check_in" } });
+  const tz = await orgTimeZone(tx);
+  const date = localDate(capturedAt, tz);
+  const reopenIfClosed = date === localDate(ctx.now, tz);
+  const session = await ensureOpenSession(tx, { personnelId: me, date, at: capturedAt, countVisit: true, reopenIfClosed, how: { via: "check_in" } });
   const [visit] = await tx
     .insert(visits)
     .values({
