@@ -183,13 +183,14 @@ async function disableOwnMfa(page: Page, secret: string) {
 }
 
 test("when the organisation requires MFA, a manager can do nothing but enrol; reps are not affected", async ({ page, browser }) => {
-  // The admin switches it on, and (not enrolled either) is sent to enrol at once.
+  // The admin enrols first (the setting is refused otherwise), then switches it on.
   await signInAs(page, ADMIN);
   await expect(page).toHaveURL(/\/admin$/);
+  const adminSecret = await enrolOwnMfa(page);
   await page.goto("/admin/settings");
   await page.getByLabel(/Require two-factor authentication/).check();
   await page.getByRole("button", { name: "Save" }).click();
-  await expect(page).toHaveURL(/\/account\/security$/);
+  await expect(page.getByText("Saved: managers and admins must now use MFA.")).toBeVisible();
 
   const other = await browser.newContext();
   const p2 = await other.newPage();
@@ -210,8 +211,7 @@ test("when the organisation requires MFA, a manager can do nothing but enrol; re
     await p2.goto("/manager");
     await expect(p2.getByRole("heading", { level: 1, name: "Team" })).toBeVisible();
 
-    // Put everything back: the admin enrols, switches the requirement off, and both turn MFA off again.
-    const adminSecret = await enrolOwnMfa(page);
+    // Put everything back: the admin switches the requirement off, and both turn MFA off again.
     await page.goto("/admin/settings");
     await page.getByLabel(/Require two-factor authentication/).uncheck();
     await page.getByRole("button", { name: "Save" }).click();
