@@ -26,6 +26,8 @@ export const envSchema = z.object({
   AUTH_URL: optional(z.string().url()),
   /** Requests per minute per user, API key or anonymous IP on /api/v1 (429 with Retry-After beyond it). */
   RATE_LIMIT_PER_MINUTE: z.preprocess(emptyToUndefined, z.coerce.number().int().min(1).max(100_000).default(100)),
+  /** Connections in the app's PostgreSQL pool (DATABASE_URL only): 32 concurrent requests must not queue for 10. */
+  DATABASE_POOL_MAX: z.preprocess(emptyToUndefined, z.coerce.number().int().min(1).max(500).default(20)),
 });
 
 export type Env = z.infer<typeof envSchema> & { PGLITE_DATA_DIR: string; FIXTURES_DIR: string };

@@ -41,3 +41,14 @@ describe("AUTH_SECRET", () => {
     expect(() => parseEnv({ AUTH_SECRET: "short" })).toThrowError(/AUTH_SECRET: must be at least 32 characters/);
   });
 });
+
+describe("DATABASE_POOL_MAX", () => {
+  it("defaults to 20 connections and accepts another size", () => {
+    expect(parseEnv({}).DATABASE_POOL_MAX).toBe(20);
+    expect(parseEnv({ DATABASE_POOL_MAX: "32" }).DATABASE_POOL_MAX).toBe(32);
+  });
+
+  it("refuses a pool of no connections by name", () => {
+    expect(() => parseEnv({ DATABASE_POOL_MAX: "0" })).toThrowError(/DATABASE_POOL_MAX/);
+  });
+});

@@ -34,8 +34,8 @@ export function useDbHandle(handle: DbHandle | undefined) {
 
 async function open(): Promise<DbHandle> {
   if (env.DATABASE_URL) {
-    const handle = await openPostgres({ url: env.DATABASE_URL });
-    log.info("database: PostgreSQL server", { driver: "postgres" });
+    const handle = await openPostgres({ url: env.DATABASE_URL, max: env.DATABASE_POOL_MAX });
+    log.info("database: PostgreSQL server", { driver: "postgres", pool_max: env.DATABASE_POOL_MAX });
     return handle;
   }
   return openEmbedded(env.PGLITE_DATA_DIR);
