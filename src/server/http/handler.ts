@@ -22,6 +22,11 @@ export function toErrorResponse(err: unknown, req?: Request): NextResponse {
     const field = issue?.path.join(".") || undefined;
     return NextResponse.json(errorBody(new AppError("VALIDATION_FAILED", issue?.message ?? "invalid input", { field })), { status: 400 });
   }
+  // The client went away mid-request (closed tab, load generator stopping): nobody reads the answer.
+  if (req?.signal.aborted) {
+    log.info("request aborted by the client", { url: req.url, method: req.method });
+    return NextResponse.json({ error: { code: "CLIENT_CLOSED_REQUEST", message: "The client closed the request." } }, { status: 499 });
+  }
   log.error("unhandled error in route", {
     url: req?.url,
     method: req?.method,
