@@ -50,6 +50,17 @@ test("signed out, the app's areas redirect to /login and come back after signing
   await expect(page).toHaveURL(/\/manager$/);
 });
 
+test("a callbackUrl to another site is ignored: sign-in lands on the role's own area", async ({ page }) => {
+  for (const evil of ["//evil.example/x", "https://evil.example/", "/\\evil.example"]) {
+    await page.goto(`/login?callbackUrl=${encodeURIComponent(evil)}`);
+    await page.getByLabel("Email").fill(REP01);
+    await page.getByLabel("Password").fill("fieldbeat-demo");
+    await page.getByRole("button", { name: "Sign in" }).click();
+    await expect(page).toHaveURL(/^http:\/\/127\.0\.0\.1:\d+\/rep$/);
+    await signOut(page);
+  }
+});
+
 test("a rep who types a manager or admin URL gets a 403 page and no data", async ({ page }) => {
   await signInAs(page, REP01);
   await expect(page).toHaveURL(/\/rep$/);
