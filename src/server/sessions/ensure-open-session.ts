@@ -27,6 +27,17 @@ export type EnsureOpenSession = {
  * `session.started` either way. Safe under concurrency: the insert races on daily_sessions_rep_date and the loser locks the row.
  */
 export async function ensureOpenSession(tx: Db, s: EnsureOpenSession): Promise<{ id: number; opened: boolean }> {
+  // Fast path, one round trip: the day exists and needs no reopening (every check-in after the day's first).
+  // UPDATE re-checks its WHERE on the latest row version, so a concurrent end-of-day is seen; anything else
+  // (no row yet, a CLOSED day to reopen, a row inserted after our snapshot) takes the general path below.
+  const [current] = await queryRows<{ id: number }>(
+    tx,
+    sql`UPDATE daily_sessions SET total_visits = total_visits + ${s.countVisit ? 1 : 0}, updated_at = now()
+        WHERE personnel_id = ${s.personnelId} AND session_date = ${s.date}::date AND (status = 'OPEN' OR NOT ${s.reopenIfClosed}::boolean)
+        RETURNING id`,
+  );
+  if (current) return { id: Number(current.id), opened: false };
+
   const [inserted] = await queryRows<{ id: number }>(
     tx,
     sql`INSERT INTO daily_sessions (personnel_id, session_date, login_time, status, start_client_id, total_visits)

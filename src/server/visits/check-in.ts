@@ -3,17 +3,25 @@ import { sql } from "drizzle-orm";
 import type { Ctx } from "../auth/actor";
 import { requirePermission } from "../auth/permissions";
 import { queryRows, type Db } from "../db/client";
-import { locationValidations, visits } from "../db/schema";
+import { events, locationValidations, visits, type ValidationStatus } from "../db/schema";
 import { AppError } from "../errors";
-import { isValidStatus } from "../geo/verdict";
+import { geofenceStatus, isValidStatus } from "../geo/verdict";
 import { withIdempotency } from "../idempotency";
-import { checkFence } from "../locations/locations.queries";
-import { emitEvent } from "../realtime/outbox";
+import { fenceDistanceSql } from "../locations/locations.queries";
 import { ensureOpenSession } from "../sessions/ensure-open-session";
 import { localDate } from "@/lib/time";
 import { computeFlags, scoreEvidence } from "./evidence";
-import { decodeStoredBody, hasRepeatedCoords, isUniqueViolation, orgTimeZone, requireAcceptableCaptureTime, speedFromPreviousFixKmh } from "./plausibility";
-import { findOpenVisitId, loadVisitJson, visitAlreadyOpen } from "./visits.queries";
+import {
+  decodeStoredBody,
+  isUniqueViolation,
+  orgTimeZoneOrDefault,
+  orgTimeZoneSql,
+  previousFixSql,
+  repeatedCoordsSql,
+  requireAcceptableCaptureTime,
+  speedKmh,
+} from "./plausibility";
+import { findOpenVisitId, openVisitIdSql, toVisit, visitAlreadyOpen, visitColumns } from "./visits.queries";
 import type { CheckInInput, ValidationResult, VisitResult } from "./visits.schemas";
 
 /**
@@ -37,10 +45,11 @@ export async function checkIn(ctx: Ctx, input: CheckInInput): Promise<{ body: Vi
 async function record(ctx: Ctx, tx: Db, input: CheckInInput): Promise<VisitResult> {
   const me = ctx.actor.id;
   const capturedAt = requireAcceptableCaptureTime(input.captured_at, ctx.now);
-  const fence = await checkFence(tx, input.location_id, input.lat, input.lon);
+  const facts = await readCheckInFacts(tx, me, input, capturedAt);
+  const fence = facts.fence;
+  if (!fence) throw new AppError("NOT_FOUND", "Location not found.", { status: 404, field: "location_id" });
   if (input.planned_visit_id !== undefined) await requirePlannedVisit(tx, input.planned_visit_id, me, input.location_id);
-  const openVisitId = await findOpenVisitId(tx, me);
-  if (openVisitId !== null) throw visitAlreadyOpen(openVisitId);
+  if (facts.openVisitId !== null) throw visitAlreadyOpen(facts.openVisitId);
 
   const fixInput = {
     radiusM: fence.radius,
@@ -48,8 +57,8 @@ async function record(ctx: Ctx, tx: Db, input: CheckInInput): Promise<VisitResul
     capturedAt,
     receivedAt: ctx.now,
     offlineReplay: input.offline_replay ?? false,
-    speedKmh: await speedFromPreviousFixKmh(tx, me, input.lat, input.lon, capturedAt),
-    repeatedCoords: await hasRepeatedCoords(tx, input.location_id, input.lat, input.lon, null),
+    speedKmh: facts.speedKmh,
+    repeatedCoords: facts.repeatedCoords,
   };
   const flags = computeFlags(fixInput);
   const evidence = scoreEvidence({ ...fixInput, status: fence.status, distanceM: fence.distance, flags });
@@ -64,11 +73,13 @@ async function record(ctx: Ctx, tx: Db, input: CheckInInput): Promise<VisitResul
     reasons: evidence.reasons,
   };
 
-  const tz = await orgTimeZone(tx);
-  const date = localDate(capturedAt, tz);
-  const reopenIfClosed = date === localDate(ctx.now, tz);
+  const date = localDate(capturedAt, facts.tz);
+  const reopenIfClosed = date === localDate(ctx.now, facts.tz);
   const session = await ensureOpenSession(tx, { personnelId: me, date, at: capturedAt, countVisit: true, reopenIfClosed, how: { via: "check_in" } });
-  const [visit] = await tx
+
+  // The visit, its GPS validation and its outbox event in one statement; the visit comes back as API JSON.
+  const visitId = sql`(SELECT id FROM v)`;
+  const insertVisit = tx
     .insert(visits)
     .values({
       personnelId: me,
@@ -88,9 +99,8 @@ async function record(ctx: Ctx, tx: Db, input: CheckInInput): Promise<VisitResul
       createdAt: ctx.now,
       updatedAt: ctx.now,
     })
-    .returning({ id: visits.id });
-  const visitId = visit!.id;
-  await tx.insert(locationValidations).values({
+    .returning();
+  const insertValidation = tx.insert(locationValidations).values({
     visitId,
     validationType: "GPS",
     isValid: valid,
@@ -106,16 +116,62 @@ async function record(ctx: Ctx, tx: Db, input: CheckInInput): Promise<VisitResul
     },
     validatedAt: ctx.now,
   });
-  if (input.planned_visit_id !== undefined) await tx.execute(sql`UPDATE planned_visits SET visit_id = ${visitId} WHERE id = ${input.planned_visit_id}`);
-  await emitEvent(tx, {
+  const insertEvent = tx.insert(events).values({
     type: "visit.checked_in",
     personnelId: me,
     visitId,
     locationId: input.location_id,
     payload: { session_id: session.id, status: fence.status, distance: fence.distance, flags, evidence_score: evidence.score, check_in_time: capturedAt.toISOString() },
   });
-  const json = await loadVisitJson(tx, visitId);
-  return { visit: json!, validation };
+  const linkPlanned = input.planned_visit_id === undefined ? sql`` : sql`, pv AS (UPDATE planned_visits SET visit_id = ${visitId} WHERE id = ${input.planned_visit_id})`;
+  const [row] = await queryRows<Record<string, unknown>>(
+    tx,
+    sql`WITH v AS (${insertVisit.getSQL()}), val AS (${insertValidation.getSQL()}), ev AS (${insertEvent.getSQL()})${linkPlanned}
+        SELECT ${visitColumns} FROM v`,
+  );
+  return { visit: toVisit(row!), validation };
+}
+
+type CheckInFacts = {
+  /** Null when the location does not exist or is inactive. */
+  fence: { radius: number; distance: number; status: ValidationStatus } | null;
+  openVisitId: number | null;
+  speedKmh: number | null;
+  repeatedCoords: boolean;
+  tz: string;
+};
+
+/**
+ * Everything the check-in reads before writing, in one round trip: the fence (active location, spheroid distance),
+ * the rep's open visit, the previous fix (speed), repeated coordinates and the organisation's time zone.
+ * The same SQL as checkFence, findOpenVisitId, speedFromPreviousFixKmh, hasRepeatedCoords and orgTimeZone.
+ */
+async function readCheckInFacts(tx: Db, me: number, input: CheckInInput, capturedAt: Date): Promise<CheckInFacts> {
+  const [row] = await queryRows<{ radius: unknown; distance: unknown; open_visit_id: unknown; m: unknown; s: unknown; repeated: unknown; tz: unknown }>(
+    tx,
+    sql`SELECT f.radius, f.distance, ${openVisitIdSql(me)} AS open_visit_id, prev.m, prev.s,
+          ${repeatedCoordsSql(input.location_id, input.lat, input.lon, null)} AS repeated, ${orgTimeZoneSql} AS tz
+        FROM (SELECT 1) AS one
+        LEFT JOIN LATERAL (
+          SELECT l.geofence_radius AS radius, ${fenceDistanceSql(sql`l.coordinates`, input.lat, input.lon)} AS distance
+          FROM locations l WHERE l.id = ${input.location_id} AND l.active
+        ) AS f ON true
+        LEFT JOIN LATERAL (${previousFixSql(me, input.lat, input.lon, capturedAt)}) AS prev ON true`,
+  );
+  if (!row) throw new Error("the check-in read returned no row");
+  let fence: CheckInFacts["fence"] = null;
+  if (row.radius !== null && row.radius !== undefined) {
+    const distance = Number(row.distance);
+    const radius = Number(row.radius);
+    fence = { radius, distance, status: geofenceStatus(distance, radius) };
+  }
+  return {
+    fence,
+    openVisitId: row.open_visit_id === null || row.open_visit_id === undefined ? null : Number(row.open_visit_id),
+    speedKmh: row.m === null || row.m === undefined ? null : speedKmh(row.m, row.s),
+    repeatedCoords: Boolean(row.repeated),
+    tz: orgTimeZoneOrDefault(row.tz),
+  };
 }
 
 /** The planned visit must be the actor's (else 404, like any record out of scope), for this location, and not yet done. */

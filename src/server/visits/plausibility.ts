@@ -1,5 +1,5 @@
 import "server-only";
-import { sql } from "drizzle-orm";
+import { sql, type SQL } from "drizzle-orm";
 import { queryRows, type Db } from "../db/client";
 import { AppError } from "../errors";
 import { pointSql } from "../locations/locations.queries";
@@ -22,10 +22,18 @@ export function requireAcceptableCaptureTime(capturedAtIso: string, now: Date): 
  * Simultaneous fixes count as one second apart, so a jump still shows up as a huge speed.
  */
 export async function speedFromPreviousFixKmh(db: Db, personnelId: number, lat: number, lon: number, capturedAt: Date): Promise<number | null> {
+  const [row] = await queryRows<{ m: number; s: number }>(db, previousFixSql(personnelId, lat, lon, capturedAt));
+  return row ? speedKmh(row.m, row.s) : null;
+}
+
+/** km/h from metres and seconds as SQL returns them (text or number), at least one second apart. */
+export const speedKmh = (m: unknown, s: unknown): number => (Number(m) / Math.max(Number(s), 1)) * 3.6;
+
+/** At most one row (m, s): metres and seconds from the latest earlier fix to this one. Also a lateral subquery of the check-in's read. */
+export function previousFixSql(personnelId: number, lat: number, lon: number, capturedAt: Date): SQL {
   const t = capturedAt.toISOString();
-  const [row] = await queryRows<{ m: number; s: number }>(
-    db,
-    sql`WITH fixes(g, t) AS (
+  return sql`SELECT ST_Distance(g, ${pointSql(lat, lon)}) AS m, extract(epoch FROM (${t}::timestamptz - t))::float8 AS s
+        FROM (
           (SELECT check_in_coords, check_in_time FROM visits
             WHERE personnel_id = ${personnelId} AND check_in_coords IS NOT NULL AND check_in_time < ${t}::timestamptz ORDER BY check_in_time DESC LIMIT 1)
           UNION ALL
@@ -34,12 +42,8 @@ export async function speedFromPreviousFixKmh(db: Db, personnelId: number, lat: 
           UNION ALL
           (SELECT coords, captured_at FROM location_pings
             WHERE personnel_id = ${personnelId} AND captured_at < ${t}::timestamptz ORDER BY captured_at DESC LIMIT 1)
-        )
-        SELECT ST_Distance(g, ${pointSql(lat, lon)}) AS m, extract(epoch FROM (${t}::timestamptz - t))::float8 AS s
-        FROM fixes ORDER BY t DESC LIMIT 1`,
-  );
-  if (!row) return null;
-  return (Number(row.m) / Math.max(Number(row.s), 1)) * 3.6;
+        ) AS fixes(g, t)
+        ORDER BY t DESC LIMIT 1`;
 }
 
 /**
@@ -49,16 +53,18 @@ export async function speedFromPreviousFixKmh(db: Db, personnelId: number, lat: 
  * fixes would be INVALID there anyway).
  */
 export async function hasRepeatedCoords(db: Db, locationId: number, lat: number, lon: number, excludeVisitId: number | null): Promise<boolean> {
-  const [row] = await queryRows<{ hit: boolean }>(
-    db,
-    sql`SELECT EXISTS (
+  const [row] = await queryRows<{ hit: boolean }>(db, sql`SELECT ${repeatedCoordsSql(locationId, lat, lon, excludeVisitId)} AS hit`);
+  return Boolean(row?.hit);
+}
+
+/** The boolean expression of hasRepeatedCoords, for the check-in's one read. */
+export function repeatedCoordsSql(locationId: number, lat: number, lon: number, excludeVisitId: number | null): SQL<boolean> {
+  return sql<boolean>`EXISTS (
           SELECT 1 FROM visits v
           WHERE v.location_id = ${locationId} AND v.id <> ${excludeVisitId ?? 0}
             AND ((ST_Y(v.check_in_coords::geometry) = ${lat}::float8 AND ST_X(v.check_in_coords::geometry) = ${lon}::float8)
               OR (ST_Y(v.check_out_coords::geometry) = ${lat}::float8 AND ST_X(v.check_out_coords::geometry) = ${lon}::float8))
-        ) AS hit`,
-  );
-  return Boolean(row?.hit);
+        )`;
 }
 
 /** A unique violation of `constraint`, whichever driver raised it (drizzle wraps the driver error as `cause`). */
@@ -72,9 +78,13 @@ export function isUniqueViolation(err: unknown, constraint: string): boolean {
 
 /** The organisation's time zone (org_settings), Asia/Kolkata when no settings row exists yet. */
 export async function orgTimeZone(db: Db): Promise<string> {
-  const [row] = await queryRows<{ tz: string }>(db, sql`SELECT time_zone AS tz FROM org_settings WHERE id = 1`);
-  return row?.tz ?? "Asia/Kolkata";
+  const [row] = await queryRows<{ tz: string | null }>(db, sql`SELECT ${orgTimeZoneSql} AS tz`);
+  return orgTimeZoneOrDefault(row?.tz);
 }
+
+/** The time zone as a scalar subquery (null without a settings row): see orgTimeZoneOrDefault. */
+export const orgTimeZoneSql = sql<string | null>`(SELECT time_zone FROM org_settings WHERE id = 1)`;
+export const orgTimeZoneOrDefault = (tz: unknown): string => (typeof tz === "string" && tz ? tz : "Asia/Kolkata");
 
 /**
  * Use-cases serialise their answer once and store that text as the idempotency response, so a replay

@@ -10,7 +10,8 @@ import type { ListVisitsQuery, ListVisitsResponse, VisitDetailResponse, VisitJso
 /** ISO 8601 UTC text, the same on both drivers (they parse timestamptz differently). */
 export const isoSql = (col: SQL) => sql`to_char(${col} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`;
 
-const visitColumns = sql`v.id, v.personnel_id, v.location_id, v.planned_date::text AS planned_date, v.client_id::text AS client_id,
+/** The API JSON columns of a visit aliased `v` (a table or a CTE with the visits columns, e.g. an INSERT … RETURNING *). */
+export const visitColumns = sql`v.id, v.personnel_id, v.location_id, v.planned_date::text AS planned_date, v.client_id::text AS client_id,
   ${isoSql(sql`v.check_in_time`)} AS check_in_time, ${isoSql(sql`v.check_in_received_at`)} AS check_in_received_at,
   ST_Y(v.check_in_coords::geometry) AS check_in_lat, ST_X(v.check_in_coords::geometry) AS check_in_lon, v.check_in_accuracy_m,
   v.check_out_client_id::text AS check_out_client_id, ${isoSql(sql`v.check_out_time`)} AS check_out_time,
@@ -23,7 +24,7 @@ type Raw = Record<string, unknown>;
 const num = (v: unknown) => (v === null || v === undefined ? null : Number(v));
 const str = (v: unknown) => (v === null || v === undefined ? null : String(v));
 
-function toVisit(r: Raw): VisitJson {
+export function toVisit(r: Raw): VisitJson {
   return {
     id: Number(r.id),
     personnel_id: Number(r.personnel_id),
@@ -63,12 +64,13 @@ export async function loadVisitJson(db: Db, id: number): Promise<VisitJson | nul
 
 /** The id of the person's open visit (checked in, not out), if any. */
 export async function findOpenVisitId(db: Db, personnelId: number): Promise<number | null> {
-  const [row] = await queryRows<{ id: number }>(
-    db,
-    sql`SELECT id FROM visits WHERE personnel_id = ${personnelId} AND check_in_time IS NOT NULL AND check_out_time IS NULL LIMIT 1`,
-  );
-  return row ? Number(row.id) : null;
+  const [row] = await queryRows<{ id: number | null }>(db, sql`SELECT ${openVisitIdSql(personnelId)} AS id`);
+  return row?.id == null ? null : Number(row.id);
 }
+
+/** findOpenVisitId as a scalar subquery (null when none), for the check-in's one read. */
+export const openVisitIdSql = (personnelId: number) =>
+  sql<number | null>`(SELECT id FROM visits WHERE personnel_id = ${personnelId} AND check_in_time IS NOT NULL AND check_out_time IS NULL LIMIT 1)`;
 
 export const visitAlreadyOpen = (openVisitId: number) =>
   new AppError("VISIT_ALREADY_OPEN", `Visit ${openVisitId} is still open: check out first.`, { status: 409, details: { open_visit_id: openVisitId } });

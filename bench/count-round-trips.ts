@@ -1,0 +1,98 @@
+/**
+ * Counts the database round trips of one POST /api/v1/visits/check-in and one GET /api/v1/locations/nearby,
+ * through the real route handlers (authentication, rate limit, use-case) on a scratch PostgreSQL database.
+ *
+ *   npx tsx --conditions=react-server bench/count-round-trips.ts
+ *
+ * ROUND_TRIPS_URL [postgres://postgres@127.0.0.1:5432/fieldbeat_roundtrips] is dropped and recreated (local only).
+ * Every statement postgres.js sends (BEGIN and COMMIT included) is one round trip; they are printed in order.
+ */
+import { randomUUID } from "node:crypto";
+import path from "node:path";
+import postgres from "postgres";
+
+const URL_ = process.env.ROUND_TRIPS_URL ?? "postgres://postgres@127.0.0.1:5432/fieldbeat_roundtrips";
+
+async function recreate(url: string) {
+  const u = new URL(url);
+  if (!["127.0.0.1", "localhost"].includes(u.hostname)) throw new Error("refusing to drop a non-local database");
+  const name = u.pathname.slice(1);
+  const admin = postgres({ host: u.hostname, port: Number(u.port || 5432), user: decodeURIComponent(u.username || "postgres"), database: "postgres", onnotice: () => {} });
+  await admin.unsafe(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
+  await admin.unsafe(`CREATE DATABASE "${name}"`);
+  await admin.end();
+}
+
+async function main() {
+  await recreate(URL_);
+  const { drizzle } = await import("drizzle-orm/postgres-js");
+  const schema = await import("../src/server/db/schema");
+  const { migrate } = await import("../src/server/db/client");
+  const { useDbHandle: pointAppAt } = await import("../src/server/db");
+  const { seedDemoData } = await import("../db/seed");
+  const { issueAccessToken } = await import("../src/server/auth/tokens");
+
+  let log: string[] | null = null;
+  const client = postgres(URL_, {
+    max: 4,
+    connection: { jit: "off" },
+    onnotice: () => {},
+    debug: (_conn, query) => log?.push(query.replace(/\s+/g, " ").slice(0, 110)),
+  });
+  const db = drizzle(client, { schema }) as never;
+  const handle = { db, driver: "postgres" as const, client: { kind: "postgres" as const, sql: client, url: URL_ }, close: () => client.end() };
+  await migrate(handle);
+  await seedDemoData(db, { now: new Date(), password: "fieldbeat-demo", fixturesDir: path.resolve("../shared/fixtures") });
+  pointAppAt(handle);
+
+  const [rep] = await client<{ id: number }[]>`SELECT id FROM personnel WHERE role = 'rep' AND active ORDER BY id LIMIT 1`;
+  const [loc] = await client<{ id: number; lat: number; lon: number }[]>`
+    SELECT id, ST_Y(coordinates::geometry) AS lat, ST_X(coordinates::geometry) AS lon FROM locations WHERE active ORDER BY id LIMIT 1`;
+  // Close whatever the seed left open for this rep, so the measured check-in is a fresh one on an existing day.
+  await client`UPDATE visits SET check_out_time = check_in_time + interval '1 minute' WHERE personnel_id = ${rep!.id} AND check_out_time IS NULL`;
+  const token = await issueAccessToken(rep!.id, new Date());
+  const auth = { authorization: `Bearer ${token}` };
+  const checkInRoute = await import("../src/app/api/v1/visits/check-in/route");
+  const nearbyRoute = await import("../src/app/api/v1/locations/nearby/route");
+
+  const checkIn = (lat: number) =>
+    checkInRoute.POST(
+      new Request("http://localhost/api/v1/visits/check-in", {
+        method: "POST",
+        headers: { ...auth, "content-type": "application/json" },
+        body: JSON.stringify({ client_id: randomUUID(), location_id: loc!.id, lat, lon: loc!.lon, accuracy_m: 8, captured_at: new Date().toISOString() }),
+      }),
+      { params: Promise.resolve({}) },
+    );
+
+  // Warm-up (module loading, the rate limiter's first row, prepared statements), then the measured call.
+  let res = await checkIn(loc!.lat + 0.0001);
+  if (res.status !== 201) throw new Error(`warm-up check-in answered ${res.status}: ${await res.text()}`);
+  await client`UPDATE visits SET check_out_time = now() WHERE personnel_id = ${rep!.id} AND check_out_time IS NULL`;
+  log = [];
+  res = await checkIn(loc!.lat + 0.0002);
+  const checkInLog = log;
+  log = null;
+  if (res.status !== 201) throw new Error(`check-in answered ${res.status}: ${await res.text()}`);
+
+  const nearby = () =>
+    nearbyRoute.GET(new Request(`http://localhost/api/v1/locations/nearby?lat=${loc!.lat}&lon=${loc!.lon}&radius=5000&limit=20`, { headers: auth }), { params: Promise.resolve({}) });
+  await nearby();
+  log = [];
+  res = await nearby();
+  const nearbyLog = log;
+  log = null;
+  if (res.status !== 200) throw new Error(`nearby answered ${res.status}: ${await res.text()}`);
+
+  for (const [name, lines] of [["check-in", checkInLog], ["nearby", nearbyLog]] as const) {
+    console.log(`\n${name}: ${lines.length} round trips`);
+    lines.forEach((q, i) => console.log(`  ${String(i + 1).padStart(2)}. ${q}`));
+  }
+  pointAppAt(undefined);
+  await client.end();
+}
+
+main().catch((err: unknown) => {
+  console.error(err);
+  process.exit(1);
+});
