@@ -23,7 +23,8 @@ function pgLikeClient(handle: DbHandle) {
   const sql = handle.client.sql;
   return {
     async query(q: { text: string; values?: unknown[] }) {
-      const rows = await sql.unsafe(q.text, (q.values ?? []) as never[]);
+      // Prepared: the library's few query texts are fixed, so each connection parses and plans them once.
+      const rows = await sql.unsafe(q.text, (q.values ?? []) as never[], { prepare: true });
       // bigint `expire` comes back as a string from postgres.js; the library does arithmetic on it.
       return { rows: rows.map((r) => ({ ...r, expire: r.expire == null ? null : Number(r.expire) })), rowCount: rows.count };
     },

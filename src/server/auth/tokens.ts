@@ -2,7 +2,17 @@ import "server-only";
 import { jwtVerify, SignJWT } from "jose";
 import { requireAuthSecret } from "@/env";
 
-const key = () => new TextEncoder().encode(requireAuthSecret());
+// jose imports a raw (Uint8Array) secret into a WebCrypto key on every sign/verify; import it once per secret
+// instead (same HS256 key, same checks), since every /api/v1 request verifies a token.
+let cached: { secret: string; key: Promise<CryptoKey> } | undefined;
+function key(): Promise<CryptoKey> {
+  const secret = requireAuthSecret();
+  if (cached?.secret !== secret) {
+    const imported = crypto.subtle.importKey("raw", new TextEncoder().encode(secret), { name: "HMAC", hash: "SHA-256" }, false, ["sign", "verify"]);
+    cached = { secret, key: imported };
+  }
+  return cached.key;
+}
 export const ACCESS_TOKEN_TTL_S = 15 * 60;
 const ISSUER = "fieldbeat";
 const AUDIENCE = "fieldbeat-api";
@@ -18,7 +28,7 @@ export async function issueAccessToken(personnelId: number, now: Date): Promise<
     .setAudience(AUDIENCE)
     .setIssuedAt(iat)
     .setExpirationTime(iat + ACCESS_TOKEN_TTL_S)
-    .sign(key());
+    .sign(await key());
 }
 
 export type AccessTokenClaims = {
@@ -35,7 +45,7 @@ export type AccessTokenClaims = {
  */
 export async function verifyAccessToken(token: string, now: Date): Promise<AccessTokenClaims | null> {
   try {
-    const { payload } = await jwtVerify(token, key(), { issuer: ISSUER, audience: AUDIENCE, algorithms: ["HS256"], currentDate: now });
+    const { payload } = await jwtVerify(token, await key(), { issuer: ISSUER, audience: AUDIENCE, algorithms: ["HS256"], currentDate: now });
     const id = Number(payload.sub);
     if (!Number.isInteger(id) || id <= 0 || typeof payload.iat !== "number") return null;
     const ms = typeof payload.iat_ms === "number" && Math.floor(payload.iat_ms / 1000) === payload.iat ? payload.iat_ms : payload.iat * 1000;
