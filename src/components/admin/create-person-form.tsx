@@ -38,60 +38,74 @@ export function CreatePersonForm({ managers }: { managers: ManagerChoice[] }) {
         New person
       </h2>
       <div className="grid gap-3 sm:grid-cols-3">
-        <label className="flex flex-col gap-1 font-medium">
-          Name
-          <input name="name" required maxLength={255} autoComplete="off" className={inputClass} {...fieldProps(state, "name", "cp-name-err")} />
+        <div className="flex flex-col gap-1">
+          <label className="flex flex-col gap-1 font-medium">
+            Name
+            <input name="name" required maxLength={255} autoComplete="off" className={inputClass} {...fieldProps(state, "name", "cp-name-err")} />
+          </label>
           <FieldError state={state} name="name" id="cp-name-err" />
-        </label>
-        <label className="flex flex-col gap-1 font-medium">
-          Email
-          <input name="email" type="email" required maxLength={255} autoComplete="off" className={inputClass} {...fieldProps(state, "email", "cp-email-err")} />
+        </div>
+        <div className="flex flex-col gap-1">
+          <label className="flex flex-col gap-1 font-medium">
+            Email
+            <input name="email" type="email" required maxLength={255} autoComplete="off" className={inputClass} {...fieldProps(state, "email", "cp-email-err")} />
+          </label>
           <FieldError state={state} name="email" id="cp-email-err" />
-        </label>
-        <label className="flex flex-col gap-1 font-medium">
-          Role
-          <select name="role" className={inputClass} {...fieldProps(state, "role", "cp-role-err")} defaultValue={state?.values?.role ?? "rep"}>
-            <option value="rep">Rep</option>
-            <option value="manager">Manager</option>
-            <option value="admin">Admin</option>
-          </select>
+        </div>
+        <div className="flex flex-col gap-1">
+          <label className="flex flex-col gap-1 font-medium">
+            Role
+            <select name="role" className={inputClass} {...fieldProps(state, "role", "cp-role-err")} defaultValue={state?.values?.role ?? "rep"}>
+              <option value="rep">Rep</option>
+              <option value="manager">Manager</option>
+              <option value="admin">Admin</option>
+            </select>
+          </label>
           <FieldError state={state} name="role" id="cp-role-err" />
-        </label>
-        <label className="flex flex-col gap-1 font-medium">
-          Manager
-          <select name="manager_id" className={inputClass} {...fieldProps(state, "manager_id", "cp-mgr-err")} defaultValue={state?.values?.manager_id ?? ""}>
-            <option value="">— none (managers and admins only) —</option>
-            {managers.map((m) => (
-              <option key={m.id} value={m.id}>
-                {m.name} ({m.role})
-              </option>
-            ))}
-          </select>
+        </div>
+        <div className="flex flex-col gap-1">
+          <label className="flex flex-col gap-1 font-medium">
+            Manager
+            <select name="manager_id" className={inputClass} {...fieldProps(state, "manager_id", "cp-mgr-err")} defaultValue={state?.values?.manager_id ?? ""}>
+              <option value="">— none (managers and admins only) —</option>
+              {managers.map((m) => (
+                <option key={m.id} value={m.id}>
+                  {m.name} ({m.role})
+                </option>
+              ))}
+            </select>
+          </label>
           <FieldError state={state} name="manager_id" id="cp-mgr-err" />
-        </label>
-        <label className="flex flex-col gap-1 font-medium">
-          Phone (optional)
-          <input name="phone" type="tel" maxLength={20} className={inputClass} {...fieldProps(state, "phone", "cp-phone-err")} />
+        </div>
+        <div className="flex flex-col gap-1">
+          <label className="flex flex-col gap-1 font-medium">
+            Phone (optional)
+            <input name="phone" type="tel" maxLength={20} className={inputClass} {...fieldProps(state, "phone", "cp-phone-err")} />
+          </label>
           <FieldError state={state} name="phone" id="cp-phone-err" />
-        </label>
-        <label className="flex flex-col gap-1 font-medium">
-          Employee id (optional)
-          <input name="employee_id" maxLength={50} className={inputClass} {...fieldProps(state, "employee_id", "cp-emp-err")} />
+        </div>
+        <div className="flex flex-col gap-1">
+          <label className="flex flex-col gap-1 font-medium">
+            Employee id (optional)
+            <input name="employee_id" maxLength={50} className={inputClass} {...fieldProps(state, "employee_id", "cp-emp-err")} />
+          </label>
           <FieldError state={state} name="employee_id" id="cp-emp-err" />
-        </label>
-        <label className="flex flex-col gap-1 font-medium sm:col-span-2">
-          Password (optional: leave empty to generate one)
-          <input
-            name="password"
-            type="password"
-            minLength={MIN_PASSWORD_LENGTH}
-            autoComplete="new-password"
-            className={inputClass}
-            {...fieldProps(state, "password", "cp-pw-err")}
-            defaultValue=""
-          />
+        </div>
+        <div className="flex flex-col gap-1 sm:col-span-2">
+          <label className="flex flex-col gap-1 font-medium">
+            Password (optional: leave empty to generate one)
+            <input
+              name="password"
+              type="password"
+              minLength={MIN_PASSWORD_LENGTH}
+              autoComplete="new-password"
+              className={inputClass}
+              {...fieldProps(state, "password", "cp-pw-err")}
+              defaultValue=""
+            />
+          </label>
           <FieldError state={state} name="password" id="cp-pw-err" />
-        </label>
+        </div>
       </div>
       <div className="flex flex-wrap items-center gap-3">
         <button type="submit" className={primaryButton} disabled={pending}>

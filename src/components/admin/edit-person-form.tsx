@@ -26,21 +26,27 @@ export function EditPersonForm({ person }: { person: Person }) {
         Details
       </h2>
       <div className="grid gap-3 sm:grid-cols-3">
-        <label className="flex flex-col gap-1 font-medium">
-          Name
-          <input name="name" required maxLength={255} className={inputClass} {...value("name")} />
+        <div className="flex flex-col gap-1">
+          <label className="flex flex-col gap-1 font-medium">
+            Name
+            <input name="name" required maxLength={255} className={inputClass} {...value("name")} />
+          </label>
           <FieldError state={state} name="name" id="ep-name-err" />
-        </label>
-        <label className="flex flex-col gap-1 font-medium">
-          Phone
-          <input name="phone" type="tel" maxLength={20} className={inputClass} {...value("phone")} />
+        </div>
+        <div className="flex flex-col gap-1">
+          <label className="flex flex-col gap-1 font-medium">
+            Phone
+            <input name="phone" type="tel" maxLength={20} className={inputClass} {...value("phone")} />
+          </label>
           <FieldError state={state} name="phone" id="ep-phone-err" />
-        </label>
-        <label className="flex flex-col gap-1 font-medium">
-          Employee id
-          <input name="employee_id" maxLength={50} className={inputClass} {...value("employee_id")} />
+        </div>
+        <div className="flex flex-col gap-1">
+          <label className="flex flex-col gap-1 font-medium">
+            Employee id
+            <input name="employee_id" maxLength={50} className={inputClass} {...value("employee_id")} />
+          </label>
           <FieldError state={state} name="employee_id" id="ep-employee_id-err" />
-        </label>
+        </div>
       </div>
       <div className="flex flex-wrap items-center gap-3">
         <button type="submit" className={primaryButton} disabled={pending}>

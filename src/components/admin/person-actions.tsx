@@ -44,15 +44,17 @@ function RoleForm({ person, me, idp }: { person: Person; me: number; idp: string
   const self = person.id === me;
   return (
     <form action={submit} className="flex flex-wrap items-end gap-2">
-      <label className="flex flex-col gap-1 text-sm font-medium">
-        Role
-        <select name="role" className={inputClass} disabled={self} {...fieldProps(state, "role", `${idp}-role-err`)} defaultValue={state?.values?.role ?? person.role}>
-          <option value="rep">Rep</option>
-          <option value="manager">Manager</option>
-          <option value="admin">Admin</option>
-        </select>
+      <div className="flex flex-col gap-1">
+        <label className="flex flex-col gap-1 text-sm font-medium">
+          Role
+          <select name="role" className={inputClass} disabled={self} {...fieldProps(state, "role", `${idp}-role-err`)} defaultValue={state?.values?.role ?? person.role}>
+            <option value="rep">Rep</option>
+            <option value="manager">Manager</option>
+            <option value="admin">Admin</option>
+          </select>
+        </label>
         <FieldError state={state} name="role" id={`${idp}-role-err`} />
-      </label>
+      </div>
       <button type="submit" className={secondaryButton} disabled={pending || self}>
         Set role
       </button>
@@ -70,18 +72,20 @@ function ManagerForm({ person, managers, idp }: { person: Person; managers: Mana
   const choices = managers.filter((m) => m.id !== person.id);
   return (
     <form action={submit} className="flex flex-wrap items-end gap-2">
-      <label className="flex flex-col gap-1 text-sm font-medium">
-        Manager
-        <select name="manager_id" className={inputClass} {...fieldProps(state, "manager_id", `${idp}-mgr-err`)} defaultValue={state?.values?.manager_id ?? String(person.manager_id ?? "")}>
-          <option value="">— none —</option>
-          {choices.map((m) => (
-            <option key={m.id} value={m.id}>
-              {m.name} ({m.role})
-            </option>
-          ))}
-        </select>
+      <div className="flex flex-col gap-1">
+        <label className="flex flex-col gap-1 text-sm font-medium">
+          Manager
+          <select name="manager_id" className={inputClass} {...fieldProps(state, "manager_id", `${idp}-mgr-err`)} defaultValue={state?.values?.manager_id ?? String(person.manager_id ?? "")}>
+            <option value="">— none —</option>
+            {choices.map((m) => (
+              <option key={m.id} value={m.id}>
+                {m.name} ({m.role})
+              </option>
+            ))}
+          </select>
+        </label>
         <FieldError state={state} name="manager_id" id={`${idp}-mgr-err`} />
-      </label>
+      </div>
       <button type="submit" className={secondaryButton} disabled={pending}>
         Set manager
       </button>
@@ -122,11 +126,13 @@ function ResetPasswordForm({ person, idp }: { person: Person; idp: string }) {
   return (
     <form action={submit} className="flex flex-col gap-2">
       <div className="flex flex-wrap items-end gap-2">
-        <label className="flex flex-col gap-1 text-sm font-medium">
-          New password (empty: generate one)
-          <input name="password" type="password" minLength={MIN_PASSWORD_LENGTH} autoComplete="new-password" className={inputClass} {...fieldProps(state, "password", `${idp}-pw-err`)} defaultValue="" />
+        <div className="flex flex-col gap-1">
+          <label className="flex flex-col gap-1 text-sm font-medium">
+            New password (empty: generate one)
+            <input name="password" type="password" minLength={MIN_PASSWORD_LENGTH} autoComplete="new-password" className={inputClass} {...fieldProps(state, "password", `${idp}-pw-err`)} defaultValue="" />
+          </label>
           <FieldError state={state} name="password" id={`${idp}-pw-err`} />
-        </label>
+        </div>
         <button type="submit" className={secondaryButton} disabled={pending}>
           Reset password
         </button>
