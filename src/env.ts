@@ -25,6 +25,9 @@ export const envSchema = z.object({
   /** The app's public URL (NEXTAUTH_URL is accepted too): extra allowed Origin for cookie-authenticated API mutations. */
   AUTH_URL: optional(z.string().url()),
   /** Requests per minute per user, API key or anonymous IP on /api/v1 (429 with Retry-After beyond it). */
+  /** Optional Google sign-in for existing, active people (both or neither). */
+  GOOGLE_CLIENT_ID: optional(z.string().min(1)),
+  GOOGLE_CLIENT_SECRET: optional(z.string().min(1)),
   RATE_LIMIT_PER_MINUTE: z.preprocess(emptyToUndefined, z.coerce.number().int().min(1).max(100_000).default(100)),
   /** Connections in the app's PostgreSQL pool (DATABASE_URL only): 32 concurrent requests must not queue for 10. */
   DATABASE_POOL_MAX: z.preprocess(emptyToUndefined, z.coerce.number().int().min(1).max(500).default(20)),

@@ -1,12 +1,14 @@
 import "server-only";
 import type { NextAuthOptions } from "next-auth";
 import CredentialsProvider from "next-auth/providers/credentials";
+import GoogleProvider from "next-auth/providers/google";
 import { env, requireAuthSecret } from "@/env";
 import type { RequestMeta } from "../audit/record-audit";
 import { getDb } from "../db";
 import type { PersonnelRole } from "../db/schema";
 import { AppError } from "../errors";
 import { log } from "../log";
+import { googleSignIn } from "./google-sign-in";
 import { signIn } from "./sign-in";
 import { SESSION_COOKIE, SESSION_MAX_AGE_S, useSecureCookies } from "./session-cookie";
 
@@ -72,8 +74,22 @@ export function getAuthOptions(): NextAuthOptions {
           }
         },
       }),
+      // Optional: only existing, active people, matched by their Google-verified email (google-sign-in.ts).
+      ...(env.GOOGLE_CLIENT_ID && env.GOOGLE_CLIENT_SECRET ? [GoogleProvider({ clientId: env.GOOGLE_CLIENT_ID, clientSecret: env.GOOGLE_CLIENT_SECRET })] : []),
     ],
     callbacks: {
+      async signIn({ user, account, profile }) {
+        if (account?.provider !== "google") return true;
+        try {
+          const actor = await googleSignIn(await getDb(), profile as { email?: string; email_verified?: boolean }, { ip: null, userAgent: null }, new Date());
+          // Our id and role replace Google's in the session token (jwt callback below).
+          Object.assign(user, { id: String(actor.id), role: actor.role, name: actor.name, email: actor.email });
+          return true;
+        } catch (err) {
+          if (err instanceof AppError) return `/login?error=${err.code}`;
+          throw err;
+        }
+      },
       jwt({ token, user }) {
         if (user) {
           token.sub = user.id;
