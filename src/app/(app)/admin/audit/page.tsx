@@ -1,7 +1,8 @@
 import type { Metadata } from "next";
 import Link from "next/link";
 import { AuditTable } from "@/components/admin/audit-table";
-import { inputClass, secondaryButton } from "@/components/admin/form-bits";
+import { FilterActions } from "@/components/admin/filter-actions";
+import { inputClass } from "@/components/admin/form-bits";
 import { flatParams, withParams } from "@/components/admin/search-params";
 import { listAuditLog } from "@/server/audit/audit.queries";
 import { listAuditQuery } from "@/server/audit/audit.schemas";
@@ -74,14 +75,7 @@ export default async function AuditPage({ searchParams }: Props) {
           To (day, inclusive)
           <input name="to_day" type="date" defaultValue={params.to_day ?? ""} className={inputClass} />
         </label>
-        <button type="submit" className={secondaryButton}>
-          Filter
-        </button>
-        {filtered ? (
-          <Link href="/admin/audit" className="inline-flex min-h-11 items-center px-2 underline">
-            Clear filters
-          </Link>
-        ) : null}
+        <FilterActions filtered={!!filtered} clearHref="/admin/audit" />
       </form>
       {!parsed.success ? (
         <p role="alert" className="text-sm text-red-700">

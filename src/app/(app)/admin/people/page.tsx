@@ -1,7 +1,8 @@
 import type { Metadata } from "next";
 import Link from "next/link";
 import { CreatePersonForm } from "@/components/admin/create-person-form";
-import { inputClass, secondaryButton } from "@/components/admin/form-bits";
+import { FilterActions } from "@/components/admin/filter-actions";
+import { inputClass } from "@/components/admin/form-bits";
 import { PersonActions } from "@/components/admin/person-actions";
 import { flatParams, withParams } from "@/components/admin/search-params";
 import { pageCtx, requirePageActor } from "@/server/auth/page-guard";
@@ -67,14 +68,7 @@ export default async function PeoplePage({ searchParams }: Props) {
               ))}
             </select>
           </label>
-          <button type="submit" className={secondaryButton}>
-            Filter
-          </button>
-          {filtered ? (
-            <Link href="/admin/people" className="inline-flex min-h-11 items-center px-2 underline">
-              Clear filters
-            </Link>
-          ) : null}
+          <FilterActions filtered={!!filtered} clearHref="/admin/people" />
         </form>
         {!parsed.success ? (
           <p role="alert" className="text-sm text-red-700">
