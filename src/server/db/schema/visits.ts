@@ -48,6 +48,9 @@ export const visits = pgTable(
     index("idx_visits_personnel_date").on(t.personnelId, t.plannedDate),
     index("idx_visits_location").on(t.locationId),
     index("idx_visits_check_in").on(t.checkInTime),
+    // The rep's latest check-in before a fix (speed plausibility, every check-in/out): without it PostgreSQL walks
+    // idx_visits_check_in backwards through everyone's visits until it meets this rep's (the whole table for a new rep).
+    index("idx_visits_personnel_check_in").on(t.personnelId, t.checkInTime),
     // One open visit per rep, enforced by the database so concurrent check-ins cannot both win.
     uniqueIndex("visits_one_open_per_rep").on(t.personnelId).where(sql`${t.checkInTime} IS NOT NULL AND ${t.checkOutTime} IS NULL`),
     check("visits_validation_status_known", sql`${t.validationStatus} IS NULL OR ${t.validationStatus} IN ('VALID','WARNING','INVALID')`),

@@ -1,0 +1,1 @@
+CREATE INDEX "idx_visits_personnel_check_in" ON "visits" USING btree ("personnel_id","check_in_time");
