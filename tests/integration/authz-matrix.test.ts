@@ -73,14 +73,14 @@ async function throwawayRep(fx: Fx): Promise<number> {
   return row!.id;
 }
 
-/** An open visit of rep01 for check-out cases (created through SQL: its check-in is not what is tested). */
+/** An open visit of rep01 for check-out cases (created through SQL: its check-in is not what is tested), a minute old so a check-out "now" is never before it. */
 async function openVisitOfRep01(fx: Fx): Promise<number> {
   const [open] = await queryRows<{ id: number }>(fx.db, sql`SELECT id FROM visits WHERE personnel_id = ${fx.ids.rep01} AND check_in_time IS NOT NULL AND check_out_time IS NULL`);
   if (open) return open.id;
   const [row] = await queryRows<{ id: number }>(
     fx.db,
     sql`INSERT INTO visits (personnel_id, location_id, planned_date, check_in_time, check_in_coords, client_id, validation_status, validated)
-        VALUES (${fx.ids.rep01}, ${fx.locationId}, ${fx.today}::date, now(), ST_SetSRID(ST_MakePoint(${fx.lon}, ${fx.lat}), 4326)::geography, ${randomUUID()}, 'VALID', true) RETURNING id`,
+        VALUES (${fx.ids.rep01}, ${fx.locationId}, ${fx.today}::date, now() - interval '1 minute', ST_SetSRID(ST_MakePoint(${fx.lon}, ${fx.lat}), 4326)::geography, ${randomUUID()}, 'VALID', true) RETURNING id`,
   );
   return row!.id;
 }
