@@ -5,12 +5,12 @@ import { requirePermission } from "../auth/permissions";
 import { queryRows, type Db } from "../db/client";
 import { events, locationValidations, visits, type ValidationStatus } from "../db/schema";
 import { AppError } from "../errors";
-import { geofenceStatus, isValidStatus } from "../geo/verdict";
+import { geofenceStatus } from "../geo/verdict";
 import { withIdempotency } from "../idempotency";
 import { fenceDistanceSql } from "../locations/locations.queries";
 import { ensureOpenSession } from "../sessions/ensure-open-session";
 import { localDate } from "@/lib/time";
-import { computeFlags, scoreEvidence } from "./evidence";
+import { gpsValidationRow, judgeFix } from "./judge-fix";
 import {
   decodeStoredBody,
   isUniqueViolation,
@@ -22,7 +22,7 @@ import {
   speedKmh,
 } from "./plausibility";
 import { findOpenVisitId, openVisitIdSql, toVisit, visitAlreadyOpen, visitColumns } from "./visits.queries";
-import type { CheckInInput, ValidationResult, VisitResult } from "./visits.schemas";
+import type { CheckInInput, VisitResult } from "./visits.schemas";
 
 /**
  * Check in at a customer: the actor's own visit, verdict and flags computed in PostGIS, all written in one
@@ -60,18 +60,8 @@ async function record(ctx: Ctx, tx: Db, input: CheckInInput): Promise<VisitResul
     speedKmh: facts.speedKmh,
     repeatedCoords: facts.repeatedCoords,
   };
-  const flags = computeFlags(fixInput);
-  const evidence = scoreEvidence({ ...fixInput, status: fence.status, distanceM: fence.distance, flags });
-  const valid = isValidStatus(fence.status);
-  const validation: ValidationResult = {
-    status: fence.status,
-    valid,
-    distance: fence.distance,
-    radius: fence.radius,
-    flags,
-    evidence_score: evidence.score,
-    reasons: evidence.reasons,
-  };
+  const judged = judgeFix(fence, fixInput);
+  const { flags, valid, validation } = judged;
 
   const date = localDate(capturedAt, facts.tz);
   const reopenIfClosed = date === localDate(ctx.now, facts.tz);
@@ -95,33 +85,18 @@ async function record(ctx: Ctx, tx: Db, input: CheckInInput): Promise<VisitResul
       checkInReceivedAt: ctx.now,
       checkInAccuracyM: input.accuracy_m,
       flags,
-      evidenceScore: evidence.score,
+      evidenceScore: validation.evidence_score,
       createdAt: ctx.now,
       updatedAt: ctx.now,
     })
     .returning();
-  const insertValidation = tx.insert(locationValidations).values({
-    visitId,
-    validationType: "GPS",
-    isValid: valid,
-    distanceFromLocation: fence.distance.toFixed(2),
-    validationDetails: {
-      phase: "check_in",
-      ...validation,
-      accuracy_m: input.accuracy_m,
-      captured_at: capturedAt.toISOString(),
-      received_at: ctx.now.toISOString(),
-      offline_replay: fixInput.offlineReplay,
-      speed_kmh: fixInput.speedKmh === null ? null : Math.round(fixInput.speedKmh * 10) / 10,
-    },
-    validatedAt: ctx.now,
-  });
+  const insertValidation = tx.insert(locationValidations).values(gpsValidationRow(visitId, "check_in", judged, fixInput));
   const insertEvent = tx.insert(events).values({
     type: "visit.checked_in",
     personnelId: me,
     visitId,
     locationId: input.location_id,
-    payload: { session_id: session.id, status: fence.status, distance: fence.distance, flags, evidence_score: evidence.score, check_in_time: capturedAt.toISOString() },
+    payload: { session_id: session.id, status: fence.status, distance: fence.distance, flags, evidence_score: validation.evidence_score, check_in_time: capturedAt.toISOString() },
   });
   const linkPlanned = input.planned_visit_id === undefined ? sql`` : sql`, pv AS (UPDATE planned_visits SET visit_id = ${visitId} WHERE id = ${input.planned_visit_id})`;
   const [row] = await queryRows<Record<string, unknown>>(

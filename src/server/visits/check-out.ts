@@ -5,14 +5,13 @@ import { requirePermission } from "../auth/permissions";
 import { queryRows, type Db } from "../db/client";
 import { locationValidations } from "../db/schema";
 import { AppError } from "../errors";
-import { isValidStatus } from "../geo/verdict";
 import { withIdempotency } from "../idempotency";
 import { checkFence, pointSql } from "../locations/locations.queries";
 import { emitEvent } from "../realtime/outbox";
-import { computeFlags, scoreEvidence } from "./evidence";
+import { gpsValidationRow, judgeFix } from "./judge-fix";
 import { decodeStoredBody, hasRepeatedCoords, requireAcceptableCaptureTime, speedFromPreviousFixKmh } from "./plausibility";
 import { loadVisitJson } from "./visits.queries";
-import type { CheckOutInput, ValidationResult, VisitResult } from "./visits.schemas";
+import type { CheckOutInput, VisitResult } from "./visits.schemas";
 
 /**
  * Check out of one's own open visit, with its own fence verdict and flags (validation row, phase check_out).
@@ -44,10 +43,8 @@ async function record(ctx: Ctx, tx: Db, input: CheckOutInput): Promise<VisitResu
     speedKmh: await speedFromPreviousFixKmh(tx, ctx.actor.id, input.lat, input.lon, capturedAt),
     repeatedCoords: await hasRepeatedCoords(tx, visit.location_id, input.lat, input.lon, visit.id),
   };
-  const flags = computeFlags(fixInput);
-  const evidence = scoreEvidence({ ...fixInput, status: fence.status, distanceM: fence.distance, flags });
-  const valid = isValidStatus(fence.status);
-  const validation: ValidationResult = { status: fence.status, valid, distance: fence.distance, radius: fence.radius, flags, evidence_score: evidence.score, reasons: evidence.reasons };
+  const judged = judgeFix(fence, fixInput);
+  const { flags, validation } = judged;
   const durationMinutes = Math.round((capturedAt.getTime() - visit.check_in_ms) / 60_000);
   // Flags are fixed identifiers (FIX_FLAGS), so an array literal is safe.
   const flagsLiteral = `{${flags.join(",")}}`;
@@ -61,31 +58,16 @@ async function record(ctx: Ctx, tx: Db, input: CheckOutInput): Promise<VisitResu
       duration_minutes = ${durationMinutes}, outcome = coalesce(${input.outcome ?? null}, outcome),
       notes = CASE WHEN ${input.notes ?? null}::text IS NULL THEN notes WHEN notes IS NULL THEN ${input.notes ?? null}::text ELSE notes || E'\n' || ${input.notes ?? null}::text END,
       flags = ARRAY(SELECT DISTINCT f FROM unnest(flags || ${flagsLiteral}::text[]) f ORDER BY f),
-      evidence_score = least(coalesce(evidence_score, 100), ${evidence.score}),
+      evidence_score = least(coalesce(evidence_score, 100), ${validation.evidence_score}),
       updated_at = ${ctx.now.toISOString()}::timestamptz
     WHERE id = ${visit.id}`);
-  await tx.insert(locationValidations).values({
-    visitId: visit.id,
-    validationType: "GPS",
-    isValid: valid,
-    distanceFromLocation: fence.distance.toFixed(2),
-    validationDetails: {
-      phase: "check_out",
-      ...validation,
-      accuracy_m: input.accuracy_m,
-      captured_at: capturedAt.toISOString(),
-      received_at: ctx.now.toISOString(),
-      offline_replay: fixInput.offlineReplay,
-      speed_kmh: fixInput.speedKmh === null ? null : Math.round(fixInput.speedKmh * 10) / 10,
-    },
-    validatedAt: ctx.now,
-  });
+  await tx.insert(locationValidations).values(gpsValidationRow(visit.id, "check_out", judged, fixInput));
   await emitEvent(tx, {
     type: "visit.checked_out",
     personnelId: ctx.actor.id,
     visitId: visit.id,
     locationId: visit.location_id,
-    payload: { status: fence.status, distance: fence.distance, flags, evidence_score: evidence.score, duration_minutes: durationMinutes, outcome: input.outcome ?? null },
+    payload: { status: fence.status, distance: fence.distance, flags, evidence_score: validation.evidence_score, duration_minutes: durationMinutes, outcome: input.outcome ?? null },
   });
   const json = await loadVisitJson(tx, visit.id);
   return { visit: json!, validation };
