@@ -1,26 +1,13 @@
 import "server-only";
-import { and, eq } from "drizzle-orm";
 import { env } from "@/env";
 import type { Db } from "../db/client";
-import { personnel } from "../db/schema";
 import { AppError } from "../errors";
-import type { Actor, CredentialKind } from "./actor";
+import type { Actor } from "./actor";
 import { looksLikeApiKey } from "./api-keys/api-key-format";
 import { authenticateApiKey } from "./api-keys/authenticate-api-key";
+import { loadActor } from "./load-actor";
 import { sessionActorFromRequest } from "./session";
 import { verifyAccessToken } from "./tokens";
-
-/** Loads an active person as an actor. Deactivated people stop working at their very next request. */
-export async function loadActor(db: Db, personnelId: number, via: CredentialKind, extra: Partial<Actor> = {}, issuedAtMs?: number): Promise<Actor | null> {
-  const [p] = await db
-    .select({ id: personnel.id, role: personnel.role, name: personnel.name, email: personnel.email, tokensValidAfter: personnel.tokensValidAfter })
-    .from(personnel)
-    .where(and(eq(personnel.id, personnelId), eq(personnel.active, true)));
-  if (!p) return null;
-  // Password reset / "sign out everywhere" moves tokens_valid_after: credentials issued before it stop.
-  if (issuedAtMs !== undefined && p.tokensValidAfter && issuedAtMs < p.tokensValidAfter.getTime()) return null;
-  return { id: p.id, role: p.role, name: p.name, email: p.email, via, readOnly: false, ...extra };
-}
 
 const SAFE_METHODS = new Set(["GET", "HEAD", "OPTIONS"]);
 

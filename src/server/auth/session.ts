@@ -5,8 +5,9 @@ import { cookies } from "next/headers";
 import { requireAuthSecret } from "@/env";
 import { getDb } from "../db";
 import type { Db } from "../db/client";
-import { orgSettings, personnel } from "../db/schema";
+import { orgSettings } from "../db/schema";
 import type { Actor } from "./actor";
+import { loadActivePerson } from "./load-actor";
 import { SESSION_COOKIE } from "./session-cookie";
 
 /** A signed-in person, and whether the organisation makes them enrol in MFA before anything else. */
@@ -40,12 +41,8 @@ export async function sessionStateFromToken(db: Db, token: JWT | null, now: Date
   const id = Number(token?.sub);
   const signedInAt = token?.signed_in_at;
   if (!token || !Number.isInteger(id) || id <= 0 || typeof signedInAt !== "number") return null;
-  const [p] = await db
-    .select({ id: personnel.id, role: personnel.role, name: personnel.name, email: personnel.email, active: personnel.active, tokensValidAfter: personnel.tokensValidAfter, mfaEnabledAt: personnel.mfaEnabledAt })
-    .from(personnel)
-    .where(eq(personnel.id, id));
-  if (!p || !p.active) return null;
-  if (p.tokensValidAfter && signedInAt < p.tokensValidAfter.getTime()) return null;
+  const p = await loadActivePerson(db, id, signedInAt);
+  if (!p) return null;
   let mfaEnrolmentRequired = false;
   if (p.role !== "rep" && !p.mfaEnabledAt) {
     const [s] = await db.select({ required: orgSettings.requireManagerMfa }).from(orgSettings).where(eq(orgSettings.id, 1));
