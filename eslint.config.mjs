@@ -18,5 +18,24 @@ const config = [
     files: ["src/env.ts", "tests/**", "bench/**", "db/scripts/**", "playwright.config.ts", "vitest.config.mts", "drizzle.config.ts", "src/instrumentation.ts"],
     rules: { "no-restricted-properties": "off" },
   },
+  {
+    // Code that runs in the browser (components, the offline queue, the service worker) and the contracts it shares
+    // with the server must never pull server modules into a client bundle: import schemas from src/contracts instead.
+    files: ["src/contracts/**", "src/components/**", "src/lib/**", "src/sw.ts"],
+    rules: {
+      "no-restricted-imports": [
+        "error",
+        {
+          patterns: [
+            {
+              // Anything under server/ except 'use server' action modules (*.actions), which Next turns into references.
+              regex: "(^|/)server(/(?!.*\\.actions$)|$)|^server-only$|^@db/",
+              message: "Client code and contracts must not import server code (src/server/**) other than 'use server' action modules: use src/contracts.",
+            },
+          ],
+        },
+      ],
+    },
+  },
 ];
 export default config;

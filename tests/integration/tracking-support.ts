@@ -3,7 +3,7 @@ import { randomUUID } from "node:crypto";
 import { sql } from "drizzle-orm";
 import type { Actor } from "../../src/server/auth/actor";
 import { queryRows, type Db } from "../../src/server/db/client";
-import type { PingInput } from "../../src/server/tracking/tracking.schemas";
+import type { PingInput } from "../../src/contracts/tracking";
 
 export type People = { admin: Actor; manager: Actor; otherManager: Actor; rep: Actor; otherRep: Actor };
 

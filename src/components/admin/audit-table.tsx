@@ -1,5 +1,5 @@
 import Link from "next/link";
-import type { AuditEntry } from "@/server/audit/audit.schemas";
+import type { AuditEntry } from "@/contracts/audit";
 
 /** Human phrasing for the actions admins look for most; others show their code. */
 const LABELS: Record<string, string> = {

@@ -3,7 +3,7 @@
 import { useRouter } from "next/navigation";
 import { useActionState } from "react";
 import { createPersonAction } from "@/server/personnel/personnel.actions";
-import { MIN_PASSWORD_LENGTH } from "@/server/personnel/personnel.schemas";
+import { MIN_PASSWORD_LENGTH } from "@/contracts/personnel";
 import { FieldError, fieldProps, FormStatus, formValues, inputClass, primaryButton, toState, useClientId, type FormState } from "./form-bits";
 import { SecretOnce } from "./secret-once";
 

@@ -3,7 +3,7 @@
 import { useRouter } from "next/navigation";
 import { useActionState } from "react";
 import { updatePersonAction } from "@/server/personnel/personnel.actions";
-import type { Person } from "@/server/personnel/personnel.schemas";
+import type { Person } from "@/contracts/personnel";
 import { FieldError, fieldProps, FormStatus, formValues, inputClass, primaryButton, toState, useClientId, type FormState } from "./form-bits";
 
 /** Name, phone, employee id. (Email is the sign-in identity and is not edited here.) */

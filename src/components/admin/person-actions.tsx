@@ -3,7 +3,7 @@
 import { useRouter } from "next/navigation";
 import { useActionState } from "react";
 import { deactivatePersonAction, reactivatePersonAction, resetPasswordAction, setManagerAction, setRoleAction } from "@/server/personnel/personnel.actions";
-import { MIN_PASSWORD_LENGTH, type Person } from "@/server/personnel/personnel.schemas";
+import { MIN_PASSWORD_LENGTH, type Person } from "@/contracts/personnel";
 import type { ManagerChoice } from "./create-person-form";
 import { dangerButton, FieldError, fieldProps, FormStatus, formValues, inputClass, secondaryButton, toState, useClientId, type FormState } from "./form-bits";
 import { SecretOnce } from "./secret-once";

@@ -1,5 +1,5 @@
 import type { ApiOperation } from "../http/openapi-types";
-import { auditPageSchema, listAuditQuery } from "./audit.schemas";
+import { auditPageSchema, listAuditQuery } from "@/contracts/audit";
 
 /** The audit log route, for the generated OpenAPI document. */
 export const auditOperations: ApiOperation[] = [

@@ -3,7 +3,7 @@ import { sql, type SQL } from "drizzle-orm";
 import type { Ctx } from "../auth/actor";
 import { requirePermission } from "../auth/permissions";
 import { queryRows } from "../db/client";
-import type { AuditEntry, AuditPage, ListAuditQuery } from "./audit.schemas";
+import type { AuditEntry, AuditPage, ListAuditQuery } from "@/contracts/audit";
 
 type Row = Omit<AuditEntry, "at" | "id" | "details"> & { id: number | string; at: Date | string; details: Record<string, unknown> | string | null };
 

@@ -1,7 +1,7 @@
 import { z } from "zod";
 import type { ApiOperation } from "../http/openapi-types";
-import { apiKeyView, createApiKeyInput, createdApiKeyView } from "./api-keys/api-keys.schemas";
-import { loginInput, logoutResponse, meResponse, refreshTokenInput, tokenResponse } from "./auth.schemas";
+import { apiKeyView, createApiKeyInput, createdApiKeyView } from "@/contracts/api-keys";
+import { loginInput, logoutResponse, meResponse, refreshTokenInput, tokenResponse } from "@/contracts/auth";
 
 const rateLimited = { description: "Too many requests (per user, API key or IP; or sign-in lockout). Retry-After says when to come back." };
 const unauthenticated = { description: "No valid credential (missing, expired, tampered, revoked, or the person is deactivated)." };

@@ -5,7 +5,7 @@ import type { Db } from "../db/client";
 import { orgSettings, personnel } from "../db/schema";
 import { AppError } from "../errors";
 import type { Actor } from "./actor";
-import type { TokenResponse } from "./auth.schemas";
+import type { TokenResponse } from "@/contracts/auth";
 import { issueRefreshToken } from "./refresh-tokens";
 import { ACCESS_TOKEN_TTL_S, issueAccessToken } from "./tokens";
 

@@ -6,6 +6,7 @@ import { requirePermission, type Permission } from "../auth/permissions";
 import { limitApiRequest, type RateLimitInfo } from "../auth/rate-limit";
 import { getDb, type Db } from "../db";
 import { AppError } from "../errors";
+import { readBodyLimited } from "./body";
 import { route, withApiHeaders } from "./handler";
 import { clientIp } from "./request-meta";
 
@@ -15,10 +16,8 @@ export const MAX_JSON_BYTES = 1_000_000;
 export async function readJson<S extends z.ZodType>(req: Request, schema: S, maxBytes = MAX_JSON_BYTES): Promise<z.infer<S>> {
   const type = req.headers.get("content-type") ?? "";
   if (!/^application\/json\b/i.test(type)) throw new AppError("UNSUPPORTED_MEDIA_TYPE", "Send the body as application/json.", { status: 415 });
-  const declared = Number(req.headers.get("content-length") ?? "0");
-  if (declared > maxBytes) throw new AppError("PAYLOAD_TOO_LARGE", `The body exceeds ${maxBytes} bytes.`, { status: 413 });
-  const text = await req.text();
-  if (Buffer.byteLength(text) > maxBytes) throw new AppError("PAYLOAD_TOO_LARGE", `The body exceeds ${maxBytes} bytes.`, { status: 413 });
+  // Counted while it streams in: a chunked body past the limit is cut off, never buffered whole.
+  const text = (await readBodyLimited(req, maxBytes)).toString("utf8");
   let raw: unknown;
   try {
     raw = JSON.parse(text);

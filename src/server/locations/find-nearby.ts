@@ -5,7 +5,7 @@ import { requirePermission } from "../auth/permissions";
 import { queryRows } from "../db/client";
 import { distanceSql } from "../geo/verdict";
 import { pointSql } from "./locations.queries";
-import type { NearbyQuery, NearbyResponse } from "./locations.schemas";
+import type { NearbyQuery, NearbyResponse } from "@/contracts/locations";
 
 type Row = { id: number; name: string; address: string | null; location_type: string | null; lat: number; lon: number; geofence_radius: number; distance_m: string };
 

@@ -1,5 +1,5 @@
 import type { ApiOperation } from "../http/openapi-types";
-import { nearbyQuery, nearbyResponse, NEARBY_MAX_LIMIT, NEARBY_MAX_RADIUS_M, validateLocationInput, validateLocationResponse } from "./locations.schemas";
+import { nearbyQuery, nearbyResponse, NEARBY_MAX_LIMIT, NEARBY_MAX_RADIUS_M, validateLocationInput, validateLocationResponse } from "@/contracts/locations";
 
 /** The locations routes, for the generated OpenAPI document. */
 export const locationsOperations: ApiOperation[] = [

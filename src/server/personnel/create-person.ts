@@ -6,7 +6,7 @@ import { requirePermission } from "../auth/permissions";
 import { queryRows, type Db } from "../db/client";
 import { auditPerson, emailTaken, employeeIdTaken, mapDbError, repNeedsManager, requireAssignableManager } from "./person-rules";
 import { loadPerson } from "./personnel.queries";
-import type { CreatePersonInput, Person } from "./personnel.schemas";
+import type { CreatePersonInput, Person } from "@/contracts/personnel";
 import { generateTemporaryPassword } from "./temporary-password";
 
 export type CreatePersonResult = { person: Person; created: boolean; temporary_password: string | null };

@@ -3,7 +3,7 @@ import { sql } from "drizzle-orm";
 import type { Ctx } from "../auth/actor";
 import { AppError } from "../errors";
 import { auditPerson, countActiveReports, endSessions, mutatePerson, type LockedPerson, type TxCtx } from "./person-rules";
-import type { Person, PersonRefInput } from "./personnel.schemas";
+import type { Person, PersonRefInput } from "@/contracts/personnel";
 
 /**
  * Deactivates a person: they can no longer sign in, and every session and token they hold stops

@@ -2,7 +2,7 @@ import "server-only";
 import type { Ctx } from "../auth/actor";
 import { applyDeactivate } from "./deactivate-person";
 import { mutatePerson } from "./person-rules";
-import type { Person, UpdatePersonInput } from "./personnel.schemas";
+import type { Person, UpdatePersonInput } from "@/contracts/personnel";
 import { applyReactivate } from "./reactivate-person";
 import { applyManager } from "./set-manager";
 import { applyRole } from "./set-role";

@@ -7,7 +7,7 @@ import { queryRows, type Db } from "../db/client";
 import { AppError } from "../errors";
 import { withIdempotency } from "../idempotency";
 import { loadPerson } from "./personnel.queries";
-import type { Person } from "./personnel.schemas";
+import type { Person } from "@/contracts/personnel";
 
 /** The row a mutation works on, locked FOR UPDATE for the rest of its transaction. */
 export type LockedPerson = {

@@ -2,7 +2,7 @@
 import { defineAction } from "../http/action";
 import { createPerson } from "./create-person";
 import { deactivatePerson } from "./deactivate-person";
-import { createPersonInput, personRefInput, resetPasswordActionInput, setManagerInput, setRoleInput, updateDetailsInput } from "./personnel.schemas";
+import { createPersonInput, personRefInput, resetPasswordActionInput, setManagerInput, setRoleInput, updateDetailsInput } from "@/contracts/personnel";
 import { reactivatePerson } from "./reactivate-person";
 import { resetPassword } from "./reset-password";
 import { setManager } from "./set-manager";

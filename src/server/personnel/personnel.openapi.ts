@@ -8,7 +8,7 @@ import {
   personSchema,
   resetPasswordInput,
   updatePersonInput,
-} from "./personnel.schemas";
+} from "@/contracts/personnel";
 
 const unauthenticated = { description: "No valid credential (missing, expired, revoked, or the person is deactivated)." };
 const forbidden = { description: "The role (or a read-only API key) lacks the permission." };

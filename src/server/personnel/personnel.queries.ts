@@ -5,7 +5,7 @@ import { requirePermission } from "../auth/permissions";
 import { notFound, visiblePersonnelIds } from "../auth/scope";
 import { queryRows, type Db } from "../db/client";
 import { AppError } from "../errors";
-import type { ListPersonnelQuery, Person, PersonnelPage } from "./personnel.schemas";
+import type { ListPersonnelQuery, Person, PersonnelPage } from "@/contracts/personnel";
 
 type PersonRow = {
   id: number;

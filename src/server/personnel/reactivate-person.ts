@@ -2,7 +2,7 @@ import "server-only";
 import { sql } from "drizzle-orm";
 import type { Ctx } from "../auth/actor";
 import { auditPerson, mutatePerson, repNeedsManager, requireAssignableManager, type LockedPerson, type TxCtx } from "./person-rules";
-import type { Person, PersonRefInput } from "./personnel.schemas";
+import type { Person, PersonRefInput } from "@/contracts/personnel";
 
 /**
  * Reactivates a person. Their old sessions stay dead (tokens_valid_after is kept): they sign in

@@ -3,7 +3,7 @@ import { hash } from "@node-rs/argon2";
 import { sql } from "drizzle-orm";
 import type { Ctx } from "../auth/actor";
 import { auditPerson, endSessions, mutatePerson } from "./person-rules";
-import type { PasswordResetResult, ResetPasswordInput } from "./personnel.schemas";
+import type { PasswordResetResult, ResetPasswordInput } from "@/contracts/personnel";
 import { generateTemporaryPassword } from "./temporary-password";
 
 /**

@@ -2,7 +2,7 @@ import "server-only";
 import { sql } from "drizzle-orm";
 import type { Ctx } from "../auth/actor";
 import { auditPerson, cycle, lockManagerChain, mutatePerson, repNeedsManager, requireAssignableManager, type LockedPerson, type TxCtx } from "./person-rules";
-import type { Person, SetManagerInput } from "./personnel.schemas";
+import type { Person, SetManagerInput } from "@/contracts/personnel";
 
 /**
  * Moves a person under another manager. The new manager must be an active manager or admin and

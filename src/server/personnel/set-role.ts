@@ -3,7 +3,7 @@ import { sql } from "drizzle-orm";
 import type { Ctx } from "../auth/actor";
 import { AppError } from "../errors";
 import { auditPerson, countActiveReports, mutatePerson, repNeedsManager, requireAssignableManager, type LockedPerson, type TxCtx } from "./person-rules";
-import type { Person, SetRoleInput } from "./personnel.schemas";
+import type { Person, SetRoleInput } from "@/contracts/personnel";
 
 /**
  * Changes a role, keeping the hierarchy consistent: nobody changes their own role (an admin cannot

@@ -3,7 +3,7 @@ import { sql } from "drizzle-orm";
 import type { Ctx } from "../auth/actor";
 import { queryRows } from "../db/client";
 import { auditPerson, employeeIdTaken, mutatePerson, type LockedPerson, type TxCtx } from "./person-rules";
-import type { Person, UpdateDetailsInput } from "./personnel.schemas";
+import type { Person, UpdateDetailsInput } from "@/contracts/personnel";
 
 export type DetailsChange = { name?: string; phone?: string | null; employee_id?: string | null };
 

@@ -10,7 +10,7 @@ import { recomputeSessionTravel } from "../tracking/compute-travel";
 import { decodeStoredBody, requireAcceptableCaptureTime } from "../visits/plausibility";
 import { findOpenVisitId } from "../visits/visits.queries";
 import { findOpenSessionForUpdate, loadSessionById } from "./sessions.queries";
-import type { EndSessionInput, SessionResponse } from "./sessions.schemas";
+import type { EndSessionInput, SessionResponse } from "@/contracts/sessions";
 
 /**
  * "End day": closes the actor's open session (the latest one, even if it began before midnight), after

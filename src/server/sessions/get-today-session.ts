@@ -4,7 +4,7 @@ import { requirePermission } from "../auth/permissions";
 import { localDate } from "@/lib/time";
 import { orgTimeZone } from "../visits/plausibility";
 import { loadSessionByDate } from "./sessions.queries";
-import type { TodaySessionResponse } from "./sessions.schemas";
+import type { TodaySessionResponse } from "@/contracts/sessions";
 
 /** The actor's session for today in the organisation's time zone; `session: null` before the day starts. */
 export async function getTodaySession(ctx: Ctx): Promise<TodaySessionResponse> {

@@ -1,5 +1,5 @@
 import type { ApiOperation } from "../http/openapi-types";
-import { endSessionInput, sessionResponse, startSessionInput, todaySessionResponse } from "./sessions.schemas";
+import { endSessionInput, sessionResponse, startSessionInput, todaySessionResponse } from "@/contracts/sessions";
 
 /** The daily-session routes, for the generated OpenAPI document. */
 export const sessionsOperations: ApiOperation[] = [

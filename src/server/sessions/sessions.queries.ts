@@ -2,7 +2,7 @@ import "server-only";
 import { sql } from "drizzle-orm";
 import { queryRows, type Db } from "../db/client";
 import { isoSql } from "../visits/visits.queries";
-import type { SessionJson } from "./sessions.schemas";
+import type { SessionJson } from "@/contracts/sessions";
 
 const columns = sql`s.id, s.personnel_id, s.session_date::text AS session_date, ${isoSql(sql`s.login_time`)} AS login_time,
   ${isoSql(sql`s.logout_time`)} AS logout_time, s.total_visits, s.total_travel_km, s.status,

@@ -6,7 +6,7 @@ import { localDate } from "@/lib/time";
 import { decodeStoredBody, orgTimeZone, requireAcceptableCaptureTime } from "../visits/plausibility";
 import { ensureOpenSession } from "./ensure-open-session";
 import { loadSessionById } from "./sessions.queries";
-import type { SessionResponse, StartSessionInput } from "./sessions.schemas";
+import type { SessionResponse, StartSessionInput } from "@/contracts/sessions";
 
 /**
  * "Start day": opens (or reopens) the actor's session for the local date of the start, in the org's time zone.

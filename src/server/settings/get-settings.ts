@@ -3,7 +3,7 @@ import { sql } from "drizzle-orm";
 import type { Ctx } from "../auth/actor";
 import { requirePermission } from "../auth/permissions";
 import { queryRows, type Db } from "../db/client";
-import type { SecurityOverview, SecuritySettings } from "./settings.schemas";
+import type { SecurityOverview, SecuritySettings } from "@/contracts/settings";
 
 type Row = { require_manager_mfa: boolean; updated_at: Date | string };
 

@@ -1,6 +1,6 @@
 "use server";
 import { defineAction } from "../http/action";
-import { updateSecuritySettingsInput } from "./settings.schemas";
+import { updateSecuritySettingsInput } from "@/contracts/settings";
 import { updateSecuritySettings } from "./update-security-settings";
 
 export const updateSecuritySettingsAction = defineAction({ name: "settings.updateSecurity", permission: "settings.manage", input: updateSecuritySettingsInput, run: updateSecuritySettings });

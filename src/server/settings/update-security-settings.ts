@@ -7,7 +7,7 @@ import { queryRows } from "../db/client";
 import { AppError } from "../errors";
 import { withIdempotency } from "../idempotency";
 import { readSecuritySettings } from "./get-settings";
-import type { SecuritySettings, UpdateSecuritySettingsInput } from "./settings.schemas";
+import type { SecuritySettings, UpdateSecuritySettingsInput } from "@/contracts/settings";
 
 /**
  * Turns "managers and admins must use MFA" on or off (settings.manage), audited as

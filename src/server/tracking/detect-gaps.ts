@@ -1,7 +1,7 @@
 import "server-only";
 import { sql } from "drizzle-orm";
 import { queryRows, type Db } from "../db/client";
-import { GAP_THRESHOLD_MS, type ClientGap } from "./tracking.schemas";
+import { GAP_THRESHOLD_MS, type ClientGap } from "@/contracts/tracking";
 
 export type DetectedGap = { startedAt: Date; endedAt: Date; cause: string };
 

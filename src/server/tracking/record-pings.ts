@@ -16,7 +16,7 @@ import {
   type PingRejectReason,
   type RecordPingsInput,
   type RecordPingsResult,
-} from "./tracking.schemas";
+} from "@/contracts/tracking";
 import { loadWorkHours, placeInWorkDay } from "./work-hours";
 
 type OpenDay = { id: number; status: string; loginTime: Date | null };

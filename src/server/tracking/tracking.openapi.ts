@@ -1,5 +1,5 @@
 import type { ApiOperation } from "../http/openapi-types";
-import { MAX_PINGS_PER_BATCH, recordPingsResultSchema, recordPingsSchema, trailQuerySchema, trailSchema } from "./tracking.schemas";
+import { MAX_PINGS_PER_BATCH, recordPingsResultSchema, recordPingsSchema, trailQuerySchema, trailSchema } from "@/contracts/tracking";
 
 /** The tracking routes, for the generated OpenAPI document. */
 export const trackingOperations: ApiOperation[] = [

@@ -7,7 +7,7 @@ import { recordAudit, type RequestMeta } from "../audit/record-audit";
 import { queryRows } from "../db/client";
 import { localDate } from "@/lib/time";
 import { keptPingIds, sessionTravel } from "./compute-travel";
-import type { Trail, TrailQuery } from "./tracking.schemas";
+import type { Trail, TrailQuery } from "@/contracts/tracking";
 import { loadWorkHours } from "./work-hours";
 
 const iso = (v: unknown) => (v == null ? null : (v instanceof Date ? v : new Date(String(v))).toISOString());

@@ -22,7 +22,7 @@ import {
   speedKmh,
 } from "./plausibility";
 import { findOpenVisitId, openVisitIdSql, toVisit, visitAlreadyOpen, visitColumns } from "./visits.queries";
-import type { CheckInInput, VisitResult } from "./visits.schemas";
+import type { CheckInInput, VisitResult } from "@/contracts/visits";
 
 /**
  * Check in at a customer: the actor's own visit, verdict and flags computed in PostGIS, all written in one

@@ -11,7 +11,7 @@ import { emitEvent } from "../realtime/outbox";
 import { gpsValidationRow, judgeFix } from "./judge-fix";
 import { decodeStoredBody, hasRepeatedCoords, requireAcceptableCaptureTime, speedFromPreviousFixKmh } from "./plausibility";
 import { loadVisitJson } from "./visits.queries";
-import type { CheckOutInput, VisitResult } from "./visits.schemas";
+import type { CheckOutInput, VisitResult } from "@/contracts/visits";
 
 /**
  * Check out of one's own open visit, with its own fence verdict and flags (validation row, phase check_out).

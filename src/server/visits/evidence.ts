@@ -4,8 +4,8 @@
  */
 import type { ValidationStatus } from "../db/schema";
 
-export const FIX_FLAGS = ["LOW_ACCURACY", "STALE_FIX", "IMPOSSIBLE_SPEED", "REPEATED_COORDS", "CLOCK_SKEW"] as const;
-export type FixFlag = (typeof FIX_FLAGS)[number];
+import type { FixFlag } from "@/contracts/visits";
+export { FIX_FLAGS, type FixFlag } from "@/contracts/visits";
 
 export const STALE_AFTER_MS = 2 * 60_000;
 /** A fix may be captured at most this far ahead of server time; beyond it the request is refused (400). */

@@ -3,7 +3,7 @@ import type { SQL } from "drizzle-orm";
 import { isValidStatus } from "../geo/verdict";
 import type { FenceCheck } from "../locations/locations.queries";
 import { computeFlags, scoreEvidence, type FixFlag, type FlagInput } from "./evidence";
-import type { ValidationResult } from "./visits.schemas";
+import type { ValidationResult } from "@/contracts/visits";
 
 export type FixJudgement = { flags: FixFlag[]; valid: boolean; validation: ValidationResult };
 

@@ -1,11 +1,11 @@
 "use server";
 import { defineAction } from "../http/action";
 import { endSession } from "../sessions/end-session";
-import { endSessionInput, startSessionInput } from "../sessions/sessions.schemas";
+import { endSessionInput, startSessionInput } from "@/contracts/sessions";
 import { startSession } from "../sessions/start-session";
 import { checkIn } from "./check-in";
 import { checkOut } from "./check-out";
-import { checkInInput, checkOutInput } from "./visits.schemas";
+import { checkInInput, checkOutInput } from "@/contracts/visits";
 
 // Thin adapters for the dashboard: the same use-cases as /api/v1 (authorization and scope inside them).
 export const checkInAction = defineAction({ name: "visits.checkIn", permission: "visits.write", input: checkInInput, run: async (ctx, i) => (await checkIn(ctx, i)).body });

@@ -1,5 +1,5 @@
 import type { ApiOperation } from "../http/openapi-types";
-import { checkInInput, checkOutInput, listVisitsQuery, listVisitsResponse, visitDetailResponse, visitResult } from "./visits.schemas";
+import { checkInInput, checkOutInput, listVisitsQuery, listVisitsResponse, visitDetailResponse, visitResult } from "@/contracts/visits";
 
 const common = {
   401: { description: "No valid credential" },

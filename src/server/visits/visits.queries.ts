@@ -5,7 +5,7 @@ import { requirePermission } from "../auth/permissions";
 import { notFound, requirePersonnelInScope, visiblePersonnelIds } from "../auth/scope";
 import { queryRows, type Db } from "../db/client";
 import { AppError } from "../errors";
-import type { ListVisitsQuery, ListVisitsResponse, VisitDetailResponse, VisitJson } from "./visits.schemas";
+import type { ListVisitsQuery, ListVisitsResponse, VisitDetailResponse, VisitJson } from "@/contracts/visits";
 
 /** ISO 8601 UTC text, the same on both drivers (they parse timestamptz differently). */
 export const isoSql = (col: SQL) => sql`to_char(${col} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`;

@@ -1,6 +1,6 @@
 "use server";
 import { defineAction } from "../../http/action";
-import { createApiKeyInput, revokeApiKeyInput } from "./api-keys.schemas";
+import { createApiKeyInput, revokeApiKeyInput } from "@/contracts/api-keys";
 import { createApiKey } from "./create-api-key";
 import { revokeApiKey } from "./revoke-api-key";
 

@@ -3,7 +3,7 @@ import { desc, eq } from "drizzle-orm";
 import { alias } from "drizzle-orm/pg-core";
 import type { Db } from "../../db/client";
 import { apiKeys, personnel, type PersonnelRole } from "../../db/schema";
-import type { ApiKeyView } from "./api-keys.schemas";
+import type { ApiKeyView } from "@/contracts/api-keys";
 
 const actsAs = alias(personnel, "acts_as");
 

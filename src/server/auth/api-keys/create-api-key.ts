@@ -7,7 +7,7 @@ import { AppError } from "../../errors";
 import type { Ctx } from "../actor";
 import { requirePermission } from "../permissions";
 import { generateApiKey, hashApiKey } from "./api-key-format";
-import { createApiKeyInput, type CreatedApiKeyView, type CreateApiKeyInput } from "./api-keys.schemas";
+import { createApiKeyInput, type CreatedApiKeyView, type CreateApiKeyInput } from "@/contracts/api-keys";
 import { getApiKeyView, getApiKeyViewByClientId } from "./api-keys.queries";
 
 /**

@@ -4,7 +4,7 @@ import { personnel } from "../../db/schema";
 import type { Ctx } from "../actor";
 import { requirePermission } from "../permissions";
 import { listApiKeyViews } from "./api-keys.queries";
-import type { ApiKeyView } from "./api-keys.schemas";
+import type { ApiKeyView } from "@/contracts/api-keys";
 
 /** Every key, newest first, with whom it acts as and when it was last used. Secrets are never listed. */
 export async function listApiKeys(ctx: Ctx): Promise<ApiKeyView[]> {

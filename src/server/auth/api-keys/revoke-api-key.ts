@@ -6,9 +6,9 @@ import { apiKeys } from "../../db/schema";
 import { AppError } from "../../errors";
 import type { Ctx } from "../actor";
 import { requirePermission } from "../permissions";
-import { revokeApiKeyInput } from "./api-keys.schemas";
+import { revokeApiKeyInput } from "@/contracts/api-keys";
 import { getApiKeyView } from "./api-keys.queries";
-import type { ApiKeyView } from "./api-keys.schemas";
+import type { ApiKeyView } from "@/contracts/api-keys";
 
 /**
  * Revokes a key; its next request answers 401. Idempotent by nature: revoking a revoked key returns it

@@ -6,7 +6,7 @@ import { recordAudit } from "../../audit/record-audit";
 import type { Db } from "../../db/client";
 import { personnel } from "../../db/schema";
 import { AppError } from "../../errors";
-import type { ConfirmMfaEnrolmentResult } from "./mfa.schemas";
+import type { ConfirmMfaEnrolmentResult } from "@/contracts/mfa";
 import { replaceRecoveryCodes } from "./recovery-codes";
 import { decryptSecret, verifyTotp } from "./totp";
 

@@ -5,7 +5,7 @@ import type { Ctx } from "../actor";
 import { requirePermission } from "../permissions";
 import { personnel } from "../../db/schema";
 import { AppError } from "../../errors";
-import type { StartMfaEnrolmentResult } from "./mfa.schemas";
+import type { StartMfaEnrolmentResult } from "@/contracts/mfa";
 import { encryptSecret, newTotpSecret, totpUri } from "./totp";
 
 /**

@@ -3,7 +3,7 @@ import type { ActionDef } from "../../http/action";
 import { confirmMfaEnrolment } from "./confirm-mfa";
 import { disableMfa } from "./disable-mfa";
 import { startMfaEnrolment } from "./enrol-mfa";
-import { confirmMfaEnrolmentInput, disableMfaInput, startMfaEnrolmentInput, type ConfirmMfaEnrolmentResult, type StartMfaEnrolmentResult } from "./mfa.schemas";
+import { confirmMfaEnrolmentInput, disableMfaInput, startMfaEnrolmentInput, type ConfirmMfaEnrolmentResult, type StartMfaEnrolmentResult } from "@/contracts/mfa";
 
 /*
  * Like defineAction, except the actor may be a manager who still has to enrol (org setting): these are the

@@ -4,7 +4,7 @@ import type { z } from "zod";
 import { invokeAction, type ActionResult } from "../../http/action";
 import { getSessionActorForMfaEnrolment } from "../session";
 import { mfaActionDefs } from "./mfa.action-defs";
-import type { confirmMfaEnrolmentInput, ConfirmMfaEnrolmentResult, disableMfaInput, startMfaEnrolmentInput, StartMfaEnrolmentResult } from "./mfa.schemas";
+import type { confirmMfaEnrolmentInput, ConfirmMfaEnrolmentResult, disableMfaInput, startMfaEnrolmentInput, StartMfaEnrolmentResult } from "@/contracts/mfa";
 
 // Not defineAction: a manager who must still enrol (org setting) may run these, and only these (mfa.action-defs.ts).
 export async function startMfaEnrolmentAction(raw: z.input<typeof startMfaEnrolmentInput>): Promise<ActionResult<StartMfaEnrolmentResult>> {

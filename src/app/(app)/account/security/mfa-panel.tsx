@@ -3,7 +3,7 @@
 import { useRouter } from "next/navigation";
 import { useState, type FormEvent } from "react";
 import { confirmMfaEnrolmentAction, disableMfaAction, startMfaEnrolmentAction } from "@/server/auth/mfa/mfa.actions";
-import type { StartMfaEnrolmentResult } from "@/server/auth/mfa/mfa.schemas";
+import type { StartMfaEnrolmentResult } from "@/contracts/mfa";
 
 const input = "min-h-12 rounded-lg border border-slate-300 px-3 text-base";
 const primary = "min-h-12 rounded-lg bg-brand-600 px-5 font-semibold text-white disabled:opacity-60";

@@ -3,7 +3,7 @@
 import { useRouter } from "next/navigation";
 import { useState, type FormEvent } from "react";
 import { createApiKeyAction, revokeApiKeyAction } from "@/server/auth/api-keys/api-keys.actions";
-import type { ApiKeyView } from "@/server/auth/api-keys/api-keys.schemas";
+import type { ApiKeyView } from "@/contracts/api-keys";
 
 type Owner = { id: number; name: string; email: string; role: "manager" | "admin" };
 

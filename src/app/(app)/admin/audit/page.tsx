@@ -5,7 +5,7 @@ import { FilterActions } from "@/components/admin/filter-actions";
 import { inputClass } from "@/components/admin/form-bits";
 import { flatParams, withParams } from "@/components/admin/search-params";
 import { listAuditLog } from "@/server/audit/audit.queries";
-import { listAuditQuery } from "@/server/audit/audit.schemas";
+import { listAuditQuery } from "@/contracts/audit";
 import { pageCtx, requirePageActor } from "@/server/auth/page-guard";
 import { listPersonnel } from "@/server/personnel/personnel.queries";
 

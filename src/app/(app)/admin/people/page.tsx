@@ -7,7 +7,7 @@ import { PersonActions } from "@/components/admin/person-actions";
 import { flatParams, withParams } from "@/components/admin/search-params";
 import { pageCtx, requirePageActor } from "@/server/auth/page-guard";
 import { listManagerChoices, listPersonnel } from "@/server/personnel/personnel.queries";
-import { listPersonnelQuery } from "@/server/personnel/personnel.schemas";
+import { listPersonnelQuery } from "@/contracts/personnel";
 
 export const metadata: Metadata = { title: "People" };
 

@@ -1,6 +1,6 @@
 import { NextResponse } from "next/server";
 import { createApiKey } from "@/server/auth/api-keys/create-api-key";
-import { createApiKeyInput } from "@/server/auth/api-keys/api-keys.schemas";
+import { createApiKeyInput } from "@/contracts/api-keys";
 import { listApiKeys } from "@/server/auth/api-keys/list-api-keys";
 import { apiRoute, readJson } from "@/server/http/api";
 

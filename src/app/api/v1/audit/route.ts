@@ -1,6 +1,6 @@
 import { NextResponse } from "next/server";
 import { listAuditLog } from "@/server/audit/audit.queries";
-import { listAuditQuery } from "@/server/audit/audit.schemas";
+import { listAuditQuery } from "@/contracts/audit";
 import { apiRoute, parseInput } from "@/server/http/api";
 
 /** GET /api/v1/audit: the audit log, newest first, filterable (admins only). */

@@ -2,7 +2,7 @@ import { NextResponse } from "next/server";
 import { apiRoute, parseInput, readJson } from "@/server/http/api";
 import { createPerson } from "@/server/personnel/create-person";
 import { listPersonnel } from "@/server/personnel/personnel.queries";
-import { createPersonInput, listPersonnelQuery } from "@/server/personnel/personnel.schemas";
+import { createPersonInput, listPersonnelQuery } from "@/contracts/personnel";
 import { searchParamsObject } from "@/server/personnel/route-params";
 
 /** GET /api/v1/personnel: admins see everyone, managers their reporting subtree (read-only), reps 403. */

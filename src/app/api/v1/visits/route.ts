@@ -1,7 +1,7 @@
 import { NextResponse } from "next/server";
 import { apiRoute, parseInput } from "@/server/http/api";
-import { queryParams } from "@/server/locations/locations.schemas";
+import { queryParams } from "@/contracts/locations";
 import { listVisits } from "@/server/visits/visits.queries";
-import { listVisitsQuery } from "@/server/visits/visits.schemas";
+import { listVisitsQuery } from "@/contracts/visits";
 
 export const GET = apiRoute("visits.read", async ({ req, ctx }) => NextResponse.json(await listVisits(ctx, parseInput(listVisitsQuery, queryParams(req)))));

@@ -1,6 +1,6 @@
 import { NextResponse } from "next/server";
 import { revokeApiKey } from "@/server/auth/api-keys/revoke-api-key";
-import { revokeApiKeyInput } from "@/server/auth/api-keys/api-keys.schemas";
+import { revokeApiKeyInput } from "@/contracts/api-keys";
 import { apiRoute, parseInput } from "@/server/http/api";
 
 /** DELETE /api/v1/api-keys/{id}: revokes the key (idempotent: a revoked key is returned as it is). */

@@ -1,5 +1,5 @@
 import { NextResponse } from "next/server";
-import { loginInput } from "@/server/auth/auth.schemas";
+import { loginInput } from "@/contracts/auth";
 import { assertApiTokensAllowed, tokenPair } from "@/server/auth/issue-tokens";
 import { signIn } from "@/server/auth/sign-in";
 import { publicApiRoute, readJson } from "@/server/http/api";

@@ -1,5 +1,5 @@
 import { NextResponse } from "next/server";
-import { refreshTokenInput } from "@/server/auth/auth.schemas";
+import { refreshTokenInput } from "@/contracts/auth";
 import { revokeRefreshToken } from "@/server/auth/refresh-tokens";
 import { publicApiRoute, readJson } from "@/server/http/api";
 

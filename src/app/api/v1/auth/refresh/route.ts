@@ -1,6 +1,6 @@
 import { NextResponse } from "next/server";
 import { eq } from "drizzle-orm";
-import { refreshTokenInput } from "@/server/auth/auth.schemas";
+import { refreshTokenInput } from "@/contracts/auth";
 import { unauthorized } from "@/server/auth/authenticate";
 import { assertApiTokensAllowed, tokenPair } from "@/server/auth/issue-tokens";
 import { rotateRefreshToken } from "@/server/auth/refresh-tokens";

@@ -1,6 +1,6 @@
 import { NextResponse } from "next/server";
 import { apiRoute, readJson } from "@/server/http/api";
-import { validateLocationInput } from "@/server/locations/locations.schemas";
+import { validateLocationInput } from "@/contracts/locations";
 import { validateLocation } from "@/server/locations/validate-location";
 
 /** Read-only: answers the verdict a check-in here would get, writes nothing. */

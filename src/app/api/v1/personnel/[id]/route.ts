@@ -2,7 +2,7 @@ import { NextResponse } from "next/server";
 import { apiRoute, readJson } from "@/server/http/api";
 import { patchPerson } from "@/server/personnel/patch-person";
 import { getPersonOrThrow } from "@/server/personnel/personnel.queries";
-import { updatePersonInput } from "@/server/personnel/personnel.schemas";
+import { updatePersonInput } from "@/contracts/personnel";
 import { personIdParam } from "@/server/personnel/route-params";
 
 type Params = { id: string };

@@ -1,6 +1,6 @@
 import { NextResponse } from "next/server";
 import { apiRoute, readJson } from "@/server/http/api";
-import { startSessionInput } from "@/server/sessions/sessions.schemas";
+import { startSessionInput } from "@/contracts/sessions";
 import { startSession } from "@/server/sessions/start-session";
 
 /** 201 when the day was opened by this request, 200 when it was already open (or on a replay). */

@@ -2,7 +2,7 @@ import { NextResponse } from "next/server";
 import { z } from "zod";
 import { apiRoute, parseInput, readJson } from "@/server/http/api";
 import { batchTooLarge, recordPings } from "@/server/tracking/record-pings";
-import { MAX_PINGS_PER_BATCH, recordPingsSchema } from "@/server/tracking/tracking.schemas";
+import { MAX_PINGS_PER_BATCH, recordPingsSchema } from "@/contracts/tracking";
 
 /**
  * POST /api/v1/tracking/pings: a batch of breadcrumbs. 200 whenever the batch itself is well formed,

@@ -1,7 +1,7 @@
 import { NextResponse } from "next/server";
 import { apiRoute, parseInput } from "@/server/http/api";
 import { getTrail } from "@/server/tracking/tracking.queries";
-import { trailQuerySchema } from "@/server/tracking/tracking.schemas";
+import { trailQuerySchema } from "@/contracts/tracking";
 
 /** GET /api/v1/tracking/trail?personnel_id&date: one person's day of fixes and gaps (scoped; audited when not one's own). */
 export const GET = apiRoute("tracking.read", async ({ req, ctx }) => {

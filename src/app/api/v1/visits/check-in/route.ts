@@ -1,7 +1,7 @@
 import { NextResponse } from "next/server";
 import { apiRoute, readJson } from "@/server/http/api";
 import { checkIn } from "@/server/visits/check-in";
-import { checkInInput } from "@/server/visits/visits.schemas";
+import { checkInInput } from "@/contracts/visits";
 
 /** 201 with { visit, validation }; a replay of the same client_id answers the same body with 200. */
 export const POST = apiRoute("visits.write", async ({ req, ctx }) => {

@@ -1,6 +1,6 @@
 import { NextResponse } from "next/server";
 import { apiRoute, readJson } from "@/server/http/api";
-import { resetPasswordInput } from "@/server/personnel/personnel.schemas";
+import { resetPasswordInput } from "@/contracts/personnel";
 import { resetPassword } from "@/server/personnel/reset-password";
 import { personIdParam } from "@/server/personnel/route-params";
 

@@ -1,6 +1,5 @@
 import { z } from "zod";
-import { accuracyM, clientId, isoInstant, latitude, longitude, validationStatus } from "../locations/locations.schemas";
-import { FIX_FLAGS } from "./evidence";
+import { accuracyM, clientId, isoInstant, latitude, longitude, validationStatus } from "./locations";
 
 const fix = {
   lat: latitude,
@@ -31,6 +30,9 @@ export const checkOutInput = z.object({
 });
 export type CheckOutInput = z.infer<typeof checkOutInput>;
 
+/** Plausibility flags of a fix (DESIGN §6); the rules live in src/server/visits/evidence.ts. */
+export const FIX_FLAGS = ["LOW_ACCURACY", "STALE_FIX", "IMPOSSIBLE_SPEED", "REPEATED_COORDS", "CLOCK_SKEW"] as const;
+export type FixFlag = (typeof FIX_FLAGS)[number];
 export const fixFlag = z.enum(FIX_FLAGS);
 
 export const validationResult = z.object({

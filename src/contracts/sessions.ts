@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { clientId, isoInstant, latitude, longitude } from "../locations/locations.schemas";
+import { clientId, isoInstant, latitude, longitude } from "./locations";
 
 export const startSessionInput = z.object({
   client_id: clientId,
