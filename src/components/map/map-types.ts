@@ -1,0 +1,37 @@
+/**
+ * The one map API of the app (rep Today, manager Team now, rep trail, visit evidence). Implemented with Leaflet +
+ * OpenStreetMap tiles by default and Google Maps when NEXT_PUBLIC_GOOGLE_MAPS_API_KEY is set; always loaded lazily
+ * (client only). Markers, circles and lines are vector overlays, so they draw even when no tile loads.
+ */
+export type LatLon = { lat: number; lon: number };
+
+export type MapMarker = LatLon & {
+  id: string;
+  /** Accessible name and tooltip. */
+  label: string;
+  /** CSS colour of the marker. */
+  color?: string;
+  /** Short text drawn on the marker (e.g. a stop's sequence number). */
+  badge?: string;
+  /** Highlighted (e.g. the next stop, the selected rep). */
+  emphasis?: boolean;
+  onClick?: () => void;
+};
+
+export type MapCircle = LatLon & { id: string; radiusM: number; color?: string; label?: string };
+
+export type MapLine = { id: string; points: LatLon[]; color?: string; dashed?: boolean; label?: string };
+
+export type FieldMapProps = {
+  markers?: MapMarker[];
+  circles?: MapCircle[];
+  lines?: MapLine[];
+  /** Fit the view to everything drawn (default), or centre on a point. */
+  center?: LatLon;
+  zoom?: number;
+  /** CSS height, default "320px". */
+  height?: string;
+  /** Accessible description of what the map shows. */
+  ariaLabel: string;
+  className?: string;
+};
