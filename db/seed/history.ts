@@ -4,7 +4,12 @@ import { offsetPoint, roughMeters, type Random } from "./random";
 type Loc = { id: number; lat: number; lng: number; radius: number };
 type Rep = { id: number; key: string };
 
-export type PlannedRow = { personnelId: number; locationId: number; plannedDate: string; sequence: number; visitClientId: string | null };
+export type PlannedRow = { personnelId: number; locationId: number; plannedDate: string; sequence: number; plannedTime: string; visitClientId: string | null };
+
+/** HH:MM of a minute of the day. */
+const hhmm = (minute: number) => `${String(Math.floor(minute / 60) % 24).padStart(2, "0")}:${String(minute % 60).padStart(2, "0")}`;
+/** Planned arrival of the i-th stop of a day: from 09:30, one every 75 minutes. */
+export const plannedMinute = (i: number) => 9 * 60 + 30 + i * 75;
 export type VisitRow = {
   clientId: string;
   personnelId: number;
@@ -64,7 +69,7 @@ export function planHistory(input: { random: Random; reps: Rep[]; locations: Loc
       const stops = route(home, picks);
 
       if (back === 0) {
-        stops.forEach((l, i) => planned.push({ personnelId: rep.id, locationId: l.id, plannedDate: date, sequence: i + 1, visitClientId: null }));
+        stops.forEach((l, i) => planned.push({ personnelId: rep.id, locationId: l.id, plannedDate: date, sequence: i + 1, plannedTime: hhmm(plannedMinute(i)), visitClientId: null }));
         continue;
       }
       let minute = 9 * 60 + random.int(30, 60);
@@ -93,7 +98,7 @@ export function planHistory(input: { random: Random; reps: Rep[]; locations: Loc
           minute += duration;
         }
         minute += random.int(15, 40); // travel to the next stop
-        planned.push({ personnelId: rep.id, locationId: l.id, plannedDate: date, sequence: i + 1, visitClientId: clientId });
+        planned.push({ personnelId: rep.id, locationId: l.id, plannedDate: date, sequence: i + 1, plannedTime: hhmm(plannedMinute(i)), visitClientId: clientId });
       });
       const first = dayVisits[0];
       const last = dayVisits[dayVisits.length - 1];

@@ -1,5 +1,5 @@
 import { sql } from "drizzle-orm";
-import { boolean, check, date, index, integer, jsonb, numeric, pgTable, real, serial, smallint, text, timestamp, unique, uniqueIndex, uuid, varchar } from "drizzle-orm/pg-core";
+import { boolean, check, date, index, integer, jsonb, numeric, pgTable, real, serial, smallint, text, time, timestamp, unique, uniqueIndex, uuid, varchar } from "drizzle-orm/pg-core";
 import { geographyPoint } from "../geography";
 import { locations } from "./locations";
 import { personnel } from "./personnel";
@@ -66,6 +66,8 @@ export const plannedVisits = pgTable(
     locationId: integer("location_id").notNull().references(() => locations.id),
     plannedDate: date("planned_date").notNull(),
     sequence: integer("sequence").notNull(),
+    /** Expected arrival, wall-clock time in the organisation's time zone (null: any time that day). Drives "late" alerts and reminders. */
+    plannedTime: time("planned_time"),
     visitId: integer("visit_id").references(() => visits.id),
     createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
   },

@@ -1,0 +1,1 @@
+ALTER TABLE "planned_visits" ADD COLUMN "planned_time" time;
