@@ -29,6 +29,11 @@ export const envSchema = z.object({
   GOOGLE_CLIENT_ID: optional(z.string().min(1)),
   GOOGLE_CLIENT_SECRET: optional(z.string().min(1)),
   RATE_LIMIT_PER_MINUTE: z.preprocess(emptyToUndefined, z.coerce.number().int().min(1).max(100_000).default(100)),
+  /** Map tiles (Leaflet URL template, {s}/{z}/{x}/{y}) and their attribution; default OpenStreetMap. Inlined into the browser bundle at build. */
+  NEXT_PUBLIC_MAP_TILE_URL: optional(z.string().regex(/^https?:\/\/[^/]+\/.*\{z\}.*\{x\}.*\{y\}/, "must be an http(s) URL template with {z}, {x} and {y}")),
+  NEXT_PUBLIC_MAP_TILE_ATTRIBUTION: optional(z.string().min(1)),
+  /** Google Maps JavaScript API key: when set, maps use Google instead of Leaflet + tiles. Inlined at build. */
+  NEXT_PUBLIC_GOOGLE_MAPS_API_KEY: optional(z.string().min(1)),
   /** Connections in the app's PostgreSQL pool (DATABASE_URL only): 32 concurrent requests must not queue for 10. */
   DATABASE_POOL_MAX: z.preprocess(emptyToUndefined, z.coerce.number().int().min(1).max(500).default(20)),
 });
