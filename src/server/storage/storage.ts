@@ -32,6 +32,6 @@ export function getStorage(): PhotoStorage {
 }
 
 /** Tests point the app at their own directory. */
-export function useStorage(storage: PhotoStorage | undefined): void {
+export function setStorageForTests(storage: PhotoStorage | undefined): void {
   instance = storage;
 }
