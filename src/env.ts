@@ -36,9 +36,15 @@ export const envSchema = z.object({
   NEXT_PUBLIC_GOOGLE_MAPS_API_KEY: optional(z.string().min(1)),
   /** Connections in the app's PostgreSQL pool (DATABASE_URL only): 32 concurrent requests must not queue for 10. */
   DATABASE_POOL_MAX: z.preprocess(emptyToUndefined, z.coerce.number().int().min(1).max(500).default(20)),
+  /** Photos: local storage directory (default .data/uploads, outside public/), used unless UPLOADTHING_TOKEN is set. */
+  UPLOADS_DIR: optional(z.string()),
+  /** Store photos on uploadthing instead of local disk. */
+  UPLOADTHING_TOKEN: optional(z.string().min(1)),
+  /** Lifetime of signed photo URLs, seconds (default 15 minutes). */
+  SIGNED_URL_TTL_SECONDS: z.preprocess(emptyToUndefined, z.coerce.number().int().min(10).max(86_400).default(900)),
 });
 
-export type Env = z.infer<typeof envSchema> & { PGLITE_DATA_DIR: string; FIXTURES_DIR: string };
+export type Env = z.infer<typeof envSchema> & { PGLITE_DATA_DIR: string; FIXTURES_DIR: string; UPLOADS_DIR: string };
 
 const DEV_AUTH_SECRET = "fieldbeat-development-secret-not-for-production";
 
@@ -66,6 +72,7 @@ export function parseEnv(source: Record<string, string | undefined>): Env {
     AUTH_SECRET: result.data.AUTH_SECRET ?? (result.data.NODE_ENV === "production" ? undefined : DEV_AUTH_SECRET),
     PGLITE_DATA_DIR: path.resolve(/*turbopackIgnore: true*/ cwd, result.data.PGLITE_DATA_DIR ?? ".data/pglite"),
     FIXTURES_DIR: path.resolve(/*turbopackIgnore: true*/ cwd, result.data.FIXTURES_DIR ?? "../shared/fixtures"),
+    UPLOADS_DIR: path.resolve(/*turbopackIgnore: true*/ cwd, result.data.UPLOADS_DIR ?? ".data/uploads"),
   };
 }
 

@@ -11,7 +11,7 @@ import { randomUUID } from "node:crypto";
 import { readdirSync, statSync } from "node:fs";
 import path from "node:path";
 import { sql } from "drizzle-orm";
-import { beforeAll, expect, it } from "vitest";
+import { afterAll, beforeAll, expect, it } from "vitest";
 import { seedDemoData } from "../../db/seed";
 import type { Actor } from "../../src/server/auth/actor";
 import { createApiKey } from "../../src/server/auth/api-keys/create-api-key";
@@ -22,6 +22,7 @@ import { useDbHandle } from "../../src/server/db";
 import { queryRows } from "../../src/server/db/client";
 import { invokeAction, type ActionDef } from "../../src/server/http/action";
 import { describeEachDriver } from "../support/db";
+import { canvasJpeg, selfieForm, selfieMeta, tempStorage } from "../support/photos-world";
 
 const ROOT = path.resolve(__dirname, "../..");
 const API_DIR = path.join(ROOT, "src/app/api/v1");
@@ -44,7 +45,7 @@ type Fx = {
   today: string;
   db: Parameters<typeof queryRows>[0];
 };
-type Call = { url: string; body?: unknown; params?: Record<string, string> };
+type Call = { url: string; body?: unknown; form?: FormData; params?: Record<string, string> };
 type Case = { make: (fx: Fx, actor: ActorName) => Promise<Call> | Call; expect: Row };
 
 const BASE = "http://localhost";
@@ -117,6 +118,16 @@ const ROUTES: Record<string, Case> = {
   "POST /api/v1/visits/check-out": {
     make: async (fx) => ({ url: "/api/v1/visits/check-out", body: { client_id: randomUUID(), visit_id: await openVisitOfRep01(fx), ...fix(fx) } }),
     expect: [401, 200, 404, 404, 404, 403, 403, 403],
+  },
+
+  // rep01's open visit: only rep01 may add its selfie; for anyone else it does not exist (reset so each run judges authorization, not "one selfie").
+  "POST /api/v1/visits/{id}/selfie": {
+    make: async (fx) => {
+      const id = await openVisitOfRep01(fx);
+      await fx.db.execute(sql`UPDATE visits SET selfie_url = NULL, selfie_metadata = NULL WHERE id = ${id}`);
+      return { url: `/api/v1/visits/${id}/selfie`, params: { id: String(id) }, form: selfieForm(await canvasJpeg(64, 48), selfieMeta({ capture_fix: { lat: fx.lat, lon: fx.lon } })) };
+    },
+    expect: [401, 201, 404, 404, 404, 403, 403, 403],
   },
 
   "POST /api/v1/sessions/start": { make: () => ({ url: "/api/v1/sessions/start", body: { client_id: randomUUID() } }), expect: SELF_WRITE },
@@ -240,6 +251,7 @@ async function callRoute(method: Method, file: string, call: Call, headers: Reco
   const handler = mod[method]!;
   const init: RequestInit = { method, headers: { ...headers, ...(call.body !== undefined ? { "content-type": "application/json" } : {}) } };
   if (call.body !== undefined) init.body = JSON.stringify(call.body);
+  if (call.form !== undefined) init.body = call.form;
   const res = await handler(new Request(BASE + call.url, init), { params: Promise.resolve(call.params ?? {}) });
   return res.status;
 }
@@ -274,6 +286,8 @@ async function discoverActions(): Promise<Map<string, ActionDef<never, unknown>>
 
 describeEachDriver("authorization matrix", (ctx) => {
   let fx: Fx;
+  const photos = tempStorage();
+  afterAll(() => photos.dispose());
   const keyActors: Partial<Record<"roKey" | "rwKey", Actor>> = {};
 
   beforeAll(async () => {

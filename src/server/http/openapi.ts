@@ -6,6 +6,7 @@ import { trackingOperations } from "../tracking/tracking.openapi";
 import { locationsOperations } from "../locations/locations.openapi";
 import { sessionsOperations } from "../sessions/sessions.openapi";
 import { visitsOperations } from "../visits/visits.openapi";
+import { photosOperations } from "../photos/photos.openapi";
 import type { ApiOperation } from "./openapi-types";
 
 type JsonSchema = Record<string, unknown>;
@@ -24,7 +25,7 @@ const metaOperations: ApiOperation[] = [
 ];
 
 /** Every domain's operations. Add a domain's list here when it documents its routes. */
-export const allOperations: ApiOperation[] = [...metaOperations, ...authOperations, ...personnelOperations, ...auditOperations, ...trackingOperations, ...visitsOperations, ...locationsOperations, ...sessionsOperations];
+export const allOperations: ApiOperation[] = [...metaOperations, ...authOperations, ...personnelOperations, ...auditOperations, ...trackingOperations, ...visitsOperations, ...locationsOperations, ...sessionsOperations, ...photosOperations];
 
 const errorSchema: JsonSchema = {
   type: "object",
@@ -93,7 +94,7 @@ function operation(op: ApiOperation): JsonSchema {
     security: op.permission ? [{ bearerAuth: [] }, { apiKey: [] }] : [],
     "x-permission": op.permission,
     ...(params.length ? { parameters: params } : {}),
-    ...(op.body ? { requestBody: { required: true, content: { "application/json": { schema: toSchema(op.body, "input") } } } } : {}),
+    ...(op.body ? { requestBody: { required: true, content: { [op.bodyType ?? "application/json"]: { schema: toSchema(op.body, "input") } } } } : {}),
     responses,
   };
 }

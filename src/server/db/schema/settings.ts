@@ -1,5 +1,5 @@
 import { sql } from "drizzle-orm";
-import { boolean, check, integer, pgTable, smallint, time, timestamp, varchar } from "drizzle-orm/pg-core";
+import { boolean, check, integer, pgTable, smallint, text, time, timestamp, varchar } from "drizzle-orm/pg-core";
 
 /** Organisation-wide settings: a single row (id = 1). */
 export const orgSettings = pgTable(
@@ -16,6 +16,12 @@ export const orgSettings = pgTable(
     /** When set, managers (and admins) must enrol in TOTP MFA before they can use the app. */
     requireManagerMfa: boolean("require_manager_mfa").notNull().default(false),
     updatedAt: timestamp("updated_at", { withTimezone: true }).notNull().defaultNow(),
+    // --- Photos (issue #8) ---
+    /** Selfies (originals, copies, thumbnails) older than this many days are deleted by the retention use-case. */
+    photoRetentionDays: integer("photo_retention_days").notNull().default(365),
+    /** Location types (locations.location_type) at which a visit must carry a selfie; "*" = every location. Others: optional. */
+    selfieRequiredTypes: text("selfie_required_types").array().notNull().default(sql`'{}'::text[]`),
+    // --- end Photos ---
   },
   (t) => [check("org_settings_singleton", sql`${t.id} = 1`)],
 );
