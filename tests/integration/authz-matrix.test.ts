@@ -44,7 +44,7 @@ type Fx = {
   today: string;
   db: Parameters<typeof queryRows>[0];
 };
-type Call = { url: string; body?: unknown; params?: Record<string, string> };
+type Call = { url: string; body?: unknown; params?: Record<string, string>; signal?: AbortSignal };
 type Case = { make: (fx: Fx, actor: ActorName) => Promise<Call> | Call; expect: Row };
 
 const BASE = "http://localhost";
@@ -162,6 +162,8 @@ const ROUTES: Record<string, Case> = {
     make: () => ({ url: "/api/v1/api-keys", body: { client_id: randomUUID(), name: "matrix", access: "read" } }),
     expect: [401, 403, 403, 403, 403, 201, 403, 201],
   },
+  // The team's live stream: managers and admins (read-only keys too: it is a read). Opened already aborted, so it closes at once.
+  "GET /api/v1/events": { make: () => ({ url: "/api/v1/events", signal: AbortSignal.abort() }), expect: [401, 403, 403, 200, 200, 200, 200, 200] },
   "DELETE /api/v1/api-keys/{id}": {
     make: async (fx) => {
       const { key } = await createApiKey({ db: fx.db, actor: fx.actors.admin, now: new Date() }, { client_id: randomUUID(), name: "to revoke", access: "read" });
@@ -240,6 +242,7 @@ async function callRoute(method: Method, file: string, call: Call, headers: Reco
   const handler = mod[method]!;
   const init: RequestInit = { method, headers: { ...headers, ...(call.body !== undefined ? { "content-type": "application/json" } : {}) } };
   if (call.body !== undefined) init.body = JSON.stringify(call.body);
+  if (call.signal) init.signal = call.signal;
   const res = await handler(new Request(BASE + call.url, init), { params: Promise.resolve(call.params ?? {}) });
   return res.status;
 }

@@ -18,5 +18,5 @@ export type ApiOperation = {
   query?: z.ZodType;
   body?: z.ZodType;
   /** Status → response. Error statuses may omit `schema` (the common error shape is added). */
-  responses: Record<number, { description: string; schema?: z.ZodType }>;
+  responses: Record<number, { description: string; schema?: z.ZodType; /** Default application/json (text/event-stream for SSE). */ contentType?: string }>;
 };
