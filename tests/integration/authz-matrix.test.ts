@@ -164,6 +164,12 @@ const ROUTES: Record<string, Case> = {
   },
   // The team's live stream: managers and admins (read-only keys too: it is a read). Opened already aborted, so it closes at once.
   "GET /api/v1/events": { make: () => ({ url: "/api/v1/events", signal: AbortSignal.abort() }), expect: [401, 403, 403, 200, 200, 200, 200, 200] },
+  // The dashboard's figures: managers of the rep's team and admins; another team's rep is a 404 like a missing one.
+  "GET /api/v1/dashboard/team-summary": { make: () => ({ url: "/api/v1/dashboard/team-summary" }), expect: [401, 403, 403, 200, 200, 200, 200, 200] },
+  "GET /api/v1/dashboard/personnel/{id}": {
+    make: (fx) => ({ url: `/api/v1/dashboard/personnel/${fx.ids.rep01}?to=${fx.today}`, params: { id: String(fx.ids.rep01) } }),
+    expect: [401, 403, 403, 200, 404, 200, 200, 200],
+  },
   "DELETE /api/v1/api-keys/{id}": {
     make: async (fx) => {
       const { key } = await createApiKey({ db: fx.db, actor: fx.actors.admin, now: new Date() }, { client_id: randomUUID(), name: "to revoke", access: "read" });
