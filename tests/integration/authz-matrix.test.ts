@@ -45,7 +45,7 @@ type Fx = {
   today: string;
   db: Parameters<typeof queryRows>[0];
 };
-type Call = { url: string; body?: unknown; form?: FormData; params?: Record<string, string> };
+type Call = { url: string; body?: unknown; form?: FormData; params?: Record<string, string>; signal?: AbortSignal };
 type Case = { make: (fx: Fx, actor: ActorName) => Promise<Call> | Call; expect: Row };
 
 const BASE = "http://localhost";
@@ -173,6 +173,14 @@ const ROUTES: Record<string, Case> = {
     make: () => ({ url: "/api/v1/api-keys", body: { client_id: randomUUID(), name: "matrix", access: "read" } }),
     expect: [401, 403, 403, 403, 403, 201, 403, 201],
   },
+  // The team's live stream: managers and admins (read-only keys too: it is a read). Opened already aborted, so it closes at once.
+  "GET /api/v1/events": { make: () => ({ url: "/api/v1/events", signal: AbortSignal.abort() }), expect: [401, 403, 403, 200, 200, 200, 200, 200] },
+  // The dashboard's figures: managers of the rep's team and admins; another team's rep is a 404 like a missing one.
+  "GET /api/v1/dashboard/team-summary": { make: () => ({ url: "/api/v1/dashboard/team-summary" }), expect: [401, 403, 403, 200, 200, 200, 200, 200] },
+  "GET /api/v1/dashboard/personnel/{id}": {
+    make: (fx) => ({ url: `/api/v1/dashboard/personnel/${fx.ids.rep01}?to=${fx.today}`, params: { id: String(fx.ids.rep01) } }),
+    expect: [401, 403, 403, 200, 404, 200, 200, 200],
+  },
   "DELETE /api/v1/api-keys/{id}": {
     make: async (fx) => {
       const { key } = await createApiKey({ db: fx.db, actor: fx.actors.admin, now: new Date() }, { client_id: randomUUID(), name: "to revoke", access: "read" });
@@ -252,6 +260,7 @@ async function callRoute(method: Method, file: string, call: Call, headers: Reco
   const init: RequestInit = { method, headers: { ...headers, ...(call.body !== undefined ? { "content-type": "application/json" } : {}) } };
   if (call.body !== undefined) init.body = JSON.stringify(call.body);
   if (call.form !== undefined) init.body = call.form;
+  if (call.signal) init.signal = call.signal;
   const res = await handler(new Request(BASE + call.url, init), { params: Promise.resolve(call.params ?? {}) });
   return res.status;
 }

@@ -7,6 +7,8 @@ import { locationsOperations } from "../locations/locations.openapi";
 import { sessionsOperations } from "../sessions/sessions.openapi";
 import { visitsOperations } from "../visits/visits.openapi";
 import { photosOperations } from "../photos/photos.openapi";
+import { realtimeOperations } from "../realtime/realtime.openapi";
+import { dashboardOperations } from "../dashboard/dashboard.openapi";
 import type { ApiOperation } from "./openapi-types";
 
 type JsonSchema = Record<string, unknown>;
@@ -25,7 +27,7 @@ const metaOperations: ApiOperation[] = [
 ];
 
 /** Every domain's operations. Add a domain's list here when it documents its routes. */
-export const allOperations: ApiOperation[] = [...metaOperations, ...authOperations, ...personnelOperations, ...auditOperations, ...trackingOperations, ...visitsOperations, ...locationsOperations, ...sessionsOperations, ...photosOperations];
+export const allOperations: ApiOperation[] = [...metaOperations, ...authOperations, ...personnelOperations, ...auditOperations, ...trackingOperations, ...visitsOperations, ...locationsOperations, ...sessionsOperations, ...photosOperations, ...realtimeOperations, ...dashboardOperations];
 
 const errorSchema: JsonSchema = {
   type: "object",
@@ -82,7 +84,7 @@ function operation(op: ApiOperation): JsonSchema {
   const responses: Record<string, JsonSchema> = {};
   for (const [status, r] of Object.entries(op.responses)) {
     const schema = r.schema ? toSchema(r.schema, "output") : Number(status) >= 400 ? { $ref: "#/components/schemas/Error" } : undefined;
-    responses[status] = { description: r.description, ...(schema ? { content: { "application/json": { schema } } } : {}) };
+    responses[status] = { description: r.description, ...(schema ? { content: { [r.contentType ?? "application/json"]: { schema } } } : {}) };
   }
   const params = parameters(op);
   const permissionNote = op.permission ? `Requires the \`${op.permission}\` permission.` : "Public: no credential needed.";

@@ -22,6 +22,16 @@ export const orgSettings = pgTable(
     /** Location types (locations.location_type) at which a visit must carry a selfie; "*" = every location. Others: optional. */
     selfieRequiredTypes: text("selfie_required_types").array().notNull().default(sql`'{}'::text[]`),
     // --- end Photos ---
+    // --- Dashboard alerts and live updates (issue #10) ---
+    /** "Late check-in": a planned stop's planned_time passed by this many minutes with no check-in. */
+    alertLateCheckInMinutes: integer("alert_late_check_in_minutes").notNull().default(30),
+    /** "Missing check-out": a visit open longer than this (also raised for any visit still open at end of day). */
+    alertOpenVisitMinutes: integer("alert_open_visit_minutes").notNull().default(180),
+    /** "Not tracked": no fix from a rep with an open day for this long during work hours. */
+    alertUntrackedMinutes: integer("alert_untracked_minutes").notNull().default(30),
+    /** Outbox rows (events) older than this are pruned daily; SSE clients can resume within it. */
+    eventsRetentionDays: integer("events_retention_days").notNull().default(14),
+    // --- end dashboard ---
   },
   (t) => [check("org_settings_singleton", sql`${t.id} = 1`)],
 );
