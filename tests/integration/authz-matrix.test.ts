@@ -23,6 +23,8 @@ import { queryRows } from "../../src/server/db/client";
 import { invokeAction, type ActionDef } from "../../src/server/http/action";
 import { describeEachDriver } from "../support/db";
 import { canvasJpeg, selfieForm, selfieMeta, tempStorage } from "../support/photos-world";
+import { signFileUrl } from "../../src/server/storage/signed-url";
+import { getStorage } from "../../src/server/storage/storage";
 
 const ROOT = path.resolve(__dirname, "../..");
 const API_DIR = path.join(ROOT, "src/app/api/v1");
@@ -45,7 +47,7 @@ type Fx = {
   today: string;
   db: Parameters<typeof queryRows>[0];
 };
-type Call = { url: string; body?: unknown; form?: FormData; params?: Record<string, string>; signal?: AbortSignal };
+type Call = { url: string; body?: unknown; form?: FormData; params?: Record<string, string | string[]>; signal?: AbortSignal };
 type Case = { make: (fx: Fx, actor: ActorName) => Promise<Call> | Call; expect: Row };
 
 const BASE = "http://localhost";
@@ -55,6 +57,20 @@ const fix = (fx: Fx) => ({ lat: fx.lat, lon: fx.lon, accuracy_m: 8, captured_at:
 /** Closes open visits so a check-in (or the day's end) is judged on authorization, not on "one open visit". */
 async function closeOpenVisits(fx: Fx) {
   await fx.db.execute(sql`UPDATE visits SET check_out_time = now(), duration_minutes = 0 WHERE check_in_time IS NOT NULL AND check_out_time IS NULL`);
+}
+
+/** A closed visit of rep01 with a stored thumbnail, and a fresh signed URL for it. */
+async function signedPhotoOfRep01(fx: Fx): Promise<Call> {
+  const [row] = await queryRows<{ id: number }>(
+    fx.db,
+    sql`INSERT INTO visits (personnel_id, location_id, planned_date, check_in_time, check_out_time, check_in_coords, client_id, validation_status, validated)
+        VALUES (${fx.ids.rep01}, ${fx.locationId}, ${fx.today}::date, now() - interval '2 hours', now() - interval '1 hour', ST_SetSRID(ST_MakePoint(${fx.lon}, ${fx.lat}), 4326)::geography, ${randomUUID()}, 'VALID', true) RETURNING id`,
+  );
+  const key = `visits/${row!.id}/${randomUUID()}-thumb.jpg`;
+  await getStorage().put(key, await canvasJpeg(16, 12), "image/jpeg");
+  await fx.db.execute(sql`UPDATE visits SET selfie_metadata = jsonb_build_object('thumb_key', ${key}::text, 'display_key', ${key}::text) WHERE id = ${row!.id}`);
+  const url = signFileUrl(key, 900, new Date());
+  return { url, params: { key: key.split("/") } };
 }
 
 /** Opens today's day for the actor (when it is a person who works days), so ending it is judged on authorization. */
@@ -129,6 +145,9 @@ const ROUTES: Record<string, Case> = {
     },
     expect: [401, 201, 404, 404, 404, 403, 403, 403],
   },
+
+  // Signed URL of rep01's photo: its visit's scope decides (another team's manager or rep: 404 as if missing).
+  "GET /api/v1/files/{key}": { make: (fx) => signedPhotoOfRep01(fx), expect: OWN_READ },
 
   "POST /api/v1/sessions/start": { make: () => ({ url: "/api/v1/sessions/start", body: { client_id: randomUUID() } }), expect: SELF_WRITE },
   "POST /api/v1/sessions/end": {
@@ -244,7 +263,7 @@ function discoverRoutes(): { key: string; file: string }[] {
     for (const name of readdirSync(dir)) {
       const full = path.join(dir, name);
       if (statSync(full).isDirectory()) walk(full);
-      else if (name === "route.ts") out.push({ key: "/" + path.relative(path.join(ROOT, "src/app"), dir).replace(/\[([^\]]+)\]/g, "{$1}"), file: full });
+      else if (name === "route.ts") out.push({ key: "/" + path.relative(path.join(ROOT, "src/app"), dir).replace(/\[(?:\.\.\.)?([^\]]+)\]/g, "{$1}"), file: full });
     }
   };
   walk(API_DIR);
@@ -255,7 +274,7 @@ let loginImpl: () => Promise<string>;
 const login = () => loginImpl();
 
 async function callRoute(method: Method, file: string, call: Call, headers: Record<string, string>): Promise<number> {
-  const mod = (await import(file)) as Record<string, (req: Request, ctx: { params: Promise<Record<string, string>> }) => Promise<Response>>;
+  const mod = (await import(file)) as Record<string, (req: Request, ctx: { params: Promise<Record<string, string | string[]>> }) => Promise<Response>>;
   const handler = mod[method]!;
   const init: RequestInit = { method, headers: { ...headers, ...(call.body !== undefined ? { "content-type": "application/json" } : {}) } };
   if (call.body !== undefined) init.body = JSON.stringify(call.body);

@@ -13,12 +13,18 @@ import { describeEachDriver } from "../support/db";
 import { canvasJpeg, fixturePhoto, postSelfie, selfieForm, selfieMeta, tempStorage } from "../support/photos-world";
 import { ctxFor, hasFixtures, makeLocation, makePerson, uuid, writeCounts } from "../support/visits-world";
 
-const storage = tempStorage();
-afterAll(() => storage.dispose());
 
 describeEachDriver("selfie upload: bad uploads store nothing", (ctx) => {
-  beforeAll(() => useDbHandle(ctx.handle));
-  afterAll(() => useDbHandle(undefined));
+  // One storage directory per driver: both databases number their visits from 1.
+  let storage: ReturnType<typeof tempStorage>;
+  beforeAll(() => {
+    useDbHandle(ctx.handle);
+    storage = tempStorage();
+  });
+  afterAll(() => {
+    useDbHandle(undefined);
+    storage.dispose();
+  });
 
   async function openVisit() {
     const db = ctx.handle.db;

@@ -12,12 +12,18 @@ import { describeEachDriver } from "../support/db";
 import { canvasJpeg, fixturePhoto, postSelfie, selfieForm, selfieMeta, tempStorage } from "../support/photos-world";
 import { ctxFor, hasFixtures, makeLocation, makePerson, photoFix, uuid } from "../support/visits-world";
 
-const storage = tempStorage();
-afterAll(() => storage.dispose());
 
 describeEachDriver("selfie upload: validation, evidence, storage", (ctx) => {
-  beforeAll(() => useDbHandle(ctx.handle));
-  afterAll(() => useDbHandle(undefined));
+  // One storage directory per driver: both databases number their visits from 1.
+  let storage: ReturnType<typeof tempStorage>;
+  beforeAll(() => {
+    useDbHandle(ctx.handle);
+    storage = tempStorage();
+  });
+  afterAll(() => {
+    useDbHandle(undefined);
+    storage.dispose();
+  });
 
   async function openVisit(lat: number, lon: number, radius = 50) {
     const db = ctx.handle.db;

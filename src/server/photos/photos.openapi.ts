@@ -37,4 +37,23 @@ export const photosOperations: ApiOperation[] = [
       422: { description: "IMAGE_UNREADABLE: truncated or corrupt image" },
     },
   },
+
+  {
+    method: "get",
+    path: "/api/v1/files/{key}",
+    summary: "A stored photo (display copy or thumbnail) behind a signed, expiring URL",
+    description:
+      "Only through the URL an API answer or page gave you: `?exp=<unix seconds>&sig=<HMAC-SHA256>` (key derived from AUTH_SECRET; default lifetime 15 minutes, SIGNED_URL_TTL_SECONDS). " +
+      "The caller must also see the photo's visit (rep: own; manager: reporting subtree; admin: all). Originals (which may carry EXIF GPS) are served to admins only. " +
+      "`key` is the rest of the path, slashes included (e.g. visits/12/…-thumb.jpg). With uploadthing storage, URLs point at uploadthing instead.",
+    tag: "photos",
+    permission: "visits.read",
+    query: z.object({ exp: z.string().describe("Expiry, unix seconds"), sig: z.string().describe("HMAC-SHA256 of key and exp, base64url") }),
+    responses: {
+      200: { description: "The image (image/jpeg, image/png or image/webp), Cache-Control private until the link expires" },
+      401: { description: "No valid credential" },
+      403: { description: "SIGNATURE_INVALID (tampered key, expiry or signature) or URL_EXPIRED" },
+      404: { description: "No such file, deleted by retention, or its visit is out of the caller's scope" },
+    },
+  },
 ];
