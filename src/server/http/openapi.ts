@@ -7,6 +7,7 @@ import { locationsOperations } from "../locations/locations.openapi";
 import { sessionsOperations } from "../sessions/sessions.openapi";
 import { visitsOperations } from "../visits/visits.openapi";
 import { photosOperations } from "../photos/photos.openapi";
+import { reviewOperations } from "../visits/review.openapi";
 import type { ApiOperation } from "./openapi-types";
 
 type JsonSchema = Record<string, unknown>;
@@ -25,7 +26,7 @@ const metaOperations: ApiOperation[] = [
 ];
 
 /** Every domain's operations. Add a domain's list here when it documents its routes. */
-export const allOperations: ApiOperation[] = [...metaOperations, ...authOperations, ...personnelOperations, ...auditOperations, ...trackingOperations, ...visitsOperations, ...locationsOperations, ...sessionsOperations, ...photosOperations];
+export const allOperations: ApiOperation[] = [...metaOperations, ...authOperations, ...personnelOperations, ...auditOperations, ...trackingOperations, ...visitsOperations, ...locationsOperations, ...sessionsOperations, ...photosOperations, ...reviewOperations];
 
 const errorSchema: JsonSchema = {
   type: "object",
