@@ -146,6 +146,11 @@ const ROUTES: Record<string, Case> = {
     expect: [401, 201, 404, 404, 404, 403, 403, 403],
   },
 
+  // Managers review their subtree's visits (another team's: 404); reps and read-only keys may not review at all.
+  "POST /api/v1/visits/{id}/review": {
+    make: (fx) => ({ url: `/api/v1/visits/${fx.visitOfRep01}/review`, params: { id: String(fx.visitOfRep01) }, body: { client_id: randomUUID(), decision: "APPROVED", comment: "matrix" } }),
+    expect: [401, 403, 403, 200, 404, 200, 403, 200],
+  },
   // Signed URL of rep01's photo: its visit's scope decides (another team's manager or rep: 404 as if missing).
   "GET /api/v1/files/{key}": { make: (fx) => signedPhotoOfRep01(fx), expect: OWN_READ },
 
@@ -220,6 +225,7 @@ const ACTIONS: Record<string, ActionCase> = {
     expect: [401, 200, 200, 200, 200, 403, 403, 403],
   },
   "visits.checkOut": { input: async (fx) => ({ client_id: randomUUID(), visit_id: await openVisitOfRep01(fx), ...fix(fx) }), expect: [401, 200, 404, 404, 404, 403, 403, 403] },
+  "visits.review": { input: (fx) => ({ client_id: randomUUID(), visit_id: fx.visitOfRep01, decision: "REJECTED", comment: "matrix" }), expect: [401, 403, 403, 200, 404, 200, 403, 200] },
   "sessions.start": { input: () => ({ client_id: randomUUID() }), expect: [401, 200, 200, 200, 200, 403, 403, 403] },
   "sessions.end": {
     input: async (fx, a) => {

@@ -9,6 +9,7 @@ import { visitsOperations } from "../visits/visits.openapi";
 import { photosOperations } from "../photos/photos.openapi";
 import { realtimeOperations } from "../realtime/realtime.openapi";
 import { dashboardOperations } from "../dashboard/dashboard.openapi";
+import { reviewOperations } from "../visits/review.openapi";
 import type { ApiOperation } from "./openapi-types";
 
 type JsonSchema = Record<string, unknown>;
@@ -27,7 +28,20 @@ const metaOperations: ApiOperation[] = [
 ];
 
 /** Every domain's operations. Add a domain's list here when it documents its routes. */
-export const allOperations: ApiOperation[] = [...metaOperations, ...authOperations, ...personnelOperations, ...auditOperations, ...trackingOperations, ...visitsOperations, ...locationsOperations, ...sessionsOperations, ...photosOperations, ...realtimeOperations, ...dashboardOperations];
+export const allOperations: ApiOperation[] = [
+  ...metaOperations,
+  ...authOperations,
+  ...personnelOperations,
+  ...auditOperations,
+  ...trackingOperations,
+  ...visitsOperations,
+  ...locationsOperations,
+  ...sessionsOperations,
+  ...photosOperations,
+  ...realtimeOperations,
+  ...dashboardOperations,
+  ...reviewOperations,
+];
 
 const errorSchema: JsonSchema = {
   type: "object",

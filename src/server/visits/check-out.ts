@@ -7,6 +7,8 @@ import { locationValidations } from "../db/schema";
 import { AppError } from "../errors";
 import { withIdempotency } from "../idempotency";
 import { checkFence, pointSql } from "../locations/locations.queries";
+import { PHOTO_FLAG_PENALTY } from "../photos/photo-evidence";
+import { missingRequiredSelfieSql } from "../photos/selfie-policy";
 import { emitEvent } from "../realtime/outbox";
 import { gpsValidationRow, judgeFix } from "./judge-fix";
 import { decodeStoredBody, hasRepeatedCoords, requireAcceptableCaptureTime, speedFromPreviousFixKmh } from "./plausibility";
@@ -17,6 +19,7 @@ import type { CheckOutInput, VisitResult } from "@/contracts/visits";
  * Check out of one's own open visit, with its own fence verdict and flags (validation row, phase check_out).
  * The visit keeps its check-in verdict (validated / validation_status); check_out_distance_m / check_out_status
  * hold the exit fix, `flags` becomes the union of both fixes' flags and `evidence_score` the weaker of the two.
+ * A visit at a location type that requires a selfie (org_settings.selfie_required_types) and has none gets NO_SELFIE.
  * Replays with the same client_id answer the first body; a different client_id on a closed visit is a 409.
  */
 export async function checkOut(ctx: Ctx, input: CheckOutInput): Promise<VisitResult> {
@@ -49,16 +52,17 @@ async function record(ctx: Ctx, tx: Db, input: CheckOutInput): Promise<VisitResu
   // Flags are fixed identifiers (FIX_FLAGS), so an array literal is safe.
   const flagsLiteral = `{${flags.join(",")}}`;
 
+  // A selfie the location type requires (Settings → Photos) and the visit lacks: NO_SELFIE, scored like the photo flags.
   await tx.execute(sql`
-    UPDATE visits SET
+    UPDATE visits v SET
       check_out_time = ${capturedAt.toISOString()}::timestamptz, check_out_coords = ${pointSql(input.lat, input.lon)},
       check_out_client_id = ${input.client_id}::uuid, check_out_captured_at = ${capturedAt.toISOString()}::timestamptz,
       check_out_received_at = ${ctx.now.toISOString()}::timestamptz, check_out_accuracy_m = ${input.accuracy_m},
       check_out_distance_m = ${fence.distance.toFixed(2)}::numeric, check_out_status = ${fence.status},
       duration_minutes = ${durationMinutes}, outcome = coalesce(${input.outcome ?? null}, outcome),
       notes = CASE WHEN ${input.notes ?? null}::text IS NULL THEN notes WHEN notes IS NULL THEN ${input.notes ?? null}::text ELSE notes || E'\n' || ${input.notes ?? null}::text END,
-      flags = ARRAY(SELECT DISTINCT f FROM unnest(flags || ${flagsLiteral}::text[]) f ORDER BY f),
-      evidence_score = least(coalesce(evidence_score, 100), ${validation.evidence_score}),
+      flags = ARRAY(SELECT DISTINCT f FROM unnest(flags || ${flagsLiteral}::text[] || CASE WHEN ${missingRequiredSelfieSql} THEN '{NO_SELFIE}'::text[] ELSE '{}'::text[] END) f ORDER BY f),
+      evidence_score = greatest(0, least(coalesce(evidence_score, 100), ${validation.evidence_score}) - CASE WHEN ${missingRequiredSelfieSql} THEN ${PHOTO_FLAG_PENALTY.NO_SELFIE} ELSE 0 END),
       updated_at = ${ctx.now.toISOString()}::timestamptz
     WHERE id = ${visit.id}`);
   await tx.insert(locationValidations).values(gpsValidationRow(visit.id, "check_out", judged, fixInput));

@@ -64,7 +64,10 @@ export default async function RepProfile({ params }: { params: Promise<{ id: str
             {recent.map((v) => (
               <li key={v.id} className="flex items-center justify-between gap-3 border-b border-slate-100 py-2">
                 <span>
-                  {v.location_name} <span className="text-sm text-slate-500">{formatDateTime(v.check_in_time, timeZone)}</span>
+                  <Link href={`/manager/visits/${v.id}`} className="text-brand-700 underline">
+                    {v.location_name}
+                  </Link>{" "}
+                  <span className="text-sm text-slate-500">{formatDateTime(v.check_in_time, timeZone)}</span>
                   {v.flags.length ? <span className="ml-2 text-xs text-amber-800">{v.flags.join(", ")}</span> : null}
                 </span>
                 <VisitStatus status={v.validation_status} checkedIn={!!v.check_in_time} checkedOut={!!v.check_out_time} />
