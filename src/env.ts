@@ -34,6 +34,8 @@ export const envSchema = z.object({
   NEXT_PUBLIC_MAP_TILE_ATTRIBUTION: optional(z.string().min(1)),
   /** Google Maps JavaScript API key: when set, maps use Google instead of Leaflet + tiles. Inlined at build. */
   NEXT_PUBLIC_GOOGLE_MAPS_API_KEY: optional(z.string().min(1)),
+  /** Run the scheduled jobs (alert check every minute, outbox pruning daily) in this process. Default on; on a PostgreSQL server every instance may run them (pg-boss runs each schedule once). */
+  JOBS_ENABLED: z.preprocess(emptyToUndefined, z.enum(["true", "false", "1", "0"]).default("true").transform((v) => v === "true" || v === "1")),
   /** Connections in the app's PostgreSQL pool (DATABASE_URL only): 32 concurrent requests must not queue for 10. */
   DATABASE_POOL_MAX: z.preprocess(emptyToUndefined, z.coerce.number().int().min(1).max(500).default(20)),
   /** Photos: local storage directory (default .data/uploads, outside public/), used unless UPLOADTHING_TOKEN is set. */

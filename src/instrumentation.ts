@@ -1,13 +1,16 @@
 /**
  * Runs once when the server starts: opens the database so the embedded one is created,
- * migrated and seeded (with progress printed) before the first request, not during it.
+ * migrated and seeded (with progress printed) before the first request, not during it, then starts the job runner.
  * NEXT_RUNTIME / NEXT_PHASE are Next.js's own markers, not configuration.
  */
 export async function register() {
   if (process.env.NEXT_RUNTIME !== "nodejs" || process.env.NEXT_PHASE === "phase-production-build") return;
   const { getDbHandle } = await import("./server/db");
   try {
-    await getDbHandle();
+    const handle = await getDbHandle();
+    // Scheduled jobs (alerts, pruning): one pg-boss runner per process, sharing the app's database.
+    const { env } = await import("./env");
+    if (env.JOBS_ENABLED) (await import("./server/jobs/runner")).ensureJobsStarted(handle);
   } catch (err) {
     // The server still starts; /api/health answers 503 and requests retry the connection.
     console.error("[fieldbeat] database not available at start:", err instanceof Error ? err.message : err);

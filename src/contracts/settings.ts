@@ -16,3 +16,14 @@ export type UpdateSecuritySettingsInput = z.infer<typeof updateSecuritySettingsI
 /** How many managers/admins would be asked to enrol, shown beside the toggle. */
 export const securityOverviewSchema = securitySettingsSchema.extend({ managers_without_mfa: z.number().int() });
 export type SecurityOverview = z.infer<typeof securityOverviewSchema>;
+
+/** Dashboard alert thresholds (minutes) and how long live events stay resumable (days). */
+export const dashboardSettingsSchema = z.object({
+  alert_late_check_in_minutes: z.coerce.number().int().min(5, "at least 5 minutes").max(720, "at most 12 hours"),
+  alert_open_visit_minutes: z.coerce.number().int().min(15, "at least 15 minutes").max(1440, "at most 24 hours"),
+  alert_untracked_minutes: z.coerce.number().int().min(5, "at least 5 minutes").max(720, "at most 12 hours"),
+  events_retention_days: z.coerce.number().int().min(1, "at least 1 day").max(365, "at most 365 days"),
+});
+export type DashboardSettings = z.infer<typeof dashboardSettingsSchema>;
+export const updateDashboardSettingsInput = dashboardSettingsSchema.extend({ client_id: z.uuid({ error: "client_id must be a UUID" }) }).strict();
+export type UpdateDashboardSettingsInput = z.infer<typeof updateDashboardSettingsInput>;

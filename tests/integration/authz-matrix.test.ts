@@ -102,6 +102,15 @@ async function openVisitOfRep01(fx: Fx): Promise<number> {
   return row!.id;
 }
 
+/** A fresh alert about rep01, for acknowledgement cases. */
+async function alertOfRep01(fx: Fx): Promise<number> {
+  const [row] = await queryRows<{ id: number }>(
+    fx.db,
+    sql`INSERT INTO alerts (kind, personnel_id, message, dedupe_key, raised_at) VALUES ('not_tracked', ${fx.ids.rep01}, 'matrix', ${randomUUID()}, now()) RETURNING id`,
+  );
+  return row!.id;
+}
+
 //                          anon rep  oRep mgr  oMgr admin ro   rw
 const OWN_READ: Row = /*  */ [401, 200, 404, 200, 404, 200, 200, 200];
 const ANY_READ: Row = /*  */ [401, 200, 200, 200, 200, 200, 200, 200];
@@ -249,11 +258,17 @@ const ACTIONS: Record<string, ActionCase> = {
   "personnel.reactivate": { input: async (fx) => ({ client_id: randomUUID(), id: await throwawayRep(fx) }), expect: ADMIN_ONLY },
   "personnel.resetPassword": { input: async (fx) => ({ client_id: randomUUID(), id: await throwawayRep(fx) }), expect: ADMIN_ONLY },
   "settings.updateSecurity": { input: () => ({ client_id: randomUUID(), require_manager_mfa: false }), expect: ADMIN_ONLY },
+  "settings.updateDashboard": {
+    input: () => ({ client_id: randomUUID(), alert_late_check_in_minutes: 30, alert_open_visit_minutes: 180, alert_untracked_minutes: 30, events_retention_days: 14 }),
+    expect: ADMIN_ONLY,
+  },
   "apikeys.create": { input: () => ({ client_id: randomUUID(), name: "action key", access: "read" }), expect: ADMIN_ONLY },
   "apikeys.revoke": {
     input: async (fx) => ({ id: (await createApiKey({ db: fx.db, actor: fx.actors.admin, now: new Date() }, { client_id: randomUUID(), name: "x", access: "read" })).key.id }),
     expect: ADMIN_ONLY,
   },
+  // Dashboard alerts: the rep's managers (subtree) and admins; another team's manager gets a 404, like a missing alert.
+  "alerts.acknowledge": { input: async (fx) => ({ client_id: randomUUID(), alert_id: await alertOfRep01(fx) }), expect: [401, 403, 403, 200, 404, 200, 403, 200] },
   // One's own MFA: everyone signed in may start an enrolment for themself (a read-only key may not).
   "mfa.startEnrolment": { input: () => ({}), expect: ACCOUNT },
   // A wrong code is refused for whoever sends it: the point here is that nobody unauthenticated or read-only gets that far.

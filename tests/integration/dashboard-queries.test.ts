@@ -12,6 +12,7 @@ import type { Actor } from "../../src/server/auth/actor";
 import { getPersonnelSummary } from "../../src/server/dashboard/personnel-summary";
 import { getTeamSummary } from "../../src/server/dashboard/team-summary";
 import { useDbHandle } from "../../src/server/db";
+import { queryRows } from "../../src/server/db/client";
 import { startSession } from "../../src/server/sessions/start-session";
 import { checkIn } from "../../src/server/visits/check-in";
 import { checkOut } from "../../src/server/visits/check-out";
@@ -36,17 +37,14 @@ describeEachDriver("dashboard queries", (ctx) => {
     otherRep = await makePerson(db, "rep", otherMgr.id);
     const [l1, l2, l3] = [await makeLocation(db, 12.97, 77.59), await makeLocation(db, 12.98, 77.6), await makeLocation(db, 12.99, 77.61)];
     const plan = async (rep: number, loc: number, seq: number, time: string) =>
-      Number(
-        ((await db.execute(sql`INSERT INTO planned_visits (personnel_id, location_id, planned_date, sequence, planned_time)
-          VALUES (${rep}, ${loc}, ${DAY}::date, ${seq}, ${time}::time) RETURNING id`)) as unknown as { rows?: { id: number }[] } & { id: number }[]).rows?.[0]?.id ??
-          0,
-      );
+      (await queryRows<{ id: number }>(db, sql`INSERT INTO planned_visits (personnel_id, location_id, planned_date, sequence, planned_time)
+          VALUES (${rep}, ${loc}, ${DAY}::date, ${seq}, ${time}::time) RETURNING id`))[0]!.id;
     const p1 = await plan(repA.id, l1, 1, "09:30");
     await plan(repA.id, l2, 2, "10:45");
     await plan(repB.id, l3, 1, "09:30");
     await plan(otherRep.id, l3, 1, "09:30");
     const fixAt = (lat: number, lon: number, t: Date) => ({ lat, lon, accuracy_m: 5, captured_at: t.toISOString() });
-    visit1 = (await checkIn({ db, actor: repA, now: at("09:40") }, { client_id: randomUUID(), location_id: l1, planned_visit_id: p1 || undefined, ...fixAt(12.97, 77.59, at("09:40")) })).body.visit.id;
+    visit1 = (await checkIn({ db, actor: repA, now: at("09:40") }, { client_id: randomUUID(), location_id: l1, planned_visit_id: p1, ...fixAt(12.97, 77.59, at("09:40")) })).body.visit.id;
     await checkOut({ db, actor: repA, now: at("10:10") }, { client_id: randomUUID(), visit_id: visit1, ...fixAt(12.97, 77.59, at("10:10")) });
     // Far outside the fence (INVALID), 65 minutes after its planned time, still open.
     visit2 = (await checkIn({ db, actor: repA, now: at("11:50") }, { client_id: randomUUID(), location_id: l2, ...fixAt(13.05, 77.7, at("11:50")) })).body.visit.id;

@@ -49,12 +49,12 @@ export default function LeafletMap(props: FieldMapProps) {
         <TileLayer url={publicEnv.mapTileUrl} attribution={publicEnv.mapTileAttribution} />
         <FitView props={props} />
         {circles.map((c) => (
-          <Circle key={c.id} center={[c.lat, c.lon]} radius={c.radiusM} pathOptions={{ color: c.color ?? "#0f766e", weight: 1.5, fillOpacity: 0.12, className: "fm-circle" }}>
+          <Circle key={c.id} center={[c.lat, c.lon]} radius={c.radiusM} className="fm-circle" pathOptions={{ color: c.color ?? "#0f766e", weight: 1.5, fillOpacity: 0.12 }}>
             {c.label ? <Tooltip>{c.label}</Tooltip> : null}
           </Circle>
         ))}
         {lines.map((l) => (
-          <Polyline key={l.id} positions={l.points.map((p) => [p.lat, p.lon] as [number, number])} pathOptions={{ color: l.color ?? DEFAULT_COLOR, weight: 3, dashArray: l.dashed ? "6 6" : undefined, className: "fm-line" }}>
+          <Polyline key={l.id} positions={l.points.map((p) => [p.lat, p.lon] as [number, number])} className="fm-line" pathOptions={{ color: l.color ?? DEFAULT_COLOR, weight: 3, dashArray: l.dashed ? "6 6" : undefined }}>
             {l.label ? <Tooltip>{l.label}</Tooltip> : null}
           </Polyline>
         ))}

@@ -21,6 +21,8 @@ export const PERMISSIONS = {
   "locations.manage": ["admin"],
   "team.read": ["manager", "admin"],
   "validations.review": ["manager", "admin"],
+  /** Acknowledging the dashboard's alerts (of people in one's scope). */
+  "alerts.manage": ["manager", "admin"],
   "reports.export": ["manager", "admin"],
   "personnel.manage": ["admin"],
   "settings.manage": ["admin"],

@@ -96,7 +96,7 @@ async function record(ctx: Ctx, tx: Db, input: CheckInInput): Promise<VisitResul
     personnelId: me,
     visitId,
     locationId: input.location_id,
-    payload: { session_id: session.id, status: fence.status, distance: fence.distance, flags, evidence_score: validation.evidence_score, check_in_time: capturedAt.toISOString() },
+    payload: { session_id: session.id, status: fence.status, distance: fence.distance, flags, evidence_score: validation.evidence_score, check_in_time: capturedAt.toISOString(), position: { lat: input.lat, lon: input.lon } },
   });
   const linkPlanned = input.planned_visit_id === undefined ? sql`` : sql`, pv AS (UPDATE planned_visits SET visit_id = ${visitId} WHERE id = ${input.planned_visit_id})`;
   const [row] = await queryRows<Record<string, unknown>>(

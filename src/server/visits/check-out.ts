@@ -71,7 +71,7 @@ async function record(ctx: Ctx, tx: Db, input: CheckOutInput): Promise<VisitResu
     personnelId: ctx.actor.id,
     visitId: visit.id,
     locationId: visit.location_id,
-    payload: { status: fence.status, distance: fence.distance, flags, evidence_score: validation.evidence_score, duration_minutes: durationMinutes, outcome: input.outcome ?? null },
+    payload: { status: fence.status, distance: fence.distance, flags, evidence_score: validation.evidence_score, duration_minutes: durationMinutes, outcome: input.outcome ?? null, position: { lat: input.lat, lon: input.lon } },
   });
   const json = await loadVisitJson(tx, visit.id);
   return { visit: json!, validation };

@@ -1,54 +1,55 @@
 import type { Metadata } from "next";
-import Link from "next/link";
+import { notFound } from "next/navigation";
+import { teamSummaryQuery } from "@/contracts/dashboard";
+import { TeamNow } from "@/components/manager/team-now";
 import { pageCtx, requirePageActor } from "@/server/auth/page-guard";
-import { listTeam, orgToday } from "@/server/team/team.queries";
+import { openAlerts } from "@/server/alerts/alerts.queries";
+import { recentActivity } from "@/server/dashboard/activity.queries";
+import { getTeamSummary, teamReps } from "@/server/dashboard/team-summary";
+import { AppError } from "@/server/errors";
 
-export const metadata: Metadata = { title: "Team" };
+export const metadata: Metadata = { title: "Team now" };
 
-/** A manager's team (their whole reporting subtree); admins see everyone. */
-export default async function ManagerHome() {
+type Search = Promise<Record<string, string | string[] | undefined>>;
+const one = (v: string | string[] | undefined) => (Array.isArray(v) ? v[0] : v) || undefined;
+
+/** Team now: the live control room of a manager's reporting subtree (admins: everyone). */
+export default async function TeamNowPage({ searchParams }: { searchParams: Search }) {
   const actor = await requirePageActor(["manager", "admin"]);
   const ctx = await pageCtx(actor);
-  const [today, team] = await Promise.all([orgToday(ctx), listTeam(ctx)]);
+  const sp = await searchParams;
+  const parsed = teamSummaryQuery.safeParse({ from: one(sp.date), to: one(sp.date), manager_id: one(sp.manager_id) });
+  if (!parsed.success) notFound();
+  let summary;
+  try {
+    summary = await getTeamSummary(ctx, parsed.data);
+  } catch (err) {
+    if (err instanceof AppError && err.status === 404) notFound();
+    throw err;
+  }
+  const team = teamReps(ctx, summary.manager_id);
+  const activity = await recentActivity(ctx.db, team);
+  const alerts = await openAlerts(ctx.db, team, ctx.now);
+  const query = new URLSearchParams({ from: summary.from, to: summary.to, ...(parsed.data.manager_id ? { manager_id: String(parsed.data.manager_id) } : {}) }).toString();
   return (
-    <div className="flex flex-col gap-4">
-      <div>
-        <h1 className="text-2xl font-bold">Team</h1>
-        <p className="text-slate-600">
-          {team.length} people · today {today.date}
-        </p>
+    <div className="flex flex-col gap-3">
+      <div className="flex flex-wrap items-end justify-between gap-3">
+        <div>
+          <h1 className="text-2xl font-bold">Team now</h1>
+          <p className="text-sm text-slate-600">
+            {summary.kpis.reps} reps · {summary.from === summary.today ? `today, ${summary.from}` : summary.from} · {summary.time_zone}
+          </p>
+        </div>
+        <form method="get" className="flex items-end gap-2">
+          <label className="flex flex-col text-sm">
+            Day
+            <input type="date" name="date" defaultValue={summary.from} className="min-h-11 rounded border border-slate-300 px-2" />
+          </label>
+          {parsed.data.manager_id ? <input type="hidden" name="manager_id" value={parsed.data.manager_id} /> : null}
+          <button type="submit" className="min-h-11 rounded bg-brand-600 px-3 text-white">Show</button>
+        </form>
       </div>
-      <div className="overflow-x-auto">
-        <table className="w-full text-left text-sm">
-          <caption className="sr-only">Your team today</caption>
-          <thead className="border-b border-slate-200 text-slate-600">
-            <tr>
-              <th scope="col" className="py-2 pr-3">Name</th>
-              <th scope="col" className="py-2 pr-3">Role</th>
-              <th scope="col" className="py-2 pr-3">Reports to</th>
-              <th scope="col" className="py-2 pr-3">Visits today</th>
-            </tr>
-          </thead>
-          <tbody>
-            {team.map((m) => (
-              <tr key={m.id} className="border-b border-slate-100">
-                <td className="py-2 pr-3">
-                  <Link href={`/manager/reps/${m.id}`} className="inline-flex min-h-11 items-center font-medium text-brand-700 underline">
-                    {m.name}
-                  </Link>
-                  {m.active ? null : <span className="ml-2 text-xs text-slate-500">(deactivated)</span>}
-                  <span className="block text-xs text-slate-500">{m.email}</span>
-                </td>
-                <td className="py-2 pr-3">{m.role}</td>
-                <td className="py-2 pr-3">{m.manager_name ?? "—"}</td>
-                <td className="py-2 pr-3">
-                  {m.visits_today} / {m.planned_today} planned
-                </td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      </div>
+      <TeamNow key={query} initial={summary} feed={summary.from === summary.today ? activity.events : []} lastEventId={activity.lastEventId} query={query} alerts={alerts} />
     </div>
   );
 }

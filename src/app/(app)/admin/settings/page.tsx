@@ -1,13 +1,17 @@
 import type { Metadata } from "next";
+import { DashboardSettingsForm } from "@/components/admin/dashboard-settings-form";
 import { SecuritySettingsForm } from "@/components/admin/security-settings-form";
 import { pageCtx, requirePageActor } from "@/server/auth/page-guard";
 import { getSecuritySettings } from "@/server/settings/get-settings";
+import { getDashboardSettings } from "@/server/settings/update-dashboard-settings";
 
 export const metadata: Metadata = { title: "Settings" };
 
 export default async function SettingsPage() {
   const actor = await requirePageActor(["admin"]);
-  const settings = await getSecuritySettings(await pageCtx(actor));
+  const ctx = await pageCtx(actor);
+  const settings = await getSecuritySettings(ctx);
+  const dashboard = await getDashboardSettings(ctx);
   return (
     <div className="flex flex-col gap-6">
       <div>
@@ -15,6 +19,7 @@ export default async function SettingsPage() {
         <p className="mt-1 text-slate-600">Organisation-wide settings. Changes are written to the audit log.</p>
       </div>
       <SecuritySettingsForm requireManagerMfa={settings.require_manager_mfa} managersWithoutMfa={settings.managers_without_mfa} />
+      <DashboardSettingsForm settings={dashboard} />
     </div>
   );
 }
