@@ -18,6 +18,9 @@ export default defineConfig({
           include: ["tests/integration/**/*.test.ts"],
           environment: "node",
           globalSetup: ["tests/support/global-setup.ts"],
+          // Tests name callers by X-Forwarded-For as one trusted proxy would set it; hardening-trust.test.ts
+          // switches to "no proxy" (the production default) with setTrustForTests.
+          env: { TRUST_PROXY_HOPS: "1" },
           testTimeout: 60_000,
           hookTimeout: 120_000,
           // Each file opens its own databases; two at a time suits a 2-core machine.

@@ -44,6 +44,9 @@ export const envSchema = z.object({
   UPLOADTHING_TOKEN: optional(z.string().min(1)),
   /** Lifetime of signed photo URLs, seconds (default 15 minutes). */
   SIGNED_URL_TTL_SECONDS: z.preprocess(emptyToUndefined, z.coerce.number().int().min(10).max(86_400).default(900)),
+  // --- hardening (issue #12) ---
+  /** Reverse proxies in front of the app that append to X-Forwarded-For (0 = none: forwarded headers are ignored). */
+  TRUST_PROXY_HOPS: z.preprocess(emptyToUndefined, z.coerce.number().int().min(0).max(10).default(0)),
 });
 
 export type Env = z.infer<typeof envSchema> & { PGLITE_DATA_DIR: string; FIXTURES_DIR: string; UPLOADS_DIR: string };

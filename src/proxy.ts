@@ -3,6 +3,7 @@ import { NextResponse, type NextRequest } from "next/server";
 import { env, requireAuthSecret } from "@/env";
 import { LANDING } from "@/lib/landing";
 import { SESSION_COOKIE } from "@/server/auth/session-cookie";
+import { gateApiRequest } from "@/server/http/api-gate";
 import { securityHeaders } from "@/server/http/security-headers";
 
 /**
@@ -29,6 +30,8 @@ async function sessionRole(req: NextRequest): Promise<string | null> {
 }
 
 export async function proxy(req: NextRequest) {
+  // The API answers in its own error shape even where the framework would not (TRACE, 405, bad %-encoding).
+  if (req.nextUrl.pathname.startsWith("/api/v1/")) return gateApiRequest(req.method, rawPath(req.url)) ?? NextResponse.next();
   const { pathname, search } = req.nextUrl;
   const role = await sessionRole(req);
 
@@ -56,6 +59,12 @@ export async function proxy(req: NextRequest) {
   return res;
 }
 
+/** The path as sent (still percent-encoded): `nextUrl.pathname` may already be decoded. */
+function rawPath(url: string): string {
+  const afterHost = url.replace(/^[a-z]+:\/\/[^/]+/i, "");
+  return afterHost.split(/[?#]/)[0] ?? "/";
+}
+
 function withHeaders(res: NextResponse): NextResponse {
   for (const [k, v] of Object.entries(securityHeaders({ production: env.NODE_ENV === "production" }))) res.headers.set(k, v);
   return res;
@@ -63,6 +72,7 @@ function withHeaders(res: NextResponse): NextResponse {
 
 export const config = {
   matcher: [
+    "/api/v1/:path*",
     {
       // Pages only: API routes set their own headers; static assets need none of this.
       source: "/((?!api|_next/static|_next/image|favicon.ico|icons|manifest.webmanifest|sw.js).*)",

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { idValue } from "./ids";
 
 export const apiKeyAccessValues = ["read", "read_write"] as const;
 
@@ -7,14 +8,14 @@ export const createApiKeyInput = z.strictObject({
   name: z.string({ error: "name is required" }).trim().min(1, { error: "name is required" }).max(100, { error: "name is at most 100 characters" }),
   access: z.enum(apiKeyAccessValues, { error: "access must be read or read_write" }).default("read"),
   /** Whom the key acts as (their role and scope). Default: the admin creating it. Must be an active manager or admin. */
-  personnel_id: z.number({ error: "personnel_id must be a personnel id" }).int().positive().optional(),
+  personnel_id: idValue.optional(),
   /** Optional expiry (ISO 8601 with offset), in the future. */
   expires_at: z.iso.datetime({ offset: true, error: "expires_at must be an ISO 8601 date-time" }).nullish(),
 });
 export type CreateApiKeyInput = z.input<typeof createApiKeyInput>;
 
 export const revokeApiKeyInput = z.strictObject({
-  id: z.number({ error: "id must be an API key id" }).int().positive(),
+  id: idValue,
 });
 
 export const listApiKeysInput = z.strictObject({}).optional();

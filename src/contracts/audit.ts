@@ -1,7 +1,8 @@
 import { z } from "zod";
+import { idString } from "./ids";
 
 const isoInstant = z.iso.datetime({ offset: true, error: "an ISO 8601 date-time with a time zone (e.g. 2026-11-25T10:00:00Z)" });
-const id = z.coerce.number({ error: "must be a personnel id" }).int().positive();
+const id = idString;
 
 export const listAuditQuery = z
   .strictObject({

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { idValue } from "./ids";
 
 /** Shared GPS primitives: finite numbers only (zod 4 rejects NaN and ±Infinity), strings are not coerced in JSON bodies. */
 export const latitude = z.number().min(-90).max(90).describe("WGS84 latitude, degrees");
@@ -36,7 +37,7 @@ export const nearbyLocation = z.object({
 export const nearbyResponse = z.object({ locations: z.array(nearbyLocation) });
 export type NearbyResponse = z.infer<typeof nearbyResponse>;
 
-export const validateLocationInput = z.object({ lat: latitude, lon: longitude, location_id: z.number().int().positive() });
+export const validateLocationInput = z.object({ lat: latitude, lon: longitude, location_id: idValue });
 export type ValidateLocationInput = z.infer<typeof validateLocationInput>;
 
 /** Exactly the seed's validate_check_in answer. */

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { idString, idValue } from "./ids";
 
 /** New passwords set by an admin: long enough that a temporary one survives an offline guess. */
 export const MIN_PASSWORD_LENGTH = 12;
@@ -7,7 +8,7 @@ export const MAX_PASSWORD_LENGTH = 256;
 export const personnelRoles = ["rep", "manager", "admin"] as const;
 
 const clientId = z.uuid({ error: "client_id must be a UUID" });
-const personId = z.number({ error: "must be a personnel id" }).int().positive();
+const personId = idValue;
 const name = z.string({ error: "name is required" }).trim().min(1, { error: "name is required" }).max(255);
 /** Stored lower-case so uniqueness is case-insensitive ("A@x.test" and "a@x.test" are one address). */
 const email = z
@@ -81,7 +82,7 @@ export const listPersonnelQuery = z.strictObject({
   role: z.enum(personnelRoles).optional(),
   /** Default: everyone; `true`/`false` filter on status. */
   active: boolParam.optional(),
-  manager_id: z.coerce.number().int().positive().optional(),
+  manager_id: idString.optional(),
   cursor: z.string().max(500).optional(),
   limit: z.coerce.number().int().min(1).max(500).default(100),
 });

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { idString } from "./ids";
 
 /** Largest ping batch one request may carry; more answers 413 BATCH_TOO_LARGE (nothing written). */
 export const MAX_PINGS_PER_BATCH = 500;
@@ -53,7 +54,7 @@ export const recordPingsResultSchema = z.object({
 export type RecordPingsResult = z.infer<typeof recordPingsResultSchema>;
 
 export const trailQuerySchema = z.strictObject({
-  personnel_id: z.coerce.number().int().positive().optional(),
+  personnel_id: idString.optional(),
   date: z.iso.date({ error: "date must be YYYY-MM-DD" }).optional(),
 });
 export type TrailQuery = z.infer<typeof trailQuerySchema>;

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { idString, idValue } from "./ids";
 import { accuracyM, clientId, isoInstant, latitude, longitude, validationStatus } from "./locations";
 
 const fix = {
@@ -14,16 +15,16 @@ const fix = {
 
 export const checkInInput = z.object({
   client_id: clientId,
-  location_id: z.number().int().positive(),
+  location_id: idValue,
   ...fix,
-  planned_visit_id: z.number().int().positive().optional(),
+  planned_visit_id: idValue.optional(),
   notes: z.string().max(2000).optional(),
 });
 export type CheckInInput = z.infer<typeof checkInInput>;
 
 export const checkOutInput = z.object({
   client_id: clientId,
-  visit_id: z.number().int().positive(),
+  visit_id: idValue,
   ...fix,
   notes: z.string().max(2000).optional(),
   outcome: z.string().trim().min(1).max(40).optional().describe("Free label, e.g. ORDER_TAKEN, NO_ORDER, CLOSED"),
@@ -82,7 +83,7 @@ export const visitResult = z.object({ visit: visitSchema, validation: validation
 export type VisitResult = z.infer<typeof visitResult>;
 
 export const listVisitsQuery = z.object({
-  personnel_id: z.coerce.number().int().positive().optional(),
+  personnel_id: idString.optional(),
   from: isoInstant.optional().describe("check_in_time ≥ from"),
   to: isoInstant.optional().describe("check_in_time < to"),
   limit: z.coerce.number().int().min(1).max(200).default(50),
@@ -104,4 +105,4 @@ export const storedValidation = z.object({
 export const visitDetailResponse = z.object({ visit: visitSchema, validations: z.array(storedValidation) });
 export type VisitDetailResponse = z.infer<typeof visitDetailResponse>;
 
-export const visitIdParams = z.object({ id: z.coerce.number().int().positive() });
+export const visitIdParams = z.object({ id: idString });

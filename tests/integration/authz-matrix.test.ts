@@ -118,7 +118,16 @@ const SELF_WRITE: Row = /**/ [401, 201, 201, 201, 201, 403, 403, 403];
 const ADMIN_READ: Row = /**/ [401, 403, 403, 403, 403, 200, 200, 200];
 const PUBLIC: Row = /*    */ [200, 200, 200, 200, 200, 200, 200, 200];
 
+const NOWHERE: Row = /*   */ [404, 404, 404, 404, 404, 404, 404, 404];
+const unknownPath = () => ({ url: "/api/v1/no/such/path", params: { path: ["no", "such", "path"] } as unknown as Record<string, string> });
+
 const ROUTES: Record<string, Case> = {
+  // The catch-all: an unknown /api/v1 path is a JSON 404 for everyone, whatever the method.
+  "GET /api/v1/{...path}": { make: unknownPath, expect: NOWHERE },
+  "POST /api/v1/{...path}": { make: unknownPath, expect: NOWHERE },
+  "PUT /api/v1/{...path}": { make: unknownPath, expect: NOWHERE },
+  "PATCH /api/v1/{...path}": { make: unknownPath, expect: NOWHERE },
+  "DELETE /api/v1/{...path}": { make: unknownPath, expect: NOWHERE },
   "GET /api/v1/openapi.json": { make: () => ({ url: "/api/v1/openapi.json" }), expect: PUBLIC },
   "POST /api/v1/auth/login": { make: () => ({ url: "/api/v1/auth/login", body: { email: "rep01@fieldbeat.test", password: "fieldbeat-demo" } }), expect: PUBLIC },
   "POST /api/v1/auth/refresh": { make: async () => ({ url: "/api/v1/auth/refresh", body: { refresh_token: await login() } }), expect: PUBLIC },

@@ -77,8 +77,9 @@ describeEachDriver("MFA: enrolment and sign-in with a second factor", (ctx) => {
     const bad = good === "123456" ? "654321" : "123456";
     expect(await errorOf(signIn(db(), { ...creds, totp: bad }, meta(), now))).toMatchObject({ code: "MFA_INVALID", status: 401 });
     expect(await errorOf(signIn(db(), { ...creds, password: "wrong", totp: good }, meta(), now))).toMatchObject({ code: "INVALID_CREDENTIALS" });
-    expect(await signIn(db(), { ...creds, totp: good }, meta(), now)).toMatchObject({ id: manager.id });
+    // One step of drift is accepted (older step first: a step at or before the last one used is a replay).
     expect(await signIn(db(), { ...creds, totp: await totpCode(secret, new Date(now.getTime() - 30_000)) }, meta(), now)).toMatchObject({ id: manager.id });
+    expect(await signIn(db(), { ...creds, totp: good }, meta(), now)).toMatchObject({ id: manager.id });
     const stale = await totpCode(secret, new Date(now.getTime() - 120_000));
     if (stale !== good) expect(await errorOf(signIn(db(), { ...creds, totp: stale }, meta(), now))).toMatchObject({ code: "MFA_INVALID" });
     const [last] = await db().select().from(auditLog).where(and(eq(auditLog.action, "auth.sign_in"), eq(auditLog.actorId, manager.id)));

@@ -74,7 +74,9 @@ describe("GET /api/v1/openapi.json", () => {
   });
 
   it("documents every route file and exported method under src/app/api/v1, and nothing else", () => {
-    const routes = routeFiles(API_V1).flatMap((file) => exportedMethods(readFileSync(file, "utf8")).map((m) => `${m} ${openApiPath(file)}`));
+    // The catch-all [...path] is the JSON 404 for unknown paths (api-gate.test.ts), not an operation.
+    const routes = routeFiles(API_V1)
+      .filter((file) => path.dirname(file) !== path.join(API_V1, "[...path]")).flatMap((file) => exportedMethods(readFileSync(file, "utf8")).map((m) => `${m} ${openApiPath(file)}`));
     expect(routes.length).toBeGreaterThan(0);
     const documented = Object.entries(doc.paths).flatMap(([p, item]) => Object.keys(item).map((m) => `${m.toUpperCase()} ${p}`));
     expect(routes.filter((r) => !documented.includes(r)).sort(), "route files without an OpenAPI operation").toEqual([]);

@@ -80,7 +80,7 @@ describeEachDriver("personnel administration API", (ctx) => {
     });
     expect(await patch(ids.rep03!, { client_id: uuid() })).toMatchObject({ status: 400, body: { error: { code: "VALIDATION_FAILED" } } });
     expect(await patch(999_999, { client_id: uuid(), name: "Ghost" })).toMatchObject({ status: 404 });
-    expect(await patch("abc", { client_id: uuid(), name: "Ghost" })).toMatchObject({ status: 404 });
+    expect(await patch("abc", { client_id: uuid(), name: "Ghost" })).toMatchObject({ status: 400 }); // not an id at all (issue #12: one strict id rule)
     expect(await count(db(), "personnel", sql`email = 'bad@example.test'`)).toBe(0);
   });
 

@@ -1,5 +1,5 @@
 import "server-only";
-import { env } from "@/env";
+import { publicUrl, trustedForwardedHost } from "../http/trust";
 import type { Db } from "../db/client";
 import { AppError } from "../errors";
 import type { Actor } from "./actor";
@@ -11,16 +11,26 @@ import { verifyAccessToken } from "./tokens";
 
 const SAFE_METHODS = new Set(["GET", "HEAD", "OPTIONS"]);
 
-/** The hosts this app answers as: the request's own Host (and a proxy's X-Forwarded-Host), plus AUTH_URL. */
+/**
+ * The origins this app answers as. With AUTH_URL configured, that one only: Host and X-Forwarded-Host are
+ * whatever the client sends, so they cannot vouch for an Origin. Without it (development), the request's
+ * own Host, and X-Forwarded-Host only from a trusted proxy (TRUST_PROXY_HOPS).
+ */
 function ownHosts(req: Request): Set<string> {
+  const configured = publicUrl();
+  if (configured) return new Set([new URL(configured).host.toLowerCase()]);
   const hosts = new Set<string>();
-  for (const h of [req.headers.get("host"), req.headers.get("x-forwarded-host")?.split(",")[0]?.trim()]) if (h) hosts.add(h.toLowerCase());
-  try {
-    hosts.add(new URL(req.url).host.toLowerCase());
-  } catch {
-    /* relative URL: Host header only */
+  const forwarded = trustedForwardedHost(req.headers);
+  if (forwarded) hosts.add(forwarded);
+  else {
+    const h = req.headers.get("host");
+    if (h) hosts.add(h.toLowerCase());
+    try {
+      hosts.add(new URL(req.url).host.toLowerCase());
+    } catch {
+      /* relative URL: Host header only */
+    }
   }
-  if (env.AUTH_URL) hosts.add(new URL(env.AUTH_URL).host.toLowerCase());
   return hosts;
 }
 

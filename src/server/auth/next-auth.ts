@@ -7,6 +7,7 @@ import type { RequestMeta } from "../audit/record-audit";
 import { getDb } from "../db";
 import type { PersonnelRole } from "../db/schema";
 import { AppError } from "../errors";
+import { trustedClientIp } from "../http/trust";
 import { log } from "../log";
 import { googleSignIn } from "./google-sign-in";
 import { signIn } from "./sign-in";
@@ -30,10 +31,12 @@ declare module "next-auth/jwt" {
 
 const first = (v: string | string[] | undefined) => (Array.isArray(v) ? v[0] : v);
 
-/** Client IP as Next's server forwards it (first hop of X-Forwarded-For). */
+/** Client IP by the same trust rule as the API (TRUST_PROXY_HOPS; null when no trusted proxy says it). */
 function metaFrom(headers: Record<string, string | string[] | undefined> | undefined): RequestMeta {
-  const fwd = first(headers?.["x-forwarded-for"])?.split(",")[0]?.trim();
-  return { ip: fwd || first(headers?.["x-real-ip"]) || null, userAgent: first(headers?.["user-agent"]) ?? null };
+  const h = new Headers();
+  const fwd = first(headers?.["x-forwarded-for"]);
+  if (fwd) h.set("x-forwarded-for", fwd);
+  return { ip: trustedClientIp(h), userAgent: first(headers?.["user-agent"]) ?? null };
 }
 
 /**

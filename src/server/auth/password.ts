@@ -16,12 +16,27 @@ const getDummyHash = () => (dummyHash ??= hash("fieldbeat-dummy-password-that-ne
  */
 export async function verifyPassword(stored: string | null | undefined, password: string): Promise<boolean> {
   if (!stored) {
-    await verify(await getDummyHash(), password).catch(() => false);
+    const dummy = await getDummyHash();
+    countWork(dummy);
+    await verify(dummy, password).catch(() => false);
     return false;
   }
+  countWork(stored);
   try {
     return await verify(stored, password);
   } catch {
     return false; // a malformed stored hash is a failed check, never a crash
   }
+}
+
+/**
+ * The work done so far: argon2 verifications and the parameters (algorithm, version, memory, time,
+ * parallelism) of each. Tests prove "the same work on every failure path" from these counts instead of
+ * from wall-clock times, which a busy machine distorts (the timing itself is in bench/signin-timing.ts).
+ */
+export const passwordWork: { verifications: number; params: string[] } = { verifications: 0, params: [] };
+function countWork(hashed: string) {
+  passwordWork.verifications++;
+  passwordWork.params.push(/^\$[^$]+\$[^$]+\$[^$]+/.exec(hashed)?.[0] ?? "malformed");
+  if (passwordWork.params.length > 100) passwordWork.params.shift();
 }

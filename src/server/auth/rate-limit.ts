@@ -14,7 +14,7 @@ import { AppError } from "../errors";
 
 export type RateLimitInfo = { limit: number; remaining: number; resetS: number };
 
-type Limiters = { api: Map<number, RateLimiterAbstract>; signInCount: RateLimiterAbstract; signInLock: RateLimiterAbstract };
+type Limiters = { api: Map<number, RateLimiterAbstract>; signInCount: RateLimiterAbstract; signInHourly: RateLimiterAbstract; signInLock: RateLimiterAbstract; signInKnown: RateLimiterAbstract };
 const byHandle = new WeakMap<DbHandle, Limiters>();
 
 /** rate-limiter-flexible speaks node-postgres (`query({ text, values }) → { rows, rowCount }`); postgres.js speaks `unsafe`. */
@@ -54,10 +54,14 @@ async function limiters(): Promise<Limiters> {
   if (!l) {
     l = {
       api: new Map(),
-      // Consecutive sign-in failures per account and per IP, forgotten a day after the last one.
-      signInCount: make(handle, "signin_fail", 1_000_000, 24 * 3600),
+      // Sign-in failures per account+IP pair and per IP, in a window that expires (15 min).
+      signInCount: make(handle, "signin_fail", 1_000_000, SIGN_IN_POLICY.windowS),
+      // Failures per account from anywhere, per hour.
+      signInHourly: make(handle, "signin_hour", 1_000_000, 3600),
       // Lockouts: block() writes the key with an expiry; get() reads it.
       signInLock: make(handle, "signin_lock", 1, 1),
+      // Account+IP pairs that signed in successfully (exempt from the IP's spray lock).
+      signInKnown: make(handle, "signin_known", 1, 1),
     };
     byHandle.set(handle, l);
   }
@@ -98,52 +102,83 @@ export async function limitApiRequest(key: string): Promise<RateLimitInfo> {
   }
 }
 
-/** Sign-in protection: the FREE-th failure in a row locks for baseLockS, each further one for twice as long as the last. */
+/**
+ * Sign-in protection (docs/decisions/0009-trust-boundaries.md). Failure counters live in windows that
+ * expire; a success clears that person's own streak from that place:
+ *  - per account + IP: the 5th failure in a row locks that pair for 30 s, each further one twice as long,
+ *    capped at an hour. The real owner elsewhere is not refused.
+ *  - per IP (spray): the 20th failure across any accounts locks the IP for 60 s, doubling, capped at an hour,
+ *    except for accounts that signed in successfully from that IP before (known pairs, 20 days): a spray
+ *    from a shared office IP does not lock out the people who work there.
+ *  - per account from anywhere: at most 100 failures an hour (ASVS 2.2.1), then refused until the hour ends.
+ * Unknown IP (no trusted proxy) = one "direct" bucket.
+ */
 export const SIGN_IN_POLICY = {
+  windowS: 15 * 60,
   account: { free: 5, baseLockS: 30 },
   ip: { free: 20, baseLockS: 60 },
+  accountPerHour: 100,
+  // Under 24.8 days: the in-memory store expires keys with setTimeout, which overflows past 2^31 ms.
+  knownPairS: 20 * 24 * 3600,
   maxLockS: 3600,
 } as const;
 
+/** The per-IP key of callers whose IP no trusted proxy reports. */
+export const DIRECT_BUCKET = "direct";
+
 // Emails are hashed: a key column of 255 chars must hold any address, and the table need not list them.
-const accountKey = (email: string) => "acct:" + createHash("sha256").update(email.trim().toLowerCase()).digest("hex");
-const ipKey = (ip: string) => "ip:" + ip.slice(0, 64);
+const emailHash = (email: string) => createHash("sha256").update(email.trim().toLowerCase()).digest("hex");
+const ipOf = (ip: string | null) => (ip ?? DIRECT_BUCKET).slice(0, 64);
+const pairKey = (email: string, ip: string | null) => `pair:${emailHash(email)}:${ipOf(ip)}`;
+const ipKey = (ip: string | null) => "ip:" + ipOf(ip);
+const accountKey = (email: string) => "acct:" + emailHash(email);
 
 /** The lock for `failures` consecutive failures (0 = none): 30 s, 60 s, 120 s… capped at an hour. */
 export function lockSeconds(failures: number, policy: { free: number; baseLockS: number }): number {
   if (failures < policy.free) return 0;
-  return Math.min(SIGN_IN_POLICY.maxLockS, policy.baseLockS * 2 ** (failures - policy.free));
+  return Math.min(SIGN_IN_POLICY.maxLockS, policy.baseLockS * 2 ** Math.min(failures - policy.free, 30));
 }
 
-/** 429 RATE_LIMITED (with `retry_after_s`) while the account or the IP is locked out. Call before checking the password. */
+async function lockedMs(limiter: RateLimiterAbstract, key: string): Promise<number> {
+  const res = await limiter.get(key);
+  return res && res.consumedPoints > 1 && res.msBeforeNext > 0 ? res.msBeforeNext : 0;
+}
+
+/** 429 RATE_LIMITED (with `retry_after_s`) while this account from this IP may not try. Call before checking the password. */
 export async function assertSignInAllowed(email: string, ip: string | null): Promise<void> {
-  const { signInLock } = await limiters();
-  const keys = [accountKey(email), ...(ip ? [ipKey(ip)] : [])];
-  let waitMs = 0;
-  for (const key of keys) {
-    const res = await signInLock.get(key);
-    if (res && res.consumedPoints > 1 && res.msBeforeNext > 0) waitMs = Math.max(waitMs, res.msBeforeNext);
-  }
+  const l = await limiters();
+  let waitMs = await lockedMs(l.signInLock, pairKey(email, ip));
+  const hourly = await l.signInHourly.get(accountKey(email));
+  if (hourly && hourly.consumedPoints >= SIGN_IN_POLICY.accountPerHour) waitMs = Math.max(waitMs, hourly.msBeforeNext);
+  const ipWait = await lockedMs(l.signInLock, ipKey(ip));
+  if (ipWait > 0 && !(await lockedMs(l.signInKnown, pairKey(email, ip)))) waitMs = Math.max(waitMs, ipWait);
   if (waitMs > 0) throw tooMany("Too many failed sign-in attempts. Try again later.", waitMs);
 }
 
-/** One more consecutive failure for the account and the IP; locks them once past their free attempts. */
+/** One more failure for the account+IP pair, the IP and the account's hour; locks once past the free attempts. */
 export async function recordSignInFailure(email: string, ip: string | null): Promise<void> {
-  const { signInCount, signInLock } = await limiters();
-  const targets: [string, { free: number; baseLockS: number }][] = [[accountKey(email), SIGN_IN_POLICY.account]];
-  if (ip) targets.push([ipKey(ip), SIGN_IN_POLICY.ip]);
+  const l = await limiters();
+  const targets: [string, { free: number; baseLockS: number }][] = [
+    [pairKey(email, ip), SIGN_IN_POLICY.account],
+    [ipKey(ip), SIGN_IN_POLICY.ip],
+  ];
   for (const [key, policy] of targets) {
-    const res = await signInCount.penalty(key, 1);
+    const res = await l.signInCount.penalty(key, 1);
     const lock = lockSeconds(res.consumedPoints, policy);
-    if (lock > 0) await signInLock.block(key, lock);
+    if (lock > 0) await l.signInLock.block(key, lock);
   }
+  await l.signInHourly.penalty(accountKey(email), 1);
 }
 
-/** A success clears the account's streak. The IP's is kept: one valid account must not unlock guessing at others. */
+/**
+ * A success clears this account's streak from this IP and marks the pair as known (exempt from the IP's
+ * spray lock). The IP's own count and the account's hourly count stay: one valid account must not unlock
+ * guessing at others, and the owner signing in must not reset an attacker's budget elsewhere.
+ */
 export async function recordSignInSuccess(email: string, ip: string | null): Promise<void> {
-  void ip;
-  const { signInCount, signInLock } = await limiters();
-  const key = accountKey(email);
-  await signInCount.delete(key);
-  await signInLock.delete(key);
+  const l = await limiters();
+  const key = pairKey(email, ip);
+  await l.signInCount.delete(key);
+  await l.signInLock.delete(key);
+  await l.signInKnown.block(key, SIGN_IN_POLICY.knownPairS);
 }

@@ -19,7 +19,9 @@ export function visiblePersonnelIds(actor: Actor): SQL {
 }
 
 export async function canSeePersonnel(ctx: Ctx, personnelId: number): Promise<boolean> {
-  if (ctx.actor.role === "admin" || personnelId === ctx.actor.id) return true;
+  if (personnelId === ctx.actor.id) return true;
+  // An admin sees everyone who exists: an unknown id is a 404 here, not a foreign-key error later.
+  if (ctx.actor.role === "admin") return (await queryRows(ctx.db, sql`SELECT 1 FROM personnel WHERE id = ${personnelId}`)).length > 0;
   if (ctx.actor.role === "rep") return false;
   const rows = await queryRows(ctx.db, sql`SELECT 1 FROM (${visiblePersonnelIds(ctx.actor)}) v WHERE v.id = ${personnelId}`);
   return rows.length > 0;

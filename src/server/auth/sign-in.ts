@@ -6,7 +6,8 @@ import { personnel } from "../db/schema";
 import { AppError } from "../errors";
 import type { Actor } from "./actor";
 import { redeemRecoveryCode } from "./mfa/recovery-codes";
-import { decryptSecret, verifyTotp } from "./mfa/totp";
+import { decryptSecret } from "./mfa/totp";
+import { spendTotp } from "./mfa/spend-totp";
 import { verifyPassword } from "./password";
 import { assertSignInAllowed, recordSignInFailure, recordSignInSuccess } from "./rate-limit";
 
@@ -58,7 +59,7 @@ export async function signIn(db: Db, input: SignInInput, meta: RequestMeta, now:
     const recovery = input.recovery_code?.trim();
     if (totp) {
       const secret = decryptSecret(p.mfaSecret);
-      if (!secret || !(await verifyTotp(secret, totp, now))) return fail("mfa_invalid");
+      if (!secret || !(await spendTotp(db, p.id, secret, totp, now))) return fail("mfa_invalid");
       method = "totp";
     } else if (recovery) {
       const left = await redeemRecoveryCode(db, p.id, recovery, now);

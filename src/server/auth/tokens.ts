@@ -16,6 +16,8 @@ function key(): Promise<CryptoKey> {
 export const ACCESS_TOKEN_TTL_S = 15 * 60;
 const ISSUER = "fieldbeat";
 const AUDIENCE = "fieldbeat-api";
+/** Seconds of clock difference tolerated between app instances. */
+const CLOCK_TOLERANCE_S = 5;
 
 /** A short-lived API access token (JWT, HS256) naming the person; role and status are re-read per request. */
 export async function issueAccessToken(personnelId: number, now: Date): Promise<string> {
@@ -45,9 +47,22 @@ export type AccessTokenClaims = {
  */
 export async function verifyAccessToken(token: string, now: Date): Promise<AccessTokenClaims | null> {
   try {
-    const { payload } = await jwtVerify(token, await key(), { issuer: ISSUER, audience: AUDIENCE, algorithms: ["HS256"], currentDate: now });
+    // exp, iat, iss, aud and sub are required (jose only checks the ones present), and no token may live
+    // longer than the configured lifetime, even one signed with our secret.
+    const { payload } = await jwtVerify(token, await key(), {
+      issuer: ISSUER,
+      audience: AUDIENCE,
+      algorithms: ["HS256"],
+      currentDate: now,
+      requiredClaims: ["exp", "iat", "iss", "aud", "sub"],
+      maxTokenAge: ACCESS_TOKEN_TTL_S,
+      clockTolerance: CLOCK_TOLERANCE_S,
+    });
+    if (typeof payload.exp !== "number" || typeof payload.iat !== "number" || payload.exp - payload.iat > ACCESS_TOKEN_TTL_S) return null;
+    if (payload.iat * 1000 > now.getTime() + CLOCK_TOLERANCE_S * 1000) return null; // issued in the future
+    if (typeof payload.sub !== "string" || !/^[1-9][0-9]{0,9}$/.test(payload.sub)) return null;
     const id = Number(payload.sub);
-    if (!Number.isInteger(id) || id <= 0 || typeof payload.iat !== "number") return null;
+    if (id > 2_147_483_647) return null;
     const ms = typeof payload.iat_ms === "number" && Math.floor(payload.iat_ms / 1000) === payload.iat ? payload.iat_ms : payload.iat * 1000;
     return { personnelId: id, iat: payload.iat, issuedAtMs: ms };
   } catch {

@@ -3,32 +3,59 @@ import type { z } from "zod";
 import type { Actor, Ctx } from "../auth/actor";
 import { authenticate, unauthorized } from "../auth/authenticate";
 import { requirePermission, type Permission } from "../auth/permissions";
-import { limitApiRequest, type RateLimitInfo } from "../auth/rate-limit";
+import { DIRECT_BUCKET, limitApiRequest, type RateLimitInfo } from "../auth/rate-limit";
 import { getDb, type Db } from "../db";
 import { AppError } from "../errors";
 import { readBodyLimited } from "./body";
+import { assertSafeStrings } from "./safe-input";
 import { route, withApiHeaders } from "./handler";
 import { clientIp } from "./request-meta";
 
 export const MAX_JSON_BYTES = 1_000_000;
+
+/** Route options: `maxBodyBytes` bounds the body read before any credential work (default 1 MB). */
+export type RouteOptions = { maxBodyBytes?: number };
+
+// Bodies read (bounded) by the wrapper before authentication; handlers read them from here.
+const preread = new WeakMap<Request, Buffer>();
+const METHODS_WITHOUT_BODY = new Set(["GET", "HEAD", "OPTIONS", "DELETE"]);
+
+/**
+ * Reads the body with its limit while it streams (413 past it), before the caller is authenticated or
+ * any database work is done: an anonymous 200 MB upload costs at most `maxBytes` of memory, then is cut off.
+ */
+async function prereadBody(req: Request, maxBytes: number): Promise<void> {
+  if (METHODS_WITHOUT_BODY.has(req.method.toUpperCase()) && !req.body) return;
+  preread.set(req, await readBodyLimited(req, maxBytes));
+}
+
+/**
+ * The request's body bytes as read (and bounded) by the route wrapper; a handler of a multipart route
+ * parses them itself (e.g. `new Response(await requestBody(req), { headers: req.headers }).formData()`).
+ */
+export async function requestBody(req: Request, maxBytes = MAX_JSON_BYTES): Promise<Buffer> {
+  return preread.get(req) ?? readBodyLimited(req, maxBytes);
+}
 
 /** Reads a JSON body strictly: 415 for another content type, 413 when too large, 400 when malformed or invalid. */
 export async function readJson<S extends z.ZodType>(req: Request, schema: S, maxBytes = MAX_JSON_BYTES): Promise<z.infer<S>> {
   const type = req.headers.get("content-type") ?? "";
   if (!/^application\/json\b/i.test(type)) throw new AppError("UNSUPPORTED_MEDIA_TYPE", "Send the body as application/json.", { status: 415 });
   // Counted while it streams in: a chunked body past the limit is cut off, never buffered whole.
-  const text = (await readBodyLimited(req, maxBytes)).toString("utf8");
+  const bytes = await requestBody(req, maxBytes);
   let raw: unknown;
   try {
-    raw = JSON.parse(text);
+    // fatal: invalid UTF-8 is malformed input, not text with replacement characters.
+    raw = JSON.parse(new TextDecoder("utf-8", { fatal: true }).decode(bytes));
   } catch {
     throw new AppError("INVALID_JSON", "The body is not valid JSON.", { status: 400 });
   }
   return parseInput(schema, raw);
 }
 
-/** zod → AppError with the first failing field ("pings.3.lat"), 400. */
+/** zod → AppError with the first failing field ("pings.3.lat"), 400. Every string in the input must be safe text. */
 export function parseInput<S extends z.ZodType>(schema: S, raw: unknown): z.infer<S> {
+  assertSafeStrings(raw);
   const result = schema.safeParse(raw);
   if (result.success) return result.data;
   const issue = result.error.issues[0];
@@ -45,7 +72,7 @@ const rateLimitHeaders = (info: RateLimitInfo): Record<string, string> => ({
 });
 
 /** Anonymous requests (and failed credentials) count against the caller's IP, so guessing tokens is throttled too. */
-const limitByIp = (req: Request) => limitApiRequest(`ip:${clientIp(req) ?? "unknown"}`);
+const limitByIp = (req: Request) => limitApiRequest(`ip:${clientIp(req) ?? DIRECT_BUCKET}`);
 
 /** The budget key of an actor: per API key for keys (each integration has its own), else per person. */
 const actorKey = (actor: Actor) => (actor.apiKeyId !== undefined ? `key:${actor.apiKeyId}` : `user:${actor.id}`);
@@ -56,8 +83,9 @@ const actorKey = (actor: Actor) => (actor.apiKeyId !== undefined ? `key:${actor.
  * checks the route's permission (403), then calls the handler with the use-case context.
  * Scope checks stay in the use-cases.
  */
-export function apiRoute<P = Record<string, string>>(permission: Permission, handler: ApiHandler<P>) {
+export function apiRoute<P = Record<string, string>>(permission: Permission, handler: ApiHandler<P>, opts: RouteOptions = {}) {
   return route<P>(async (req, { params }) => {
+    await prereadBody(req, opts.maxBodyBytes ?? MAX_JSON_BYTES);
     const db = await getDb();
     const now = new Date();
     let actor: Actor | null;
@@ -81,8 +109,9 @@ export function apiRoute<P = Record<string, string>>(permission: Permission, han
 export type PublicApiHandler<P> = (args: { req: Request; db: Db; now: Date; params: P }) => Promise<Response>;
 
 /** A public /api/v1 route (login, refresh, logout): no credential needed, rate-limited per IP. */
-export function publicApiRoute<P = Record<string, string>>(handler: PublicApiHandler<P>) {
+export function publicApiRoute<P = Record<string, string>>(handler: PublicApiHandler<P>, opts: RouteOptions = {}) {
   return route<P>(async (req, { params }) => {
+    await prereadBody(req, opts.maxBodyBytes ?? MAX_JSON_BYTES);
     const info = await limitByIp(req);
     const db = await getDb();
     const res = await handler({ req, db, now: new Date(), params: await params });

@@ -3,6 +3,7 @@ import { NextResponse } from "next/server";
 import { ZodError } from "zod";
 import { AppError, errorBody } from "../errors";
 import { env } from "@/env";
+import { DB_RETRY_AFTER_S, isDatabaseUnavailable } from "../db/unavailable";
 import { log } from "../log";
 import { apiSecurityHeaders } from "./security-headers";
 
@@ -26,6 +27,12 @@ export function toErrorResponse(err: unknown, req?: Request): NextResponse {
   if (req?.signal.aborted) {
     log.info("request aborted by the client", { url: req.url, method: req.method });
     return NextResponse.json({ error: { code: "CLIENT_CLOSED_REQUEST", message: "The client closed the request." } }, { status: 499 });
+  }
+  if (isDatabaseUnavailable(err)) {
+    log.error("database unavailable", { url: req?.url, method: req?.method, error: err instanceof Error ? err.message : String(err), cause: err instanceof Error ? String(err.cause ?? "") : undefined });
+    const res = NextResponse.json({ error: { code: "SERVICE_UNAVAILABLE", message: "The database is not reachable right now. Try again shortly.", retry_after_s: DB_RETRY_AFTER_S } }, { status: 503 });
+    res.headers.set("Retry-After", String(DB_RETRY_AFTER_S));
+    return res;
   }
   log.error("unhandled error in route", {
     url: req?.url,

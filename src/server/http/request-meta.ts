@@ -1,14 +1,12 @@
 import type { RequestMeta } from "../audit/record-audit";
+import { trustedClientIp } from "./trust";
 
 /**
- * The client's IP: the first X-Forwarded-For hop (set by the reverse proxy in front of the app), else
- * X-Real-IP. Behind no proxy neither is trustworthy, but Next gives route handlers no socket address;
- * the README tells operators to run behind a proxy that overwrites X-Forwarded-For.
+ * The client's IP as a trusted proxy reports it (TRUST_PROXY_HOPS), else null: rate limits then use one
+ * "direct" bucket and the audit log records no IP, since an unproxied X-Forwarded-For is the client's own claim.
  */
 export function clientIp(req: Request): string | null {
-  const forwarded = req.headers.get("x-forwarded-for")?.split(",")[0]?.trim();
-  const ip = forwarded || req.headers.get("x-real-ip")?.trim() || null;
-  return ip ? ip.slice(0, 64) : null;
+  return trustedClientIp(req.headers);
 }
 
 /** Where a request came from, for the audit trail and sign-in limits. */

@@ -5,6 +5,7 @@ import type { Ctx } from "../auth/actor";
 import { requirePermission } from "../auth/permissions";
 import { queryRows, type Db } from "../db/client";
 import { emitEvent } from "../realtime/outbox";
+import { AppError } from "../errors";
 import { auditPerson, emailTaken, employeeIdTaken, mapDbError, repNeedsManager, requireAssignableManager } from "./person-rules";
 import { loadPerson } from "./personnel.queries";
 import type { CreatePersonInput, Person } from "@/contracts/personnel";
@@ -25,7 +26,11 @@ async function byClientId(db: Db, clientId: string): Promise<Person | null> {
 export async function createPerson(ctx: Ctx, input: CreatePersonInput): Promise<CreatePersonResult> {
   requirePermission(ctx.actor, "personnel.manage");
   const prior = await byClientId(ctx.db, input.client_id);
-  if (prior) return { person: prior, created: false, temporary_password: null };
+  if (prior) {
+    // The person keeps the email they were created with: another email under this client_id is another request.
+    if (prior.email.toLowerCase() !== input.email.toLowerCase()) throw new AppError("CLIENT_ID_REUSED", "This client_id was already used for another request.", { status: 409, field: "client_id" });
+    return { person: prior, created: false, temporary_password: null };
+  }
   if (input.role === "rep" && !input.manager_id) throw repNeedsManager();
 
   const temporary = input.password ? null : generateTemporaryPassword();

@@ -7,8 +7,8 @@ import type { Person, PersonRefInput } from "@/contracts/personnel";
 
 /**
  * Deactivates a person: they can no longer sign in, and every session and token they hold stops
- * working at their next request (tokens_valid_after = now, refresh tokens revoked; the actor
- * loader also refuses inactive people). Their history stays.
+ * working at their next request (tokens_valid_after = now, refresh tokens and API keys revoked; the
+ * actor loader also refuses inactive people). Their history stays.
  *
  * Refused for yourself, and while they still have active direct reports (409 HAS_ACTIVE_REPORTS
  * with the count): silently leaving a team without a manager would hide it from every manager,
@@ -27,6 +27,8 @@ export async function applyDeactivate(t: TxCtx, p: LockedPerson): Promise<void> 
   }
   await t.tx.execute(sql`UPDATE personnel SET active = false WHERE id = ${p.id}`);
   await endSessions(t.tx, p.id, t.now, "deactivated");
+  // Their API keys die with the account: a later reactivation must not bring old integrations back to life.
+  await t.tx.execute(sql`UPDATE api_keys SET revoked_at = ${t.now.toISOString()}::timestamptz WHERE personnel_id = ${p.id} AND revoked_at IS NULL`);
   await auditPerson(t, "personnel.deactivated", p.id);
   p.active = false;
 }

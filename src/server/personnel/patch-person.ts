@@ -21,5 +21,5 @@ export async function patchPerson(ctx: Ctx, id: number, input: UpdatePersonInput
     if (input.role !== undefined) await applyRole(t, p, input.role);
     if (input.active === true) await applyReactivate(t, p);
     if (input.active === false) await applyDeactivate(t, p);
-  });
+  }, { id, ...input });
 }

@@ -133,7 +133,7 @@ export const cycle = () =>
  * keyed by the client-generated id (a replay answers the first result), the row locked, then `apply`.
  * Answers the person as it stands after the change.
  */
-export async function mutatePerson(ctx: Ctx, clientId: string, operation: string, id: number, apply: (t: TxCtx, p: LockedPerson) => Promise<void>): Promise<Person> {
+export async function mutatePerson(ctx: Ctx, clientId: string, operation: string, id: number, apply: (t: TxCtx, p: LockedPerson) => Promise<void>, request: unknown = { id }): Promise<Person> {
   requirePermission(ctx.actor, "personnel.manage");
   try {
     const { result } = await withIdempotency(ctx, clientId, operation, async (tx) => {
@@ -144,7 +144,7 @@ export async function mutatePerson(ctx: Ctx, clientId: string, operation: string
       const after = await loadPerson(tx, id);
       if (!after) throw new Error(`person ${id} vanished inside its own transaction`);
       return after;
-    });
+    }, request);
     return result;
   } catch (err) {
     throw mapDbError(err);

@@ -1,10 +1,10 @@
 import "server-only";
-import { notFound } from "../auth/scope";
+import { idPathParams } from "@/contracts/ids";
+import { parseInput } from "../http/api";
 
-/** `[id]` from the URL: anything but a positive integer cannot name a person, so it is a 404 like an unknown id. */
+/** `[id]` from the URL: the strict id rule (400 when not a canonical id in range; an unknown one is 404 later). */
 export function personIdParam(raw: string | undefined): number {
-  if (!raw || !/^[1-9][0-9]{0,9}$/.test(raw) || Number(raw) > 2_147_483_647) throw notFound("Person");
-  return Number(raw);
+  return parseInput(idPathParams, { id: raw }).id;
 }
 
 /** Query string → plain object for zod (repeated keys: the last one wins). */

@@ -31,5 +31,5 @@ export async function applyRole(t: TxCtx, p: LockedPerson, role: LockedPerson["r
 }
 
 export async function setRole(ctx: Ctx, input: SetRoleInput): Promise<Person> {
-  return mutatePerson(ctx, input.client_id, "personnel.set_role", input.id, (t, p) => applyRole(t, p, input.role));
+  return mutatePerson(ctx, input.client_id, "personnel.set_role", input.id, (t, p) => applyRole(t, p, input.role), input);
 }

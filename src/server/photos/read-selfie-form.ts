@@ -1,11 +1,13 @@
 import "server-only";
 import { AppError } from "../errors";
-import { parseInput } from "../http/api";
-import { payloadTooLarge, readBodyLimited } from "../http/body";
+import { parseInput, requestBody } from "../http/api";
+import { payloadTooLarge } from "../http/body";
 import { SELFIE_FILE_FIELD, SELFIE_MAX_BYTES, SELFIE_META_FIELD, selfieUploadMeta, type SelfieUploadMeta } from "@/contracts/photos";
 
 /** Room for the multipart boundaries, part headers and the meta JSON around a photo of SELFIE_MAX_BYTES. */
 const MULTIPART_OVERHEAD = 64 * 1024;
+/** The selfie route's body limit, applied by the route wrapper while the body streams in, before authentication. */
+export const SELFIE_BODY_MAX_BYTES = SELFIE_MAX_BYTES + MULTIPART_OVERHEAD;
 
 /**
  * Reads the selfie upload (multipart/form-data: `photo` file + `meta` JSON). The body is counted while it streams in
@@ -15,7 +17,7 @@ const MULTIPART_OVERHEAD = 64 * 1024;
 export async function readSelfieForm(req: Request): Promise<{ meta: SelfieUploadMeta; photo: Buffer }> {
   const type = req.headers.get("content-type") ?? "";
   if (!/^multipart\/form-data\b/i.test(type)) throw new AppError("UNSUPPORTED_MEDIA_TYPE", "Send the selfie as multipart/form-data (fields photo and meta).", { status: 415 });
-  const body = await readBodyLimited(req, SELFIE_MAX_BYTES + MULTIPART_OVERHEAD);
+  const body = await requestBody(req, SELFIE_BODY_MAX_BYTES);
   let form: FormData;
   try {
     form = await new Response(new Uint8Array(body), { headers: { "content-type": type } }).formData();

@@ -40,6 +40,6 @@ export async function endSession(ctx: Ctx, input: EndSessionInput): Promise<Sess
       payload: { session_id: open.id, session_date: open.session_date, total_visits: session?.total_visits ?? 0, total_travel_km },
     });
     return JSON.stringify({ session });
-  });
+  }, input);
   return decodeStoredBody<SessionResponse>(result);
 }

@@ -22,7 +22,7 @@ export async function startSession(ctx: Ctx, input: StartSessionInput): Promise<
     const { id, opened } = await ensureOpenSession(tx, { personnelId: ctx.actor.id, date, at, clientId: input.client_id, reopenIfClosed: true, how: { via: "start", position } });
     const session = await loadSessionById(tx, id);
     return JSON.stringify({ session, opened });
-  });
+  }, input);
   const { session, opened } = decodeStoredBody<SessionResponse & { opened: boolean }>(result);
   return { body: { session }, created: opened && !replayed };
 }

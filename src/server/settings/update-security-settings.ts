@@ -41,6 +41,6 @@ export async function updateSecuritySettings(ctx: Ctx, input: UpdateSecuritySett
       at: ctx.now,
     });
     return readSecuritySettings(tx);
-  });
+  }, input);
   return result;
 }

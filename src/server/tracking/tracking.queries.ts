@@ -4,7 +4,8 @@ import type { Ctx } from "../auth/actor";
 import { requirePermission } from "../auth/permissions";
 import { requirePersonnelInScope } from "../auth/scope";
 import { recordAudit, type RequestMeta } from "../audit/record-audit";
-import { queryRows } from "../db/client";
+import { queryRows, type Db } from "../db/client";
+import { log } from "../log";
 import { localDate } from "@/lib/time";
 import { keptPingIds, sessionTravel } from "./compute-travel";
 import type { Trail, TrailQuery } from "@/contracts/tracking";
@@ -66,17 +67,27 @@ export async function getTrail(ctx: Ctx, query: TrailQuery, meta?: RequestMeta):
       return { started_at: startedAt, ended_at: endedAt, duration_s: (Date.parse(endedAt) - Date.parse(startedAt)) / 1000, cause: g.cause };
     });
   }
-  if (personnelId !== ctx.actor.id) {
-    await recordAudit(ctx.db, {
+  if (personnelId !== ctx.actor.id) await auditTrailView(ctx, personnelId, date, trail.pings.length, meta);
+  return trail;
+}
+
+/**
+ * `trail.viewed`, in its own savepoint: a failing audit insert is logged loudly but never turns the read
+ * into a 500 (nor poisons a surrounding transaction). The person was checked to exist above.
+ */
+async function auditTrailView(ctx: Ctx, personnelId: number, date: string, pings: number, meta?: RequestMeta): Promise<void> {
+  try {
+    await ctx.db.transaction(async (tx) => recordAudit(tx as unknown as Db, {
       action: "trail.viewed",
       actor: ctx.actor,
       subjectType: "trail",
       subjectId: `${personnelId}:${date}`,
       targetPersonnelId: personnelId,
-      details: { date, pings: trail.pings.length, via: ctx.actor.via },
+      details: { date, pings, via: ctx.actor.via },
       meta,
       at: ctx.now,
-    });
+    }));
+  } catch (err) {
+    log.error("audit: trail.viewed could not be written", { personnel_id: personnelId, date, error: err instanceof Error ? err.message : String(err) });
   }
-  return trail;
 }

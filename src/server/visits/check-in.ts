@@ -33,7 +33,7 @@ import type { CheckInInput, VisitResult } from "@/contracts/visits";
 export async function checkIn(ctx: Ctx, input: CheckInInput): Promise<{ body: VisitResult; created: boolean }> {
   requirePermission(ctx.actor, "visits.write");
   try {
-    const { result, replayed } = await withIdempotency(ctx, input.client_id, "visits.check_in", async (tx) => JSON.stringify(await record(ctx, tx, input)));
+    const { result, replayed } = await withIdempotency(ctx, input.client_id, "visits.check_in", async (tx) => JSON.stringify(await record(ctx, tx, input)), input);
     return { body: decodeStoredBody<VisitResult>(result), created: !replayed };
   } catch (err) {
     // Last line of defence: a concurrent check-in of the same rep committed first.

@@ -24,7 +24,7 @@ import type { CheckOutInput, VisitResult } from "@/contracts/visits";
  */
 export async function checkOut(ctx: Ctx, input: CheckOutInput): Promise<VisitResult> {
   requirePermission(ctx.actor, "visits.write");
-  const { result } = await withIdempotency(ctx, input.client_id, "visits.check_out", async (tx) => JSON.stringify(await record(ctx, tx, input)));
+  const { result } = await withIdempotency(ctx, input.client_id, "visits.check_out", async (tx) => JSON.stringify(await record(ctx, tx, input)), input);
   return decodeStoredBody<VisitResult>(result);
 }
 

@@ -22,7 +22,13 @@ export async function createApiKey(ctx: Ctx, raw: CreateApiKeyInput): Promise<{ 
   const replay = async (db: Db) => {
     const prior = await getApiKeyViewByClientId(db, input.client_id, ctx.now);
     if (!prior) return null;
-    if (prior.createdBy !== ctx.actor.id) throw new AppError("CLIENT_ID_REUSED", "This client_id was already used for another request.", { status: 409, field: "client_id" });
+    // The same client_id with another name, access, person or expiry is another request, not a replay.
+    const sameRequest =
+      prior.name === input.name &&
+      prior.access === input.access &&
+      prior.personnel.id === (input.personnel_id ?? ctx.actor.id) &&
+      (prior.expires_at === null ? !input.expires_at : !!input.expires_at && Date.parse(prior.expires_at) === Date.parse(input.expires_at));
+    if (prior.createdBy !== ctx.actor.id || !sameRequest) throw new AppError("CLIENT_ID_REUSED", "This client_id was already used for another request.", { status: 409, field: "client_id" });
     const { createdBy: _omit, ...view } = prior;
     void _omit;
     return { key: view, replayed: true };

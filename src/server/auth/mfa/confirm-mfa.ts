@@ -8,7 +8,8 @@ import { personnel } from "../../db/schema";
 import { AppError } from "../../errors";
 import type { ConfirmMfaEnrolmentResult } from "@/contracts/mfa";
 import { replaceRecoveryCodes } from "./recovery-codes";
-import { decryptSecret, verifyTotp } from "./totp";
+import { decryptSecret } from "./totp";
+import { spendTotp } from "./spend-totp";
 
 /**
  * Step 2: a code from the new secret proves the phone has it. MFA turns on, 10 recovery codes are made
@@ -27,7 +28,7 @@ export async function confirmMfaEnrolment(ctx: Ctx, input: { code: string }): Pr
     if (p.enabled) throw new AppError("MFA_ALREADY_ENABLED", "Two-step verification is already on.", { status: 409 });
     const secret = p.secret ? decryptSecret(p.secret) : null;
     if (!secret) throw new AppError("MFA_NOT_STARTED", "Start the enrolment first: scan the QR code, then enter a code.", { status: 409 });
-    if (!(await verifyTotp(secret, input.code, ctx.now))) {
+    if (!(await spendTotp(tx, ctx.actor.id, secret, input.code, ctx.now))) {
       throw new AppError("MFA_INVALID", "That code does not match. Check the time on your phone and try the newest code.", { status: 400, field: "code" });
     }
     await tx.update(personnel).set({ mfaEnabledAt: ctx.now, updatedAt: sql`now()` }).where(eq(personnel.id, ctx.actor.id));

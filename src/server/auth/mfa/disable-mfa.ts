@@ -7,7 +7,8 @@ import type { Db } from "../../db/client";
 import { mfaRecoveryCodes, orgSettings, personnel } from "../../db/schema";
 import { AppError } from "../../errors";
 import { redeemRecoveryCode } from "./recovery-codes";
-import { decryptSecret, verifyTotp } from "./totp";
+import { decryptSecret } from "./totp";
+import { spendTotp } from "./spend-totp";
 
 /**
  * Turns the actor's own MFA off. Needs a current code (a stolen session alone cannot remove the second
@@ -25,7 +26,7 @@ export async function disableMfa(ctx: Ctx, input: { code: string }): Promise<{ d
     }
     const secret = decryptSecret(p.secret);
     const code = input.code.trim();
-    const ok = /^\d{6}$/.test(code) ? !!secret && (await verifyTotp(secret, code, ctx.now)) : (await redeemRecoveryCode(tx, ctx.actor.id, code, ctx.now)) !== null;
+    const ok = /^\d{6}$/.test(code) ? !!secret && (await spendTotp(tx, ctx.actor.id, secret, code, ctx.now)) : (await redeemRecoveryCode(tx, ctx.actor.id, code, ctx.now)) !== null;
     if (!ok) throw new AppError("MFA_INVALID", "That code is not valid.", { status: 400, field: "code" });
     await tx.update(personnel).set({ mfaSecret: null, mfaEnabledAt: null, updatedAt: ctx.now }).where(eq(personnel.id, ctx.actor.id));
     await tx.delete(mfaRecoveryCodes).where(eq(mfaRecoveryCodes.personnelId, ctx.actor.id));

@@ -1,11 +1,10 @@
 import "server-only";
-import { createCipheriv, createDecipheriv, hkdfSync, randomBytes } from "node:crypto";
-import { generate, generateSecret, generateURI, verify } from "otplib";
+import { createCipheriv, createDecipheriv, hkdfSync, randomBytes, timingSafeEqual } from "node:crypto";
+import { generate, generateSecret, generateURI } from "otplib";
 import { requireAuthSecret } from "@/env";
 
 /** RFC 6238: 30 s steps, 6 digits, SHA-1 (what every authenticator app speaks); ±1 step for clock drift. */
 const PERIOD_S = 30;
-const TOLERANCE_S = PERIOD_S;
 export const TOTP_ISSUER = "Fieldbeat";
 
 export const newTotpSecret = (): string => generateSecret({ length: 20 });
@@ -16,16 +15,36 @@ export function totpCode(secret: string, now: Date): Promise<string> {
   return generate({ secret, period: PERIOD_S, epoch: Math.floor(now.getTime() / 1000) });
 }
 
-/** True when `code` is the current code, or the one just before or after (phone clocks drift). */
-export async function verifyTotp(secret: string, code: string, now: Date): Promise<boolean> {
+/** Accepted clock drift, in 30 s steps either side of the server's (RFC 6238 §5.2 recommends at most one). */
+export const TOTP_DRIFT_STEPS = 1;
+
+/** The RFC 6238 time step (counter) of an instant. */
+export const totpStep = (at: Date): number => Math.floor(at.getTime() / 1000 / PERIOD_S);
+
+/**
+ * The time step whose code `code` is, within ±TOTP_DRIFT_STEPS of `now`, or null. The caller refuses a
+ * step at or before the last one used (replay inside the window) and records the new one.
+ */
+export async function matchTotpStep(secret: string, code: string, now: Date): Promise<number | null> {
   const token = code.replace(/\s+/g, "");
-  if (!/^\d{6}$/.test(token)) return false;
+  if (!/^\d{6}$/.test(token)) return null;
+  const current = totpStep(now);
+  let found: number | null = null;
+  // Every candidate is computed and compared in constant time, whichever matches.
   try {
-    const r = await verify({ secret, token, period: PERIOD_S, epoch: Math.floor(now.getTime() / 1000), epochTolerance: TOLERANCE_S });
-    return r.valid;
+    for (let d = -TOTP_DRIFT_STEPS; d <= TOTP_DRIFT_STEPS; d++) {
+      const expected = await generate({ secret, period: PERIOD_S, epoch: (current + d) * PERIOD_S });
+      if (timingSafeEqual(Buffer.from(expected), Buffer.from(token)) && found === null) found = current + d;
+    }
   } catch {
-    return false;
+    return null; // a malformed secret is a failed check, never a crash
   }
+  return found;
+}
+
+/** True when `code` is the current code, or the one just before or after (phone clocks drift). No replay check. */
+export async function verifyTotp(secret: string, code: string, now: Date): Promise<boolean> {
+  return (await matchTotpStep(secret, code, now)) !== null;
 }
 
 /*

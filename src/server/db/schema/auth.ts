@@ -101,6 +101,9 @@ export const idempotencyKeys = pgTable("idempotency_keys", {
   status: integer("status").notNull().default(200),
   response: jsonb("response"),
   createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
+  // --- hardening (issue #12) ---
+  /** SHA-256 of the request (operation + canonical input): the same client_id with another body is 409 CLIENT_ID_REUSED. */
+  requestHash: varchar("request_hash", { length: 64 }),
 });
 
 /** rate-limiter-flexible's PostgreSQL store layout (key, points, expire), so limits hold across instances. */

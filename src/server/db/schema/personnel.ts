@@ -1,5 +1,5 @@
 import { sql } from "drizzle-orm";
-import { boolean, check, index, integer, pgEnum, pgTable, serial, text, timestamp, uuid, varchar, type AnyPgColumn } from "drizzle-orm/pg-core";
+import { bigint, boolean, check, index, integer, pgEnum, pgTable, serial, text, timestamp, uuid, varchar, type AnyPgColumn } from "drizzle-orm/pg-core";
 
 export const personnelRole = pgEnum("personnel_role", ["rep", "manager", "admin"]);
 export type PersonnelRole = (typeof personnelRole.enumValues)[number];
@@ -26,6 +26,9 @@ export const personnel = pgTable(
     mfaEnabledAt: timestamp("mfa_enabled_at", { withTimezone: true }),
     /** Sessions and tokens issued before this instant are refused (password reset, sign out everywhere). */
     tokensValidAfter: timestamp("tokens_valid_after", { withTimezone: true }),
+    // --- hardening (issue #12) ---
+    /** The last TOTP time step accepted for this person: a code of that step or earlier is a replay. */
+    mfaLastStep: bigint("mfa_last_step", { mode: "number" }),
   },
   (t) => [
     index("idx_personnel_manager").on(t.managerId),

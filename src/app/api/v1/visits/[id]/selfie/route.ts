@@ -1,6 +1,6 @@
 import { NextResponse } from "next/server";
 import { apiRoute, parseInput } from "@/server/http/api";
-import { readSelfieForm } from "@/server/photos/read-selfie-form";
+import { readSelfieForm, SELFIE_BODY_MAX_BYTES } from "@/server/photos/read-selfie-form";
 import { uploadSelfie } from "@/server/photos/upload-selfie";
 import { visitIdParams } from "@/contracts/visits";
 
@@ -10,4 +10,4 @@ export const POST = apiRoute<{ id: string }>("visits.write", async ({ req, ctx, 
   const { meta, photo } = await readSelfieForm(req);
   const { body, created } = await uploadSelfie(ctx, { visitId, meta, photo });
   return NextResponse.json(body, { status: created ? 201 : 200 });
-});
+}, { maxBodyBytes: SELFIE_BODY_MAX_BYTES });

@@ -1,0 +1,69 @@
+import { env } from "@/env";
+import { log } from "../log";
+import { allOperations } from "./openapi";
+import { apiSecurityHeaders } from "./security-headers";
+
+/**
+ * What the framework would otherwise answer outside the API's error shape, decided before routing
+ * (called by proxy.ts for /api/v1/*): a path with malformed percent-encoding (400), a method no
+ * route implements such as TRACE (405), a known path asked with a method it does not have (405 with
+ * Allow). Unknown paths fall through to the catch-all route (JSON 404). The route table is the OpenAPI
+ * document's, which a test keeps complete.
+ */
+
+const STANDARD = new Set(["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"]);
+
+type RouteEntry = { pattern: RegExp; methods: Set<string> };
+let table: RouteEntry[] | undefined;
+
+function routeTable(): RouteEntry[] {
+  if (table) return table;
+  const byPath = new Map<string, Set<string>>();
+  for (const op of allOperations) {
+    const set = byPath.get(op.path) ?? new Set<string>();
+    set.add(op.method.toUpperCase());
+    byPath.set(op.path, set);
+  }
+  table = [...byPath].map(([path, methods]) => {
+    if (methods.has("GET")) methods.add("HEAD");
+    methods.add("OPTIONS");
+    const source = path.replace(/[.*+?^$()|[\]\\]/g, "\\$&").replace(/\\?\{\w+\\?\}/g, "[^/]+");
+    return { pattern: new RegExp(`^${source}/?$`), methods };
+  });
+  return table;
+}
+
+/** The methods `pathname` answers to, or null when no documented route has that path. */
+export function allowedMethods(pathname: string): string[] | null {
+  // A literal path (/visits/check-in) wins over a template (/visits/{id}), as in Next's router.
+  const hits = routeTable().filter((r) => r.pattern.test(pathname));
+  if (hits.length === 0) return null;
+  const literal = hits.find((r) => !r.pattern.source.includes("[^/]+"));
+  return [...(literal ?? hits[0]!).methods].sort();
+}
+
+export function apiErrorResponse(status: number, code: string, message: string, headers: Record<string, string> = {}): Response {
+  return Response.json(
+    { error: { code, message } },
+    { status, headers: { ...apiSecurityHeaders(env.NODE_ENV === "production"), "Cache-Control": "no-store", ...headers } },
+  );
+}
+
+/** The answer to give instead of routing, or null to let the request through. */
+export function gateApiRequest(method: string, rawPathname: string): Response | null {
+  const upper = method.toUpperCase();
+  try {
+    decodeURIComponent(rawPathname);
+  } catch {
+    log.warn("api: malformed percent-encoding in path", { method: upper, path: rawPathname.slice(0, 300) });
+    return apiErrorResponse(400, "INVALID_PATH", "The path has malformed percent-encoding.");
+  }
+  const allowed = allowedMethods(rawPathname);
+  if (STANDARD.has(upper) && (!allowed || allowed.includes(upper))) return null;
+  if (!allowed) {
+    log.info("api: method not allowed", { method: upper, path: rawPathname.slice(0, 300) });
+    return apiErrorResponse(405, "METHOD_NOT_ALLOWED", `${upper.slice(0, 20)} is not supported.`, { Allow: "GET, HEAD, POST, PUT, PATCH, DELETE, OPTIONS" });
+  }
+  log.info("api: method not allowed", { method: upper, path: rawPathname.slice(0, 300) });
+  return apiErrorResponse(405, "METHOD_NOT_ALLOWED", `${upper.slice(0, 20)} is not allowed on this path; use ${allowed.join(", ")}.`, { Allow: allowed.join(", ") });
+}

@@ -1,0 +1,173 @@
+/**
+ * Trust boundaries (issue #12 items 2, 3, 9-CSRF): forwarded headers count only from configured proxies
+ * (TRUST_PROXY_HOPS), for rate limits, sign-in locks, audit IPs and the CSRF host; and the sign-in lock
+ * policy of docs/decisions/0009-trust-boundaries.md, each case at its exact threshold.
+ */
+import { randomUUID } from "node:crypto";
+import { sql } from "drizzle-orm";
+import { afterEach, beforeAll, describe, expect, it } from "vitest";
+import { POST as login } from "../../src/app/api/v1/auth/login/route";
+import { GET as me } from "../../src/app/api/v1/auth/me/route";
+import { POST as startSession } from "../../src/app/api/v1/sessions/start/route";
+import { assertSignInAllowed, lockSeconds, recordSignInFailure, setApiRateLimitForTests, SIGN_IN_POLICY } from "../../src/server/auth/rate-limit";
+import { hashPassword } from "../../src/server/auth/password";
+import { queryRows, useDbHandle } from "../../src/server/db";
+import { personnel } from "../../src/server/db/schema";
+import { setTrustForTests } from "../../src/server/http/trust";
+import { describeEachDriver } from "../support/db";
+import { call, emailOf, makePeople, PASSWORD, sessionCookie, type People } from "./api-auth-support";
+
+const NO_PROXY = { proxyHops: 0, publicUrl: undefined };
+const ONE_PROXY = { proxyHops: 1, publicUrl: undefined };
+let n = 0;
+const rotating = () => ({ "x-forwarded-for": `198.18.${Math.floor(++n / 250)}.${n % 250}` });
+
+describe("lock policy constants (pinned)", () => {
+  it("locks the 5th failure of a pair for 30 s, the 20th of an IP for 60 s, doubling, capped at exactly 1 h", () => {
+    expect(SIGN_IN_POLICY.account).toEqual({ free: 5, baseLockS: 30 });
+    expect(SIGN_IN_POLICY.ip).toEqual({ free: 20, baseLockS: 60 });
+    expect([4, 5, 6, 7].map((k) => lockSeconds(k, SIGN_IN_POLICY.account))).toEqual([0, 30, 60, 120]);
+    expect([19, 20, 21].map((k) => lockSeconds(k, SIGN_IN_POLICY.ip))).toEqual([0, 60, 120]);
+    // 30 · 2^7 = 3840 > 3600: the cap is exactly one hour, also for absurd counts.
+    expect(lockSeconds(12, SIGN_IN_POLICY.account)).toBe(3600);
+    expect(lockSeconds(11, SIGN_IN_POLICY.account)).toBe(1920);
+    expect(lockSeconds(10_000, SIGN_IN_POLICY.ip)).toBe(3600);
+    expect(SIGN_IN_POLICY.windowS).toBe(900);
+    expect(SIGN_IN_POLICY.accountPerHour).toBe(100);
+  });
+});
+
+describeEachDriver("trust boundaries", (ctx) => {
+  let people: People;
+  const victims: string[] = [];
+  beforeAll(async () => {
+    people = await makePeople(ctx.handle.db);
+    const passwordHash = await hashPassword(PASSWORD);
+    for (let i = 0; i < 30; i++) {
+      const email = `spray-${i}-${people.tag}@auth.test`;
+      await ctx.handle.db.insert(personnel).values({ name: `Spray ${i}`, email, role: "rep", passwordHash, managerId: people.manager });
+      victims.push(email);
+    }
+  });
+  afterEach(() => {
+    useDbHandle(undefined);
+    setApiRateLimitForTests(undefined);
+    setTrustForTests(undefined);
+  });
+
+  describe("item 2: X-Forwarded-For from anyone is not an identity", () => {
+    it("without a trusted proxy, rotating X-Forwarded-For does not escape the anonymous request limit", async () => {
+      useDbHandle(ctx.handle);
+      setTrustForTests(NO_PROXY);
+      setApiRateLimitForTests(3);
+      const statuses = [];
+      for (let i = 0; i < 4; i++) statuses.push((await call(me, "/api/v1/auth/me", { headers: { ...rotating(), authorization: "Bearer junk" } })).status);
+      expect(statuses).toEqual([401, 401, 401, 429]);
+    });
+
+    it("behind one proxy, only the entry the proxy appended counts; what the client prepends is ignored", async () => {
+      useDbHandle(ctx.handle);
+      setTrustForTests(ONE_PROXY);
+      setApiRateLimitForTests(3);
+      const statuses = [];
+      for (let i = 0; i < 4; i++) statuses.push((await call(me, "/api/v1/auth/me", { headers: { "x-forwarded-for": `10.9.${i}.1, 203.0.113.77`, authorization: "Bearer junk" } })).status);
+      expect(statuses).toEqual([401, 401, 401, 429]);
+      // Another real client (another proxy-appended address) has its own budget.
+      expect((await call(me, "/api/v1/auth/me", { headers: { "x-forwarded-for": "203.0.113.78", authorization: "Bearer junk" } })).status).toBe(401);
+    });
+
+    it("the audit log's IP follows the same rule", async () => {
+      useDbHandle(ctx.handle);
+      const ua = `ua-${randomUUID()}`;
+      setTrustForTests(NO_PROXY);
+      await call(login, "/api/v1/auth/login", { headers: { "x-forwarded-for": "6.6.6.6", "user-agent": ua + "-a" }, json: { email: emailOf(people, "admin"), password: PASSWORD } });
+      setTrustForTests(ONE_PROXY);
+      await call(login, "/api/v1/auth/login", { headers: { "x-forwarded-for": "6.6.6.6, 203.0.113.5", "user-agent": ua + "-b" }, json: { email: emailOf(people, "admin"), password: PASSWORD } });
+      const rows = await queryRows<{ ip: string | null; user_agent: string }>(ctx.handle.db, sql`SELECT ip, user_agent FROM audit_log WHERE user_agent LIKE ${ua + "%"} ORDER BY user_agent`);
+      expect(rows).toEqual([
+        { ip: null, user_agent: ua + "-a" },
+        { ip: "203.0.113.5", user_agent: ua + "-b" },
+      ]);
+    });
+
+    for (const [label, trust, headers] of [
+      ["without a proxy (rotating X-Forwarded-For)", NO_PROXY, () => rotating()],
+      ["behind one proxy (rotating the client's own prefix)", ONE_PROXY, () => ({ "x-forwarded-for": `${rotating()["x-forwarded-for"]}, 203.0.113.90` })],
+    ] as const) {
+      it(`a 30-account password spray from one client is locked at the 20th failure ${label}`, async () => {
+        useDbHandle(ctx.handle);
+        setTrustForTests(trust);
+        const statuses: number[] = [];
+        for (const email of victims) statuses.push((await call(login, "/api/v1/auth/login", { headers: headers(), json: { email, password: "wrong-guess-1" } })).status);
+        expect(statuses.slice(0, 20)).toEqual(Array(20).fill(401));
+        expect(statuses.slice(20)).toEqual(Array(10).fill(429));
+      });
+    }
+  });
+
+  describe("item 3: sign-in locks", () => {
+    const attempt = (email: string, password: string, ip: string) => call(login, "/api/v1/auth/login", { headers: { "x-forwarded-for": ip }, json: { email, password } });
+
+    it("a success resets the account+IP streak: 4 failures, a success, 4 more failures still let the owner in", async () => {
+      useDbHandle(ctx.handle);
+      setTrustForTests(ONE_PROXY);
+      const email = emailOf(people, "other");
+      for (let i = 0; i < 4; i++) expect((await attempt(email, "typo-typo", "198.51.100.40")).status).toBe(401);
+      expect((await attempt(email, PASSWORD, "198.51.100.40")).status).toBe(200);
+      for (let i = 0; i < 4; i++) expect((await attempt(email, "typo-typo", "198.51.100.40")).status).toBe(401);
+      expect((await attempt(email, PASSWORD, "198.51.100.40")).status).toBe(200);
+    });
+
+    it("an IP locked by a spray still lets people who signed in from it before (the admin included) sign in; newcomers wait", async () => {
+      useDbHandle(ctx.handle);
+      setTrustForTests(ONE_PROXY);
+      const office = "198.51.100.60";
+      expect((await attempt(emailOf(people, "admin"), PASSWORD, office)).status).toBe(200);
+      // 19 failures: not yet locked (the lock is at the 20th exactly).
+      for (let i = 0; i < 19; i++) expect((await attempt(victims[i]!, "nope-nope", office)).status).toBe(401);
+      expect((await attempt(emailOf(people, "rep"), PASSWORD, office)).status).toBe(200);
+      expect((await attempt(victims[19]!, "nope-nope", office)).status).toBe(401);
+      const locked = await attempt(emailOf(people, "manager"), PASSWORD, office);
+      expect(locked.status).toBe(429);
+      expect(Number(locked.headers.get("retry-after"))).toBeGreaterThan(SIGN_IN_POLICY.ip.baseLockS - 3);
+      expect(Number(locked.headers.get("retry-after"))).toBeLessThanOrEqual(SIGN_IN_POLICY.ip.baseLockS);
+      expect((await attempt(emailOf(people, "admin"), PASSWORD, office)).status).toBe(200);
+      expect((await attempt(emailOf(people, "rep"), PASSWORD, office)).status).toBe(200);
+    });
+
+    it("one account takes at most 100 failures an hour from anywhere, then is refused until the hour ends", async () => {
+      useDbHandle(ctx.handle);
+      const email = `distributed-${randomUUID()}@example.com`;
+      for (let i = 0; i < 99; i++) await recordSignInFailure(email, `100.64.${Math.floor(i / 200)}.${i % 200}`);
+      await expect(assertSignInAllowed(email, "100.65.0.1")).resolves.toBeUndefined();
+      await recordSignInFailure(email, "100.64.9.9");
+      await expect(assertSignInAllowed(email, "100.65.0.1")).rejects.toMatchObject({ status: 429 });
+    });
+  });
+
+  describe("item 9: CSRF compares Origin with the configured public URL", () => {
+    const post = async (headers: Record<string, string>) =>
+      call(startSession, "/api/v1/sessions/start", { headers: { ...(await sessionCookie(people.rep)), ...headers }, json: { client_id: randomUUID() } });
+
+    it("with AUTH_URL set, a foreign Origin is refused even when Host and X-Forwarded-Host are set to match", async () => {
+      useDbHandle(ctx.handle);
+      for (const proxyHops of [0, 1]) {
+        setTrustForTests({ proxyHops, publicUrl: "https://fieldbeat.example.com" });
+        const r = await post({ origin: "https://evil.example", host: "evil.example", "x-forwarded-host": "evil.example" });
+        expect(r.status).toBe(403);
+        expect(r.json.error.code).toBe("CSRF_ORIGIN_MISMATCH");
+      }
+      expect((await post({ origin: "https://fieldbeat.example.com", host: "evil.example" })).status).toBeLessThan(300);
+    });
+
+    it("without AUTH_URL, X-Forwarded-Host counts only from a trusted proxy", async () => {
+      useDbHandle(ctx.handle);
+      setTrustForTests(NO_PROXY);
+      expect((await post({ origin: "https://evil.example", "x-forwarded-host": "evil.example" })).status).toBe(403);
+      expect((await post({ origin: "http://localhost" })).status).toBeLessThan(300);
+      setTrustForTests(ONE_PROXY);
+      expect((await post({ origin: "https://app.example", "x-forwarded-host": "app.example" })).status).toBeLessThan(300);
+      expect((await post({ origin: "http://localhost", "x-forwarded-host": "app.example" })).status).toBe(403);
+    });
+  });
+});
