@@ -129,6 +129,7 @@ const ROUTES: Record<string, Case> = {
     expect: [401, 200, 200, 200, 200, 403, 403, 403],
   },
   "GET /api/v1/sessions/today": { make: () => ({ url: "/api/v1/sessions/today" }), expect: ANY_READ },
+  "GET /api/v1/plans/today": { make: (fx) => ({ url: `/api/v1/plans/today?personnel_id=${fx.ids.rep01}` }), expect: OWN_READ },
 
   "POST /api/v1/tracking/pings": { make: (fx) => ({ url: "/api/v1/tracking/pings", body: { pings: [{ client_id: randomUUID(), ...fix(fx) }] } }), expect: [401, 200, 200, 200, 200, 403, 403, 403] },
   "GET /api/v1/tracking/trail": { make: (fx) => ({ url: `/api/v1/tracking/trail?personnel_id=${fx.ids.rep01}&date=${fx.today}` }), expect: OWN_READ },

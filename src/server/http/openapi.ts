@@ -5,6 +5,7 @@ import { personnelOperations } from "../personnel/personnel.openapi";
 import { trackingOperations } from "../tracking/tracking.openapi";
 import { locationsOperations } from "../locations/locations.openapi";
 import { sessionsOperations } from "../sessions/sessions.openapi";
+import { plansOperations } from "../plans/plans.openapi";
 import { visitsOperations } from "../visits/visits.openapi";
 import type { ApiOperation } from "./openapi-types";
 
@@ -24,7 +25,7 @@ const metaOperations: ApiOperation[] = [
 ];
 
 /** Every domain's operations. Add a domain's list here when it documents its routes. */
-export const allOperations: ApiOperation[] = [...metaOperations, ...authOperations, ...personnelOperations, ...auditOperations, ...trackingOperations, ...visitsOperations, ...locationsOperations, ...sessionsOperations];
+export const allOperations: ApiOperation[] = [...metaOperations, ...authOperations, ...personnelOperations, ...auditOperations, ...trackingOperations, ...visitsOperations, ...locationsOperations, ...sessionsOperations, ...plansOperations];
 
 const errorSchema: JsonSchema = {
   type: "object",

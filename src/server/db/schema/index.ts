@@ -7,3 +7,4 @@ export * from "./settings";
 export * from "./events";
 export * from "./auth";
 export * from "./tracking";
+export * from "./push";

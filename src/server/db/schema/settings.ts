@@ -16,6 +16,12 @@ export const orgSettings = pgTable(
     /** When set, managers (and admins) must enrol in TOTP MFA before they can use the app. */
     requireManagerMfa: boolean("require_manager_mfa").notNull().default(false),
     updatedAt: timestamp("updated_at", { withTimezone: true }).notNull().defaultNow(),
+    // --- PWA (issue #9) ---
+    /**
+     * Set only by the demo seed: the demo organisation then rolls every rep's planned route forward to "today" at start,
+     * so a newcomer sees a route whatever the day they first open the app. Production organisations keep it false.
+     */
+    isDemo: boolean("is_demo").notNull().default(false),
   },
   (t) => [check("org_settings_singleton", sql`${t.id} = 1`)],
 );
