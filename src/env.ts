@@ -31,6 +31,10 @@ export const envSchema = z.object({
   RATE_LIMIT_PER_MINUTE: z.preprocess(emptyToUndefined, z.coerce.number().int().min(1).max(100_000).default(100)),
   /** Connections in the app's PostgreSQL pool (DATABASE_URL only): 32 concurrent requests must not queue for 10. */
   DATABASE_POOL_MAX: z.preprocess(emptyToUndefined, z.coerce.number().int().min(1).max(500).default(20)),
+  // --- PWA push (issue #9) --- VAPID keys for Web Push; unset → a pair is generated once and kept in the database.
+  VAPID_PUBLIC_KEY: optional(z.string().min(20)),
+  VAPID_PRIVATE_KEY: optional(z.string().min(20)),
+  VAPID_SUBJECT: optional(z.string().regex(/^(mailto:|https:)/, "must be a mailto: or https: URL")),
 });
 
 export type Env = z.infer<typeof envSchema> & { PGLITE_DATA_DIR: string; FIXTURES_DIR: string };

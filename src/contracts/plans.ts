@@ -42,6 +42,9 @@ export const todayPlanResponse = z.object({
   personnel_id: z.number().int(),
   date: z.string().describe("YYYY-MM-DD, the organisation's today"),
   time_zone: z.string(),
+  work_hours: z
+    .object({ start: z.string(), end: z.string(), days: z.array(z.number().int().min(1).max(7)) })
+    .describe("The organisation's work hours (HH:MM, org-local) and ISO weekdays: the app records breadcrumbs only inside them"),
   stops: z.array(plannedStopSchema).describe("In route order"),
 });
 export type TodayPlanResponse = z.infer<typeof todayPlanResponse>;

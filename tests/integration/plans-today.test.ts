@@ -55,7 +55,7 @@ describeEachDriver("plans/today, auto-linked check-ins and the any-day demo", (c
 
   it("lists today's stops in order with location, fence and status; a check-in without planned_visit_id links the stop", async () => {
     const plan = await getTodayPlan(at(SUNDAY_NIGHT), {});
-    expect(plan).toMatchObject({ personnel_id: rep.id, date: "2026-03-22", time_zone: "Asia/Kolkata" });
+    expect(plan).toMatchObject({ personnel_id: rep.id, date: "2026-03-22", time_zone: "Asia/Kolkata", work_hours: { start: "00:00", end: "24:00", days: [1, 2, 3, 4, 5, 6, 7] } });
     expect(plan.stops.length).toBeGreaterThanOrEqual(4);
     expect(plan.stops.map((s) => s.sequence)).toEqual(plan.stops.map((_, i) => i + 1));
     expect(plan.stops[0]).toMatchObject({ planned_time: "09:30", status: "PENDING", visit: null, location: { active: true } });

@@ -27,6 +27,9 @@ const visitIdOf = (item: QueueItem | undefined): number | null => {
   return typeof id === "number" ? id : null;
 };
 
+/** Sent a minute or more after it was taken: the queue says so, and the server does not flag the old fix as stale. */
+const late = (item: QueueItem, deps: DrainDeps) => ((deps.now?.() ?? new Date()).getTime() - Date.parse(item.created_at) >= 60_000 ? { offline_replay: true } : {});
+
 type Step = { kind: "sent"; items: QueueItem[]; result: unknown } | { kind: "blocked" } | { kind: "refused"; message: string; code: string };
 
 /** Sends one item (or a run of consecutive ping items as one batch). Check-out and selfie wait for their check-in. */
@@ -38,7 +41,7 @@ async function sendStep(deps: DrainDeps, item: QueueItem, run: QueueItem[]): Pro
     case "session.end":
       return { kind: "sent", items: [item], result: await api.endDay(item.body) };
     case "visit.check_in":
-      return { kind: "sent", items: [item], result: await api.checkIn(item.body) };
+      return { kind: "sent", items: [item], result: await api.checkIn({ ...item.body, ...late(item, deps) }) };
     case "tracking.pings": {
       const pings = run.flatMap((i) => (i.kind === "tracking.pings" ? i.body.pings : []));
       const gaps = run.flatMap((i) => (i.kind === "tracking.pings" ? (i.body.gaps ?? []) : []));
@@ -50,7 +53,7 @@ async function sendStep(deps: DrainDeps, item: QueueItem, run: QueueItem[]): Pro
       if (!checkIn || checkIn.status === "failed") return { kind: "refused", code: "CHECK_IN_NOT_SYNCED", message: "Its check-in was refused or discarded, so this cannot be sent." };
       const visitId = visitIdOf(checkIn);
       if (visitId === null) return { kind: "blocked" };
-      if (item.kind === "visit.check_out") return { kind: "sent", items: [item], result: await api.checkOut({ ...item.body, visit_id: visitId }) };
+      if (item.kind === "visit.check_out") return { kind: "sent", items: [item], result: await api.checkOut({ ...item.body, ...late(item, deps), visit_id: visitId }) };
       const blob = await getBlob(db, item.client_id);
       if (!blob) return { kind: "refused", code: "PHOTO_MISSING", message: "The photo is no longer on this device." };
       return { kind: "sent", items: [item], result: await api.uploadSelfie(visitId, blob, item.meta) };
@@ -134,10 +137,10 @@ async function recordFailure(db: OfflineDb, run: QueueItem[], err: unknown, now:
 
 /**
  * One replay at a time across tabs and the service worker (Web Locks where the browser has them): a second caller
- * returns at once instead of sending the same items in parallel.
+ * waits for the first to finish, then finds only what is still pending, so the same item is never sent in parallel.
  */
 export async function drainExclusive(deps: DrainDeps): Promise<DrainReport> {
   const locks = (globalThis.navigator as Navigator | undefined)?.locks;
   if (!locks) return drainQueue(deps);
-  return locks.request("fieldbeat-queue", { ifAvailable: true }, async (lock) => (lock ? drainQueue(deps) : { sent: 0, failed: 0, stoppedBy: "busy" as const }));
+  return locks.request("fieldbeat-queue", () => drainQueue(deps));
 }

@@ -6,6 +6,7 @@ import { trackingOperations } from "../tracking/tracking.openapi";
 import { locationsOperations } from "../locations/locations.openapi";
 import { sessionsOperations } from "../sessions/sessions.openapi";
 import { plansOperations } from "../plans/plans.openapi";
+import { pushOperations } from "../push/push.openapi";
 import { visitsOperations } from "../visits/visits.openapi";
 import type { ApiOperation } from "./openapi-types";
 
@@ -25,7 +26,7 @@ const metaOperations: ApiOperation[] = [
 ];
 
 /** Every domain's operations. Add a domain's list here when it documents its routes. */
-export const allOperations: ApiOperation[] = [...metaOperations, ...authOperations, ...personnelOperations, ...auditOperations, ...trackingOperations, ...visitsOperations, ...locationsOperations, ...sessionsOperations, ...plansOperations];
+export const allOperations: ApiOperation[] = [...metaOperations, ...authOperations, ...personnelOperations, ...auditOperations, ...trackingOperations, ...visitsOperations, ...locationsOperations, ...sessionsOperations, ...plansOperations, ...pushOperations];
 
 const errorSchema: JsonSchema = {
   type: "object",

@@ -5,6 +5,7 @@ import { requirePermission } from "../auth/permissions";
 import { requirePersonnelInScope } from "../auth/scope";
 import { queryRows } from "../db/client";
 import { orgToday } from "../team/team.queries";
+import { loadWorkHours } from "../tracking/work-hours";
 import type { PlannedStopJson, TodayPlanQuery, TodayPlanResponse } from "@/contracts/plans";
 
 type Row = {
@@ -64,5 +65,13 @@ export async function getTodayPlan(ctx: Ctx, input: TodayPlanQuery): Promise<Tod
         WHERE pv.personnel_id = ${personnelId} AND pv.planned_date = ${today.date}
         ORDER BY pv.sequence`,
   );
-  return { personnel_id: personnelId, date: today.date, time_zone: today.timeZone, stops: rows.map(toStop) };
+  const hours = await loadWorkHours(ctx.db);
+  const hhmm = (min: number) => `${String(Math.floor(min / 60)).padStart(2, "0")}:${String(min % 60).padStart(2, "0")}`;
+  return {
+    personnel_id: personnelId,
+    date: today.date,
+    time_zone: today.timeZone,
+    work_hours: { start: hhmm(hours.startMin), end: hhmm(hours.endMin), days: hours.workDays },
+    stops: rows.map(toStop),
+  };
 }
