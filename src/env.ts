@@ -29,15 +29,26 @@ export const envSchema = z.object({
   GOOGLE_CLIENT_ID: optional(z.string().min(1)),
   GOOGLE_CLIENT_SECRET: optional(z.string().min(1)),
   RATE_LIMIT_PER_MINUTE: z.preprocess(emptyToUndefined, z.coerce.number().int().min(1).max(100_000).default(100)),
+  /** Map tiles (Leaflet URL template, {s}/{z}/{x}/{y}) and their attribution; default OpenStreetMap. Inlined into the browser bundle at build. */
+  NEXT_PUBLIC_MAP_TILE_URL: optional(z.string().regex(/^https?:\/\/[^/]+\/.*\{z\}.*\{x\}.*\{y\}/, "must be an http(s) URL template with {z}, {x} and {y}")),
+  NEXT_PUBLIC_MAP_TILE_ATTRIBUTION: optional(z.string().min(1)),
+  /** Google Maps JavaScript API key: when set, maps use Google instead of Leaflet + tiles. Inlined at build. */
+  NEXT_PUBLIC_GOOGLE_MAPS_API_KEY: optional(z.string().min(1)),
   /** Connections in the app's PostgreSQL pool (DATABASE_URL only): 32 concurrent requests must not queue for 10. */
   DATABASE_POOL_MAX: z.preprocess(emptyToUndefined, z.coerce.number().int().min(1).max(500).default(20)),
+  /** Photos: local storage directory (default .data/uploads, outside public/), used unless UPLOADTHING_TOKEN is set. */
+  UPLOADS_DIR: optional(z.string()),
+  /** Store photos on uploadthing instead of local disk. */
+  UPLOADTHING_TOKEN: optional(z.string().min(1)),
+  /** Lifetime of signed photo URLs, seconds (default 15 minutes). */
+  SIGNED_URL_TTL_SECONDS: z.preprocess(emptyToUndefined, z.coerce.number().int().min(10).max(86_400).default(900)),
   // --- PWA push (issue #9) --- VAPID keys for Web Push; unset → a pair is generated once and kept in the database.
   VAPID_PUBLIC_KEY: optional(z.string().min(20)),
   VAPID_PRIVATE_KEY: optional(z.string().min(20)),
   VAPID_SUBJECT: optional(z.string().regex(/^(mailto:|https:)/, "must be a mailto: or https: URL")),
 });
 
-export type Env = z.infer<typeof envSchema> & { PGLITE_DATA_DIR: string; FIXTURES_DIR: string };
+export type Env = z.infer<typeof envSchema> & { PGLITE_DATA_DIR: string; FIXTURES_DIR: string; UPLOADS_DIR: string };
 
 const DEV_AUTH_SECRET = "fieldbeat-development-secret-not-for-production";
 
@@ -65,6 +76,7 @@ export function parseEnv(source: Record<string, string | undefined>): Env {
     AUTH_SECRET: result.data.AUTH_SECRET ?? (result.data.NODE_ENV === "production" ? undefined : DEV_AUTH_SECRET),
     PGLITE_DATA_DIR: path.resolve(/*turbopackIgnore: true*/ cwd, result.data.PGLITE_DATA_DIR ?? ".data/pglite"),
     FIXTURES_DIR: path.resolve(/*turbopackIgnore: true*/ cwd, result.data.FIXTURES_DIR ?? "../shared/fixtures"),
+    UPLOADS_DIR: path.resolve(/*turbopackIgnore: true*/ cwd, result.data.UPLOADS_DIR ?? ".data/uploads"),
   };
 }
 

@@ -42,7 +42,12 @@ export async function proxy(req: NextRequest) {
   }
 
   const nonce = Buffer.from(crypto.randomUUID()).toString("base64");
-  const headers = securityHeaders({ nonce, production: env.NODE_ENV === "production" });
+  const headers = securityHeaders({
+    nonce,
+    production: env.NODE_ENV === "production",
+    tileUrl: env.NEXT_PUBLIC_MAP_TILE_URL,
+    googleMaps: !!env.NEXT_PUBLIC_GOOGLE_MAPS_API_KEY,
+  });
   const requestHeaders = new Headers(req.headers);
   requestHeaders.set("x-nonce", nonce);
   requestHeaders.set("Content-Security-Policy", headers["Content-Security-Policy"] ?? "");

@@ -39,3 +39,48 @@ export type SelfieUploadMeta = z.infer<typeof selfieUploadMeta>;
 export const PHOTO_FLAGS = ["PHOTO_GPS_MISMATCH", "PHOTO_TIME_SKEW", "NO_PHOTO_GPS", "FILE_UPLOAD", "CAPTURE_FIX_MISMATCH", "NO_CAPTURE_FIX", "NO_SELFIE"] as const;
 export type PhotoFlag = (typeof PHOTO_FLAGS)[number];
 export const photoFlag = z.enum(PHOTO_FLAGS);
+
+// --- Added by the photos work (additive): the upload's answer, the EXIF summary, a manager's review. ---
+
+export const exifSummary = z.object({
+  gps: z.object({ lat: z.number(), lon: z.number() }).nullable().describe("EXIF GPS (null when absent or its tags are empty; never 0,0 by default)"),
+  date_time_original: z.string().nullable().describe("Camera wall-clock time as written, 'YYYY:MM:DD HH:MM:SS'"),
+  offset_time_original: z.string().nullable(),
+  gps_time: z.string().nullable().describe("GPSDateStamp + GPSTimeStamp, UTC"),
+  make: z.string().nullable(),
+  model: z.string().nullable(),
+});
+export type ExifSummary = z.infer<typeof exifSummary>;
+
+export const photoValidation = z.object({
+  is_valid: z.boolean().describe("false when the photo contradicts the visit (PHOTO_GPS_MISMATCH, PHOTO_TIME_SKEW, CAPTURE_FIX_MISMATCH)"),
+  flags: z.array(photoFlag),
+  reasons: z.array(z.string()),
+  penalty: z.number().int().describe("Points this photo takes off the visit's evidence score"),
+  exif_gps_distance_m: z.number().nullable(),
+  capture_fix_distance_m: z.number().nullable(),
+  photo_time: z.string().nullable(),
+  photo_time_basis: z.enum(["offset", "org_time_zone", "gps_time", "device_time"]).nullable(),
+});
+export type PhotoValidation = z.infer<typeof photoValidation>;
+
+export const selfieUploadResult = z.object({
+  visit_id: z.number().int(),
+  photo: z.object({
+    client_id: z.string(),
+    source: photoSource,
+    content_type: z.string(),
+    bytes: z.number().int(),
+    width: z.number().int(),
+    height: z.number().int(),
+    received_at: z.string(),
+    exif: exifSummary,
+  }),
+  validation: photoValidation,
+  evidence_score: z.number().int().nullable().describe("The visit's evidence score with this photo"),
+  visit_flags: z.array(z.string()),
+  display_url: z.string().describe("Signed, expiring URL of the re-encoded copy (no metadata)"),
+  thumb_url: z.string().describe("Signed, expiring URL of the thumbnail"),
+  urls_expire_at: z.string(),
+});
+export type SelfieUploadResult = z.infer<typeof selfieUploadResult>;

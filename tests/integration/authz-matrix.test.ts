@@ -11,7 +11,7 @@ import { randomUUID } from "node:crypto";
 import { readdirSync, statSync } from "node:fs";
 import path from "node:path";
 import { sql } from "drizzle-orm";
-import { beforeAll, expect, it } from "vitest";
+import { afterAll, beforeAll, expect, it } from "vitest";
 import { seedDemoData } from "../../db/seed";
 import type { Actor } from "../../src/server/auth/actor";
 import { createApiKey } from "../../src/server/auth/api-keys/create-api-key";
@@ -22,6 +22,9 @@ import { useDbHandle } from "../../src/server/db";
 import { queryRows } from "../../src/server/db/client";
 import { invokeAction, type ActionDef } from "../../src/server/http/action";
 import { describeEachDriver } from "../support/db";
+import { canvasJpeg, selfieForm, selfieMeta, tempStorage } from "../support/photos-world";
+import { signFileUrl } from "../../src/server/storage/signed-url";
+import { getStorage } from "../../src/server/storage/storage";
 
 const ROOT = path.resolve(__dirname, "../..");
 const API_DIR = path.join(ROOT, "src/app/api/v1");
@@ -44,7 +47,7 @@ type Fx = {
   today: string;
   db: Parameters<typeof queryRows>[0];
 };
-type Call = { url: string; body?: unknown; params?: Record<string, string> };
+type Call = { url: string; body?: unknown; form?: FormData; params?: Record<string, string | string[]>; signal?: AbortSignal };
 type Case = { make: (fx: Fx, actor: ActorName) => Promise<Call> | Call; expect: Row };
 
 const BASE = "http://localhost";
@@ -54,6 +57,20 @@ const fix = (fx: Fx) => ({ lat: fx.lat, lon: fx.lon, accuracy_m: 8, captured_at:
 /** Closes open visits so a check-in (or the day's end) is judged on authorization, not on "one open visit". */
 async function closeOpenVisits(fx: Fx) {
   await fx.db.execute(sql`UPDATE visits SET check_out_time = now(), duration_minutes = 0 WHERE check_in_time IS NOT NULL AND check_out_time IS NULL`);
+}
+
+/** A closed visit of rep01 with a stored thumbnail, and a fresh signed URL for it. */
+async function signedPhotoOfRep01(fx: Fx): Promise<Call> {
+  const [row] = await queryRows<{ id: number }>(
+    fx.db,
+    sql`INSERT INTO visits (personnel_id, location_id, planned_date, check_in_time, check_out_time, check_in_coords, client_id, validation_status, validated)
+        VALUES (${fx.ids.rep01}, ${fx.locationId}, ${fx.today}::date, now() - interval '2 hours', now() - interval '1 hour', ST_SetSRID(ST_MakePoint(${fx.lon}, ${fx.lat}), 4326)::geography, ${randomUUID()}, 'VALID', true) RETURNING id`,
+  );
+  const key = `visits/${row!.id}/${randomUUID()}-thumb.jpg`;
+  await getStorage().put(key, await canvasJpeg(16, 12), "image/jpeg");
+  await fx.db.execute(sql`UPDATE visits SET selfie_metadata = jsonb_build_object('thumb_key', ${key}::text, 'display_key', ${key}::text) WHERE id = ${row!.id}`);
+  const url = signFileUrl(key, 900, new Date());
+  return { url, params: { key: key.split("/") } };
 }
 
 /** Opens today's day for the actor (when it is a person who works days), so ending it is judged on authorization. */
@@ -119,6 +136,19 @@ const ROUTES: Record<string, Case> = {
     expect: [401, 200, 404, 404, 404, 403, 403, 403],
   },
 
+  // rep01's open visit: only rep01 may add its selfie; for anyone else it does not exist (reset so each run judges authorization, not "one selfie").
+  "POST /api/v1/visits/{id}/selfie": {
+    make: async (fx) => {
+      const id = await openVisitOfRep01(fx);
+      await fx.db.execute(sql`UPDATE visits SET selfie_url = NULL, selfie_metadata = NULL WHERE id = ${id}`);
+      return { url: `/api/v1/visits/${id}/selfie`, params: { id: String(id) }, form: selfieForm(await canvasJpeg(64, 48), selfieMeta({ capture_fix: { lat: fx.lat, lon: fx.lon } })) };
+    },
+    expect: [401, 201, 404, 404, 404, 403, 403, 403],
+  },
+
+  // Signed URL of rep01's photo: its visit's scope decides (another team's manager or rep: 404 as if missing).
+  "GET /api/v1/files/{key}": { make: (fx) => signedPhotoOfRep01(fx), expect: OWN_READ },
+
   "POST /api/v1/sessions/start": { make: () => ({ url: "/api/v1/sessions/start", body: { client_id: randomUUID() } }), expect: SELF_WRITE },
   "POST /api/v1/sessions/end": {
     make: async (fx, a) => {
@@ -170,6 +200,14 @@ const ROUTES: Record<string, Case> = {
   "POST /api/v1/api-keys": {
     make: () => ({ url: "/api/v1/api-keys", body: { client_id: randomUUID(), name: "matrix", access: "read" } }),
     expect: [401, 403, 403, 403, 403, 201, 403, 201],
+  },
+  // The team's live stream: managers and admins (read-only keys too: it is a read). Opened already aborted, so it closes at once.
+  "GET /api/v1/events": { make: () => ({ url: "/api/v1/events", signal: AbortSignal.abort() }), expect: [401, 403, 403, 200, 200, 200, 200, 200] },
+  // The dashboard's figures: managers of the rep's team and admins; another team's rep is a 404 like a missing one.
+  "GET /api/v1/dashboard/team-summary": { make: () => ({ url: "/api/v1/dashboard/team-summary" }), expect: [401, 403, 403, 200, 200, 200, 200, 200] },
+  "GET /api/v1/dashboard/personnel/{id}": {
+    make: (fx) => ({ url: `/api/v1/dashboard/personnel/${fx.ids.rep01}?to=${fx.today}`, params: { id: String(fx.ids.rep01) } }),
+    expect: [401, 403, 403, 200, 404, 200, 200, 200],
   },
   "DELETE /api/v1/api-keys/{id}": {
     make: async (fx) => {
@@ -234,7 +272,7 @@ function discoverRoutes(): { key: string; file: string }[] {
     for (const name of readdirSync(dir)) {
       const full = path.join(dir, name);
       if (statSync(full).isDirectory()) walk(full);
-      else if (name === "route.ts") out.push({ key: "/" + path.relative(path.join(ROOT, "src/app"), dir).replace(/\[([^\]]+)\]/g, "{$1}"), file: full });
+      else if (name === "route.ts") out.push({ key: "/" + path.relative(path.join(ROOT, "src/app"), dir).replace(/\[(?:\.\.\.)?([^\]]+)\]/g, "{$1}"), file: full });
     }
   };
   walk(API_DIR);
@@ -245,10 +283,12 @@ let loginImpl: () => Promise<string>;
 const login = () => loginImpl();
 
 async function callRoute(method: Method, file: string, call: Call, headers: Record<string, string>): Promise<number> {
-  const mod = (await import(file)) as Record<string, (req: Request, ctx: { params: Promise<Record<string, string>> }) => Promise<Response>>;
+  const mod = (await import(file)) as Record<string, (req: Request, ctx: { params: Promise<Record<string, string | string[]>> }) => Promise<Response>>;
   const handler = mod[method]!;
   const init: RequestInit = { method, headers: { ...headers, ...(call.body !== undefined ? { "content-type": "application/json" } : {}) } };
   if (call.body !== undefined) init.body = JSON.stringify(call.body);
+  if (call.form !== undefined) init.body = call.form;
+  if (call.signal) init.signal = call.signal;
   const res = await handler(new Request(BASE + call.url, init), { params: Promise.resolve(call.params ?? {}) });
   return res.status;
 }
@@ -283,6 +323,8 @@ async function discoverActions(): Promise<Map<string, ActionDef<never, unknown>>
 
 describeEachDriver("authorization matrix", (ctx) => {
   let fx: Fx;
+  const photos = tempStorage();
+  afterAll(() => photos.dispose());
   const keyActors: Partial<Record<"roKey" | "rwKey", Actor>> = {};
 
   beforeAll(async () => {

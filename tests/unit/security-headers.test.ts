@@ -37,3 +37,17 @@ describe("securityHeaders", () => {
     expect(h["Strict-Transport-Security"]).toBeDefined();
   });
 });
+
+describe("map sources in the CSP", () => {
+  it("allows the configured tile host for images, with {s} as a wildcard, and Google's hosts only with a key", () => {
+    const custom = directives(contentSecurityPolicy({ nonce: "n", production: true, tileUrl: "https://{s}.tiles.example.org/osm/{z}/{x}/{y}.png" }));
+    expect(custom["img-src"]).toContain("https://*.tiles.example.org");
+    expect(custom["img-src"]).not.toContain("https://*.tile.openstreetmap.org");
+    expect(custom["img-src"]!.join(" ")).not.toContain("google");
+    expect(custom["connect-src"]).toEqual(["'self'"]);
+    const google = directives(contentSecurityPolicy({ nonce: "n", production: true, googleMaps: true }));
+    expect(google["img-src"]).toContain("https://maps.gstatic.com");
+    expect(google["connect-src"]).toContain("https://maps.googleapis.com");
+    expect(google["img-src"]).toContain("https://tile.openstreetmap.org");
+  });
+});

@@ -17,6 +17,8 @@ export type ApiOperation = {
   permission: Permission | null;
   query?: z.ZodType;
   body?: z.ZodType;
+  /** The body's media type (default application/json); multipart bodies describe their fields in `body`. */
+  bodyType?: "application/json" | "multipart/form-data";
   /** Status → response. Error statuses may omit `schema` (the common error shape is added). */
-  responses: Record<number, { description: string; schema?: z.ZodType }>;
+  responses: Record<number, { description: string; schema?: z.ZodType; /** Default application/json (text/event-stream for SSE). */ contentType?: string }>;
 };

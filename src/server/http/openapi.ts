@@ -8,6 +8,9 @@ import { sessionsOperations } from "../sessions/sessions.openapi";
 import { plansOperations } from "../plans/plans.openapi";
 import { pushOperations } from "../push/push.openapi";
 import { visitsOperations } from "../visits/visits.openapi";
+import { photosOperations } from "../photos/photos.openapi";
+import { realtimeOperations } from "../realtime/realtime.openapi";
+import { dashboardOperations } from "../dashboard/dashboard.openapi";
 import type { ApiOperation } from "./openapi-types";
 
 type JsonSchema = Record<string, unknown>;
@@ -26,7 +29,7 @@ const metaOperations: ApiOperation[] = [
 ];
 
 /** Every domain's operations. Add a domain's list here when it documents its routes. */
-export const allOperations: ApiOperation[] = [...metaOperations, ...authOperations, ...personnelOperations, ...auditOperations, ...trackingOperations, ...visitsOperations, ...locationsOperations, ...sessionsOperations, ...plansOperations, ...pushOperations];
+export const allOperations: ApiOperation[] = [...metaOperations, ...authOperations, ...personnelOperations, ...auditOperations, ...trackingOperations, ...visitsOperations, ...locationsOperations, ...sessionsOperations, ...photosOperations, ...realtimeOperations, ...dashboardOperations, ...plansOperations, ...pushOperations];
 
 const errorSchema: JsonSchema = {
   type: "object",
@@ -83,7 +86,7 @@ function operation(op: ApiOperation): JsonSchema {
   const responses: Record<string, JsonSchema> = {};
   for (const [status, r] of Object.entries(op.responses)) {
     const schema = r.schema ? toSchema(r.schema, "output") : Number(status) >= 400 ? { $ref: "#/components/schemas/Error" } : undefined;
-    responses[status] = { description: r.description, ...(schema ? { content: { "application/json": { schema } } } : {}) };
+    responses[status] = { description: r.description, ...(schema ? { content: { [r.contentType ?? "application/json"]: { schema } } } : {}) };
   }
   const params = parameters(op);
   const permissionNote = op.permission ? `Requires the \`${op.permission}\` permission.` : "Public: no credential needed.";
@@ -95,7 +98,7 @@ function operation(op: ApiOperation): JsonSchema {
     security: op.permission ? [{ bearerAuth: [] }, { apiKey: [] }] : [],
     "x-permission": op.permission,
     ...(params.length ? { parameters: params } : {}),
-    ...(op.body ? { requestBody: { required: true, content: { "application/json": { schema: toSchema(op.body, "input") } } } } : {}),
+    ...(op.body ? { requestBody: { required: true, content: { [op.bodyType ?? "application/json"]: { schema: toSchema(op.body, "input") } } } } : {}),
     responses,
   };
 }

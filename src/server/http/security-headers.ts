@@ -7,12 +7,30 @@ export type SecurityHeaderOptions = {
   /** Per-request base64 nonce for Next's own inline scripts; omit for non-HTML responses. */
   nonce?: string;
   production: boolean;
+  /** The map's tile URL template (NEXT_PUBLIC_MAP_TILE_URL); its origin is allowed for images. Default: OpenStreetMap. */
+  tileUrl?: string;
+  /** NEXT_PUBLIC_GOOGLE_MAPS_API_KEY is set: allow Google Maps' hosts (and only then). */
+  googleMaps?: boolean;
 };
 
 /** OpenStreetMap raster tiles (the default map) and the app itself; nothing else may be loaded. */
-const MAP_TILES = "https://*.tile.openstreetmap.org";
+const OSM_TILES = ["https://tile.openstreetmap.org", "https://*.tile.openstreetmap.org"];
+const GOOGLE_MAPS = {
+  img: ["https://maps.gstatic.com", "https://*.googleapis.com", "https://*.ggpht.com"],
+  connect: ["https://maps.googleapis.com"],
+  font: ["https://fonts.gstatic.com"],
+  style: ["https://fonts.googleapis.com"],
+};
 
-export function contentSecurityPolicy({ nonce, production }: SecurityHeaderOptions): string {
+/** The CSP source of a tile URL template: its origin, with Leaflet's {s} subdomain placeholder as a wildcard. */
+export function tileSource(tileUrl: string | undefined): string[] {
+  if (!tileUrl) return OSM_TILES;
+  const m = /^(https?:\/\/[^/]+)/i.exec(tileUrl.replace("{s}", "*"));
+  return m ? [m[1]!.toLowerCase()] : OSM_TILES;
+}
+
+export function contentSecurityPolicy({ nonce, production, tileUrl, googleMaps }: SecurityHeaderOptions): string {
+  const google = googleMaps ? GOOGLE_MAPS : { img: [], connect: [], font: [], style: [] };
   const script = nonce
     ? // 'strict-dynamic': scripts loaded by a nonced script are trusted (Next's chunks); no other inline script runs.
       ["'self'", `'nonce-${nonce}'`, "'strict-dynamic'"]
@@ -24,11 +42,11 @@ export function contentSecurityPolicy({ nonce, production }: SecurityHeaderOptio
     "script-src": script,
     // Inline style *attributes* come from React (style={...}) and Leaflet; a nonce cannot cover attributes,
     // and style injection cannot run code. Kept without a nonce on purpose (a nonce would disable 'unsafe-inline').
-    "style-src": ["'self'", "'unsafe-inline'"],
-    "img-src": ["'self'", "data:", "blob:", MAP_TILES],
-    "font-src": ["'self'", "data:"],
+    "style-src": ["'self'", "'unsafe-inline'", ...google.style],
+    "img-src": ["'self'", "data:", "blob:", ...tileSource(tileUrl), ...google.img],
+    "font-src": ["'self'", "data:", ...google.font],
     // Dev: the HMR websocket lives on the same origin (ws:), which 'self' does not cover in every browser.
-    "connect-src": production ? ["'self'"] : ["'self'", "ws:", "wss:"],
+    "connect-src": [...(production ? ["'self'"] : ["'self'", "ws:", "wss:"]), ...google.connect],
     "media-src": ["'self'", "blob:"],
     "worker-src": ["'self'", "blob:"],
     "manifest-src": ["'self'"],

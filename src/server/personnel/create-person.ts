@@ -4,6 +4,7 @@ import { sql } from "drizzle-orm";
 import type { Ctx } from "../auth/actor";
 import { requirePermission } from "../auth/permissions";
 import { queryRows, type Db } from "../db/client";
+import { emitEvent } from "../realtime/outbox";
 import { auditPerson, emailTaken, employeeIdTaken, mapDbError, repNeedsManager, requireAssignableManager } from "./person-rules";
 import { loadPerson } from "./personnel.queries";
 import type { CreatePersonInput, Person } from "@/contracts/personnel";
@@ -56,6 +57,7 @@ export async function createPerson(ctx: Ctx, input: CreatePersonInput): Promise<
         manager_id: input.manager_id ?? null,
         password: temporary ? "generated" : "set_by_admin",
       });
+      await emitEvent(tx, { type: "personnel.changed", personnelId: row.id, payload: { operation: "personnel.create" } });
       const person = await loadPerson(tx, row.id);
       if (!person) throw new Error("created person not readable");
       return { person, created: true, temporary_password: temporary };

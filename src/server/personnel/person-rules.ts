@@ -6,6 +6,7 @@ import { recordAudit } from "../audit/record-audit";
 import { queryRows, type Db } from "../db/client";
 import { AppError } from "../errors";
 import { withIdempotency } from "../idempotency";
+import { emitEvent } from "../realtime/outbox";
 import { loadPerson } from "./personnel.queries";
 import type { Person } from "@/contracts/personnel";
 
@@ -138,6 +139,8 @@ export async function mutatePerson(ctx: Ctx, clientId: string, operation: string
     const { result } = await withIdempotency(ctx, clientId, operation, async (tx) => {
       const p = await lockPerson(tx, id);
       await apply({ tx, actor: ctx.actor, now: ctx.now }, p);
+      // Live dashboards re-read their team scope on this (a rep moved between managers changes who sees what).
+      await emitEvent(tx, { type: "personnel.changed", personnelId: id, payload: { operation } });
       const after = await loadPerson(tx, id);
       if (!after) throw new Error(`person ${id} vanished inside its own transaction`);
       return after;

@@ -7,4 +7,5 @@ export * from "./settings";
 export * from "./events";
 export * from "./auth";
 export * from "./tracking";
+export * from "./alerts";
 export * from "./push";

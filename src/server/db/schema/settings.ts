@@ -1,5 +1,5 @@
 import { sql } from "drizzle-orm";
-import { boolean, check, integer, pgTable, smallint, time, timestamp, varchar } from "drizzle-orm/pg-core";
+import { boolean, check, integer, pgTable, smallint, text, time, timestamp, varchar } from "drizzle-orm/pg-core";
 
 /** Organisation-wide settings: a single row (id = 1). */
 export const orgSettings = pgTable(
@@ -16,6 +16,22 @@ export const orgSettings = pgTable(
     /** When set, managers (and admins) must enrol in TOTP MFA before they can use the app. */
     requireManagerMfa: boolean("require_manager_mfa").notNull().default(false),
     updatedAt: timestamp("updated_at", { withTimezone: true }).notNull().defaultNow(),
+    // --- Photos (issue #8) ---
+    /** Selfies (originals, copies, thumbnails) older than this many days are deleted by the retention use-case. */
+    photoRetentionDays: integer("photo_retention_days").notNull().default(365),
+    /** Location types (locations.location_type) at which a visit must carry a selfie; "*" = every location. Others: optional. */
+    selfieRequiredTypes: text("selfie_required_types").array().notNull().default(sql`'{}'::text[]`),
+    // --- end Photos ---
+    // --- Dashboard alerts and live updates (issue #10) ---
+    /** "Late check-in": a planned stop's planned_time passed by this many minutes with no check-in. */
+    alertLateCheckInMinutes: integer("alert_late_check_in_minutes").notNull().default(30),
+    /** "Missing check-out": a visit open longer than this (also raised for any visit still open at end of day). */
+    alertOpenVisitMinutes: integer("alert_open_visit_minutes").notNull().default(180),
+    /** "Not tracked": no fix from a rep with an open day for this long during work hours. */
+    alertUntrackedMinutes: integer("alert_untracked_minutes").notNull().default(30),
+    /** Outbox rows (events) older than this are pruned daily; SSE clients can resume within it. */
+    eventsRetentionDays: integer("events_retention_days").notNull().default(14),
+    // --- end dashboard ---
     // --- PWA (issue #9) ---
     /**
      * Set only by the demo seed: the demo organisation then rolls every rep's planned route forward to "today" at start,

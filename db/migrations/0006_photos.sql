@@ -1,0 +1,2 @@
+ALTER TABLE "org_settings" ADD COLUMN "photo_retention_days" integer DEFAULT 365 NOT NULL;--> statement-breakpoint
+ALTER TABLE "org_settings" ADD COLUMN "selfie_required_types" text[] DEFAULT '{}'::text[] NOT NULL;
