@@ -35,7 +35,8 @@ export default defineConfig({
   ],
   // A production build on a fresh embedded database, seeded on first start as a newcomer's would be.
   webServer: {
-    command: `rm -rf ${dataDir} && node_modules/.bin/next build && node_modules/.bin/next start -p ${port}`,
+    // The service worker is built after Next (its precache lists the build output), as `npm run build` does.
+    command: `rm -rf ${dataDir} && node_modules/.bin/next build && node_modules/.bin/tsx scripts/build-sw.ts && node_modules/.bin/next start -p ${port}`,
     url: `${baseURL}/api/health`,
     timeout: 240_000,
     reuseExistingServer: !process.env.CI,

@@ -47,6 +47,10 @@ export const envSchema = z.object({
   // --- hardening (issue #12) ---
   /** Reverse proxies in front of the app that append to X-Forwarded-For (0 = none: forwarded headers are ignored). */
   TRUST_PROXY_HOPS: z.preprocess(emptyToUndefined, z.coerce.number().int().min(0).max(10).default(0)),
+  // --- PWA push (issue #9) --- VAPID keys for Web Push; unset → a pair is generated once and kept in the database.
+  VAPID_PUBLIC_KEY: optional(z.string().min(20)),
+  VAPID_PRIVATE_KEY: optional(z.string().min(20)),
+  VAPID_SUBJECT: optional(z.string().regex(/^(mailto:|https:)/, "must be a mailto: or https: URL")),
 });
 
 export type Env = z.infer<typeof envSchema> & { PGLITE_DATA_DIR: string; FIXTURES_DIR: string; UPLOADS_DIR: string };

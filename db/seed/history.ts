@@ -61,7 +61,8 @@ export function planHistory(input: { random: Random; reps: Rep[]; locations: Loc
 
     for (let back = input.historyDays; back >= 0; back--) {
       const date = addDays(today, -back);
-      if (!workDays.includes(isoWeekday(date))) continue;
+      // Today is always planned (the demo must show a route on any weekday); history follows the working days.
+      if (back > 0 && !workDays.includes(isoWeekday(date))) continue;
       const pool = [...territory];
       const picks: Loc[] = [];
       const n = random.int(4, 7);

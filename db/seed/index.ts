@@ -113,6 +113,10 @@ export async function seedDemoData(db: Db, opts: SeedOptions): Promise<SeedSumma
             FROM visits WHERE check_in_coords IS NOT NULL GROUP BY personnel_id, planned_date) t
       WHERE t.personnel_id = s.personnel_id AND t.planned_date = s.session_date AND t.m IS NOT NULL`);
 
+    // The demo organisation works every day around the clock, so pings are accepted whenever a newcomer tries the
+    // app (production defaults in the migration stay Mon–Sat 09:00–19:00); is_demo rolls the plan forward at start.
+    await tx.update(orgSettings).set({ workDays: [1, 2, 3, 4, 5, 6, 7], workDayStart: "00:00", workDayEnd: "24:00", isDemo: true }).where(eq(orgSettings.id, 1));
+
     const [counts] = await queryRows<{ visits: number }>(tx, sql`SELECT count(*)::int AS visits FROM visits`);
     return {
       personnel: people.length,

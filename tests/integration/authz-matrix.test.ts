@@ -182,6 +182,15 @@ const ROUTES: Record<string, Case> = {
     expect: [401, 200, 200, 200, 200, 403, 403, 403],
   },
   "GET /api/v1/sessions/today": { make: () => ({ url: "/api/v1/sessions/today" }), expect: ANY_READ },
+  "GET /api/v1/plans/today": { make: (fx) => ({ url: `/api/v1/plans/today?personnel_id=${fx.ids.rep01}` }), expect: OWN_READ },
+  // Push: one's own devices; a read-only key may read the public key only.
+  "GET /api/v1/push/vapid-public-key": { make: () => ({ url: "/api/v1/push/vapid-public-key" }), expect: ANY_READ },
+  "POST /api/v1/push/subscriptions": {
+    make: () => ({ url: "/api/v1/push/subscriptions", body: { endpoint: `https://push.invalid/${randomUUID()}`, keys: { p256dh: "B".repeat(87), auth: "A".repeat(22) } } }),
+    expect: [401, 201, 201, 201, 201, 201, 403, 201],
+  },
+  "POST /api/v1/push/unsubscribe": { make: () => ({ url: "/api/v1/push/unsubscribe", body: { endpoint: `https://push.invalid/${randomUUID()}` } }), expect: [401, 200, 200, 200, 200, 200, 403, 200] },
+  "POST /api/v1/push/test": { make: () => ({ url: "/api/v1/push/test", body: {} }), expect: [401, 200, 200, 200, 200, 200, 403, 200] },
 
   "POST /api/v1/tracking/pings": { make: (fx) => ({ url: "/api/v1/tracking/pings", body: { pings: [{ client_id: randomUUID(), ...fix(fx) }] } }), expect: [401, 200, 200, 200, 200, 403, 403, 403] },
   "GET /api/v1/tracking/trail": { make: (fx) => ({ url: `/api/v1/tracking/trail?personnel_id=${fx.ids.rep01}&date=${fx.today}` }), expect: OWN_READ },

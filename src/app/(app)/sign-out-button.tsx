@@ -3,6 +3,7 @@
 import { signOut } from "next-auth/react";
 import { useRouter } from "next/navigation";
 import { useState } from "react";
+import { SW_MESSAGES } from "@/lib/pwa/sw-protocol";
 
 /** Clears the session cookie (next-auth, CSRF-checked POST), then shows /login with the router cache dropped. */
 export function SignOutButton() {
@@ -14,6 +15,8 @@ export function SignOutButton() {
       disabled={busy}
       onClick={async () => {
         setBusy(true);
+        // This person's cached pages and API answers must not outlive the session on a shared phone.
+        navigator.serviceWorker?.controller?.postMessage({ type: SW_MESSAGES.clearUserData });
         await signOut({ redirect: false });
         router.replace("/login");
         router.refresh();

@@ -3,6 +3,7 @@ import { existsSync } from "node:fs";
 import path from "node:path";
 import { env } from "@/env";
 import { log } from "../log";
+import { rollDemoPlanForward } from "../plans/roll-demo-plan";
 import { migrate, openPglite, openPostgres, type DbHandle } from "./client";
 
 export { queryRows, type Db, type DbHandle, type Driver } from "./client";
@@ -36,6 +37,7 @@ async function open(): Promise<DbHandle> {
   if (env.DATABASE_URL) {
     const handle = await openPostgres({ url: env.DATABASE_URL, max: env.DATABASE_POOL_MAX });
     log.info("database: PostgreSQL server", { driver: "postgres", pool_max: env.DATABASE_POOL_MAX });
+    await rollDemoPlan(handle);
     return handle;
   }
   return openEmbedded(env.PGLITE_DATA_DIR);
@@ -58,6 +60,18 @@ async function openEmbedded(dataDir: string): Promise<DbHandle> {
     const summary = await seedDemoData(handle.db, { now: new Date(), password: env.DEMO_PASSWORD, fixturesDir: env.FIXTURES_DIR });
     say(`demo data seeded: ${summary.personnel} people, ${summary.locations} locations (${summary.locationSource}), ${summary.visits} visits`);
     printDemoLogins(env.DEMO_PASSWORD);
+  } else {
+    await rollDemoPlan(handle);
   }
   return handle;
+}
+
+/** The demo organisation shows a route today whatever day it is started (no-op elsewhere); never blocks the start. */
+async function rollDemoPlan(handle: DbHandle): Promise<void> {
+  try {
+    const added = await rollDemoPlanForward(handle.db, new Date());
+    if (added > 0) log.info("demo: planned route rolled forward to today", { stops: added });
+  } catch (err) {
+    log.warn("demo: could not roll the planned route forward", { error: err instanceof Error ? err.message : String(err) });
+  }
 }

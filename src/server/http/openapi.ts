@@ -5,6 +5,8 @@ import { personnelOperations } from "../personnel/personnel.openapi";
 import { trackingOperations } from "../tracking/tracking.openapi";
 import { locationsOperations } from "../locations/locations.openapi";
 import { sessionsOperations } from "../sessions/sessions.openapi";
+import { plansOperations } from "../plans/plans.openapi";
+import { pushOperations } from "../push/push.openapi";
 import { visitsOperations } from "../visits/visits.openapi";
 import { photosOperations } from "../photos/photos.openapi";
 import { realtimeOperations } from "../realtime/realtime.openapi";
@@ -41,6 +43,8 @@ export const allOperations: ApiOperation[] = [
   ...realtimeOperations,
   ...dashboardOperations,
   ...reviewOperations,
+  ...plansOperations,
+  ...pushOperations,
 ];
 
 const errorSchema: JsonSchema = {

@@ -26,7 +26,9 @@ import type { CheckInInput, VisitResult } from "@/contracts/visits";
 
 /**
  * Check in at a customer: the actor's own visit, verdict and flags computed in PostGIS, all written in one
- * transaction (visit, GPS validation row, planned-visit link, daily session, outbox event).
+ * transaction (visit, GPS validation row, planned-visit link, daily session, outbox event). The planned-visit link
+ * is the given planned_visit_id, else the rep's first open stop at this location on that day (so a stop shows done
+ * whether or not the client knew its id).
  * Idempotent on client_id: a replay answers the first body unchanged (`created: false`).
  * `check_in_time` is the fix's captured_at (when the rep was there); `check_in_received_at` the server time.
  */
@@ -98,7 +100,11 @@ async function record(ctx: Ctx, tx: Db, input: CheckInInput): Promise<VisitResul
     locationId: input.location_id,
     payload: { session_id: session.id, status: fence.status, distance: fence.distance, flags, evidence_score: validation.evidence_score, check_in_time: capturedAt.toISOString(), position: { lat: input.lat, lon: input.lon } },
   });
-  const linkPlanned = input.planned_visit_id === undefined ? sql`` : sql`, pv AS (UPDATE planned_visits SET visit_id = ${visitId} WHERE id = ${input.planned_visit_id})`;
+  // Without an explicit planned_visit_id, the first still-open stop of this rep at this location on the visit's date.
+  const plannedId =
+    input.planned_visit_id ??
+    sql`(SELECT id FROM planned_visits WHERE personnel_id = ${me} AND planned_date = ${date} AND location_id = ${input.location_id} AND visit_id IS NULL ORDER BY sequence LIMIT 1)`;
+  const linkPlanned = sql`, pv AS (UPDATE planned_visits SET visit_id = ${visitId} WHERE id = ${plannedId} AND visit_id IS NULL)`;
   const [row] = await queryRows<Record<string, unknown>>(
     tx,
     sql`WITH v AS (${insertVisit.getSQL()}), val AS (${insertValidation.getSQL()}), ev AS (${insertEvent.getSQL()})${linkPlanned}

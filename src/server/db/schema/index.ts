@@ -8,3 +8,4 @@ export * from "./events";
 export * from "./auth";
 export * from "./tracking";
 export * from "./alerts";
+export * from "./push";

@@ -32,6 +32,12 @@ export const orgSettings = pgTable(
     /** Outbox rows (events) older than this are pruned daily; SSE clients can resume within it. */
     eventsRetentionDays: integer("events_retention_days").notNull().default(14),
     // --- end dashboard ---
+    // --- PWA (issue #9) ---
+    /**
+     * Set only by the demo seed: the demo organisation then rolls every rep's planned route forward to "today" at start,
+     * so a newcomer sees a route whatever the day they first open the app. Production organisations keep it false.
+     */
+    isDemo: boolean("is_demo").notNull().default(false),
   },
   (t) => [check("org_settings_singleton", sql`${t.id} = 1`)],
 );

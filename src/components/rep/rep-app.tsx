@@ -1,0 +1,118 @@
+"use client";
+
+import { useCallback, useEffect, useMemo, useState } from "react";
+import { metersBetween } from "@/lib/geo/distance";
+import { ConsentScreen } from "./consent-screen";
+import { NearbyScreen } from "./nearby-screen";
+import { InstallHelp, UpdateBanner } from "./pwa-chrome";
+import { useRepStore } from "./rep-store";
+import { stopViews } from "./stops";
+import { SummaryScreen } from "./summary-screen";
+import { SyncScreen } from "./sync-screen";
+import { TodayScreen } from "./today-screen";
+import { GLANCE_OPTIONS, insideWorkHours, useBreadcrumbs, useCurrentFix, type Fix } from "./use-location";
+import { VisitScreen, type VisitPlace } from "./visit-screen";
+
+type Screen = { name: "today" } | { name: "nearby" } | { name: "sync" } | { name: "summary" } | { name: "visit"; place: VisitPlace };
+const TABS = [
+  ["today", "Today"],
+  ["nearby", "Nearby"],
+  ["sync", "Sync"],
+  ["summary", "Summary"],
+] as const;
+
+/** The rep's installable, offline-first app: one page whose screens render from IndexedDB and the queue. */
+export function RepApp({ me, serviceWorker }: { me: { id: number; name: string }; serviceWorker: boolean }) {
+  const store = useRepStore();
+  const [screen, setScreen] = useState<Screen>({ name: "today" });
+  const [liveFix, setLiveFix] = useState<Fix | null>(null);
+  const [dismissed, setDismissed] = useState<Set<number>>(new Set());
+  const startFix = useCurrentFix();
+  const { plan, day, act } = store;
+
+  const views = useMemo(() => stopViews(plan?.value.stops ?? [], day), [plan, day]);
+  const fix = liveFix ?? startFix.fix;
+  const inHours = plan ? insideWorkHours(new Date(), plan.value.work_hours, plan.value.time_zone) : false;
+  const tracking = !!store.consent && day.started && !day.ended && inHours;
+
+  const onBreadcrumb = useCallback(
+    (f: Fix, gaps: { from: string; to: string; cause: "hidden" | "offline" | "permission_denied" | "no_fix" }[]) =>
+      void act({ kind: "tracking.pings", body: { pings: [{ client_id: crypto.randomUUID(), lat: f.lat, lon: f.lon, accuracy_m: f.accuracy_m, captured_at: new Date(f.t).toISOString() }], ...(gaps.length ? { gaps } : {}) } }),
+    [act],
+  );
+  const crumbs = useBreadcrumbs({ active: tracking, onFix: setLiveFix, onBreadcrumb });
+
+  // A fresh fix (from the open day's watch) inside a planned stop's fence offers the check-in; it never checks in by itself.
+  const prompt = useMemo(() => {
+    if (!liveFix || day.openVisit || !day.started || day.ended) return null;
+    return views.find((v) => v.localStatus === "PENDING" && v.location.active && !dismissed.has(v.planned_visit_id) && metersBetween(liveFix, v.location) <= v.location.geofence_radius) ?? null;
+  }, [liveFix, views, day, dismissed]);
+
+  useEffect(() => {
+    if (store.consent) void startFix.locate(GLANCE_OPTIONS);
+    // Once per consent: the first fix for distances on Today.
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [store.consent]);
+
+
+  const openStop = (locationId: number) => {
+    const v = views.find((s) => s.location.id === locationId);
+    if (v) setScreen({ name: "visit", place: { ...v.location } });
+  };
+  const startDay = async () => {
+    const f = fix ?? (await startFix.locate(GLANCE_OPTIONS));
+    await act({ kind: "session.start", body: { client_id: crypto.randomUUID(), captured_at: new Date().toISOString(), ...(f ? { lat: f.lat, lon: f.lon } : {}) } });
+  };
+  const endDay = () => void act({ kind: "session.end", body: { client_id: crypto.randomUUID(), captured_at: new Date().toISOString() } });
+  const counts = { pending: store.items.filter((i) => i.status === "pending").length, failed: store.items.filter((i) => i.status === "failed").length };
+
+  return (
+    <div className="mx-auto flex max-w-md flex-col gap-3 pb-24">
+      <div className="flex items-center justify-between gap-2 text-sm">
+        <span className="font-medium">Hello {me.name}</span>
+        <span role="status" aria-live="polite" className={`rounded px-2 py-0.5 font-semibold ${store.online ? "bg-green-100 text-green-950" : "bg-slate-800 text-white"}`}>
+          {store.online ? "Online" : "Offline"}
+          {counts.pending ? ` · ${counts.pending} to send` : ""}
+          {counts.failed ? ` · ${counts.failed} failed` : ""}
+        </span>
+      </div>
+      <UpdateBanner enabled={serviceWorker} />
+      <InstallHelp />
+      {screen.name === "today" ? (
+        <TodayScreen
+          store={store}
+          views={views}
+          fix={fix}
+          fixStatus={liveFix ? crumbs.status : startFix.status}
+          onOpenStop={openStop}
+          onStartDay={() => void startDay()}
+          onEndDay={endDay}
+          prompt={prompt}
+          onDismissPrompt={() => prompt && setDismissed(new Set([...dismissed, prompt.planned_visit_id]))}
+          gate={store.consent === null ? <ConsentScreen onAccept={() => void store.acceptConsent()} /> : store.consent === undefined ? <p>Loading…</p> : undefined}
+        />
+      ) : null}
+      {screen.name === "visit" ? <VisitScreen store={store} place={screen.place} liveFix={liveFix} onBack={() => setScreen({ name: "today" })} /> : null}
+      {screen.name === "nearby" ? <NearbyScreen onOpen={(place) => setScreen({ name: "visit", place })} /> : null}
+      {screen.name === "sync" ? <SyncScreen store={store} /> : null}
+      {screen.name === "summary" ? <SummaryScreen store={store} /> : null}
+      <nav aria-label="Rep app" className="fixed inset-x-0 bottom-0 z-10 border-t border-slate-300 bg-white">
+        <ul className="mx-auto grid max-w-md grid-cols-4">
+          {TABS.map(([name, label]) => (
+            <li key={name}>
+              <button
+                type="button"
+                aria-current={screen.name === name ? "page" : undefined}
+                onClick={() => setScreen({ name } as Screen)}
+                className={`min-h-14 w-full text-sm font-semibold ${screen.name === name ? "bg-brand-50 text-brand-900" : "text-slate-800"}`}
+              >
+                {label}
+                {name === "sync" && counts.failed ? " ⚠" : ""}
+              </button>
+            </li>
+          ))}
+        </ul>
+      </nav>
+    </div>
+  );
+}

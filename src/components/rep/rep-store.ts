@@ -1,0 +1,180 @@
+"use client";
+
+import { useCallback, useEffect, useMemo, useRef, useState, useSyncExternalStore } from "react";
+import type { TodayPlanResponse } from "@/contracts/plans";
+import type { TodaySessionResponse } from "@/contracts/sessions";
+import { createApiClient } from "@/lib/api/client";
+import { repApi } from "@/lib/api/endpoints";
+import { getCached, getMeta, openOfflineDb, setCached, setMeta, type OfflineDb } from "@/lib/offline/db";
+import { discardItem, enqueue, listItems, retryItem } from "@/lib/offline/queue";
+import type { QueueItem, QueuedAction } from "@/lib/offline/queue-types";
+import { drainExclusive, type DrainReport } from "@/lib/offline/replay";
+import { SYNC_TAG } from "@/lib/pwa/sw-protocol";
+
+export const api = repApi(createApiClient());
+export const CONSENT_VERSION = 1;
+
+export type RepStore = ReturnType<typeof useRepStore>;
+export type Consent = { version: number; at: string };
+
+/** Asks the service worker for a Background Sync (Chromium) so the queue drains even if the app is closed. */
+async function requestBackgroundSync() {
+  try {
+    const reg = (await navigator.serviceWorker?.ready) as (ServiceWorkerRegistration & { sync?: { register(tag: string): Promise<void> } }) | undefined;
+    await reg?.sync?.register(SYNC_TAG);
+  } catch {
+    // Not supported (Firefox, Safari) or not allowed: start, online and visibilitychange still flush the queue.
+  }
+}
+
+/**
+ * The rep app's state: IndexedDB (queue, cached plan, consent) is the truth on the phone; the server's plan and
+ * session refresh it when online. Every action is enqueued first, then the queue is replayed.
+ */
+export function useRepStore() {
+  const [db, setDb] = useState<OfflineDb | null>(null);
+  const [items, setItems] = useState<QueueItem[]>([]);
+  const [plan, setPlan] = useState<{ value: TodayPlanResponse; saved_at: string } | null>(null);
+  const [session, setSession] = useState<TodaySessionResponse | null>(null);
+  const [consent, setConsent] = useState<Consent | null | undefined>(undefined);
+  const [lastSync, setLastSync] = useState<string | null>(null);
+  const online = useSyncExternalStore(subscribeOnline, () => navigator.onLine, () => true);
+  const [lastReport, setLastReport] = useState<DrainReport | null>(null);
+  const draining = useRef(false);
+  const again = useRef<false | "normal" | "force">(false);
+
+  const reload = useCallback(async (d: OfflineDb) => {
+    setItems(await listItems(d));
+    setLastSync((await getMeta<string>(d, "last_sync_success")) ?? null);
+  }, []);
+
+  const refreshServer = useCallback(async (d: OfflineDb) => {
+    try {
+      const [p, s] = await Promise.all([api.planToday(), api.sessionToday()]);
+      await setCached(d, "plan_today", p);
+      setPlan({ value: p, saved_at: new Date().toISOString() });
+      setSession(s);
+    } catch {
+      // Offline or signed out: the cached plan stays on screen with its age.
+    }
+  }, []);
+
+  const sync = useCallback(
+    async (ignoreBackoff = false) => {
+      if (!db) return;
+      // A replay already running picks up new items when it is asked again: one more pass after it.
+      if (draining.current) {
+        again.current = again.current || (ignoreBackoff ? "force" : "normal");
+        return;
+      }
+      draining.current = true;
+      try {
+        let force = ignoreBackoff;
+        for (;;) {
+          const report = await drainExclusive({ db, api, ignoreBackoff: force });
+          setLastReport(report);
+          await reload(db);
+          if (report.sent > 0) await refreshServer(db);
+          if (!again.current) break;
+          force = again.current === "force";
+          again.current = false;
+        }
+      } finally {
+        draining.current = false;
+      }
+    },
+    [db, reload, refreshServer],
+  );
+
+  useEffect(() => {
+    let alive = true;
+    void (async () => {
+      const d = await openOfflineDb();
+      if (!alive) return;
+      setDb(d);
+      setConsent((await getMeta<Consent>(d, "consent")) ?? null);
+      const cached = await getCached<TodayPlanResponse>(d, "plan_today");
+      if (cached) setPlan(cached);
+      await reload(d);
+      await refreshServer(d);
+    })();
+    return () => {
+      alive = false;
+    };
+  }, [reload, refreshServer]);
+
+  // Replay on start, when the connection comes back, when the app is shown again, and on a timer for backoffs.
+  useEffect(() => {
+    if (!db) return;
+    void sync();
+    const onOnline = () => void sync(true);
+    const onVisible = () => document.visibilityState === "visible" && void sync();
+    window.addEventListener("online", onOnline);
+    document.addEventListener("visibilitychange", onVisible);
+    const timer = window.setInterval(() => void sync(), 15_000);
+    return () => {
+      window.removeEventListener("online", onOnline);
+      document.removeEventListener("visibilitychange", onVisible);
+      window.clearInterval(timer);
+    };
+  }, [db, sync]);
+
+  const act = useCallback(
+    async (action: QueuedAction, blob?: Blob) => {
+      if (!db) throw new Error("storage not ready");
+      const item = await enqueue(db, action, new Date(), blob);
+      await reload(db);
+      void requestBackgroundSync();
+      await sync(true);
+      return item;
+    },
+    [db, reload, sync],
+  );
+
+  const acceptConsent = useCallback(async () => {
+    if (!db) return;
+    const c = { version: CONSENT_VERSION, at: new Date().toISOString() };
+    await setMeta(db, "consent", c);
+    setConsent(c);
+  }, [db]);
+
+  const retry = useCallback(async (seq: number) => db && (await retryItem(db, seq), await sync(true)), [db, sync]);
+  const discard = useCallback(async (seq: number) => db && (await discardItem(db, seq), await reload(db)), [db, reload]);
+
+  const day = useMemo(() => dayState(items, session, plan?.value.date ?? null), [items, session, plan]);
+  return { db, items, plan, session, consent, lastSync, online, lastReport, day, act, sync, retry, discard, acceptConsent };
+}
+
+function subscribeOnline(onChange: () => void) {
+  window.addEventListener("online", onChange);
+  window.addEventListener("offline", onChange);
+  return () => {
+    window.removeEventListener("online", onChange);
+    window.removeEventListener("offline", onChange);
+  };
+}
+
+export type DayState = { started: boolean; ended: boolean; openVisit: QueueItem | null; checkIns: QueueItem[]; checkOuts: QueueItem[] };
+
+/** The day as this phone knows it: the server's session plus whatever is still queued. Failed items do not count. */
+export function dayState(items: QueueItem[], server: TodaySessionResponse | null, date: string | null): DayState {
+  const live = items.filter((i) => i.status !== "failed" && (!date || i.created_at.slice(0, 10) >= addDaysIso(date, -1)));
+  const lastStart = live.filter((i) => i.kind === "session.start").at(-1);
+  const lastEnd = live.filter((i) => i.kind === "session.end").at(-1);
+  const checkIns = live.filter((i) => i.kind === "visit.check_in");
+  const checkOuts = live.filter((i) => i.kind === "visit.check_out");
+  const closed = new Set(checkOuts.map((i) => (i.kind === "visit.check_out" ? i.check_in_client_id : "")));
+  const openVisit = checkIns.filter((i) => !closed.has(i.client_id)).at(-1) ?? null;
+  const localStarted = !!lastStart || checkIns.length > 0;
+  const localEnded = !!lastEnd && (!lastStart || (lastEnd.seq ?? 0) > (lastStart.seq ?? 0));
+  const serverStatus = server?.session?.status;
+  const started = localStarted || serverStatus === "OPEN" || serverStatus === "CLOSED";
+  const ended = lastEnd || lastStart ? localEnded : serverStatus === "CLOSED";
+  return { started, ended, openVisit, checkIns, checkOuts };
+}
+
+function addDaysIso(date: string, days: number): string {
+  const d = new Date(`${date}T00:00:00Z`);
+  d.setUTCDate(d.getUTCDate() + days);
+  return d.toISOString().slice(0, 10);
+}

@@ -1,0 +1,104 @@
+"use client";
+
+import type { ReactNode } from "react";
+import { formatDistance, metersBetween } from "@/lib/geo/distance";
+import type { RepStore } from "./rep-store";
+import { nextStop, type StopView } from "./stops";
+import { Btn, Card, FixBadge, StopBadge } from "./ui";
+import type { Fix, LocStatus } from "./use-location";
+
+type Props = {
+  store: RepStore;
+  views: StopView[];
+  fix: Fix | null;
+  fixStatus: LocStatus;
+  onOpenStop: (locationId: number) => void;
+  onStartDay: () => void;
+  onEndDay: () => void;
+  prompt: StopView | null;
+  onDismissPrompt: () => void;
+  /** Shown instead of Start day until the rep has read what is tracked (the consent panel). */
+  gate?: ReactNode;
+};
+
+/** Today: Start/End day, the planned stops in order with distance and status, the next stop highlighted. */
+export function TodayScreen({ store, views, fix, fixStatus, onOpenStop, onStartDay, onEndDay, prompt, onDismissPrompt, gate }: Props) {
+  const { plan, day } = store;
+  const next = nextStop(views);
+  return (
+    <section aria-labelledby="today-h" className="flex flex-col gap-3">
+      <div className="flex items-baseline justify-between gap-2">
+        <h1 id="today-h" className="text-2xl font-bold">
+          Today
+        </h1>
+        <span className="text-sm text-slate-700">{plan?.value.date ?? ""}</span>
+      </div>
+      <FixBadge fix={fix} status={fixStatus} />
+      {prompt ? (
+        <div role="alertdialog" aria-labelledby="geo-prompt" className="rounded-xl border-2 border-brand-700 bg-brand-50 p-3">
+          <p id="geo-prompt" className="font-semibold">
+            Check in at {prompt.location.name}?
+          </p>
+          <div className="mt-2 flex gap-2">
+            <Btn onClick={() => onOpenStop(prompt.location.id)}>Check in here</Btn>
+            <Btn tone="secondary" onClick={onDismissPrompt}>
+              Not now
+            </Btn>
+          </div>
+        </div>
+      ) : null}
+      {gate ? (
+        gate
+      ) : !day.started || day.ended ? (
+        <Btn onClick={onStartDay}>{day.ended ? "Start day again" : "Start day"}</Btn>
+      ) : (
+        <p className="rounded-xl bg-green-50 p-3 font-medium text-green-950" role="status">
+          Your day is open{day.openVisit ? " · a visit is open" : ""}.
+        </p>
+      )}
+      {!plan ? (
+        <p className="text-slate-700">Loading today’s plan…</p>
+      ) : views.length === 0 ? (
+        <Card>No customers are planned for you today. Use Nearby to check in anywhere.</Card>
+      ) : (
+        <ol aria-label="Planned visits" className="flex flex-col gap-2">
+          {views.map((v) => (
+            <li key={v.planned_visit_id}>
+              <button
+                type="button"
+                onClick={() => onOpenStop(v.location.id)}
+                aria-current={next?.planned_visit_id === v.planned_visit_id ? "step" : undefined}
+                className={`flex min-h-14 w-full items-start justify-between gap-3 rounded-xl border-2 p-3 text-left ${
+                  next?.planned_visit_id === v.planned_visit_id ? "border-brand-700 bg-brand-50" : "border-slate-300 bg-white"
+                }`}
+              >
+                <span className="min-w-0">
+                  <span className="block font-semibold">
+                    {v.sequence}. {v.location.name}
+                    {next?.planned_visit_id === v.planned_visit_id ? <span className="ml-2 text-sm font-bold text-brand-700">Next</span> : null}
+                  </span>
+                  <span className="block text-sm text-slate-700">
+                    {v.planned_time ? `${v.planned_time} · ` : ""}
+                    {fix ? `${formatDistance(metersBetween(fix, v.location))} away` : "distance: no fix"}
+                    {v.location.active ? "" : " · closed"}
+                  </span>
+                </span>
+                <StopBadge status={v.localStatus} />
+              </button>
+            </li>
+          ))}
+        </ol>
+      )}
+      {/* The map slot: the shared map component (src/components/map/field-map.tsx) loads here lazily once it exists. */}
+      <div aria-label="Map" role="region" className="grid min-h-24 place-items-center rounded-xl border border-dashed border-slate-400 text-sm text-slate-700">
+        Map not available yet: the list above is in route order.
+      </div>
+      {day.started && !day.ended ? (
+        <Btn tone="secondary" onClick={onEndDay} disabled={!!day.openVisit}>
+          End day
+        </Btn>
+      ) : null}
+      {day.started && !day.ended && day.openVisit ? <p className="text-sm text-slate-700">Check out of the open visit before ending the day.</p> : null}
+    </section>
+  );
+}

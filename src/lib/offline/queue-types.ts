@@ -1,0 +1,33 @@
+import type { SelfieUploadMeta } from "@/contracts/photos";
+import type { EndSessionInput, StartSessionInput } from "@/contracts/sessions";
+import type { RecordPingsInput } from "@/contracts/tracking";
+import type { CheckInInput, CheckOutInput } from "@/contracts/visits";
+
+/** What a queued action does. Check-out and selfie name their check-in by client_id: the server visit id is learnt when it syncs. */
+export type QueuedAction =
+  | { kind: "session.start"; body: StartSessionInput }
+  | { kind: "session.end"; body: EndSessionInput }
+  | { kind: "visit.check_in"; body: CheckInInput; location_name: string }
+  | { kind: "visit.check_out"; body: Omit<CheckOutInput, "visit_id">; check_in_client_id: string; location_name: string }
+  | { kind: "visit.selfie"; meta: SelfieUploadMeta; check_in_client_id: string; location_name: string }
+  | { kind: "tracking.pings"; body: RecordPingsInput };
+
+export type QueueStatus = "pending" | "done" | "failed";
+
+export type QueueItem = QueuedAction & {
+  /** Replay order (IndexedDB auto-increment). */
+  seq?: number;
+  /** The action's idempotency key (the body's client_id, or the selfie meta's). */
+  client_id: string;
+  status: QueueStatus;
+  created_at: string;
+  attempts: number;
+  /** Earliest next try (exponential backoff or Retry-After), ISO. */
+  next_attempt_at: string | null;
+  last_attempt_at: string | null;
+  done_at: string | null;
+  /** The server's message when it refused the item, or the last transient error. */
+  error: { status: number | null; code: string; message: string } | null;
+  /** What the server answered (visit id of a check-in, verdict…), kept for the screens. */
+  result: unknown;
+};

@@ -1,0 +1,69 @@
+import { STORES, type OfflineDb } from "./db";
+import type { QueueItem, QueuedAction } from "./queue-types";
+
+const clientIdOf = (a: QueuedAction): string => (a.kind === "visit.selfie" ? a.meta.client_id : a.kind === "tracking.pings" ? a.body.pings[0]!.client_id : a.body.client_id);
+
+/**
+ * Writes an action to IndexedDB before anything is sent (DESIGN §8): from here on a reload, a killed tab or a new
+ * app version cannot lose it. A selfie's Blob is stored in the same transaction. Enqueuing the same client_id twice
+ * keeps the first (a double tap is one action).
+ */
+export async function enqueue(db: OfflineDb, action: QueuedAction, now: Date, blob?: Blob): Promise<QueueItem> {
+  const item: QueueItem = {
+    ...action,
+    client_id: clientIdOf(action),
+    status: "pending",
+    created_at: now.toISOString(),
+    attempts: 0,
+    next_attempt_at: null,
+    last_attempt_at: null,
+    done_at: null,
+    error: null,
+    result: null,
+  };
+  const tx = db.transaction([STORES.queue, STORES.blobs], "readwrite");
+  const existing = await tx.objectStore(STORES.queue).index("by_client_id").get(item.client_id);
+  if (existing) {
+    await tx.done;
+    return existing;
+  }
+  item.seq = await tx.objectStore(STORES.queue).add(item);
+  if (blob) await tx.objectStore(STORES.blobs).put({ key: item.client_id, blob, type: blob.type, created_at: item.created_at });
+  await tx.done;
+  return item;
+}
+
+/** Every item in replay order (the Sync screen lists them all, done ones included). */
+export const listItems = (db: OfflineDb): Promise<QueueItem[]> => db.getAll(STORES.queue);
+
+export const getItemByClientId = (db: OfflineDb, clientId: string): Promise<QueueItem | undefined> => db.getFromIndex(STORES.queue, "by_client_id", clientId);
+
+export async function updateItem(db: OfflineDb, item: QueueItem): Promise<void> {
+  await db.put(STORES.queue, item);
+}
+
+/** A failed item goes back to pending for an immediate try (the Sync screen's Retry). */
+export async function retryItem(db: OfflineDb, seq: number): Promise<void> {
+  const item = await db.get(STORES.queue, seq);
+  if (!item || item.status !== "failed") return;
+  await db.put(STORES.queue, { ...item, status: "pending", next_attempt_at: null, error: null });
+}
+
+/** The rep gives up on a failed item (the Sync screen's Discard): it and its Blob are deleted. Only failed items. */
+export async function discardItem(db: OfflineDb, seq: number): Promise<void> {
+  const tx = db.transaction([STORES.queue, STORES.blobs], "readwrite");
+  const item = await tx.objectStore(STORES.queue).get(seq);
+  if (item && item.status === "failed") {
+    await tx.objectStore(STORES.queue).delete(seq);
+    await tx.objectStore(STORES.blobs).delete(item.client_id);
+  }
+  await tx.done;
+}
+
+export const getBlob = async (db: OfflineDb, key: string): Promise<Blob | undefined> => (await db.get(STORES.blobs, key))?.blob;
+
+/** How many items still wait to be sent, and how many failed (the header's sync badge). */
+export async function queueCounts(db: OfflineDb): Promise<{ pending: number; failed: number }> {
+  const [pending, failed] = await Promise.all([db.countFromIndex(STORES.queue, "by_status", "pending"), db.countFromIndex(STORES.queue, "by_status", "failed")]);
+  return { pending, failed };
+}

@@ -1,0 +1,91 @@
+import { randomUUID } from "node:crypto";
+import { expect, test, type Page } from "@playwright/test";
+import { goOffline, north, openRepApp, tab, todayPlan } from "./helpers/pwa";
+
+test.use({ permissions: ["geolocation"], geolocation: { latitude: 12.9716, longitude: 77.5946, accuracy: 8 } });
+
+type Counts = { visits: number; sessionVisits: number; pings: number; status: string | null };
+
+/** What the server holds for the signed-in rep today (read through the API with the page's session cookie). */
+async function serverDay(page: Page): Promise<Counts> {
+  const s = await (await page.request.get("/api/v1/sessions/today")).json();
+  const visits = await (await page.request.get(`/api/v1/visits?limit=50`)).json();
+  const today = visits.visits.filter((v: { planned_date: string }) => v.planned_date === s.session_date);
+  const trail = await (await page.request.get(`/api/v1/tracking/trail?date=${s.session_date}`)).json();
+  return { visits: today.length, sessionVisits: s.session?.total_visits ?? 0, pings: trail.pings.length, status: s.session?.status ?? null };
+}
+
+test("the whole day offline: start, check in, check out, reload offline; online again → exactly one session, one visit and the pings; replays write nothing", async ({ page, context }) => {
+  await openRepApp(page, "rep20@fieldbeat.test");
+  const [first] = await todayPlan(page);
+  expect(await serverDay(page)).toEqual({ visits: 0, sessionVisits: 0, pings: 0, status: null });
+  await context.setGeolocation(north(first!, 4));
+
+  await goOffline(context, true);
+  await page.getByRole("button", { name: "Start day" }).click();
+  await expect(page.getByText("Your day is open")).toBeVisible();
+  await page.getByRole("list", { name: "Planned visits" }).getByRole("button", { name: `1. ${first!.location.name}` }).click();
+  await page.getByRole("button", { name: "Check in", exact: true }).click();
+  await expect(page.getByText("Check-in saved on this phone")).toBeVisible();
+  await page.getByLabel("Outcome").selectOption("NO_ORDER");
+  await page.getByRole("button", { name: "Check out" }).click();
+  await expect(page.getByText("Check-out saved on this phone")).toBeVisible();
+
+  // Reload with the network still off: the shell opens from the service worker, the queue from IndexedDB.
+  await page.reload();
+  await expect(page.getByRole("heading", { level: 1, name: "Today" })).toBeVisible();
+  await expect(page.getByRole("list", { name: "Planned visits" }).getByRole("button", { name: `1. ${first!.location.name}` })).toContainText("Done");
+  await tab(page, "Sync").click();
+  const queued = page.getByRole("list", { name: "Queued actions" }).getByRole("listitem");
+  await expect(queued.filter({ hasText: "Start day" })).toHaveAttribute("data-status", "pending");
+  await expect(queued.filter({ hasText: "Check-in" })).toHaveAttribute("data-status", "pending");
+  await expect(queued.filter({ hasText: "Check-out" })).toHaveAttribute("data-status", "pending");
+  expect(await queued.filter({ hasText: "Location breadcrumb" }).count()).toBeGreaterThan(0);
+
+  await goOffline(context, false);
+  await expect(page.getByRole("status").filter({ hasText: /0 waiting · 0 failed/ })).toBeVisible({ timeout: 20_000 });
+  await expect(page.getByRole("list", { name: "Queued actions" }).locator('[data-status="pending"], [data-status="failed"]')).toHaveCount(0);
+  await expect(queued.filter({ hasText: "Check-in" })).toHaveAttribute("data-status", "done");
+  const after = await serverDay(page);
+  expect(after).toMatchObject({ visits: 1, sessionVisits: 1, status: "OPEN" });
+  expect(after.pings).toBeGreaterThan(0);
+  const plan = await todayPlan(page);
+  expect(plan[0]).toMatchObject({ status: "DONE", visit: { outcome: "NO_ORDER" } });
+
+  // Replaying twice more (a reload drains on start, "online" drains again) writes nothing new.
+  for (let i = 0; i < 2; i++) {
+    await page.reload();
+    await expect(page.getByRole("heading", { level: 1, name: "Today" })).toBeVisible();
+    await goOffline(context, true);
+    await goOffline(context, false);
+  }
+  await expect.poll(() => serverDay(page)).toEqual(after);
+});
+
+test("an action the server refuses shows as failed with its message and can be discarded", async ({ page, context }) => {
+  await openRepApp(page, "rep19@fieldbeat.test");
+  const [first, second] = await todayPlan(page);
+  await context.setGeolocation(north(first!, 4));
+  await goOffline(context, true);
+  await page.getByRole("list", { name: "Planned visits" }).getByRole("button", { name: `1. ${first!.location.name}` }).click();
+  await page.getByRole("button", { name: "Check in", exact: true }).click();
+  await expect(page.getByText("Check-in saved on this phone")).toBeVisible();
+
+  // Meanwhile the rep's other phone checks in elsewhere: the server now has an open visit.
+  const origin = new URL(page.url()).origin;
+  const other = await page.request.post("/api/v1/visits/check-in", {
+    headers: { origin },
+    data: { client_id: randomUUID(), location_id: second!.location.id, lat: second!.location.lat, lon: second!.location.lon, accuracy_m: 6, captured_at: new Date().toISOString() },
+  });
+  expect(other.status()).toBe(201);
+
+  await goOffline(context, false);
+  await expect(page.getByRole("alert").filter({ hasText: "Check-in refused by the server" })).toBeVisible({ timeout: 20_000 });
+  await tab(page, "Sync").click();
+  const failed = page.getByRole("list", { name: "Queued actions" }).locator('[data-status="failed"]');
+  await expect(failed).toHaveCount(1);
+  await expect(failed).toContainText(/still open: check out first/);
+  await failed.getByRole("button", { name: /^Discard/ }).click();
+  await expect(failed).toHaveCount(0);
+  await expect(page.getByRole("status").filter({ hasText: /0 failed/ })).toBeVisible();
+});

@@ -1,0 +1,134 @@
+import "fake-indexeddb/auto";
+import { randomUUID } from "node:crypto";
+import { beforeEach, describe, expect, it } from "vitest";
+import { SELFIE_FILE_FIELD, SELFIE_META_FIELD } from "../../src/contracts/photos";
+import { ApiError, NetworkError } from "../../src/lib/api/client";
+import { SELFIE_FIELDS, type RepApi } from "../../src/lib/api/endpoints";
+import { openOfflineDb, STORES, type OfflineDb } from "../../src/lib/offline/db";
+import { discardItem, enqueue, listItems, queueCounts, retryItem } from "../../src/lib/offline/queue";
+import { backoffMs, drainQueue } from "../../src/lib/offline/replay";
+
+/**
+ * Pure queue logic on fake-indexeddb with an in-memory stand-in for the routes (idempotent on client_id like the
+ * real ones). The real browser, IndexedDB and server are exercised by the Playwright offline-day spec.
+ */
+function fakeServer() {
+  const seen = new Map<string, unknown>();
+  const calls: string[] = [];
+  let visitSeq = 100;
+  let mode: "up" | "down" | "busy" = "up";
+  const refuse = new Set<string>();
+  const once = <T>(path: string, clientId: string, make: () => T): Promise<T> => {
+    calls.push(path);
+    if (mode === "down") return Promise.reject(new NetworkError(new TypeError("Failed to fetch")));
+    if (mode === "busy") return Promise.reject(new ApiError(429, "RATE_LIMITED", "Too many requests", undefined, 7));
+    if (refuse.has(clientId)) return Promise.reject(new ApiError(404, "NOT_FOUND", "Location not found."));
+    if (!seen.has(clientId)) seen.set(clientId, make());
+    return Promise.resolve(seen.get(clientId) as T);
+  };
+  const api = {
+    startDay: (b: { client_id: string }) => once("start", b.client_id, () => ({ session: { id: 1 } })),
+    endDay: (b: { client_id: string }) => once("end", b.client_id, () => ({ session: { id: 1 } })),
+    checkIn: (b: { client_id: string }) => once("check-in", b.client_id, () => ({ visit: { id: ++visitSeq } })),
+    checkOut: (b: { client_id: string; visit_id: number }) => once(`check-out:${b.visit_id}`, b.client_id, () => ({ visit: { id: b.visit_id } })),
+    pings: (b: { pings: { client_id: string }[] }) => once(`pings:${b.pings.length}`, b.pings.map((p) => p.client_id).join(), () => ({ accepted: b.pings.length })),
+    uploadSelfie: (id: number, blob: Blob, meta: { client_id: string }) => once(`selfie:${id}:${blob.size}`, meta.client_id, () => ({ ok: true })),
+  } as unknown as RepApi;
+  return { api, calls, seen, refuse, set: (m: typeof mode) => (mode = m) };
+}
+
+const fix = { lat: 12.97, lon: 77.59, accuracy_m: 8, captured_at: "2026-03-18T06:00:00.000Z" };
+const T0 = new Date("2026-03-18T06:00:00Z");
+
+describe("offline queue", () => {
+  let db: OfflineDb;
+  beforeEach(async () => {
+    db = await openOfflineDb(`test-${randomUUID()}`);
+  });
+
+  async function day(server: ReturnType<typeof fakeServer>) {
+    const ci = randomUUID();
+    await enqueue(db, { kind: "session.start", body: { client_id: randomUUID() } }, T0);
+    await enqueue(db, { kind: "visit.check_in", body: { client_id: ci, location_id: 7, ...fix }, location_name: "Shop" }, T0);
+    await enqueue(db, { kind: "visit.selfie", check_in_client_id: ci, location_name: "Shop", meta: { client_id: randomUUID(), source: "camera", capture_fix: fix, device_time: fix.captured_at } }, T0, new Blob([new Uint8Array(1234)], { type: "image/jpeg" }));
+    for (let i = 0; i < 3; i++) await enqueue(db, { kind: "tracking.pings", body: { pings: [{ client_id: randomUUID(), ...fix }] } }, T0);
+    await enqueue(db, { kind: "visit.check_out", check_in_client_id: ci, location_name: "Shop", body: { client_id: randomUUID(), ...fix, outcome: "ORDER_TAKEN" } }, T0);
+    return server;
+  }
+
+  it("keeps the contract's multipart field names", () => {
+    expect(SELFIE_FIELDS).toEqual({ photo: SELFIE_FILE_FIELD, meta: SELFIE_META_FIELD });
+  });
+
+  it("replays in order, resolves the check-in's visit id for check-out and selfie, batches pings, and never resends", async () => {
+    const server = await day(fakeServer());
+    const report = await drainQueue({ db, api: server.api, now: () => T0 });
+    expect(report).toEqual({ sent: 7, failed: 0, stoppedBy: null });
+    expect(server.calls).toEqual(["start", "check-in", "selfie:101:1234", "pings:3", "check-out:101"]);
+    expect((await listItems(db)).every((i) => i.status === "done")).toBe(true);
+    expect(await db.count(STORES.blobs)).toBe(0); // the uploaded selfie's Blob is gone
+    await drainQueue({ db, api: server.api, now: () => T0 });
+    await drainQueue({ db, api: server.api, now: () => T0 });
+    expect(server.calls).toHaveLength(5);
+  });
+
+  it("a double tap enqueues one action", async () => {
+    const body = { client_id: randomUUID() };
+    await enqueue(db, { kind: "session.start", body }, T0);
+    await enqueue(db, { kind: "session.start", body }, T0);
+    expect(await listItems(db)).toHaveLength(1);
+  });
+
+  it("offline: backs off exponentially and keeps order; online again it drains", async () => {
+    const server = await day(fakeServer());
+    server.set("down");
+    expect(await drainQueue({ db, api: server.api, now: () => T0 })).toMatchObject({ sent: 0, stoppedBy: "network" });
+    const [first] = await listItems(db);
+    expect(first).toMatchObject({ status: "pending", attempts: 1, next_attempt_at: new Date(T0.getTime() + 2_000).toISOString(), error: { code: "NETWORK" } });
+    expect(await drainQueue({ db, api: server.api, now: () => new Date(T0.getTime() + 1_000) })).toMatchObject({ stoppedBy: "backoff" });
+    await drainQueue({ db, api: server.api, now: () => new Date(T0.getTime() + 2_000) });
+    expect((await listItems(db))[0]).toMatchObject({ attempts: 2, next_attempt_at: new Date(T0.getTime() + 2_000 + 4_000).toISOString() });
+    expect([1, 2, 3, 10, 20].map(backoffMs)).toEqual([2_000, 4_000, 8_000, 300_000, 300_000]);
+    server.set("up");
+    expect(await drainQueue({ db, api: server.api, now: () => T0, ignoreBackoff: true })).toMatchObject({ sent: 7, stoppedBy: null });
+  });
+
+  it("429 waits for Retry-After", async () => {
+    const server = await day(fakeServer());
+    server.set("busy");
+    expect(await drainQueue({ db, api: server.api, now: () => T0 })).toMatchObject({ stoppedBy: "server" });
+    expect((await listItems(db))[0]!.next_attempt_at).toBe(new Date(T0.getTime() + 7_000).toISOString());
+  });
+
+  it("a refused check-in fails with the server's message, its check-out and selfie fail with it, the rest goes on; retry and discard", async () => {
+    const server = fakeServer();
+    await day(server);
+    const items = await listItems(db);
+    server.refuse.add(items[1]!.client_id);
+    expect(await drainQueue({ db, api: server.api, now: () => T0 })).toMatchObject({ sent: 4, failed: 3, stoppedBy: null });
+    const after = await listItems(db);
+    expect(after.map((i) => i.status)).toEqual(["done", "failed", "failed", "done", "done", "done", "failed"]);
+    expect(after[1]!.error).toEqual({ status: 404, code: "NOT_FOUND", message: "Location not found." });
+    expect(after[6]!.error!.code).toBe("CHECK_IN_NOT_SYNCED");
+    expect(await queueCounts(db)).toEqual({ pending: 0, failed: 3 });
+
+    await retryItem(db, after[1]!.seq!);
+    expect((await listItems(db))[1]!.status).toBe("pending");
+    await drainQueue({ db, api: server.api, now: () => T0 });
+    for (const i of (await listItems(db)).filter((x) => x.status === "failed")) await discardItem(db, i.seq!);
+    expect(await listItems(db)).toHaveLength(4);
+    expect(await db.count(STORES.blobs)).toBe(0);
+  });
+
+  it("survives a reopen (a reload or browser restart): items and Blobs are still there", async () => {
+    const name = `test-${randomUUID()}`;
+    const a = await openOfflineDb(name);
+    await enqueue(a, { kind: "visit.selfie", check_in_client_id: randomUUID(), location_name: "X", meta: { client_id: randomUUID(), source: "camera", capture_fix: null, device_time: fix.captured_at } }, T0, new Blob(["jpeg"]));
+    a.close();
+    const b = await openOfflineDb(name);
+    expect(await listItems(b)).toHaveLength(1);
+    expect(await b.count(STORES.blobs)).toBe(1);
+    expect(b.version).toBe(1);
+    expect([...b.objectStoreNames].sort()).toEqual(["blobs", "cache", "meta", "queue"]);
+  });
+});
