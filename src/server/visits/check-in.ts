@@ -104,7 +104,8 @@ async function record(ctx: Ctx, tx: Db, input: CheckInInput): Promise<VisitResul
   const plannedId =
     input.planned_visit_id ??
     sql`(SELECT id FROM planned_visits WHERE personnel_id = ${me} AND planned_date = ${date} AND location_id = ${input.location_id} AND visit_id IS NULL ORDER BY sequence LIMIT 1)`;
-  const linkPlanned = sql`, pv AS (UPDATE planned_visits SET visit_id = ${visitId} WHERE id = ${plannedId} AND visit_id IS NULL)`;
+  // Only the rep's own stop: a planned_visit_id of someone else's route links nothing.
+  const linkPlanned = sql`, pv AS (UPDATE planned_visits SET visit_id = ${visitId} WHERE id = ${plannedId} AND personnel_id = ${me} AND visit_id IS NULL)`;
   const [row] = await queryRows<Record<string, unknown>>(
     tx,
     sql`WITH v AS (${insertVisit.getSQL()}), val AS (${insertValidation.getSQL()}), ev AS (${insertEvent.getSQL()})${linkPlanned}
