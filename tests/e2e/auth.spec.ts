@@ -2,6 +2,24 @@ import { expect, test, type Browser, type Page } from "@playwright/test";
 import { generate } from "otplib";
 import { ADMIN, formAlert, MANAGER1, REP01, signInAs, signOut } from "./helpers/auth";
 
+/**
+ * A TOTP code the server has not seen yet: each time step is accepted once (replay protection, ±1 step of
+ * drift), so successive codes for one secret use successive steps, waiting for the clock when needed.
+ */
+const lastStepBySecret = new Map<string, number>();
+async function freshCode(secret: string): Promise<string> {
+  for (;;) {
+    const now = Math.floor(Date.now() / 30_000);
+    const step = Math.max(now - 1, (lastStepBySecret.get(secret) ?? 0) + 1);
+    if (step <= now + 1) {
+      lastStepBySecret.set(secret, step);
+      return generate({ secret, epoch: step * 30 });
+    }
+    await new Promise((r) => setTimeout(r, 1000));
+  }
+}
+
+
 test("each role signs in through the form and lands on its own area", async ({ page }) => {
   for (const [email, path, heading] of [
     [ADMIN, "/admin", "Administration"],
@@ -119,6 +137,7 @@ test("the login form works with the keyboard alone", async ({ page }) => {
 });
 
 test("a manager enrols in MFA by QR code, then needs a code (or a recovery code, once) to sign in", async ({ page }) => {
+  test.setTimeout(120_000); // successive TOTP codes may wait for the next 30 s step
   const email = "manager3@fieldbeat.test";
   await signInAs(page, email);
   await expect(page).toHaveURL(/\/manager$/);
@@ -132,7 +151,7 @@ test("a manager enrols in MFA by QR code, then needs a code (or a recovery code,
   await page.getByLabel("6-digit code").fill("000000");
   await page.getByRole("button", { name: "Confirm and turn on" }).click();
   await expect(formAlert(page)).toContainText("does not match");
-  await page.getByLabel("6-digit code").fill(await generate({ secret }));
+  await page.getByLabel("6-digit code").fill(await freshCode(secret));
   await page.getByRole("button", { name: "Confirm and turn on" }).click();
   const codes = page.getByRole("list", { name: "Recovery codes" }).getByRole("listitem");
   await expect(codes).toHaveCount(10);
@@ -148,7 +167,7 @@ test("a manager enrols in MFA by QR code, then needs a code (or a recovery code,
   await page.getByLabel("Authentication code").fill("123456" === (await generate({ secret })) ? "654321" : "123456");
   await page.getByRole("button", { name: "Verify and sign in" }).click();
   await expect(formAlert(page)).toContainText("not valid");
-  await page.getByLabel("Authentication code").fill(await generate({ secret }));
+  await page.getByLabel("Authentication code").fill(await freshCode(secret));
   await page.getByRole("button", { name: "Verify and sign in" }).click();
   await expect(page).toHaveURL(/\/manager$/);
   await signOut(page);
@@ -169,7 +188,7 @@ test("a manager enrols in MFA by QR code, then needs a code (or a recovery code,
   }
 
   // Turning it off needs a current code; leave the demo account as it was for later specs.
-  await signInAs(page, email, { totp: () => generate({ secret }) });
+  await signInAs(page, email, { totp: () => freshCode(secret) });
   await expect(page).toHaveURL(/\/manager$/);
   await disableOwnMfa(page, secret);
 });
@@ -178,7 +197,7 @@ async function enrolOwnMfa(page: Page): Promise<string> {
   await page.goto("/account/security");
   await page.getByRole("button", { name: "Set up two-step verification" }).click();
   const secret = (await page.getByTestId("totp-secret").textContent())?.trim() ?? "";
-  await page.getByLabel("6-digit code").fill(await generate({ secret }));
+  await page.getByLabel("6-digit code").fill(await freshCode(secret));
   await page.getByRole("button", { name: "Confirm and turn on" }).click();
   await expect(page.getByRole("list", { name: "Recovery codes" }).getByRole("listitem")).toHaveCount(10);
   await page.getByRole("button", { name: "I have saved my codes" }).click();
@@ -188,12 +207,13 @@ async function enrolOwnMfa(page: Page): Promise<string> {
 
 async function disableOwnMfa(page: Page, secret: string) {
   await page.goto("/account/security");
-  await page.getByLabel(/Code to turn it off/).fill(await generate({ secret }));
+  await page.getByLabel(/Code to turn it off/).fill(await freshCode(secret));
   await page.getByRole("button", { name: "Turn off two-step verification" }).click();
   await expect(page.getByRole("heading", { name: "Two-step verification: off" })).toBeVisible();
 }
 
 test("when the organisation requires MFA, a manager can do nothing but enrol; reps are not affected", async ({ page, browser }) => {
+  test.setTimeout(120_000); // successive TOTP codes may wait for the next 30 s step
   // The admin enrols first (the setting is refused otherwise), then switches it on.
   await signInAs(page, ADMIN);
   await expect(page).toHaveURL(/\/admin$/);

@@ -250,7 +250,7 @@ describeEachDriver("hardening: hostile input", (ctx) => {
       expect(r.headers.get("retry-after")).toBe("5");
       const login = await send(loginRoute as Handler, "/api/v1/auth/login", { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ email: "a@b.test", password: "x" }) });
       expect(login.status).toBe(503);
-    });
+    }, 240_000); // opens and drops a whole database: slow on a busy machine
   });
 
   it("own visit still reads fine (sanity of the fixtures above)", async () => {

@@ -1,5 +1,5 @@
 import { sql } from "drizzle-orm";
-import { afterEach, beforeAll, expect, it } from "vitest";
+import { afterAll, afterEach, beforeAll, expect, it, vi } from "vitest";
 import { POST as endRoute } from "../../src/app/api/v1/sessions/end/route";
 import { POST as startRoute } from "../../src/app/api/v1/sessions/start/route";
 import { GET as todayRoute } from "../../src/app/api/v1/sessions/today/route";
@@ -15,11 +15,15 @@ import { call, isoAgo, makeLocation, makePerson, uuid, writeCounts } from "../su
 describeEachDriver("daily sessions: start, today, end", (ctx) => {
   let rep: Actor, loc: number;
   beforeAll(async () => {
+    // The clock is injected: noon in Bengaluru, so "30 minutes ago" and "two days ago ± 1 h" stay on the
+    // dates the test means whatever the hour it runs (it failed daily 18:30–19:00 UTC on the real clock).
+    vi.useFakeTimers({ toFake: ["Date"], shouldAdvanceTime: true, now: new Date("2026-03-02T06:30:00Z") });
     useDbHandle(ctx.handle);
     rep = await makePerson(ctx.handle.db, "rep");
     loc = await makeLocation(ctx.handle.db, 12.9716, 77.5946);
   });
   afterEach(() => useDbHandle(ctx.handle));
+  afterAll(() => vi.useRealTimers());
 
   const start = (as: number, body: Record<string, unknown>) => call(startRoute, "/api/v1/sessions/start", { as, body });
   const end = (as: number, body: Record<string, unknown>) => call(endRoute, "/api/v1/sessions/end", { as, body });
@@ -61,8 +65,8 @@ describeEachDriver("daily sessions: start, today, end", (ctx) => {
     await ctx.handle.db.execute(sql`
       INSERT INTO location_pings (client_id, personnel_id, session_id, coords, accuracy_m, source, captured_at)
       SELECT gen_random_uuid(), ${rep.id}, ${sessionId}, g, 5, 'gps', t FROM (VALUES
-        (ST_SetSRID(ST_MakePoint(77.60, 12.95), 4326)::geography, now() - interval '9 minutes'),
-        (ST_Project(ST_SetSRID(ST_MakePoint(77.60, 12.95), 4326)::geography, 1000, radians(90)), now() - interval '5 minutes')) p(g, t)`);
+        (ST_SetSRID(ST_MakePoint(77.60, 12.95), 4326)::geography, ${isoAgo(9 * 60_000)}::timestamptz),
+        (ST_Project(ST_SetSRID(ST_MakePoint(77.60, 12.95), 4326)::geography, 1000, radians(90)), ${isoAgo(5 * 60_000)}::timestamptz)) p(g, t)`);
 
     const endBody = { client_id: uuid(), captured_at: isoAgo(60_000) };
     const e1 = await end(rep.id, endBody);

@@ -3,7 +3,7 @@
  *  - PGlite: a migrated data directory dumped to a tarball that every test file loads (≈ 1 s instead of ≈ 15 s);
  *  - PostgreSQL (TEST_DATABASE_URL): a migrated template database that every test file clones.
  */
-import { writeFileSync, mkdtempSync } from "node:fs";
+import { existsSync, writeFileSync, mkdtempSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import postgres from "postgres";
@@ -33,7 +33,17 @@ function isAlive(pid: number): boolean {
 
 let teardown: (() => Promise<void>) | undefined;
 
+/**
+ * Tests that need ../shared/fixtures skip with a warning on a developer machine without them; in CI
+ * (CI=true) a missing folder fails the run instead of quietly skipping the real-data tests.
+ */
+export function assertFixturesInCi(env: Record<string, string | undefined> = process.env, dir = path.resolve(env.FIXTURES_DIR ?? path.join(process.cwd(), "../shared/fixtures"))): void {
+  if (env.CI !== "true" || existsSync(dir)) return;
+  throw new Error(`CI=true but the fixtures folder ${dir} is missing (set FIXTURES_DIR): the real-data tests would be skipped.`);
+}
+
 export default async function setup(project: TestProject) {
+  assertFixturesInCi();
   const t0 = performance.now();
   project.provide("runId", process.pid);
   const pg = await openPglite(undefined);

@@ -2,7 +2,7 @@ import { route } from "@/server/http/handler";
 import { AppError } from "@/server/errors";
 
 /** Any /api/v1 path no route file claims: a JSON 404 in the error shape (never Next's HTML page), for every method. */
-const notFound = route(async () => {
+const notFound = route<{ path: string[] }>(async () => {
   throw new AppError("NOT_FOUND", "No such API path. See /api/v1/openapi.json.", { status: 404 });
 });
 
