@@ -36,12 +36,12 @@ export default defineConfig({
   // A production build on a fresh embedded database, seeded on first start as a newcomer's would be.
   webServer: {
     // The service worker is built after Next (its precache lists the build output), as `npm run build` does.
-    command: `rm -rf ${dataDir} && node_modules/.bin/next build && node_modules/.bin/tsx scripts/build-sw.ts && node_modules/.bin/next start -p ${port}`,
+    command: `rm -rf ${dataDir} .data/e2e-uploads-${port} && node_modules/.bin/next build && node_modules/.bin/tsx scripts/build-sw.ts && node_modules/.bin/next start -p ${port}`,
     url: `${baseURL}/api/health`,
     timeout: 240_000,
     reuseExistingServer: !process.env.CI,
     // A production server needs its own signing secret; this one exists only for the test run.
-    env: { PGLITE_DATA_DIR: dataDir, NEXT_TELEMETRY_DISABLED: "1", DATABASE_URL: "", AUTH_SECRET: "e2e-only-secret-0123456789abcdefghijklmnop" },
+    env: { PGLITE_DATA_DIR: dataDir, UPLOADS_DIR: `.data/e2e-uploads-${port}`, NEXT_TELEMETRY_DISABLED: "1", DATABASE_URL: "", AUTH_SECRET: "e2e-only-secret-0123456789abcdefghijklmnop" },
     stdout: "pipe",
     stderr: "pipe",
   },

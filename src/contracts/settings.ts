@@ -27,3 +27,21 @@ export const dashboardSettingsSchema = z.object({
 export type DashboardSettings = z.infer<typeof dashboardSettingsSchema>;
 export const updateDashboardSettingsInput = dashboardSettingsSchema.extend({ client_id: z.uuid({ error: "client_id must be a UUID" }) }).strict();
 export type UpdateDashboardSettingsInput = z.infer<typeof updateDashboardSettingsInput>;
+// --- Photos (issue #8) ---
+export const photoSettingsSchema = z.object({
+  /** Selfies older than this many days are deleted (originals, copies, thumbnails, URLs). */
+  photo_retention_days: z.number().int(),
+  /** Location types at which a visit must carry a selfie; "*" = every location. */
+  selfie_required_types: z.array(z.string()),
+});
+export type PhotoSettings = z.infer<typeof photoSettingsSchema>;
+
+export const updatePhotoSettingsInput = z.strictObject({
+  client_id: z.uuid({ error: "client_id must be a UUID" }),
+  photo_retention_days: z.coerce.number({ error: "photo_retention_days must be a number" }).int().min(1, "at least 1 day").max(3650, "at most 3650 days (10 years)"),
+  selfie_required_types: z
+    .array(z.string().trim().min(1).max(50))
+    .max(100)
+    .transform((types) => [...new Set(types)].sort()),
+});
+export type UpdatePhotoSettingsInput = z.input<typeof updatePhotoSettingsInput>;

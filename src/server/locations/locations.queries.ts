@@ -39,3 +39,9 @@ export async function checkFence(db: Db, locationId: number, lat: number, lon: n
   const radius = Number(row.radius);
   return { locationId: row.id, name: row.name, radius, distance, status: geofenceStatus(distance, radius) };
 }
+
+/** The location types in use (for the selfie policy's checkboxes). */
+export async function listLocationTypes(db: Db): Promise<string[]> {
+  const rows = await queryRows<{ t: string }>(db, sql`SELECT DISTINCT location_type AS t FROM locations WHERE location_type IS NOT NULL ORDER BY 1 LIMIT 100`);
+  return rows.map((r) => r.t);
+}

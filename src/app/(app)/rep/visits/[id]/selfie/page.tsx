@@ -1,0 +1,42 @@
+import type { Metadata } from "next";
+import Link from "next/link";
+import { notFound } from "next/navigation";
+import { SelfieUploader } from "@/components/rep/selfie-uploader";
+import { pageCtx, requirePageActor } from "@/server/auth/page-guard";
+import { AppError } from "@/server/errors";
+import { getOwnVisitForSelfie } from "@/server/photos/photos.queries";
+import { orgToday } from "@/server/team/team.queries";
+import { formatDateTime } from "../../../../visit-status";
+
+export const metadata: Metadata = { title: "Add selfie" };
+
+/** Online "Add selfie to this visit": the capture component, uploaded straight to the API (the offline PWA queues it instead). */
+export default async function AddSelfiePage({ params }: { params: Promise<{ id: string }> }) {
+  const actor = await requirePageActor(["rep", "manager"]);
+  const { id } = await params;
+  if (!/^\d{1,9}$/.test(id) || Number(id) <= 0) notFound();
+  const ctx = await pageCtx(actor);
+  let visit;
+  try {
+    visit = await getOwnVisitForSelfie(ctx, Number(id));
+  } catch (err) {
+    if (err instanceof AppError && err.status === 404) notFound();
+    throw err;
+  }
+  const { timeZone } = await orgToday(ctx);
+  return (
+    <div className="mx-auto flex max-w-xl flex-col gap-4">
+      <div>
+        <Link href="/rep" className="inline-flex min-h-11 items-center text-sm text-brand-700 underline">
+          ← Today
+        </Link>
+        <h1 className="text-2xl font-bold">Add selfie to this visit</h1>
+        <p className="text-slate-600">
+          {visit.location_name} · checked in {formatDateTime(visit.check_in_time, timeZone)}
+          {visit.check_out_time ? ` · checked out ${formatDateTime(visit.check_out_time, timeZone)}` : ""}
+        </p>
+      </div>
+      {visit.has_selfie ? <p role="status">This visit already has its selfie.</p> : <SelfieUploader visitId={visit.id} />}
+    </div>
+  );
+}

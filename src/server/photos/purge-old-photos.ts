@@ -1,0 +1,44 @@
+import "server-only";
+import { sql } from "drizzle-orm";
+import type { Ctx } from "../auth/actor";
+import { requirePermission } from "../auth/permissions";
+import { recordAudit } from "../audit/record-audit";
+import { queryRows } from "../db/client";
+import { getStorage } from "../storage/storage";
+import { readPhotoSettings } from "../settings/update-photo-settings";
+
+const BATCH = 500;
+
+/**
+ * Deletes selfies received more than org_settings.photo_retention_days ago: the original, the display copy and the
+ * thumbnail in storage, then the visit's selfie_url and file keys (selfie_metadata keeps the judgement, EXIF summary
+ * and `deleted_at`; the PHOTO validation row stays as evidence that there was a photo). Audited as `photos.purged`.
+ * Safe to repeat and to interrupt: files go first (a missing file is not an error), rows after, in batches.
+ * Ready for the scheduled job runner of a later issue (ctx.actor = the admin or system account it runs as).
+ */
+export async function purgeOldPhotos(ctx: Ctx): Promise<{ purged: number; cutoff: string }> {
+  requirePermission(ctx.actor, "settings.manage");
+  const { photo_retention_days: days } = await readPhotoSettings(ctx.db);
+  const cutoff = new Date(ctx.now.getTime() - days * 86_400_000);
+  let purged = 0;
+  for (;;) {
+    const rows = await queryRows<{ id: number; keys: (string | null)[] }>(
+      ctx.db,
+      sql`SELECT id, ARRAY[selfie_metadata->>'original_key', selfie_metadata->>'display_key', selfie_metadata->>'thumb_key'] AS keys
+          FROM visits WHERE selfie_url IS NOT NULL AND (selfie_metadata->>'received_at')::timestamptz < ${cutoff.toISOString()}::timestamptz
+          ORDER BY id LIMIT ${BATCH}`,
+    );
+    if (rows.length === 0) break;
+    await getStorage().delete(rows.flatMap((r) => r.keys.filter((k): k is string => typeof k === "string")));
+    const ids = rows.map((r) => Number(r.id));
+    await ctx.db.transaction(async (tx) => {
+      await tx.execute(sql`UPDATE visits SET selfie_url = NULL,
+            selfie_metadata = (selfie_metadata - 'original_key' - 'display_key' - 'thumb_key') || jsonb_build_object('deleted_at', ${ctx.now.toISOString()}::text),
+            updated_at = ${ctx.now.toISOString()}::timestamptz
+          WHERE id IN (${sql.join(ids.map((i) => sql`${i}`), sql`, `)})`);
+      await recordAudit(tx, { action: "photos.purged", actor: ctx.actor, subjectType: "visits", details: { visit_ids: ids, count: ids.length, retention_days: days, cutoff: cutoff.toISOString() }, at: ctx.now });
+    });
+    purged += ids.length;
+  }
+  return { purged, cutoff: cutoff.toISOString() };
+}
