@@ -65,12 +65,13 @@ async function timeline(ctx: Ctx, id: number, r: DayRange): Promise<TimelineItem
                to_char(p.planned_time, 'HH24:MI') AS planned_time, v.check_in_time, v.check_out_time, v.duration_minutes,
                v.validation_status, coalesce(v.flags, '{}') AS flags,
                CASE WHEN p.planned_time IS NOT NULL AND v.check_in_time IS NOT NULL
-                 THEN floor(extract(epoch FROM v.check_in_time - ((p.planned_date + p.planned_time) AT TIME ZONE ${tz})) / 60)::int END AS late_minutes
+                 THEN floor(extract(epoch FROM v.check_in_time - ((p.planned_date + p.planned_time) AT TIME ZONE ${tz})) / 60)::int END AS late_minutes,
+               ST_Y(v.check_in_coords::geometry) AS check_in_lat, ST_X(v.check_in_coords::geometry) AS check_in_lon
         FROM planned_visits p JOIN locations l ON l.id = p.location_id LEFT JOIN visits v ON v.id = p.visit_id
         WHERE p.personnel_id = ${id} AND p.planned_date BETWEEN ${r.from}::date AND ${r.to}::date
         UNION ALL
         SELECT NULL, v.id, (v.check_in_time AT TIME ZONE ${tz})::date::text, NULL, l.name, NULL, v.check_in_time, v.check_out_time, v.duration_minutes,
-               v.validation_status, v.flags, NULL
+               v.validation_status, v.flags, NULL, ST_Y(v.check_in_coords::geometry), ST_X(v.check_in_coords::geometry)
         FROM visits v JOIN locations l ON l.id = v.location_id
         WHERE v.personnel_id = ${id} AND v.check_in_time >= ${r.start.toISOString()}::timestamptz AND v.check_in_time < ${r.end.toISOString()}::timestamptz
           AND NOT EXISTS (SELECT 1 FROM planned_visits p2 WHERE p2.visit_id = v.id)
@@ -90,5 +91,7 @@ async function timeline(ctx: Ctx, id: number, r: DayRange): Promise<TimelineItem
     validation_status: x.validation_status == null ? null : String(x.validation_status),
     flags: Array.isArray(x.flags) ? x.flags.map(String) : [],
     late_minutes: x.late_minutes == null ? null : num(x.late_minutes),
+    check_in_lat: x.check_in_lat == null ? null : Number(x.check_in_lat),
+    check_in_lon: x.check_in_lon == null ? null : Number(x.check_in_lon),
   }));
 }

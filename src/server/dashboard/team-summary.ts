@@ -35,7 +35,7 @@ async function repsNow(ctx: Ctx, team: SQL, r: DayRange): Promise<RepNow[]> {
   const rows = await queryRows<Record<string, unknown>>(
     ctx.db,
     sql`WITH team AS (${team})
-      SELECT p.id, p.name, s.status AS session_status,
+      SELECT p.id, p.name, p.email, s.status AS session_status,
         lp.lat AS ping_lat, lp.lon AS ping_lon, lp.captured_at AS ping_at, lp.speed AS ping_speed,
         lv.id AS visit_id, lv.check_in_time, lv.check_out_time, lv.in_lat, lv.in_lon, lv.out_lat, lv.out_lon,
         coalesce(pc.planned, 0) AS planned, coalesce(pc.done, 0) AS planned_done, coalesce(vc.visits, 0) AS visits, coalesce(sc.km, 0) AS km
@@ -89,6 +89,7 @@ function toRepNow(row: Record<string, unknown>, now: Date, untrackedMinutes: num
   return {
     id: num(row.id),
     name: String(row.name),
+    email: String(row.email),
     state,
     last_fix: fix,
     open_visit_id: state === "in_visit" ? num(row.visit_id) : null,
