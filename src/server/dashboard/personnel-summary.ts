@@ -20,8 +20,9 @@ export async function getPersonnelSummary(ctx: Ctx, personnelId: number, q: { fr
   );
   if (!person) throw notFound("Rep");
   const r = await resolveRange(ctx, q);
-  const kpis = await teamKpis(ctx.db, sql`SELECT ${personnelId}::int AS id`, r);
-  return { person, from: r.from, to: r.to, time_zone: r.settings.timeZone, kpis, days: await days(ctx, personnelId, r), timeline: await timeline(ctx, personnelId, r) };
+  // Independent reads: in parallel on a pool (PGlite and a transaction simply queue them).
+  const [kpis, perDay, items] = await Promise.all([teamKpis(ctx.db, sql`SELECT ${personnelId}::int AS id`, r), days(ctx, personnelId, r), timeline(ctx, personnelId, r)]);
+  return { person, from: r.from, to: r.to, time_zone: r.settings.timeZone, kpis, days: perDay, timeline: items };
 }
 
 async function days(ctx: Ctx, id: number, r: DayRange): Promise<DayFigures[]> {
@@ -74,7 +75,8 @@ async function timeline(ctx: Ctx, id: number, r: DayRange): Promise<TimelineItem
                v.validation_status, v.flags, NULL, ST_Y(v.check_in_coords::geometry), ST_X(v.check_in_coords::geometry)
         FROM visits v JOIN locations l ON l.id = v.location_id
         WHERE v.personnel_id = ${id} AND v.check_in_time >= ${r.start.toISOString()}::timestamptz AND v.check_in_time < ${r.end.toISOString()}::timestamptz
-          AND NOT EXISTS (SELECT 1 FROM planned_visits p2 WHERE p2.visit_id = v.id)
+          -- personnel_id first: planned_visits has no index on visit_id alone, but one leading with personnel_id
+          AND NOT EXISTS (SELECT 1 FROM planned_visits p2 WHERE p2.personnel_id = ${id} AND p2.visit_id = v.id)
       ) t ORDER BY date DESC, coalesce(check_in_time, ((date::date + coalesce(planned_time, '23:59')::time) AT TIME ZONE ${tz})) DESC
       LIMIT ${TIMELINE_LIMIT}`,
   );

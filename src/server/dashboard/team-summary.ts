@@ -27,7 +27,8 @@ export async function getTeamSummary(ctx: Ctx, q: TeamSummaryQuery): Promise<Tea
   const managerId = q.manager_id ?? (ctx.actor.role === "admin" ? null : ctx.actor.id);
   const r = await resolveRange(ctx, q);
   const team = teamReps(ctx, managerId);
-  const [kpis, reps, planned_places] = [await teamKpis(ctx.db, team, r), await repsNow(ctx, team, r), await plannedPlaces(ctx, team, r.from)];
+  // Independent reads: in parallel on a pool (PGlite and a transaction simply queue them).
+  const [kpis, reps, planned_places] = await Promise.all([teamKpis(ctx.db, team, r), repsNow(ctx, team, r), plannedPlaces(ctx, team, r.from)]);
   return { from: r.from, to: r.to, today: r.today, time_zone: r.settings.timeZone, manager_id: managerId, kpis, reps, planned_places };
 }
 
