@@ -40,7 +40,7 @@ export function DashboardSettingsForm({ settings }: { settings: DashboardSetting
         ))}
       </div>
       <div className="flex flex-wrap items-center gap-3">
-        <button type="submit" className={primaryButton} disabled={pending}>{pending ? "Saving…" : "Save alert settings"}</button>
+        <button type="submit" className={primaryButton} disabled={pending}>{pending ? "Updating…" : "Update alert settings"}</button>
         <FormStatus state={state} />
       </div>
     </form>
