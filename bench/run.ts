@@ -6,7 +6,7 @@
  *   BENCH_DATABASE_URL [postgres://postgres@127.0.0.1:5432/fieldbeat_bench]  created, migrated and seeded if needed
  *   BENCH_URL          [http://127.0.0.1:3300]  a running server on that database; if none answers, one is started
  *   BENCH_SERVER_DIR   [/tmp/fb-bench]          built checkout to start it from (`node_modules/.bin/next start -p 3300`)
- *   BENCH_SECONDS [15] · BENCH_CONNECTIONS [32] · BENCH_LOCATIONS [1000000] · BENCH_REPS [20000] · BENCH_ONLY [checkin,nearby] (or prepare)
+ *   BENCH_SECONDS [15] · BENCH_CONNECTIONS [32] · BENCH_LOCATIONS [1000000] · BENCH_REPS [20000] · BENCH_ONLY [checkin,nearby] (or prepare, or dashboard: bench/dashboard.ts)
  */
 import { spawn, type ChildProcess } from "node:child_process";
 import { randomUUID } from "node:crypto";
@@ -56,6 +56,12 @@ async function startServer(): Promise<ChildProcess | null> {
 }
 
 async function main() {
+  if (ONLY.includes("dashboard")) {
+    // BENCH_ONLY=dashboard: the dashboard's own benchmarks (bench/dashboard.ts), on their own database.
+    const { runDashboardBench } = await import("./dashboard");
+    await runDashboardBench();
+    if (ONLY.length === 1) return;
+  }
   // The app's modules read the environment when imported: set it first.
   process.env.AUTH_SECRET = AUTH_SECRET;
   process.env.DATABASE_URL = DB_URL;

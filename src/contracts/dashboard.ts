@@ -35,6 +35,7 @@ export type Kpis = z.infer<typeof kpisSchema>;
 export const repNowSchema = z.object({
   id: z.number().int(),
   name: z.string(),
+  email: z.string(),
   state: z.enum(REP_STATES),
   last_fix: z.object({ lat: z.number(), lon: z.number(), at: z.string(), source: z.enum(["ping", "check_in", "check_out"]) }).nullable(),
   open_visit_id: z.number().int().nullable(),
@@ -96,6 +97,8 @@ export const timelineItemSchema = z.object({
   validation_status: z.string().nullable(),
   flags: z.array(z.string()),
   late_minutes: z.number().int().nullable(),
+  check_in_lat: z.number().nullable(),
+  check_in_lon: z.number().nullable(),
 });
 export type TimelineItem = z.infer<typeof timelineItemSchema>;
 

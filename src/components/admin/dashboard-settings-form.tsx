@@ -40,8 +40,9 @@ export function DashboardSettingsForm({ settings }: { settings: DashboardSetting
         ))}
       </div>
       <div className="flex flex-wrap items-center gap-3">
-        <button type="submit" className={primaryButton} disabled={pending}>{pending ? "Saving…" : "Save"}</button>
-        <FormStatus state={state} />
+        <button type="submit" className={primaryButton} disabled={pending}>{pending ? "Updating…" : "Update alert settings"}</button>
+        {/* Only after a submit: the page keeps one status region (the security form's) until this form has news. */}
+        {state ? <FormStatus state={state} /> : null}
       </div>
     </form>
   );

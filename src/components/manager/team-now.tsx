@@ -125,6 +125,7 @@ function RepTable({ reps, now }: { reps: RepNow[]; now: number }) {
             <tr key={r.id} className="border-b border-slate-100" data-rep-id={r.id}>
               <td className="py-1 pr-3">
                 <Link href={`/manager/reps/${r.id}`} className="font-medium text-brand-700 underline">{r.name}</Link>
+                <span className="block text-xs text-slate-500">{r.email}</span>
               </td>
               <td className="py-1 pr-3">
                 <span className="mr-1 inline-block size-2.5 rounded-full" style={{ background: STATE_STYLE[r.state].color }} aria-hidden />

@@ -1,6 +1,7 @@
 "use client";
 
 import dynamic from "next/dynamic";
+import { useEffect, useState } from "react";
 import { publicEnv } from "@/lib/public-env";
 import type { FieldMapProps } from "./map-types";
 
@@ -23,7 +24,24 @@ const GoogleMap = dynamic(() => import("./google-map"), { ssr: false, loading: (
  * Markers, geofence circles and trails are vector overlays, so they draw even when no tile loads.
  */
 export function FieldMap(props: FieldMapProps) {
+  const ready = useAfterPageLoad();
+  // Tiles load after the page's own load event: a slow or unreachable tile server never holds the page "loading".
+  if (!ready) return <MapPlaceholder height={props.height} />;
   return publicEnv.googleMapsApiKey ? <GoogleMap {...props} apiKey={publicEnv.googleMapsApiKey} /> : <LeafletMap {...props} />;
+}
+
+function useAfterPageLoad(): boolean {
+  const [ready, setReady] = useState(false);
+  useEffect(() => {
+    if (document.readyState === "complete") {
+      const t = setTimeout(() => setReady(true), 0);
+      return () => clearTimeout(t);
+    }
+    const on = () => setReady(true);
+    window.addEventListener("load", on, { once: true });
+    return () => window.removeEventListener("load", on);
+  }, []);
+  return ready;
 }
 
 export default FieldMap;

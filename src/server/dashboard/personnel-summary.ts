@@ -20,8 +20,9 @@ export async function getPersonnelSummary(ctx: Ctx, personnelId: number, q: { fr
   );
   if (!person) throw notFound("Rep");
   const r = await resolveRange(ctx, q);
-  const kpis = await teamKpis(ctx.db, sql`SELECT ${personnelId}::int AS id`, r);
-  return { person, from: r.from, to: r.to, time_zone: r.settings.timeZone, kpis, days: await days(ctx, personnelId, r), timeline: await timeline(ctx, personnelId, r) };
+  // Independent reads: in parallel on a pool (PGlite and a transaction simply queue them).
+  const [kpis, perDay, items] = await Promise.all([teamKpis(ctx.db, sql`SELECT ${personnelId}::int AS id`, r), days(ctx, personnelId, r), timeline(ctx, personnelId, r)]);
+  return { person, from: r.from, to: r.to, time_zone: r.settings.timeZone, kpis, days: perDay, timeline: items };
 }
 
 async function days(ctx: Ctx, id: number, r: DayRange): Promise<DayFigures[]> {
@@ -65,15 +66,17 @@ async function timeline(ctx: Ctx, id: number, r: DayRange): Promise<TimelineItem
                to_char(p.planned_time, 'HH24:MI') AS planned_time, v.check_in_time, v.check_out_time, v.duration_minutes,
                v.validation_status, coalesce(v.flags, '{}') AS flags,
                CASE WHEN p.planned_time IS NOT NULL AND v.check_in_time IS NOT NULL
-                 THEN floor(extract(epoch FROM v.check_in_time - ((p.planned_date + p.planned_time) AT TIME ZONE ${tz})) / 60)::int END AS late_minutes
+                 THEN floor(extract(epoch FROM v.check_in_time - ((p.planned_date + p.planned_time) AT TIME ZONE ${tz})) / 60)::int END AS late_minutes,
+               ST_Y(v.check_in_coords::geometry) AS check_in_lat, ST_X(v.check_in_coords::geometry) AS check_in_lon
         FROM planned_visits p JOIN locations l ON l.id = p.location_id LEFT JOIN visits v ON v.id = p.visit_id
         WHERE p.personnel_id = ${id} AND p.planned_date BETWEEN ${r.from}::date AND ${r.to}::date
         UNION ALL
         SELECT NULL, v.id, (v.check_in_time AT TIME ZONE ${tz})::date::text, NULL, l.name, NULL, v.check_in_time, v.check_out_time, v.duration_minutes,
-               v.validation_status, v.flags, NULL
+               v.validation_status, v.flags, NULL, ST_Y(v.check_in_coords::geometry), ST_X(v.check_in_coords::geometry)
         FROM visits v JOIN locations l ON l.id = v.location_id
         WHERE v.personnel_id = ${id} AND v.check_in_time >= ${r.start.toISOString()}::timestamptz AND v.check_in_time < ${r.end.toISOString()}::timestamptz
-          AND NOT EXISTS (SELECT 1 FROM planned_visits p2 WHERE p2.visit_id = v.id)
+          -- personnel_id first: planned_visits has no index on visit_id alone, but one leading with personnel_id
+          AND NOT EXISTS (SELECT 1 FROM planned_visits p2 WHERE p2.personnel_id = ${id} AND p2.visit_id = v.id)
       ) t ORDER BY date DESC, coalesce(check_in_time, ((date::date + coalesce(planned_time, '23:59')::time) AT TIME ZONE ${tz})) DESC
       LIMIT ${TIMELINE_LIMIT}`,
   );
@@ -90,5 +93,7 @@ async function timeline(ctx: Ctx, id: number, r: DayRange): Promise<TimelineItem
     validation_status: x.validation_status == null ? null : String(x.validation_status),
     flags: Array.isArray(x.flags) ? x.flags.map(String) : [],
     late_minutes: x.late_minutes == null ? null : num(x.late_minutes),
+    check_in_lat: x.check_in_lat == null ? null : Number(x.check_in_lat),
+    check_in_lon: x.check_in_lon == null ? null : Number(x.check_in_lon),
   }));
 }

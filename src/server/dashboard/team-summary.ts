@@ -27,7 +27,8 @@ export async function getTeamSummary(ctx: Ctx, q: TeamSummaryQuery): Promise<Tea
   const managerId = q.manager_id ?? (ctx.actor.role === "admin" ? null : ctx.actor.id);
   const r = await resolveRange(ctx, q);
   const team = teamReps(ctx, managerId);
-  const [kpis, reps, planned_places] = [await teamKpis(ctx.db, team, r), await repsNow(ctx, team, r), await plannedPlaces(ctx, team, r.from)];
+  // Independent reads: in parallel on a pool (PGlite and a transaction simply queue them).
+  const [kpis, reps, planned_places] = await Promise.all([teamKpis(ctx.db, team, r), repsNow(ctx, team, r), plannedPlaces(ctx, team, r.from)]);
   return { from: r.from, to: r.to, today: r.today, time_zone: r.settings.timeZone, manager_id: managerId, kpis, reps, planned_places };
 }
 
@@ -35,7 +36,7 @@ async function repsNow(ctx: Ctx, team: SQL, r: DayRange): Promise<RepNow[]> {
   const rows = await queryRows<Record<string, unknown>>(
     ctx.db,
     sql`WITH team AS (${team})
-      SELECT p.id, p.name, s.status AS session_status,
+      SELECT p.id, p.name, p.email, s.status AS session_status,
         lp.lat AS ping_lat, lp.lon AS ping_lon, lp.captured_at AS ping_at, lp.speed AS ping_speed,
         lv.id AS visit_id, lv.check_in_time, lv.check_out_time, lv.in_lat, lv.in_lon, lv.out_lat, lv.out_lon,
         coalesce(pc.planned, 0) AS planned, coalesce(pc.done, 0) AS planned_done, coalesce(vc.visits, 0) AS visits, coalesce(sc.km, 0) AS km
@@ -89,6 +90,7 @@ function toRepNow(row: Record<string, unknown>, now: Date, untrackedMinutes: num
   return {
     id: num(row.id),
     name: String(row.name),
+    email: String(row.email),
     state,
     last_fix: fix,
     open_visit_id: state === "in_visit" ? num(row.visit_id) : null,

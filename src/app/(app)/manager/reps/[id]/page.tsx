@@ -1,80 +1,75 @@
 import type { Metadata } from "next";
+import { headers } from "next/headers";
 import Link from "next/link";
 import { notFound } from "next/navigation";
+import { dateRangeQuery } from "@/contracts/dashboard";
+import { DayCharts } from "@/components/manager/day-charts";
+import { KpiCards } from "@/components/manager/kpi-cards";
+import { RepTimeline } from "@/components/manager/rep-timeline";
+import { RepTrail } from "@/components/manager/rep-trail";
+import { addDays } from "@/lib/time";
 import { pageCtx, requirePageActor } from "@/server/auth/page-guard";
+import { getPersonnelSummary } from "@/server/dashboard/personnel-summary";
 import { AppError } from "@/server/errors";
-import { getTeamMemberOrThrow, orgToday } from "@/server/team/team.queries";
-import { formatDateTime, formatTime, VisitStatus } from "../../../visit-status";
+import { orgToday } from "@/server/team/team.queries";
+import { getTrail } from "@/server/tracking/tracking.queries";
 
 export const metadata: Metadata = { title: "Rep" };
 
-/** One rep: profile, today's route, recent visits. Another team's rep is a 404 (decided by the use-case's scope). */
-export default async function RepProfile({ params }: { params: Promise<{ id: string }> }) {
+type Search = Promise<Record<string, string | string[] | undefined>>;
+const one = (v: string | string[] | undefined) => (Array.isArray(v) ? v[0] : v) || undefined;
+const DAY = /^\d{4}-\d{2}-\d{2}$/;
+
+/** One rep over a date range: KPIs, charts, the visit timeline and one day's trail. Another team's rep is a 404 (decided by the use-cases' scope). */
+export default async function RepView({ params, searchParams }: { params: Promise<{ id: string }>; searchParams: Search }) {
   const actor = await requirePageActor(["manager", "admin"]);
   const { id } = await params;
-  const personnelId = Number(id);
-  if (!/^\d{1,9}$/.test(id) || personnelId <= 0) notFound();
+  if (!/^\d{1,9}$/.test(id) || Number(id) <= 0) notFound();
   const ctx = await pageCtx(actor);
-  let detail;
+  const sp = await searchParams;
+  const to = one(sp.to) ?? (await orgToday(ctx)).date;
+  const range = dateRangeQuery.safeParse({ from: one(sp.from) ?? (DAY.test(to) ? addDays(to, -6) : undefined), to });
+  if (!range.success) notFound();
+  let summary;
   try {
-    detail = await getTeamMemberOrThrow(ctx, personnelId);
+    summary = await getPersonnelSummary(ctx, Number(id), range.data);
   } catch (err) {
-    if (err instanceof AppError && err.status === 404) notFound();
+    if (err instanceof AppError && (err.status === 404 || err.status === 400)) notFound();
     throw err;
   }
-  const { timeZone } = await orgToday(ctx);
-  const { person, today, recent } = detail;
+  const day = one(sp.day) && DAY.test(one(sp.day)!) ? one(sp.day)! : summary.to;
+  const h = await headers();
+  // Viewing someone's trail is audit-logged by getTrail (trail.viewed).
+  const trail = await getTrail(ctx, { personnel_id: summary.person.id, date: day }, { ip: h.get("x-forwarded-for")?.split(",")[0]?.trim() ?? null, userAgent: h.get("user-agent") });
+  const { person } = summary;
   return (
-    <div className="flex flex-col gap-6">
-      <div>
-        <Link href="/manager" className="inline-flex min-h-11 items-center text-sm text-brand-700 underline">
-          ← Team
-        </Link>
-        <h1 className="text-2xl font-bold">{person.name}</h1>
-        <p className="text-slate-600">
-          {person.role} · {person.email}
-          {person.phone ? ` · ${person.phone}` : ""}
-          {person.employee_id ? ` · ${person.employee_id}` : ""} · reports to {person.manager_name ?? "—"}
-          {person.active ? "" : " · deactivated"}
-        </p>
+    <div className="flex flex-col gap-4">
+      <div className="flex flex-wrap items-end justify-between gap-3">
+        <div>
+          <Link href="/manager" className="inline-flex min-h-11 items-center text-sm text-brand-700 underline">← Team now</Link>
+          <h1 className="text-2xl font-bold">{person.name}</h1>
+          <p className="text-sm text-slate-600">{person.role} · {person.email} · reports to {person.manager_name ?? "—"}</p>
+        </div>
+        <form method="get" className="flex flex-wrap items-end gap-2" aria-label="Date range">
+          {(["from", "to", "day"] as const).map((k) => (
+            <label key={k} className="flex flex-col text-sm">
+              {k === "day" ? "Trail day" : k === "from" ? "From" : "To"}
+              <input type="date" name={k} defaultValue={k === "from" ? summary.from : k === "to" ? summary.to : day} className="min-h-11 rounded border border-slate-300 px-2" />
+            </label>
+          ))}
+          <button type="submit" className="min-h-11 rounded bg-brand-600 px-3 text-white">Show</button>
+        </form>
       </div>
-      <section aria-labelledby="today-h" className="flex flex-col gap-2">
-        <h2 id="today-h" className="text-lg font-semibold">Today’s route</h2>
-        {today.length === 0 ? (
-          <p className="text-slate-600">Nothing planned today.</p>
-        ) : (
-          <ol className="flex flex-col gap-1">
-            {today.map((s) => (
-              <li key={s.sequence} className="flex items-center justify-between gap-3 border-b border-slate-100 py-2">
-                <span>
-                  {s.sequence}. {s.location_name} <span className="text-sm text-slate-500">{formatTime(s.check_in_time, timeZone)}</span>
-                </span>
-                <VisitStatus status={s.validation_status} checkedIn={!!s.check_in_time} checkedOut={!!s.check_out_time} />
-              </li>
-            ))}
-          </ol>
-        )}
+      <KpiCards kpis={summary.kpis} showActive={false} />
+      <DayCharts days={summary.days} />
+      <section aria-labelledby="trail-h" className="flex flex-col gap-2">
+        <h2 id="trail-h" className="text-lg font-semibold">Trail of {day}</h2>
+        <RepTrail trail={trail} visits={summary.timeline.filter((t) => t.date === day)} timeZone={summary.time_zone} />
       </section>
-      <section aria-labelledby="recent-h" className="flex flex-col gap-2">
-        <h2 id="recent-h" className="text-lg font-semibold">Recent visits</h2>
-        {recent.length === 0 ? (
-          <p className="text-slate-600">No visits yet.</p>
-        ) : (
-          <ul className="flex flex-col gap-1">
-            {recent.map((v) => (
-              <li key={v.id} className="flex items-center justify-between gap-3 border-b border-slate-100 py-2">
-                <span>
-                  <Link href={`/manager/visits/${v.id}`} className="text-brand-700 underline">
-                    {v.location_name}
-                  </Link>{" "}
-                  <span className="text-sm text-slate-500">{formatDateTime(v.check_in_time, timeZone)}</span>
-                  {v.flags.length ? <span className="ml-2 text-xs text-amber-800">{v.flags.join(", ")}</span> : null}
-                </span>
-                <VisitStatus status={v.validation_status} checkedIn={!!v.check_in_time} checkedOut={!!v.check_out_time} />
-              </li>
-            ))}
-          </ul>
-        )}
+      <section aria-labelledby="timeline-h" className="flex flex-col gap-2">
+        <h2 id="timeline-h" className="text-lg font-semibold">Recent visits</h2>
+        <p className="text-sm text-slate-600">Planned and unplanned, {summary.from} → {summary.to}, newest first.</p>
+        <RepTimeline items={summary.timeline} timeZone={summary.time_zone} />
       </section>
     </div>
   );
