@@ -1,6 +1,6 @@
 /**
  * The service worker (bundled by scripts/build-sw.ts into public/sw.js with a Workbox precache manifest).
- * Why each cache exists: docs/decisions/0009-pwa-offline-shell.md.
+ * Why each cache exists: docs/decisions/0011-pwa-offline-shell.md.
  */
 import { cleanupOutdatedCaches, matchPrecache, precacheAndRoute, type PrecacheEntry } from "workbox-precaching";
 import { registerRoute, setCatchHandler } from "workbox-routing";

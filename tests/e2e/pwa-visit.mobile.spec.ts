@@ -50,6 +50,7 @@ test("far from the stop: INVALID with the distance, shown to the rep", async ({ 
 });
 
 test("rep screens have no serious or critical accessibility violations", async ({ page, context }) => {
+  test.setTimeout(90_000); // six screens, each analysed by axe on a shared 2-core machine
   await openRepApp(page, "rep24@fieldbeat.test", { consent: false });
   const check = async (what: string) => {
     const { violations } = await new AxeBuilder({ page }).analyze();

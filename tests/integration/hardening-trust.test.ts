@@ -1,7 +1,7 @@
 /**
  * Trust boundaries (issue #12 items 2, 3, 9-CSRF): forwarded headers count only from configured proxies
  * (TRUST_PROXY_HOPS), for rate limits, sign-in locks, audit IPs and the CSRF host; and the sign-in lock
- * policy of docs/decisions/0009-trust-boundaries.md, each case at its exact threshold.
+ * policy of docs/decisions/0010-trust-boundaries.md, each case at its exact threshold.
  */
 import { randomUUID } from "node:crypto";
 import { sql } from "drizzle-orm";

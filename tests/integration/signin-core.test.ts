@@ -80,7 +80,7 @@ describeEachDriver("signIn (the one credential check)", (ctx) => {
     for (let i = 0; i < 5; i++) await failureOf(signIn(db(), { email: rep.email, password: "wrong" }, from, NOW));
     const err = await failureOf(signIn(db(), { email: rep.email, password: PASSWORD }, from, NOW));
     expect(err).toMatchObject({ code: "RATE_LIMITED", status: 429 });
-    // The owner from elsewhere is not refused (docs/decisions/0009-trust-boundaries.md).
+    // The owner from elsewhere is not refused (docs/decisions/0010-trust-boundaries.md).
     await expect(signIn(db(), { email: rep.email, password: PASSWORD }, meta(), NOW)).resolves.toMatchObject({ id: rep.id });
   });
 });

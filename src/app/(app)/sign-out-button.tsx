@@ -3,6 +3,7 @@
 import { signOut } from "next-auth/react";
 import { useRouter } from "next/navigation";
 import { useState } from "react";
+import { unsubscribeThisDevice } from "@/components/rep/push-panel";
 import { SW_MESSAGES } from "@/lib/pwa/sw-protocol";
 
 /** Clears the session cookie (next-auth, CSRF-checked POST), then shows /login with the router cache dropped. */
@@ -17,6 +18,7 @@ export function SignOutButton() {
         setBusy(true);
         // This person's cached pages and API answers must not outlive the session on a shared phone.
         navigator.serviceWorker?.controller?.postMessage({ type: SW_MESSAGES.clearUserData });
+        await unsubscribeThisDevice();
         await signOut({ redirect: false });
         router.replace("/login");
         router.refresh();

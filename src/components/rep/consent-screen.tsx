@@ -2,7 +2,7 @@
 
 import { useState } from "react";
 import { Btn, Card, PermissionHelp } from "./ui";
-import { useCurrentFix } from "./use-location";
+import { GLANCE_OPTIONS, useCurrentFix } from "./use-location";
 
 /** First run (shown on Today until accepted; Start day comes after it): what is tracked, when, and who sees it; then the location permission, with help when it is blocked. */
 export function ConsentScreen({ onAccept }: { onAccept: () => void }) {
@@ -31,7 +31,7 @@ export function ConsentScreen({ onAccept }: { onAccept: () => void }) {
           tone="secondary"
           onClick={async () => {
             setAsked(true);
-            await locate();
+            await locate(GLANCE_OPTIONS);
           }}
         >
           {status === "ok" ? "Location allowed ✓" : asked && status === "locating" ? "Asking…" : "Allow location"}

@@ -5,7 +5,7 @@ import type { NearbyResponse } from "@/contracts/locations";
 import { formatDistance } from "@/lib/geo/distance";
 import { api } from "./rep-store";
 import { Btn, Card, FixBadge, PermissionHelp } from "./ui";
-import { useCurrentFix } from "./use-location";
+import { GLANCE_OPTIONS, useCurrentFix } from "./use-location";
 import type { VisitPlace } from "./visit-screen";
 
 /** Customers around the rep (online: the server's PostGIS nearest-first search), to check in off-plan. */
@@ -15,7 +15,7 @@ export function NearbyScreen({ onOpen }: { onOpen: (p: VisitPlace) => void }) {
   const [error, setError] = useState<string | null>(null);
   const search = async () => {
     setError(null);
-    const f = await locate();
+    const f = await locate(GLANCE_OPTIONS);
     if (!f) return;
     try {
       setList((await api.nearby({ lat: f.lat, lon: f.lon, radius: 2000, limit: 20 })).locations);

@@ -40,7 +40,7 @@ export function RepApp({ me, serviceWorker }: { me: { id: number; name: string }
       void act({ kind: "tracking.pings", body: { pings: [{ client_id: crypto.randomUUID(), lat: f.lat, lon: f.lon, accuracy_m: f.accuracy_m, captured_at: new Date(f.t).toISOString() }], ...(gaps.length ? { gaps } : {}) } }),
     [act],
   );
-  const crumbs = useBreadcrumbs({ active: tracking, onFix: setLiveFix, onBreadcrumb });
+  const crumbs = useBreadcrumbs({ active: tracking, since: day.startedAt, onFix: setLiveFix, onBreadcrumb });
 
   // A fresh fix (from the open day's watch) inside a planned stop's fence offers the check-in; it never checks in by itself.
   const prompt = useMemo(() => {

@@ -154,7 +154,7 @@ function subscribeOnline(onChange: () => void) {
   };
 }
 
-export type DayState = { started: boolean; ended: boolean; openVisit: QueueItem | null; checkIns: QueueItem[]; checkOuts: QueueItem[] };
+export type DayState = { started: boolean; ended: boolean; /** ms of the last Start day on this phone (0: unknown) */ startedAt: number; openVisit: QueueItem | null; checkIns: QueueItem[]; checkOuts: QueueItem[] };
 
 /** The day as this phone knows it: the server's session plus whatever is still queued. Failed items do not count. */
 export function dayState(items: QueueItem[], server: TodaySessionResponse | null, date: string | null): DayState {
@@ -170,7 +170,9 @@ export function dayState(items: QueueItem[], server: TodaySessionResponse | null
   const serverStatus = server?.session?.status;
   const started = localStarted || serverStatus === "OPEN" || serverStatus === "CLOSED";
   const ended = lastEnd || lastStart ? localEnded : serverStatus === "CLOSED";
-  return { started, ended, openVisit, checkIns, checkOuts };
+  const startBody = lastStart?.kind === "session.start" ? lastStart.body : null;
+  const startedAt = startBody?.captured_at ? Date.parse(startBody.captured_at) : Date.parse(server?.session?.login_time ?? "") || 0;
+  return { started, ended, startedAt, openVisit, checkIns, checkOuts };
 }
 
 function addDaysIso(date: string, days: number): string {

@@ -1,6 +1,7 @@
 "use client";
 
 import { filteredTravel } from "@/lib/geo/travel-filter";
+import { PushPanel } from "./push-panel";
 import type { RepStore } from "./rep-store";
 import { Card } from "./ui";
 
@@ -47,6 +48,7 @@ export function SummaryScreen({ store }: { store: RepStore }) {
           ))}
         </ul>
       )}
+      <PushPanel />
     </section>
   );
 }

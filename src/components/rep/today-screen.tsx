@@ -1,6 +1,7 @@
 "use client";
 
-import type { ReactNode } from "react";
+import dynamic from "next/dynamic";
+import { useState, type ReactNode } from "react";
 import { formatDistance, metersBetween } from "@/lib/geo/distance";
 import type { RepStore } from "./rep-store";
 import { nextStop, type StopView } from "./stops";
@@ -21,10 +22,14 @@ type Props = {
   gate?: ReactNode;
 };
 
+// The map (Leaflet or Google) is loaded only when the rep asks for it: it is not part of the app's first load.
+const FieldMap = dynamic(() => import("@/components/map/field-map"), { ssr: false, loading: () => <p role="status">Loading map…</p> });
+
 /** Today: Start/End day, the planned stops in order with distance and status, the next stop highlighted. */
 export function TodayScreen({ store, views, fix, fixStatus, onOpenStop, onStartDay, onEndDay, prompt, onDismissPrompt, gate }: Props) {
   const { plan, day } = store;
   const next = nextStop(views);
+  const [showMap, setShowMap] = useState(false);
   return (
     <section aria-labelledby="today-h" className="flex flex-col gap-3">
       <div className="flex items-baseline justify-between gap-2">
@@ -89,10 +94,21 @@ export function TodayScreen({ store, views, fix, fixStatus, onOpenStop, onStartD
           ))}
         </ol>
       )}
-      {/* The map slot: the shared map component (src/components/map/field-map.tsx) loads here lazily once it exists. */}
-      <div aria-label="Map" role="region" className="grid min-h-24 place-items-center rounded-xl border border-dashed border-slate-400 text-sm text-slate-700">
-        Map not available yet: the list above is in route order.
-      </div>
+      {showMap ? (
+        <FieldMap
+          ariaLabel="Today's stops in route order, the next one highlighted"
+          height="280px"
+          markers={[
+            ...views.map((v) => ({ id: `s${v.planned_visit_id}`, lat: v.location.lat, lon: v.location.lon, label: `${v.sequence}. ${v.location.name}`, badge: String(v.sequence), emphasis: next?.planned_visit_id === v.planned_visit_id })),
+            ...(fix ? [{ id: "me", lat: fix.lat, lon: fix.lon, label: "You", color: "#1d4ed8" }] : []),
+          ]}
+          circles={views.map((v) => ({ id: `f${v.planned_visit_id}`, lat: v.location.lat, lon: v.location.lon, radiusM: v.location.geofence_radius }))}
+        />
+      ) : views.length > 0 ? (
+        <Btn tone="secondary" onClick={() => setShowMap(true)}>
+          Show map
+        </Btn>
+      ) : null}
       {day.started && !day.ended ? (
         <Btn tone="secondary" onClick={onEndDay} disabled={!!day.openVisit}>
           End day

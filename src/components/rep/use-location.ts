@@ -50,6 +50,8 @@ export function useCurrentFix() {
 
 type Breadcrumbs = {
   active: boolean;
+  /** When the day was opened (ms): a position cached from before it is not a breadcrumb of this day. */
+  since: number;
   onFix: (f: Fix) => void;
   onBreadcrumb: (f: Fix, gaps: ClientGap[]) => void;
 };
@@ -59,7 +61,7 @@ type Breadcrumbs = {
  * Stretches without fixes are labelled with their cause (hidden, offline, permission denied) and sent with the
  * next breadcrumb, so the server labels the gap instead of guessing (browsers give no location to a hidden app).
  */
-export function useBreadcrumbs({ active, onFix, onBreadcrumb }: Breadcrumbs) {
+export function useBreadcrumbs({ active, since: daySince, onFix, onBreadcrumb }: Breadcrumbs) {
   const last = useRef<Fix | null>(null);
   const gaps = useRef<ClientGap[]>([]);
   const since = useRef<{ cause: ClientGap["cause"]; from: number } | null>(null);
@@ -80,15 +82,14 @@ export function useBreadcrumbs({ active, onFix, onBreadcrumb }: Breadcrumbs) {
 
   useEffect(() => {
     if (!active || !("geolocation" in navigator)) return;
-    const activeFrom = Date.now() - 1000;
     const id = navigator.geolocation.watchPosition(
       (p) => {
         const f = toFix(p);
-        // A position cached from before the day opened is not a breadcrumb of this day.
-        if (f.t < activeFrom) return;
         setStatus("ok");
         closeGap();
         cb.current.onFix(f);
+        // A position cached from before the day opened is not a breadcrumb of this day (the server refuses it).
+        if (f.t < daySince) return;
         const prev = last.current;
         if (!prev || f.t - prev.t >= BREADCRUMB.everyMs || metersBetween(prev, f) >= BREADCRUMB.everyM) {
           last.current = f;
@@ -111,7 +112,7 @@ export function useBreadcrumbs({ active, onFix, onBreadcrumb }: Breadcrumbs) {
       window.removeEventListener("offline", onOffline);
       document.removeEventListener("visibilitychange", onVisibility);
     };
-  }, [active]);
+  }, [active, daySince]);
   return { status };
 }
 

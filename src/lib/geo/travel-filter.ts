@@ -1,7 +1,7 @@
 import { metersBetween, type Point } from "./distance";
 
 /**
- * Honest kilometres from browser fixes (docs/decisions/0010-browser-travel-filter.md). A browser never says whether
+ * Honest kilometres from browser fixes (docs/decisions/0012-browser-travel-filter.md). A browser never says whether
  * a fix came from GPS or the network, so the filter uses only what every fix has: accuracy, timestamp and the speed
  * implied by consecutive fixes. Fixes are taken in the order they were recorded.
  */

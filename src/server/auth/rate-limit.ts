@@ -103,7 +103,7 @@ export async function limitApiRequest(key: string): Promise<RateLimitInfo> {
 }
 
 /**
- * Sign-in protection (docs/decisions/0009-trust-boundaries.md). Failure counters live in windows that
+ * Sign-in protection (docs/decisions/0010-trust-boundaries.md). Failure counters live in windows that
  * expire; a success clears that person's own streak from that place:
  *  - per account + IP: the 5th failure in a row locks that pair for 30 s, each further one twice as long,
  *    capped at an hour. The real owner elsewhere is not refused.

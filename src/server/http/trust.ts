@@ -4,7 +4,7 @@ import { env } from "@/env";
 /**
  * Which request headers this app may believe. Next's route handlers never see the socket address:
  * `next start` copies it into X-Forwarded-For only when the client sent none (`??=`), so the header is
- * the client's own word unless a proxy we run rewrites it. Hence (docs/decisions/0009-trust-boundaries.md):
+ * the client's own word unless a proxy we run rewrites it. Hence (docs/decisions/0010-trust-boundaries.md):
  *  - TRUST_PROXY_HOPS = 0 (default): X-Forwarded-* are ignored; per-IP limits use one "direct" bucket and
  *    the audit log records no IP; CSRF compares Origin with AUTH_URL (or Host when unset).
  *  - TRUST_PROXY_HOPS = n ≥ 1: n proxies we run each append the address they received from; the client is

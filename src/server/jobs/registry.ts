@@ -2,6 +2,7 @@ import "server-only";
 import type { Db } from "../db/client";
 import { checkAlerts } from "../alerts/check-alerts";
 import { pruneEvents } from "../realtime/prune-events";
+import { sendFirstVisitReminders, sendOpenVisitReminders } from "../push/reminders";
 
 /**
  * Every scheduled job of the app, in one list. Each runs an ordinary, idempotent use-case with the database and
@@ -13,4 +14,7 @@ export type JobDef = { name: string; cron: string; run: (db: Db, now: Date) => P
 export const JOBS: JobDef[] = [
   { name: "alerts-check", cron: "* * * * *", run: checkAlerts },
   { name: "events-prune", cron: "17 21 * * *", run: pruneEvents },
+  // Push reminders: each is sent once per rep, day and kind (push_deliveries is unique on them), so a rerun sends nothing twice.
+  { name: "push-first-visit-reminders", cron: "*/5 * * * *", run: (db, now) => sendFirstVisitReminders({ db, now }) },
+  { name: "push-open-visit-reminders", cron: "*/5 * * * *", run: (db, now) => sendOpenVisitReminders({ db, now }) },
 ];
