@@ -2,7 +2,24 @@ import { randomUUID } from "node:crypto";
 import { expect, test, type Page } from "@playwright/test";
 import { goOffline, north, openRepApp, tab, todayPlan } from "./helpers/pwa";
 
-test.use({ permissions: ["geolocation"], geolocation: { latitude: 12.9716, longitude: 77.5946, accuracy: 8 } });
+const BASE_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"];
+// Chromium's fake camera: the selfie is a real live capture (getUserMedia → canvas → JPEG Blob in IndexedDB).
+test.use({
+  permissions: ["geolocation", "camera"],
+  geolocation: { latitude: 12.9716, longitude: 77.5946, accuracy: 8 },
+  launchOptions: { executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium", args: [...BASE_ARGS, "--use-fake-ui-for-media-stream", "--use-fake-device-for-media-stream"] },
+});
+
+/** PHOTO validations of the rep's visits of a date: one per uploaded selfie. */
+async function serverSelfies(page: Page, date: string): Promise<number> {
+  const visits = await (await page.request.get(`/api/v1/visits?limit=50`)).json();
+  let n = 0;
+  for (const v of visits.visits.filter((x: { planned_date: string }) => x.planned_date === date)) {
+    const detail = await (await page.request.get(`/api/v1/visits/${v.id}`)).json();
+    n += detail.validations.filter((x: { validation_type: string }) => x.validation_type === "PHOTO").length;
+  }
+  return n;
+}
 
 type Counts = { visits: number; sessionVisits: number; pings: number; status: string | null };
 
@@ -15,7 +32,7 @@ async function serverDay(page: Page): Promise<Counts> {
   return { visits: today.length, sessionVisits: s.session?.total_visits ?? 0, pings: trail.pings.length, status: s.session?.status ?? null };
 }
 
-test("the whole day offline: start, check in, check out, reload offline; online again → exactly one session, one visit and the pings; replays write nothing", async ({ page, context }) => {
+test("the whole day offline: start, check in, selfie, check out, reload offline; online again → exactly one session, one visit, one selfie and the pings; replays write nothing", async ({ page, context }) => {
   test.setTimeout(90_000); // a whole day of steps on a shared 2-core machine
   await openRepApp(page, "rep20@fieldbeat.test");
   const [first] = await todayPlan(page);
@@ -31,6 +48,14 @@ test("the whole day offline: start, check in, check out, reload offline; online 
   await page.getByRole("list", { name: "Planned visits" }).getByRole("button", { name: `1. ${first!.location.name}` }).click();
   await page.getByRole("button", { name: "Check in", exact: true }).click();
   await expect(page.getByText("Check-in saved on this phone")).toBeVisible();
+  await page.getByRole("button", { name: "Take selfie" }).click();
+  await expect(page.getByRole("status").filter({ hasText: "Camera ready" })).toBeVisible({ timeout: 15_000 });
+  await page.getByRole("button", { name: "Capture" }).click();
+  await page.getByRole("button", { name: "Save selfie" }).click();
+  await expect(page.getByTestId("selfie-queued")).toBeVisible();
+  // The rep moves a little while finishing the visit: the open day's watch delivers the fresh fix the check-out uses
+  // (Chromium's emulated position only reports a change, and the selfie took longer than the 10 s a watched fix is used for).
+  await context.setGeolocation(north(first!, 6));
   await page.getByLabel("Outcome").selectOption("NO_ORDER");
   await page.getByRole("button", { name: "Check out" }).click();
   await expect(page.getByText("Check-out saved on this phone")).toBeVisible();
@@ -44,6 +69,7 @@ test("the whole day offline: start, check in, check out, reload offline; online 
   await expect(queued.filter({ hasText: "Start day" })).toHaveAttribute("data-status", "pending");
   await expect(queued.filter({ hasText: "Check-in" })).toHaveAttribute("data-status", "pending");
   await expect(queued.filter({ hasText: "Check-out" })).toHaveAttribute("data-status", "pending");
+  await expect(queued.filter({ hasText: "Selfie" })).toHaveAttribute("data-status", "pending");
   expect(await queued.filter({ hasText: "Location breadcrumb" }).count()).toBeGreaterThan(0);
 
   await goOffline(context, false);
@@ -55,6 +81,8 @@ test("the whole day offline: start, check in, check out, reload offline; online 
   expect(after.pings).toBeGreaterThan(0);
   const plan = await todayPlan(page);
   expect(plan[0]).toMatchObject({ status: "DONE", visit: { outcome: "NO_ORDER" } });
+  const sessionDate = (await (await page.request.get("/api/v1/sessions/today")).json()).session_date as string;
+  expect(await serverSelfies(page, sessionDate)).toBe(1);
 
   // Replaying twice more (a reload drains on start, "online" drains again) writes nothing new.
   for (let i = 0; i < 2; i++) {
@@ -70,6 +98,7 @@ test("the whole day offline: start, check in, check out, reload offline; online 
   const final = await serverDay(page);
   expect({ ...final, pings: undefined }).toEqual({ ...after, pings: undefined });
   expect(final.pings).toBe(crumbs);
+  expect(await serverSelfies(page, sessionDate)).toBe(1);
 });
 
 test("an action the server refuses shows as failed with its message and can be discarded", async ({ page, context }) => {

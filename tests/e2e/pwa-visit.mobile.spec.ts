@@ -24,7 +24,7 @@ test("near a planned stop: the app offers the check-in, the server says VALID wi
   await expect(verdict).toContainText("VALID");
   await expect(verdict).toContainText(/\d+\.\d\d m from the customer/);
   await expect(page.getByTestId("fix")).toContainText("±8 m");
-  await expect(page.getByTestId("selfie-unavailable")).toBeVisible();
+  await expect(page.getByRole("button", { name: "Take selfie" })).toBeVisible();
   await page.getByLabel("Notes").fill("Restocked the display");
   await page.getByLabel("Outcome").selectOption("ORDER_TAKEN");
   await page.getByRole("button", { name: "Check out" }).click();

@@ -5,6 +5,7 @@ import type { VisitResult } from "@/contracts/visits";
 import { formatDistance, metersBetween } from "@/lib/geo/distance";
 import type { QueueItem } from "@/lib/offline/queue-types";
 import type { RepStore } from "./rep-store";
+import { SelfieStep } from "./selfie-step";
 import { Btn, Card, FixBadge, PermissionHelp, VerdictBadge } from "./ui";
 import { useCurrentFix, type Fix } from "./use-location";
 
@@ -111,12 +112,7 @@ export function VisitScreen({ store, place, onBack, liveFix }: { store: RepStore
       {here ? (
         <div aria-live="polite" className="flex flex-col gap-3">
           <Verdict item={here} what="Check-in" />
-          <Card>
-            <h2 className="font-semibold">Selfie</h2>
-            <p className="text-slate-800" data-testid="selfie-unavailable">
-              Unavailable in this version: the live selfie capture is not installed yet. Your check-in is recorded without a photo.
-            </p>
-          </Card>
+          {here.status !== "failed" ? <SelfieStep store={store} checkIn={here} locationName={place.name} /> : null}
           {!checkOut && here.status !== "failed" ? (
             <Card className="flex flex-col gap-2">
               <label htmlFor="visit-notes" className="font-semibold">
