@@ -65,6 +65,11 @@ test("rep captures, retakes and uploads a selfie; the manager sees its thumbnail
   await expect(thumb).toHaveAttribute("src", /^\/api\/v1\/files\/visits\/\d+\/[0-9a-f-]+-thumb\.jpg\?exp=\d+&sig=[\w-]+$/);
   await expect.poll(() => thumb.evaluate((img: HTMLImageElement) => img.complete && img.naturalWidth)).toBe(320);
   await expect(page.getByText("Live camera capture")).toBeVisible();
+  // The map of the evidence: the customer and the check-in and selfie capture fixes, the geofence (r and 2r) and accuracy circles.
+  const map = page.getByRole("region", { name: /^Map of the visit to / });
+  await expect(map).toBeVisible();
+  for (const id of ["customer", "check-in", "capture"]) await expect(map.locator(`[data-marker-id='${id}']`)).toBeAttached();
+  expect(await map.locator("path.fm-circle").count()).toBeGreaterThanOrEqual(4);
 
   // The same link with its signature altered is refused.
   const src = (await thumb.getAttribute("src"))!;

@@ -2,6 +2,7 @@ import type { Metadata } from "next";
 import Link from "next/link";
 import { notFound } from "next/navigation";
 import { Fact, Flags, FixesTable, Reasons } from "@/components/manager/visit-evidence-parts";
+import { VisitMap } from "@/components/manager/visit-map";
 import { VisitReviewForm } from "@/components/manager/visit-review-form";
 import { pageCtx, requirePageActor } from "@/server/auth/page-guard";
 import { AppError } from "@/server/errors";
@@ -54,6 +55,12 @@ export default async function VisitEvidencePage({ params }: { params: Promise<{ 
       </section>
       <section aria-labelledby="fixes-h" className="flex flex-col gap-2">
         <h2 id="fixes-h" className="text-lg font-semibold">Position evidence</h2>
+        <VisitMap
+          location={{ lat: loc.lat, lon: loc.lon, name: loc.name, radius: loc.radius }}
+          checkIn={v.check_in_lat !== null && v.check_in_lon !== null ? { lat: v.check_in_lat, lon: v.check_in_lon, accuracy: v.check_in_accuracy_m } : null}
+          checkOut={v.check_out_lat !== null && v.check_out_lon !== null ? { lat: v.check_out_lat, lon: v.check_out_lon, accuracy: v.check_out_accuracy_m } : null}
+          captureFix={photo?.capture_fix ? { lat: photo.capture_fix.lat, lon: photo.capture_fix.lon, accuracy: photo.capture_fix.accuracy_m } : null}
+        />
         <FixesTable
           rows={[
             { phase: "Check-in", time: formatDateTime(v.check_in_time, timeZone), lat: v.check_in_lat, lon: v.check_in_lon, accuracy: v.check_in_accuracy_m, validation: gps("check_in") },
