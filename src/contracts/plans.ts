@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { idString } from "./ids";
 import { validationStatus } from "./locations";
 
 /** Where a planned stop stands: not yet visited, checked in (visit open), or checked out. */
@@ -34,7 +35,7 @@ export const plannedStopSchema = z.object({
 export type PlannedStopJson = z.infer<typeof plannedStopSchema>;
 
 export const todayPlanQuery = z.object({
-  personnel_id: z.coerce.number().int().positive().optional().describe("Whose plan (managers: their subtree); default the caller"),
+  personnel_id: idString.optional().describe("Whose plan (managers: their subtree); default the caller"),
 });
 export type TodayPlanQuery = z.infer<typeof todayPlanQuery>;
 

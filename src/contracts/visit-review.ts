@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { idString, idValue } from "./ids";
 import { clientId } from "./locations";
 
 /** A manager's manual verdict on a visit's evidence: a `location_validations` row of type MANUAL. */
@@ -15,7 +16,8 @@ const reviewFields = {
 export const reviewVisitBody = z.object(reviewFields).refine((r) => r.decision === "APPROVED" || r.comment.length > 0, { message: "Say why the visit is rejected.", path: ["comment"] });
 /** The server action's input: the same, with the visit id. */
 export const reviewVisitInput = z
-  .object({ ...reviewFields, visit_id: z.coerce.number().int().positive() })
+  // The strict id rule of every other id (a number, or its canonical decimal string from a form).
+  .object({ ...reviewFields, visit_id: z.union([idValue, idString]) })
   .refine((r) => r.decision === "APPROVED" || r.comment.length > 0, { message: "Say why the visit is rejected.", path: ["comment"] });
 export type ReviewVisitInput = z.infer<typeof reviewVisitInput>;
 

@@ -123,11 +123,11 @@ const unknownPath = () => ({ url: "/api/v1/no/such/path", params: { path: ["no",
 
 const ROUTES: Record<string, Case> = {
   // The catch-all: an unknown /api/v1 path is a JSON 404 for everyone, whatever the method.
-  "GET /api/v1/{...path}": { make: unknownPath, expect: NOWHERE },
-  "POST /api/v1/{...path}": { make: unknownPath, expect: NOWHERE },
-  "PUT /api/v1/{...path}": { make: unknownPath, expect: NOWHERE },
-  "PATCH /api/v1/{...path}": { make: unknownPath, expect: NOWHERE },
-  "DELETE /api/v1/{...path}": { make: unknownPath, expect: NOWHERE },
+  "GET /api/v1/{path}": { make: unknownPath, expect: NOWHERE },
+  "POST /api/v1/{path}": { make: unknownPath, expect: NOWHERE },
+  "PUT /api/v1/{path}": { make: unknownPath, expect: NOWHERE },
+  "PATCH /api/v1/{path}": { make: unknownPath, expect: NOWHERE },
+  "DELETE /api/v1/{path}": { make: unknownPath, expect: NOWHERE },
   "GET /api/v1/openapi.json": { make: () => ({ url: "/api/v1/openapi.json" }), expect: PUBLIC },
   "POST /api/v1/auth/login": { make: () => ({ url: "/api/v1/auth/login", body: { email: "rep01@fieldbeat.test", password: "fieldbeat-demo" } }), expect: PUBLIC },
   "POST /api/v1/auth/refresh": { make: async () => ({ url: "/api/v1/auth/refresh", body: { refresh_token: await login() } }), expect: PUBLIC },
