@@ -46,9 +46,10 @@ export function PhotoSettingsForm({ retentionDays, requiredTypes, knownTypes }: 
       </fieldset>
       <div className="flex flex-wrap items-center gap-3">
         <button type="submit" className={primaryButton} disabled={pending}>
-          {pending ? "Saving…" : "Save photo settings"}
+          {pending ? "Updating…" : "Update photo settings"}
         </button>
-        <FormStatus state={state} />
+        {/* Only after a submit: the page keeps one status region (the security form's) until this form has news. */}
+        {state ? <FormStatus state={state} /> : null}
       </div>
     </form>
   );
