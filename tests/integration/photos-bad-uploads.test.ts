@@ -4,27 +4,17 @@
  */
 import { sql } from "drizzle-orm";
 import sharp from "sharp";
-import { afterAll, beforeAll, expect, it } from "vitest";
+import { expect, it } from "vitest";
 import { POST as selfieRoute } from "../../src/app/api/v1/visits/[id]/selfie/route";
-import { useDbHandle } from "../../src/server/db";
 import { checkIn } from "../../src/server/visits/check-in";
 import { SELFIE_MAX_BYTES } from "../../src/contracts/photos";
 import { describeEachDriver } from "../support/db";
-import { canvasJpeg, fixturePhoto, postSelfie, selfieForm, selfieMeta, tempStorage } from "../support/photos-world";
+import { canvasJpeg, fixturePhoto, postSelfie, selfieForm, selfieMeta, setUpPhotoWorld } from "../support/photos-world";
 import { ctxFor, hasFixtures, makeLocation, makePerson, uuid, writeCounts } from "../support/visits-world";
 
 
 describeEachDriver("selfie upload: bad uploads store nothing", (ctx) => {
-  // One storage directory per driver: both databases number their visits from 1.
-  let storage: ReturnType<typeof tempStorage>;
-  beforeAll(() => {
-    useDbHandle(ctx.handle);
-    storage = tempStorage();
-  });
-  afterAll(() => {
-    useDbHandle(undefined);
-    storage.dispose();
-  });
+  const world = setUpPhotoWorld(ctx);
 
   async function openVisit() {
     const db = ctx.handle.db;
@@ -37,12 +27,12 @@ describeEachDriver("selfie upload: bad uploads store nothing", (ctx) => {
   /** Runs `send`, expects `status`/`code`, and that no table a selfie writes and no file changed. */
   async function refused(send: () => Promise<{ status: number; body: { error?: { code: string } } }>, status: number, code: string) {
     const db = ctx.handle.db;
-    const before = { rows: await writeCounts(db), files: storage.files() };
+    const before = { rows: await writeCounts(db), files: world.storage.files() };
     const r = await send();
     expect(r.status, JSON.stringify(r.body)).toBe(status);
     expect(r.body.error?.code).toBe(code);
     expect(await writeCounts(db)).toEqual(before.rows);
-    expect(storage.files()).toEqual(before.files);
+    expect(world.storage.files()).toEqual(before.files);
   }
 
   it("text renamed .jpg and declared image/jpeg → 415", async () => {

@@ -1,16 +1,15 @@
 /**
  * GET /api/v1/files/<key>: signed, expiring URLs plus the visit's scope, through the real route handlers.
  */
-import { afterAll, beforeAll, expect, it } from "vitest";
+import { expect, it } from "vitest";
 import sharp from "sharp";
 import { GET as fileRoute } from "../../src/app/api/v1/files/[...key]/route";
 import { POST as selfieRoute } from "../../src/app/api/v1/visits/[id]/selfie/route";
 import { issueAccessToken } from "../../src/server/auth/tokens";
-import { useDbHandle } from "../../src/server/db";
 import { signFileUrl } from "../../src/server/storage/signed-url";
 import { checkIn } from "../../src/server/visits/check-in";
 import { describeEachDriver } from "../support/db";
-import { fixturePhoto, postSelfie, selfieForm, selfieMeta, tempStorage } from "../support/photos-world";
+import { fixturePhoto, postSelfie, selfieForm, selfieMeta, setUpPhotoWorld } from "../support/photos-world";
 import { ctxFor, hasFixtures, makeLocation, makePerson, photoFix, uuid } from "../support/visits-world";
 
 
@@ -24,16 +23,7 @@ async function getFile(url: string, as: number | null) {
 }
 
 describeEachDriver("photo files: signed URLs and scope", (ctx) => {
-  // One storage directory per driver: both databases number their visits from 1.
-  let storage: ReturnType<typeof tempStorage>;
-  beforeAll(() => {
-    useDbHandle(ctx.handle);
-    storage = tempStorage();
-  });
-  afterAll(() => {
-    useDbHandle(undefined);
-    storage.dispose();
-  });
+  setUpPhotoWorld(ctx);
 
   it.skipIf(!hasFixtures("photos"))("serves the re-encoded copy (no GPS) to the rep and their manager; others 404; expired/tampered links 403; originals to admins only", async () => {
     const db = ctx.handle.db;

@@ -5,29 +5,20 @@
 import { existsSync } from "node:fs";
 import path from "node:path";
 import { sql } from "drizzle-orm";
-import { afterAll, beforeAll, expect, it } from "vitest";
+import { expect, it } from "vitest";
 import { POST as selfieRoute } from "../../src/app/api/v1/visits/[id]/selfie/route";
 import { queryRows } from "../../src/server/db/client";
-import { useDbHandle } from "../../src/server/db";
 import { invokeAction } from "../../src/server/http/action";
 import { purgeOldPhotos } from "../../src/server/photos/purge-old-photos";
 import { updatePhotoSettingsAction } from "../../src/server/settings/settings.actions";
 import { readPhotoSettings } from "../../src/server/settings/update-photo-settings";
 import { checkIn } from "../../src/server/visits/check-in";
 import { describeEachDriver } from "../support/db";
-import { canvasJpeg, postSelfie, selfieForm, selfieMeta, tempStorage } from "../support/photos-world";
+import { canvasJpeg, postSelfie, selfieForm, selfieMeta, setUpPhotoWorld } from "../support/photos-world";
 import { ctxFor, makeLocation, makePerson, uuid } from "../support/visits-world";
 
 describeEachDriver("photo settings and retention", (ctx) => {
-  let storage: ReturnType<typeof tempStorage>;
-  beforeAll(() => {
-    useDbHandle(ctx.handle);
-    storage = tempStorage();
-  });
-  afterAll(() => {
-    useDbHandle(undefined);
-    storage.dispose();
-  });
+  const world = setUpPhotoWorld(ctx);
 
   it("an admin sets retention and the selfie-required types (deduplicated, audited); a manager may not; out-of-range days are refused", async () => {
     const db = ctx.handle.db;
@@ -57,7 +48,7 @@ describeEachDriver("photo settings and retention", (ctx) => {
     const [old, fresh] = visits as [number, number];
     // The first photo was received 400 days ago (retention: 365).
     await db.execute(sql`UPDATE visits SET selfie_metadata = jsonb_set(selfie_metadata, '{received_at}', to_jsonb((now() - interval '400 days')::text)) WHERE id = ${old}`);
-    const files = (id: number) => storage.files().filter((f) => f.startsWith(`visits/${id}/`));
+    const files = (id: number) => world.storage.files().filter((f) => f.startsWith(`visits/${id}/`));
     expect(files(old)).toHaveLength(3);
 
     const first = await purgeOldPhotos(ctxFor(db, admin));
@@ -71,7 +62,7 @@ describeEachDriver("photo settings and retention", (ctx) => {
     const [audit] = await queryRows<{ details: { count: number } }>(db, sql`SELECT details FROM audit_log WHERE action = 'photos.purged' ORDER BY id DESC LIMIT 1`);
     expect(audit!.details.count).toBe(1);
     expect((await purgeOldPhotos(ctxFor(db, admin))).purged).toBe(0);
-    expect(existsSync(path.join(storage.root, `visits/${fresh}`))).toBe(true);
+    expect(existsSync(path.join(world.storage.root, `visits/${fresh}`))).toBe(true);
     await expect(purgeOldPhotos(ctxFor(db, await makePerson(db, "manager")))).rejects.toMatchObject({ status: 403 });
   });
 });

@@ -3,27 +3,17 @@
  * storage directory: the PHOTO validation (EXIF GPS distance in PostGIS), evidence, idempotency and what is stored.
  */
 import { sql } from "drizzle-orm";
-import { afterAll, beforeAll, expect, it } from "vitest";
+import { expect, it } from "vitest";
 import { POST as selfieRoute } from "../../src/app/api/v1/visits/[id]/selfie/route";
 import { queryRows } from "../../src/server/db/client";
-import { useDbHandle } from "../../src/server/db";
 import { checkIn } from "../../src/server/visits/check-in";
 import { describeEachDriver } from "../support/db";
-import { canvasJpeg, fixturePhoto, postSelfie, selfieForm, selfieMeta, tempStorage } from "../support/photos-world";
+import { canvasJpeg, fixturePhoto, postSelfie, selfieForm, selfieMeta, setUpPhotoWorld } from "../support/photos-world";
 import { ctxFor, hasFixtures, makeLocation, makePerson, photoFix, uuid } from "../support/visits-world";
 
 
 describeEachDriver("selfie upload: validation, evidence, storage", (ctx) => {
-  // One storage directory per driver: both databases number their visits from 1.
-  let storage: ReturnType<typeof tempStorage>;
-  beforeAll(() => {
-    useDbHandle(ctx.handle);
-    storage = tempStorage();
-  });
-  afterAll(() => {
-    useDbHandle(undefined);
-    storage.dispose();
-  });
+  const world = setUpPhotoWorld(ctx);
 
   async function openVisit(lat: number, lon: number, radius = 50) {
     const db = ctx.handle.db;
@@ -35,7 +25,7 @@ describeEachDriver("selfie upload: validation, evidence, storage", (ctx) => {
 
   it("a live capture (no EXIF): stored three ways, NO_PHOTO_GPS as information only, selfie columns filled, replay answers the first result", async () => {
     const { rep, visitId, score } = await openVisit(12.9716, 77.5946);
-    const before = storage.files().length;
+    const before = world.storage.files().length;
     const meta = selfieMeta({ capture_fix: { lat: 12.97161, lon: 77.5946 } });
     const r = await postSelfie(selfieRoute, visitId, rep.id, selfieForm(await canvasJpeg(), meta));
     expect(r.status).toBe(201);
@@ -44,7 +34,7 @@ describeEachDriver("selfie upload: validation, evidence, storage", (ctx) => {
     expect(r.body.evidence_score).toBe(score);
     expect(r.body.photo).toMatchObject({ source: "camera", content_type: "image/jpeg", width: 640, height: 480, exif: { gps: null, make: null } });
     expect(r.body.thumb_url).toMatch(/^\/api\/v1\/files\/visits\/\d+\/[0-9a-f-]+-thumb\.jpg\?exp=\d+&sig=/);
-    const files = storage.files();
+    const files = world.storage.files();
     expect(files.length - before).toBe(3);
     expect(files.filter((f) => f.startsWith(`visits/${visitId}/`)).map((f) => f.replace(/^.*-/, ""))).toEqual(["display.jpg", "original.jpg", "thumb.jpg"]);
 
@@ -61,12 +51,12 @@ describeEachDriver("selfie upload: validation, evidence, storage", (ctx) => {
     const replay = await postSelfie(selfieRoute, visitId, rep.id, selfieForm(await canvasJpeg(), meta));
     expect(replay.status).toBe(200);
     expect({ ...replay.body, display_url: 0, thumb_url: 0, urls_expire_at: 0 }).toEqual({ ...r.body, display_url: 0, thumb_url: 0, urls_expire_at: 0 });
-    expect(storage.files().length - before).toBe(3);
+    expect(world.storage.files().length - before).toBe(3);
     // One selfie per visit: another client_id is a conflict, not a second photo.
     const again = await postSelfie(selfieRoute, visitId, rep.id, selfieForm(await canvasJpeg(), selfieMeta({ capture_fix: { lat: 12.97161, lon: 77.5946 } })));
     expect(again.status).toBe(409);
     expect(again.body.error.code).toBe("SELFIE_ALREADY_UPLOADED");
-    expect(storage.files().length - before).toBe(3);
+    expect(world.storage.files().length - before).toBe(3);
   });
 
   it("FILE_UPLOAD and CAPTURE_FIX_MISMATCH take points off the visit's score; NO_CAPTURE_FIX when no fix was had", async () => {

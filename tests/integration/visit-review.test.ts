@@ -3,30 +3,21 @@
  * evidence read behind /manager/visits/[id], and NO_SELFIE at check-out when the location type requires a selfie.
  */
 import { sql } from "drizzle-orm";
-import { afterAll, beforeAll, expect, it } from "vitest";
+import { expect, it } from "vitest";
 import { POST as reviewRoute } from "../../src/app/api/v1/visits/[id]/review/route";
 import { POST as selfieRoute } from "../../src/app/api/v1/visits/[id]/selfie/route";
 import { queryRows } from "../../src/server/db/client";
-import { useDbHandle } from "../../src/server/db";
 import { invokeAction } from "../../src/server/http/action";
 import { checkIn } from "../../src/server/visits/check-in";
 import { checkOut } from "../../src/server/visits/check-out";
 import { getVisitEvidence } from "../../src/server/visits/visit-evidence.queries";
 import { reviewVisitAction } from "../../src/server/visits/visits.actions";
 import { describeEachDriver } from "../support/db";
-import { canvasJpeg, postSelfie, selfieForm, selfieMeta, tempStorage } from "../support/photos-world";
+import { canvasJpeg, postSelfie, selfieForm, selfieMeta, setUpPhotoWorld } from "../support/photos-world";
 import { call, ctxFor, makeLocation, makePerson, uuid } from "../support/visits-world";
 
 describeEachDriver("visit evidence and manual review", (ctx) => {
-  let storage: ReturnType<typeof tempStorage>;
-  beforeAll(() => {
-    useDbHandle(ctx.handle);
-    storage = tempStorage();
-  });
-  afterAll(() => {
-    useDbHandle(undefined);
-    storage.dispose();
-  });
+  setUpPhotoWorld(ctx);
 
   async function team() {
     const db = ctx.handle.db;

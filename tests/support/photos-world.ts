@@ -3,6 +3,9 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from "node:f
 import { tmpdir } from "node:os";
 import path from "node:path";
 import sharp from "sharp";
+import { afterAll, beforeAll } from "vitest";
+import type { DbHandle } from "../../src/server/db/client";
+import { useDbHandle } from "../../src/server/db";
 import { issueAccessToken } from "../../src/server/auth/tokens";
 import { LocalStorage } from "../../src/server/storage/local-storage";
 import { setStorageForTests } from "../../src/server/storage/storage";
@@ -65,4 +68,26 @@ export async function postSelfie(handler: Handler, visitId: number, as: number, 
   const res = await handler(new Request(`http://localhost/api/v1/visits/${visitId}/selfie`, init), { params: Promise.resolve({ id: String(visitId) }) });
   const text = await res.text();
   return { status: res.status, body: text ? JSON.parse(text) : null };
+}
+
+/**
+ * The photo test files' shared lifecycle: the app's db handle is the file's test database and its storage a fresh temp
+ * directory, one per driver (both databases number their visits from 1), both undone after the file.
+ */
+export function setUpPhotoWorld(ctx: { readonly handle: DbHandle }): { readonly storage: ReturnType<typeof tempStorage> } {
+  let storage: ReturnType<typeof tempStorage> | undefined;
+  beforeAll(() => {
+    useDbHandle(ctx.handle);
+    storage = tempStorage();
+  });
+  afterAll(() => {
+    useDbHandle(undefined);
+    storage?.dispose();
+  });
+  return {
+    get storage() {
+      if (!storage) throw new Error("photo world not ready (use it inside tests or hooks)");
+      return storage;
+    },
+  };
 }
