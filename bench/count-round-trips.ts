@@ -5,9 +5,13 @@
  *   npx tsx --conditions=react-server bench/count-round-trips.ts
  *
  * ROUND_TRIPS_URL [postgres://postgres@127.0.0.1:5432/fieldbeat_roundtrips] is dropped and recreated (local only).
- * Every statement postgres.js sends (BEGIN and COMMIT included) is one round trip; they are printed in order.
+ * Prints every statement postgres.js sends (BEGIN and COMMIT included), in order, and the socket writes the
+ * request cost: a statement postgres.js has not prepared on that connection yet costs two (Parse/Describe, then
+ * Bind/Execute once the parameter types are back), a prepared one costs one. The app's client is used as the app
+ * opens it (`preparingClient`, DATABASE_PREPARE=false to compare: `ROUND_TRIPS_PREPARE=false`).
  */
 import { randomUUID } from "node:crypto";
+import net from "node:net";
 import path from "node:path";
 import postgres from "postgres";
 
@@ -27,19 +31,34 @@ async function main() {
   await recreate(URL_);
   const { drizzle } = await import("drizzle-orm/postgres-js");
   const schema = await import("../src/server/db/schema");
-  const { migrate } = await import("../src/server/db/client");
+  const { migrate, preparingClient } = await import("../src/server/db/client");
   const { useDbHandle: pointAppAt } = await import("../src/server/db");
   const { seedDemoData } = await import("../db/seed");
   const { issueAccessToken } = await import("../src/server/auth/tokens");
 
   let log: string[] | null = null;
+  let writes = 0;
+  const u = new URL(URL_);
   const client = postgres(URL_, {
     max: 4,
     connection: { jit: "off" },
     onnotice: () => {},
     debug: (_conn, query) => log?.push(query.replace(/\s+/g, " ").slice(0, 110)),
-  });
-  const db = drizzle(client, { schema }) as never;
+    // A socket whose writes are counted: each is one message batch the client then waits on.
+    // (`socket` is a postgres.js option its type declarations leave out.)
+    ...{ socket: () =>
+      new Promise<net.Socket>((resolve, reject) => {
+        const s = net.connect(Number(u.port || 5432), u.hostname);
+        const write = s.write.bind(s) as (...a: unknown[]) => boolean;
+        s.write = ((...a: unknown[]) => {
+          if (log) writes++;
+          return write(...a);
+        }) as typeof s.write;
+        s.once("connect", () => resolve(s));
+        s.once("error", reject);
+      }) },
+  } as postgres.Options<Record<string, never>>);
+  const db = drizzle(process.env.ROUND_TRIPS_PREPARE === "false" ? client : preparingClient(client), { schema }) as never;
   const handle = { db, driver: "postgres" as const, client: { kind: "postgres" as const, sql: client, url: URL_ }, close: () => client.end() };
   await migrate(handle);
   await seedDemoData(db, { now: new Date(), password: "fieldbeat-demo", fixturesDir: path.resolve("../shared/fixtures") });
@@ -70,8 +89,10 @@ async function main() {
   if (res.status !== 201) throw new Error(`warm-up check-in answered ${res.status}: ${await res.text()}`);
   await client`UPDATE visits SET check_out_time = now() WHERE personnel_id = ${rep!.id} AND check_out_time IS NULL`;
   log = [];
+  writes = 0;
   res = await checkIn(loc!.lat + 0.0002);
   const checkInLog = log;
+  const checkInWrites = writes;
   log = null;
   if (res.status !== 201) throw new Error(`check-in answered ${res.status}: ${await res.text()}`);
 
@@ -79,13 +100,15 @@ async function main() {
     nearbyRoute.GET(new Request(`http://localhost/api/v1/locations/nearby?lat=${loc!.lat}&lon=${loc!.lon}&radius=5000&limit=20`, { headers: auth }), { params: Promise.resolve({}) });
   await nearby();
   log = [];
+  writes = 0;
   res = await nearby();
   const nearbyLog = log;
+  const nearbyWrites = writes;
   log = null;
   if (res.status !== 200) throw new Error(`nearby answered ${res.status}: ${await res.text()}`);
 
-  for (const [name, lines] of [["check-in", checkInLog], ["nearby", nearbyLog]] as const) {
-    console.log(`\n${name}: ${lines.length} round trips`);
+  for (const [name, lines, w] of [["check-in", checkInLog, checkInWrites], ["nearby", nearbyLog, nearbyWrites]] as const) {
+    console.log(`\n${name}: ${lines.length} statements, ${w} socket writes`);
     lines.forEach((q, i) => console.log(`  ${String(i + 1).padStart(2)}. ${q}`));
   }
   pointAppAt(undefined);

@@ -38,6 +38,8 @@ export const envSchema = z.object({
   JOBS_ENABLED: z.preprocess(emptyToUndefined, z.enum(["true", "false", "1", "0"]).default("true").transform((v) => v === "true" || v === "1")),
   /** Connections in the app's PostgreSQL pool (DATABASE_URL only): 32 concurrent requests must not queue for 10. */
   DATABASE_POOL_MAX: z.preprocess(emptyToUndefined, z.coerce.number().int().min(1).max(500).default(20)),
+  /** Named prepared statements for bounded-size queries (one round trip each). Set false behind a transaction-mode pooler (PgBouncer < 1.21). */
+  DATABASE_PREPARE: z.preprocess(emptyToUndefined, z.enum(["true", "false", "1", "0"]).default("true").transform((v) => v === "true" || v === "1")),
   /** Photos: local storage directory (default .data/uploads, outside public/), used unless UPLOADTHING_TOKEN is set. */
   UPLOADS_DIR: optional(z.string()),
   /** Store photos on uploadthing instead of local disk. */

@@ -3,7 +3,9 @@ import { queryRows, useDbHandle } from "../../src/server/db";
 import { sql } from "drizzle-orm";
 import { AppError } from "../../src/server/errors";
 import {
+  API_LIMIT_SLACK,
   assertSignInAllowed,
+  flushApiRateLimits,
   limitApiRequest,
   lockSeconds,
   recordSignInFailure,
@@ -75,6 +77,59 @@ describeEachDriver("rate limits", (ctx) => {
       useDbHandle(undefined);
       await second.close();
     }
+  });
+
+  it("two instances hammering one key at the default limit serve within 10 % of it, and never refuse before it", async () => {
+    if (ctx.handle.client.kind !== "postgres") return; // PGlite is one process by construction: memory is the store
+    const { openPostgres } = await import("../../src/server/db/client");
+    const second = await openPostgres({ url: ctx.handle.client.url, max: 2 });
+    try {
+      const key = `user:two-instances-${Math.random()}`;
+      let served = 0;
+      let firstRefusalAt: number | null = null;
+      // Alternate instances, as a load balancer would; 2× the limit in all.
+      for (let i = 0; i < 200; i++) {
+        useDbHandle(i % 2 === 0 ? ctx.handle : second);
+        try {
+          await limitApiRequest(key);
+          served++;
+        } catch (err) {
+          if (!(err instanceof AppError) || err.status !== 429) throw err;
+          firstRefusalAt ??= i;
+        }
+      }
+      expect(served).toBeGreaterThanOrEqual(100);
+      expect(served).toBeLessThanOrEqual(110);
+      expect(firstRefusalAt).toBeGreaterThanOrEqual(100);
+      // Every request served was counted in the shared table once the deferred counts are written.
+      for (const h of [ctx.handle, second]) {
+        useDbHandle(h);
+        await flushApiRateLimits();
+      }
+      const [row] = await queryRows<{ points: number }>(ctx.handle.db, sql`SELECT points FROM rate_limits WHERE key = ${"api_100:" + key}`);
+      expect(Number(row!.points)).toBeGreaterThanOrEqual(served);
+    } finally {
+      useDbHandle(undefined);
+      await second.close();
+    }
+  });
+
+  it("defers the table write of a key far from its limit, and writes it within the flush", async () => {
+    if (ctx.handle.client.kind !== "postgres") return;
+    useDbHandle(ctx.handle);
+    const key = `user:deferred-${Math.random()}`;
+    const slack = Math.floor(100 * API_LIMIT_SLACK);
+    for (let i = 0; i < slack; i++) await expect(limitApiRequest(key)).resolves.toMatchObject({ limit: 100, remaining: 99 - i });
+    const before = await queryRows(ctx.handle.db, sql`SELECT points FROM rate_limits WHERE key = ${"api_100:" + key}`);
+    expect(before).toEqual([]);
+    await flushApiRateLimits();
+    const [after] = await queryRows<{ points: number }>(ctx.handle.db, sql`SELECT points FROM rate_limits WHERE key = ${"api_100:" + key}`);
+    expect(Number(after!.points)).toBe(slack);
+    // The allowance is what the table has not seen: used up again, the next request is counted at once with it.
+    for (let i = 0; i < slack; i++) await limitApiRequest(key);
+    await limitApiRequest(key);
+    const [now] = await queryRows<{ points: number }>(ctx.handle.db, sql`SELECT points FROM rate_limits WHERE key = ${"api_100:" + key}`);
+    expect(Number(now!.points)).toBe(2 * slack + 1);
   });
 
   it("locks sign-in per account and IP after consecutive failures, with growing lockouts, and a success clears it", async () => {

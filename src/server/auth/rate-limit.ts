@@ -4,6 +4,7 @@ import { RateLimiterMemory, RateLimiterPostgres, RateLimiterRes, type RateLimite
 import { env } from "@/env";
 import { getDbHandle, type DbHandle } from "../db";
 import { AppError } from "../errors";
+import { BatchedWindowLimiter, RateLimitExceeded } from "./batched-limiter";
 
 /**
  * Rate limits (rate-limiter-flexible). On a PostgreSQL server they live in the `rate_limits` table, so
@@ -14,7 +15,8 @@ import { AppError } from "../errors";
 
 export type RateLimitInfo = { limit: number; remaining: number; resetS: number };
 
-type Limiters = { api: Map<number, RateLimiterAbstract>; signInCount: RateLimiterAbstract; signInHourly: RateLimiterAbstract; signInLock: RateLimiterAbstract; signInKnown: RateLimiterAbstract };
+type ApiLimiter = { consume(key: string): Promise<{ remaining: number; msBeforeNext: number }> };
+type Limiters = { api: Map<number, ApiLimiter>; signInCount: RateLimiterAbstract; signInHourly: RateLimiterAbstract; signInLock: RateLimiterAbstract; signInKnown: RateLimiterAbstract };
 const byHandle = new WeakMap<DbHandle, Limiters>();
 
 /** rate-limiter-flexible speaks node-postgres (`query({ text, values }) → { rows, rowCount }`); postgres.js speaks `unsafe`. */
@@ -81,6 +83,32 @@ const tooMany = (message: string, msBeforeNext: number) => {
 };
 
 /**
+ * How many requests of one key an instance may serve before the shared table has counted them (4 % of the
+ * limit, rounded down): two instances then stay within 8 % of the limit, one is exact (batched-limiter.ts).
+ */
+export const API_LIMIT_SLACK = 0.04;
+
+/** The per-minute API limiter: batched writes to the shared table on a PostgreSQL server, memory on the embedded one. */
+function makeApiLimiter(handle: DbHandle, perMinute: number): ApiLimiter {
+  if (handle.client.kind === "postgres") {
+    return new BatchedWindowLimiter(handle.client.sql, `api_${perMinute}`, perMinute, 60_000, Math.floor(perMinute * API_LIMIT_SLACK));
+  }
+  const memory = make(handle, `api_${perMinute}`, perMinute, 60);
+  return {
+    async consume(key) {
+      const res = await memory.consume(key);
+      return { remaining: res.remainingPoints, msBeforeNext: res.msBeforeNext };
+    },
+  };
+}
+
+/** Writes the API counters this process still owes the shared table (tests; the timer does it within a second). */
+export async function flushApiRateLimits(): Promise<void> {
+  const l = await limiters();
+  await Promise.all([...l.api.values()].map((x) => (x instanceof BatchedWindowLimiter ? x.flush() : undefined)));
+}
+
+/**
  * Counts one /api/v1 request against `key` ("user:12", "key:3", "ip:203.0.113.9"): RATE_LIMIT_PER_MINUTE per
  * minute. Throws 429 RATE_LIMITED with `retry_after_s` beyond it; otherwise returns what is left (for headers).
  */
@@ -89,15 +117,14 @@ export async function limitApiRequest(key: string): Promise<RateLimitInfo> {
   const l = await limiters();
   let limiter = l.api.get(perMinute);
   if (!limiter) {
-    const handle = await getDbHandle();
-    limiter = make(handle, `api_${perMinute}`, perMinute, 60);
+    limiter = makeApiLimiter(await getDbHandle(), perMinute);
     l.api.set(perMinute, limiter);
   }
   try {
     const res = await limiter.consume(key.slice(0, 200));
-    return { limit: perMinute, remaining: res.remainingPoints, resetS: Math.ceil(res.msBeforeNext / 1000) };
+    return { limit: perMinute, remaining: res.remaining, resetS: Math.ceil(res.msBeforeNext / 1000) };
   } catch (err) {
-    if (err instanceof RateLimiterRes) throw tooMany(`Too many requests: at most ${perMinute} per minute.`, err.msBeforeNext);
+    if (err instanceof RateLimiterRes || err instanceof RateLimitExceeded) throw tooMany(`Too many requests: at most ${perMinute} per minute.`, err.msBeforeNext);
     throw err;
   }
 }

@@ -29,7 +29,41 @@ export async function queryRows<T extends Record<string, unknown>>(db: Db, query
   return ((result as { rows?: T[] }).rows ?? []) as T[];
 }
 
-export type PostgresOptions = { url: string; max?: number; searchPath?: string };
+export type PostgresOptions = { url: string; max?: number; searchPath?: string; prepare?: boolean };
+
+/** Statements with more parameters than this (bulk inserts whose text grows with the batch) stay unnamed. */
+export const PREPARE_MAX_PARAMS = 200;
+/** Query texts longer than this stay unnamed. */
+export const PREPARE_MAX_TEXT = 16_384;
+
+/**
+ * drizzle sends every statement with `prepare: false`; postgres.js then asks the server for the parameter
+ * types first (Parse/Describe, wait, Bind/Execute): two round trips per parameterised statement, each one
+ * parsed and planned again. Through this wrapper a statement of bounded size is a named prepared statement
+ * instead, cached per connection by postgres.js: one round trip, no re-parse (docs/decisions/0013).
+ * Texts that grow with the data (bulk inserts, long IN lists) stay unnamed so the per-connection cache
+ * stays bounded. The wrapper follows drizzle into transactions (`begin`) and savepoints.
+ */
+export function preparingClient(client: Sql): Sql {
+  const wrap = (target: Sql): Sql =>
+    new Proxy(target, {
+      get(t, prop, receiver) {
+        if (prop === "unsafe") {
+          return (text: string, params?: unknown[], opts?: Record<string, unknown>) =>
+            t.unsafe(text, params as never[], { ...opts, prepare: (params?.length ?? 0) <= PREPARE_MAX_PARAMS && text.length <= PREPARE_MAX_TEXT });
+        }
+        if (prop === "begin" || prop === "savepoint") {
+          return (...args: unknown[]) => {
+            const fn = args.pop() as (tx: Sql) => unknown;
+            const open = Reflect.get(t, prop) as (...a: unknown[]) => unknown;
+            return open.apply(t, [...args, (tx: Sql) => fn(wrap(tx))]);
+          };
+        }
+        return Reflect.get(t, prop, receiver);
+      },
+    });
+  return wrap(client);
+}
 
 export async function openPostgres(opts: PostgresOptions): Promise<DbHandle> {
   const { default: postgres } = await import("postgres");
@@ -41,7 +75,7 @@ export async function openPostgres(opts: PostgresOptions): Promise<DbHandle> {
     connection: { jit: "off", ...(opts.searchPath ? { search_path: opts.searchPath } : {}) },
     onnotice: () => {},
   });
-  const db = drizzle(client, { schema }) as unknown as Db;
+  const db = drizzle(opts.prepare === false ? client : preparingClient(client), { schema }) as unknown as Db;
   return { db, driver: "postgres", client: { kind: "postgres", sql: client, url: opts.url }, close: () => client.end({ timeout: 5 }) };
 }
 

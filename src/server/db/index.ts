@@ -35,7 +35,7 @@ export function useDbHandle(handle: DbHandle | undefined) {
 
 async function open(): Promise<DbHandle> {
   if (env.DATABASE_URL) {
-    const handle = await openPostgres({ url: env.DATABASE_URL, max: env.DATABASE_POOL_MAX });
+    const handle = await openPostgres({ url: env.DATABASE_URL, max: env.DATABASE_POOL_MAX, prepare: env.DATABASE_PREPARE });
     log.info("database: PostgreSQL server", { driver: "postgres", pool_max: env.DATABASE_POOL_MAX });
     await rollDemoPlan(handle);
     return handle;
