@@ -43,7 +43,7 @@ async function main() {
     max: 4,
     connection: { jit: "off" },
     onnotice: () => {},
-    debug: (_conn, query) => log?.push(query.replace(/\s+/g, " ").slice(0, 110)),
+    debug: (_conn, query) => log?.push(query.replace(/\s+/g, " ").slice(0, Number(process.env.ROUND_TRIPS_WIDTH ?? 110))),
     // A socket whose writes are counted: each is one message batch the client then waits on.
     // (`socket` is a postgres.js option its type declarations leave out.)
     ...{ socket: () =>

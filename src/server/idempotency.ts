@@ -25,12 +25,8 @@ export async function withIdempotency<T>(ctx: Ctx, clientId: string, operation: 
       .returning({ clientId: idempotencyKeys.clientId });
     if (inserted.length === 0) {
       const [prior] = await tx.select().from(idempotencyKeys).where(eq(idempotencyKeys.clientId, clientId));
-      // Keys stored before request hashes existed (null) cannot be compared: they replay as before.
-      const sameRequest = prior?.requestHash == null || prior.requestHash === requestHash;
-      if (!prior || prior.actorId !== ctx.actor.id || prior.operation !== operation || !sameRequest) {
-        throw new AppError("CLIENT_ID_REUSED", "This client_id was already used for another request.", { status: 409, field: "client_id" });
-      }
-      return { result: prior.response as T, replayed: true };
+      assertSameRequest(prior, ctx.actor.id, operation, requestHash);
+      return { result: prior!.response as T, replayed: true };
     }
     const result = await fn(tx as unknown as Db);
     await tx
@@ -39,6 +35,19 @@ export async function withIdempotency<T>(ctx: Ctx, clientId: string, operation: 
       .where(and(eq(idempotencyKeys.clientId, clientId), eq(idempotencyKeys.operation, operation)));
     return { result, replayed: false };
   });
+}
+
+export type PriorKey = { actorId: number; operation: string; requestHash: string | null; response: unknown };
+
+/**
+ * A stored key may be replayed only by its actor, for its operation and with the same request; anything else
+ * is 409 CLIENT_ID_REUSED. Keys stored before request hashes existed (null) cannot be compared: they replay as before.
+ */
+export function assertSameRequest(prior: PriorKey | undefined, actorId: number, operation: string, requestHash: string): asserts prior is PriorKey {
+  const sameRequest = prior?.requestHash == null || prior.requestHash === requestHash;
+  if (!prior || prior.actorId !== actorId || prior.operation !== operation || !sameRequest) {
+    throw new AppError("CLIENT_ID_REUSED", "This client_id was already used for another request.", { status: 409, field: "client_id" });
+  }
 }
 
 /** JSON with object keys sorted, so two encodings of one request hash alike. */

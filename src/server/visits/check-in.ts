@@ -1,19 +1,21 @@
 import "server-only";
-import { sql } from "drizzle-orm";
+import { sql, type SQL } from "drizzle-orm";
 import type { Ctx } from "../auth/actor";
 import { requirePermission } from "../auth/permissions";
 import { queryRows, type Db } from "../db/client";
-import { events, locationValidations, visits, type ValidationStatus } from "../db/schema";
+import type { ValidationStatus } from "../db/schema";
 import { AppError } from "../errors";
 import { geofenceStatus } from "../geo/verdict";
-import { withIdempotency } from "../idempotency";
-import { fenceDistanceSql } from "../locations/locations.queries";
+import { assertSameRequest, hashRequest, type PriorKey } from "../idempotency";
+import { fenceDistanceSql, pointSql } from "../locations/locations.queries";
 import { ensureOpenSession } from "../sessions/ensure-open-session";
 import { localDate } from "@/lib/time";
-import { gpsValidationRow, judgeFix } from "./judge-fix";
+import type { FlagInput } from "./evidence";
+import { gpsValidationRow, judgeFix, type FixJudgement } from "./judge-fix";
 import {
   decodeStoredBody,
   isUniqueViolation,
+  DEFAULT_TIME_ZONE,
   orgTimeZoneOrDefault,
   orgTimeZoneSql,
   previousFixSql,
@@ -25,32 +27,49 @@ import { findOpenVisitId, openVisitIdSql, toVisit, visitAlreadyOpen, visitColumn
 import type { CheckInInput, VisitResult } from "@/contracts/visits";
 
 /**
- * Check in at a customer: the actor's own visit, verdict and flags computed in PostGIS, all written in one
- * transaction (visit, GPS validation row, planned-visit link, daily session, outbox event). The planned-visit link
- * is the given planned_visit_id, else the rep's first open stop at this location on that day (so a stop shows done
- * whether or not the client knew its id).
+ * Check in at a customer: the actor's own visit, verdict and flags computed in PostGIS, all written atomically
+ * (visit, GPS validation row, planned-visit link, daily session count, outbox event, idempotency key). The
+ * planned-visit link is the given planned_visit_id, else the rep's first open stop at this location on that day
+ * (so a stop shows done whether or not the client knew its id).
  * Idempotent on client_id: a replay answers the first body unchanged (`created: false`).
  * `check_in_time` is the fix's captured_at (when the rep was there); `check_in_received_at` the server time.
+ *
+ * Round trips (docs/decisions/0013-hot-path.md): one read of everything the check-in needs, then — when the rep's
+ * day is already open and no planned_visit_id is given, i.e. every check-in after the day's first — ONE statement
+ * that writes it all (atomic on its own, no BEGIN/COMMIT). Otherwise a transaction that opens the day first.
+ * A concurrent request that committed first (same client_id, or another open visit) surfaces as a unique
+ * violation; the check-in then reads again and answers as if it had come second.
  */
 export async function checkIn(ctx: Ctx, input: CheckInInput): Promise<{ body: VisitResult; created: boolean }> {
   requirePermission(ctx.actor, "visits.write");
-  try {
-    const { result, replayed } = await withIdempotency(ctx, input.client_id, "visits.check_in", async (tx) => JSON.stringify(await record(ctx, tx, input)), input);
-    return { body: decodeStoredBody<VisitResult>(result), created: !replayed };
-  } catch (err) {
-    // Last line of defence: a concurrent check-in of the same rep committed first.
-    if (isUniqueViolation(err, "visits_one_open_per_rep")) throw visitAlreadyOpen((await findOpenVisitId(ctx.db, ctx.actor.id)) ?? 0);
-    throw err;
+  const capturedAt = requireAcceptableCaptureTime(input.captured_at, ctx.now);
+  const requestHash = hashRequest(OPERATION, input);
+  for (let attempt = 0; ; attempt++) {
+    try {
+      return await attemptCheckIn(ctx, input, capturedAt, requestHash);
+    } catch (err) {
+      const raced = RACE_CONSTRAINTS.some((c) => isUniqueViolation(err, c));
+      if (raced && attempt < 2) continue; // the next read sees what the other request committed
+      if (isUniqueViolation(err, "visits_one_open_per_rep")) throw visitAlreadyOpen((await findOpenVisitId(ctx.db, ctx.actor.id)) ?? 0);
+      // A visit carries this client_id but no stored request does (e.g. imported history): not ours to replay.
+      if (isUniqueViolation(err, "visits_client_id_unique")) throw new AppError("CLIENT_ID_REUSED", "This client_id was already used for another request.", { status: 409, field: "client_id" });
+      throw err;
+    }
   }
 }
 
-async function record(ctx: Ctx, tx: Db, input: CheckInInput): Promise<VisitResult> {
+const OPERATION = "visits.check_in";
+const RACE_CONSTRAINTS = ["visits_one_open_per_rep", "idempotency_keys_pkey", "visits_client_id_unique"];
+
+async function attemptCheckIn(ctx: Ctx, input: CheckInInput, capturedAt: Date, requestHash: string): Promise<{ body: VisitResult; created: boolean }> {
   const me = ctx.actor.id;
-  const capturedAt = requireAcceptableCaptureTime(input.captured_at, ctx.now);
-  const facts = await readCheckInFacts(tx, me, input, capturedAt);
+  const facts = await readCheckInFacts(ctx.db, me, input, capturedAt);
+  if (facts.prior) {
+    assertSameRequest(facts.prior, me, OPERATION, requestHash);
+    return { body: decodeCheckInBody(facts.prior.response), created: false };
+  }
   const fence = facts.fence;
   if (!fence) throw new AppError("NOT_FOUND", "Location not found.", { status: 404, field: "location_id" });
-  if (input.planned_visit_id !== undefined) await requirePlannedVisit(tx, input.planned_visit_id, me, input.location_id);
   if (facts.openVisitId !== null) throw visitAlreadyOpen(facts.openVisitId);
 
   const fixInput = {
@@ -63,55 +82,100 @@ async function record(ctx: Ctx, tx: Db, input: CheckInInput): Promise<VisitResul
     repeatedCoords: facts.repeatedCoords,
   };
   const judged = judgeFix(fence, fixInput);
-  const { flags, valid, validation } = judged;
-
   const date = localDate(capturedAt, facts.tz);
   const reopenIfClosed = date === localDate(ctx.now, facts.tz);
-  const session = await ensureOpenSession(tx, { personnelId: me, date, at: capturedAt, countVisit: true, reopenIfClosed, how: { via: "check_in" } });
+  const write = { ctx, input, capturedAt, requestHash, judged, fixInput, date, status: fence.status, distance: fence.distance };
 
-  // The visit, its GPS validation and its outbox event in one statement; the visit comes back as API JSON.
-  const visitId = sql`(SELECT id FROM v)`;
-  const insertVisit = tx
-    .insert(visits)
-    .values({
-      personnelId: me,
-      locationId: input.location_id,
-      plannedDate: date,
-      checkInTime: capturedAt,
-      checkInCoords: { lat: input.lat, lng: input.lon },
-      notes: input.notes ?? null,
-      validated: valid,
-      validationStatus: fence.status,
-      clientId: input.client_id,
-      checkInCapturedAt: capturedAt,
-      checkInReceivedAt: ctx.now,
-      checkInAccuracyM: input.accuracy_m,
-      flags,
-      evidenceScore: validation.evidence_score,
-      createdAt: ctx.now,
-      updatedAt: ctx.now,
-    })
-    .returning();
-  const insertValidation = tx.insert(locationValidations).values(gpsValidationRow(visitId, "check_in", judged, fixInput));
-  const insertEvent = tx.insert(events).values({
-    type: "visit.checked_in",
-    personnelId: me,
-    visitId,
-    locationId: input.location_id,
-    payload: { session_id: session.id, status: fence.status, distance: fence.distance, flags, evidence_score: validation.evidence_score, check_in_time: capturedAt.toISOString(), position: { lat: input.lat, lon: input.lon } },
+  // The day is open (or a past day that stays closed): count the visit on it in the same statement.
+  if (input.planned_visit_id === undefined && facts.sessionDate === date && facts.sessionStatus !== null && (facts.sessionStatus === "OPEN" || !reopenIfClosed)) {
+    const session = sql`s AS (UPDATE daily_sessions SET total_visits = total_visits + 1, updated_at = now()
+        WHERE personnel_id = ${me} AND session_date = ${date}::date AND (status = 'OPEN' OR NOT ${reopenIfClosed}::boolean) RETURNING id)`;
+    const row = await writeCheckIn(ctx.db, write, { cte: session, from: sql`s` });
+    // No row: the day changed in between (ended elsewhere); nothing was written, so take the general path.
+    if (row) return { body: row, created: true };
+  }
+  const body = await ctx.db.transaction(async (tx) => {
+    if (input.planned_visit_id !== undefined) await requirePlannedVisit(tx as unknown as Db, input.planned_visit_id, me, input.location_id);
+    const opened = await ensureOpenSession(tx as unknown as Db, { personnelId: me, date, at: capturedAt, countVisit: true, reopenIfClosed, how: { via: "check_in" } });
+    const row = await writeCheckIn(tx as unknown as Db, write, { cte: sql`s AS (SELECT ${opened.id}::int AS id)`, from: sql`s` });
+    if (!row) throw new Error("the check-in write returned no row");
+    return row;
   });
+  return { body, created: true };
+}
+
+type CheckInWrite = {
+  ctx: Ctx;
+  input: CheckInInput;
+  capturedAt: Date;
+  requestHash: string;
+  judged: FixJudgement;
+  fixInput: FlagInput;
+  date: string;
+  status: ValidationStatus;
+  distance: number;
+};
+
+/**
+ * The visit, its GPS validation, its outbox event, the planned-visit link and the idempotency key (with the
+ * answer) in one statement, all selected FROM the session CTE `s`: when `s` has no row, nothing is written and
+ * null comes back. The stored answer is the visit's API row plus the validation as text, so a replay rebuilds
+ * the first body byte for byte (jsonb alone would reorder keys).
+ */
+async function writeCheckIn(db: Db, w: CheckInWrite, session: { cte: SQL; from: SQL }): Promise<VisitResult | null> {
+  const { ctx, input, judged } = w;
+  const me = ctx.actor.id;
+  const { flags, valid, validation } = judged;
+  const now = ctx.now.toISOString();
+  const t = w.capturedAt.toISOString();
+  const gps = gpsValidationRow(0, "check_in", judged, w.fixInput);
+  const payload = { status: w.status, distance: w.distance, flags, evidence_score: validation.evidence_score, check_in_time: t, position: { lat: input.lat, lon: input.lon } };
   // Without an explicit planned_visit_id, the first still-open stop of this rep at this location on the visit's date.
   const plannedId =
     input.planned_visit_id ??
-    sql`(SELECT id FROM planned_visits WHERE personnel_id = ${me} AND planned_date = ${date} AND location_id = ${input.location_id} AND visit_id IS NULL ORDER BY sequence LIMIT 1)`;
-  // Only the rep's own stop: a planned_visit_id of someone else's route links nothing.
-  const linkPlanned = sql`, pv AS (UPDATE planned_visits SET visit_id = ${visitId} WHERE id = ${plannedId} AND personnel_id = ${me} AND visit_id IS NULL)`;
+    sql`(SELECT id FROM planned_visits WHERE personnel_id = ${me} AND planned_date = ${w.date}::date AND location_id = ${input.location_id} AND visit_id IS NULL ORDER BY sequence LIMIT 1)`;
+  // Flags are fixed identifiers (FIX_FLAGS), so an array literal is safe.
+  const flagsLiteral = `{${flags.join(",")}}`;
   const [row] = await queryRows<Record<string, unknown>>(
-    tx,
-    sql`WITH v AS (${insertVisit.getSQL()}), val AS (${insertValidation.getSQL()}), ev AS (${insertEvent.getSQL()})${linkPlanned}
-        SELECT ${visitColumns} FROM v`,
+    db,
+    sql`WITH ${session.cte},
+      v AS (
+        INSERT INTO visits (personnel_id, location_id, planned_date, check_in_time, check_in_coords, notes, validated, validation_status,
+                            client_id, check_in_captured_at, check_in_received_at, check_in_accuracy_m, flags, evidence_score, created_at, updated_at)
+        SELECT ${me}, ${input.location_id}, ${w.date}::date, ${t}::timestamptz, ${pointSql(input.lat, input.lon)}, ${input.notes ?? null}, ${valid}, ${w.status},
+               ${input.client_id}::uuid, ${t}::timestamptz, ${now}::timestamptz, ${input.accuracy_m}, ${flagsLiteral}::text[], ${validation.evidence_score}, ${now}::timestamptz, ${now}::timestamptz
+        FROM ${session.from}
+        RETURNING *),
+      val AS (
+        INSERT INTO location_validations (visit_id, validation_type, is_valid, distance_from_location, validation_details, validated_at)
+        SELECT v.id, ${gps.validationType}, ${gps.isValid}, ${gps.distanceFromLocation}::numeric, ${JSON.stringify(gps.validationDetails)}::jsonb, ${now}::timestamptz FROM v),
+      ev AS (
+        INSERT INTO events (type, personnel_id, visit_id, location_id, payload)
+        SELECT 'visit.checked_in', ${me}, v.id, ${input.location_id}, jsonb_build_object('session_id', s.id) || ${JSON.stringify(payload)}::jsonb FROM v, s),
+      pv AS (
+        -- Only the rep's own stop: a planned_visit_id of someone else's route links nothing.
+        UPDATE planned_visits SET visit_id = (SELECT id FROM v) WHERE id = ${plannedId} AND personnel_id = ${me} AND visit_id IS NULL AND EXISTS (SELECT 1 FROM v)),
+      api AS (SELECT ${visitColumns} FROM v),
+      ik AS (
+        INSERT INTO idempotency_keys (client_id, actor_id, operation, created_at, request_hash, response)
+        SELECT ${input.client_id}::uuid, ${me}, ${OPERATION}, ${now}::timestamptz, ${w.requestHash},
+               jsonb_build_object('visit_row', to_jsonb(api), 'validation_text', ${JSON.stringify(validation)}::text) FROM api)
+      SELECT * FROM api`,
   );
-  return { visit: toVisit(row!), validation };
+  return row ? { visit: toVisit(row), validation } : null;
+}
+
+/**
+ * A stored check-in answer: `{ visit_row, validation_text }` (see writeCheckIn), or, for keys written before
+ * that, the body's JSON text. Either way the body comes back as first sent.
+ */
+function decodeCheckInBody(stored: unknown): VisitResult {
+  const value = decodeStoredBody<unknown>(stored as string);
+  if (value && typeof value === "object" && "visit_row" in value && "validation_text" in value) {
+    const v = value as { visit_row: Record<string, unknown>; validation_text: string };
+    return { visit: toVisit(v.visit_row), validation: JSON.parse(v.validation_text) as VisitResult["validation"] };
+  }
+  return value as VisitResult;
 }
 
 type CheckInFacts = {
@@ -121,24 +185,35 @@ type CheckInFacts = {
   speedKmh: number | null;
   repeatedCoords: boolean;
   tz: string;
+  /** The idempotency key of this client_id, if a request with it committed. */
+  prior: PriorKey | undefined;
+  /** The rep's day of this fix (in the organisation's time zone, as SQL sees it) and its status, if it exists. */
+  sessionDate: string | null;
+  sessionStatus: string | null;
 };
 
 /**
  * Everything the check-in reads before writing, in one round trip: the fence (active location, spheroid distance),
- * the rep's open visit, the previous fix (speed), repeated coordinates and the organisation's time zone.
- * The same SQL as checkFence, findOpenVisitId, speedFromPreviousFixKmh, hasRepeatedCoords and orgTimeZone.
+ * the rep's open visit, the previous fix (speed), repeated coordinates, the organisation's time zone, a prior
+ * request with this client_id and the rep's day. The same SQL as checkFence, findOpenVisitId, speedFromPreviousFixKmh,
+ * hasRepeatedCoords and orgTimeZone.
  */
-async function readCheckInFacts(tx: Db, me: number, input: CheckInInput, capturedAt: Date): Promise<CheckInFacts> {
-  const [row] = await queryRows<{ radius: unknown; distance: unknown; open_visit_id: unknown; m: unknown; s: unknown; repeated: unknown; tz: unknown }>(
-    tx,
+async function readCheckInFacts(db: Db, me: number, input: CheckInInput, capturedAt: Date): Promise<CheckInFacts> {
+  const [row] = await queryRows<Record<string, unknown>>(
+    db,
     sql`SELECT f.radius, f.distance, ${openVisitIdSql(me)} AS open_visit_id, prev.m, prev.s,
-          ${repeatedCoordsSql(input.location_id, input.lat, input.lon, null)} AS repeated, ${orgTimeZoneSql} AS tz
-        FROM (SELECT 1) AS one
+          ${repeatedCoordsSql(input.location_id, input.lat, input.lon, null)} AS repeated, z.tz,
+          ik.actor_id AS prior_actor_id, ik.operation AS prior_operation, ik.request_hash AS prior_request_hash, ik.response AS prior_response,
+          ds.session_date::text AS session_date, ds.status AS session_status
+        FROM (SELECT ${orgTimeZoneSql} AS tz) AS z
         LEFT JOIN LATERAL (
           SELECT l.geofence_radius AS radius, ${fenceDistanceSql(sql`l.coordinates`, input.lat, input.lon)} AS distance
           FROM locations l WHERE l.id = ${input.location_id} AND l.active
         ) AS f ON true
-        LEFT JOIN LATERAL (${previousFixSql(me, input.lat, input.lon, capturedAt)}) AS prev ON true`,
+        LEFT JOIN LATERAL (${previousFixSql(me, input.lat, input.lon, capturedAt)}) AS prev ON true
+        LEFT JOIN idempotency_keys ik ON ik.client_id = ${input.client_id}::uuid
+        LEFT JOIN daily_sessions ds ON ds.personnel_id = ${me}
+          AND ds.session_date = (${capturedAt.toISOString()}::timestamptz AT TIME ZONE COALESCE(z.tz, ${DEFAULT_TIME_ZONE}))::date`,
   );
   if (!row) throw new Error("the check-in read returned no row");
   let fence: CheckInFacts["fence"] = null;
@@ -147,12 +222,19 @@ async function readCheckInFacts(tx: Db, me: number, input: CheckInInput, capture
     const radius = Number(row.radius);
     fence = { radius, distance, status: geofenceStatus(distance, radius) };
   }
+  const prior: PriorKey | undefined =
+    row.prior_actor_id == null
+      ? undefined
+      : { actorId: Number(row.prior_actor_id), operation: String(row.prior_operation), requestHash: row.prior_request_hash == null ? null : String(row.prior_request_hash), response: row.prior_response };
   return {
     fence,
     openVisitId: row.open_visit_id === null || row.open_visit_id === undefined ? null : Number(row.open_visit_id),
     speedKmh: row.m === null || row.m === undefined ? null : speedKmh(row.m, row.s),
     repeatedCoords: Boolean(row.repeated),
     tz: orgTimeZoneOrDefault(row.tz),
+    prior,
+    sessionDate: row.session_date == null ? null : String(row.session_date),
+    sessionStatus: row.session_status == null ? null : String(row.session_status),
   };
 }
 

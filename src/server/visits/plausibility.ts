@@ -84,7 +84,8 @@ export async function orgTimeZone(db: Db): Promise<string> {
 
 /** The time zone as a scalar subquery (null without a settings row): see orgTimeZoneOrDefault. */
 export const orgTimeZoneSql = sql<string | null>`(SELECT time_zone FROM org_settings WHERE id = 1)`;
-export const orgTimeZoneOrDefault = (tz: unknown): string => (typeof tz === "string" && tz ? tz : "Asia/Kolkata");
+export const DEFAULT_TIME_ZONE = "Asia/Kolkata";
+export const orgTimeZoneOrDefault = (tz: unknown): string => (typeof tz === "string" && tz ? tz : DEFAULT_TIME_ZONE);
 
 /**
  * Use-cases serialise their answer once and store that text as the idempotency response, so a replay

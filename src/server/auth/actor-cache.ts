@@ -1,0 +1,153 @@
+import "server-only";
+import postgres, { type Sql } from "postgres";
+import type { DbHandle } from "../db/client";
+import type { PersonnelRole } from "../db/schema";
+import { log } from "../log";
+
+/**
+ * The person behind an API credential, cached between requests in one app instance on a PostgreSQL server
+ * (docs/decisions/0013-hot-path.md). "Deactivation or a password reset cuts access at the next request, on every
+ * instance" holds for any writer, even a manual UPDATE:
+ *
+ * - A trigger on `personnel` (migration 0010) NOTIFYs `fieldbeat_personnel` with the row's id when any update or
+ *   delete commits; this instance LISTENs on a dedicated connection and drops that entry.
+ * - A cached entry is served only after a **barrier**: a round trip on that same connection that started after the
+ *   request arrived. PostgreSQL sends an idle listener every notification committed before it answers the next
+ *   query, so once the barrier returns, every change committed before the request has been applied here. Requests
+ *   arriving together share one barrier (one `SELECT 1` per batch instead of a row read per request).
+ * - A read that started before an invalidation is not stored (generation counter); a (re)connect of the listener
+ *   empties the cache (what changed while it was down is unknown); any failure means "not usable", and the caller
+ *   reads the database as before.
+ * Entries also expire after TTL_MS, and at most MAX_ENTRIES are kept. The embedded database has no cache: its
+ * reads are in-process and cheap.
+ */
+export const PERSONNEL_CHANNEL = "fieldbeat_personnel";
+const TTL_MS = 10 * 60_000;
+const MAX_ENTRIES = 50_000;
+
+export type CachedPerson = { id: number; role: PersonnelRole; name: string; email: string; tokensValidAfter: Date | null; mfaEnabledAt: Date | null };
+
+export class ActorCache {
+  private readonly entries = new Map<number, { person: CachedPerson; at: number }>();
+  private generation = 0;
+  private conn: Sql | null = null;
+  private listening: Promise<void> | null = null;
+  private inflight: Promise<boolean> | null = null;
+  private next: Promise<boolean> | null = null;
+  private closed = false;
+
+  constructor(private readonly url: string) {}
+
+  /** The entry, if there is one and every change committed before this call has been heard. */
+  async get(id: number, now = Date.now()): Promise<CachedPerson | undefined> {
+    const e = this.entries.get(id);
+    if (!e) return undefined;
+    if (now - e.at > TTL_MS) {
+      this.entries.delete(id);
+      return undefined;
+    }
+    if (!(await this.barrier())) return undefined;
+    // The barrier may have delivered an invalidation of this very entry.
+    return this.entries.get(id) === e ? e.person : undefined;
+  }
+
+  /** The generation to pass to `set` after reading the row: a change heard in between voids the store. */
+  begin(): number {
+    if (!this.listening && !this.closed) void this.barrier(); // start listening before the first entry is stored
+    return this.generation;
+  }
+
+  set(person: CachedPerson, generation: number, now = Date.now()): void {
+    if (generation !== this.generation || !this.listening || this.closed) return;
+    if (this.entries.size >= MAX_ENTRIES) this.entries.delete(this.entries.keys().next().value!);
+    this.entries.set(person.id, { person, at: now });
+  }
+
+  /** Drops one person now (this instance committed a change to them; the others hear the NOTIFY). */
+  forget(id: number): void {
+    this.invalidate(id);
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    this.invalidate(null);
+    await this.conn?.end({ timeout: 1 });
+    this.conn = null;
+  }
+
+  private invalidate(id: number | null): void {
+    this.generation++;
+    if (id === null) this.entries.clear();
+    else this.entries.delete(id);
+  }
+
+  /** Resolves true once a round trip on the listener connection that started after this call has completed. */
+  private barrier(): Promise<boolean> {
+    if (this.closed) return Promise.resolve(false);
+    if (!this.inflight) return this.startBarrier();
+    // One is in flight, but it started before this call: wait for the next one (shared by everyone waiting).
+    this.next ??= this.inflight.then(() => {
+      this.next = null;
+      return this.startBarrier();
+    });
+    return this.next;
+  }
+
+  private startBarrier(): Promise<boolean> {
+    const p = this.roundTrip().finally(() => {
+      if (this.inflight === p) this.inflight = null;
+    });
+    this.inflight = p;
+    return p;
+  }
+
+  private async roundTrip(): Promise<boolean> {
+    try {
+      const conn = this.connection();
+      this.listening ??= conn`LISTEN fieldbeat_personnel`.then(() => this.invalidate(null));
+      await this.listening;
+      await conn`SELECT 1`;
+      return this.listening !== null;
+    } catch (err) {
+      this.listening = null;
+      this.invalidate(null);
+      log.warn("actor cache: listener unavailable, reading the database", { error: err instanceof Error ? err.message : String(err) });
+      return false;
+    }
+  }
+
+  private connection(): Sql {
+    if (this.conn) return this.conn;
+    this.conn = postgres(this.url, {
+      max: 1,
+      // Closed after a quiet minute (tests, idle servers); the next request re-listens on a fresh, empty cache.
+      idle_timeout: 60,
+      max_lifetime: null,
+      fetch_types: false,
+      connection: { application_name: "fieldbeat-actor-cache" },
+      onnotice: () => {},
+      onnotify: (_channel: string, payload: string) => {
+        const id = Number(payload);
+        this.invalidate(Number.isInteger(id) ? id : null);
+      },
+      // The connection dropped: LISTEN is gone with it, and whatever changed meanwhile is unknown.
+      onclose: () => {
+        this.listening = null;
+        this.invalidate(null);
+      },
+    } as Parameters<typeof postgres>[1]);
+    return this.conn;
+  }
+}
+
+const caches = new WeakMap<DbHandle, ActorCache | null>();
+
+/** The actor cache of a database handle: PostgreSQL server only (null on the embedded database). */
+export function actorCacheFor(handle: DbHandle): ActorCache | null {
+  let c = caches.get(handle);
+  if (c === undefined) {
+    c = handle.client.kind === "postgres" ? new ActorCache(handle.client.url) : null;
+    caches.set(handle, c);
+  }
+  return c;
+}
