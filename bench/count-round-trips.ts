@@ -35,6 +35,7 @@ async function main() {
   const { useDbHandle: pointAppAt } = await import("../src/server/db");
   const { seedDemoData } = await import("../db/seed");
   const { issueAccessToken } = await import("../src/server/auth/tokens");
+  const { flushApiRateLimits } = await import("../src/server/auth/rate-limit");
 
   let log: string[] | null = null;
   let writes = 0;
@@ -85,9 +86,14 @@ async function main() {
     );
 
   // Warm-up (module loading, the rate limiter's first row, prepared statements), then the measured call.
-  let res = await checkIn(loc!.lat + 0.0001);
-  if (res.status !== 201) throw new Error(`warm-up check-in answered ${res.status}: ${await res.text()}`);
-  await client`UPDATE visits SET check_out_time = now() WHERE personnel_id = ${rep!.id} AND check_out_time IS NULL`;
+  // Twice: the day's first check-in takes the transactional path, later ones the single statement measured below.
+  let res: Response;
+  for (const dLat of [0.0001, 0.00015]) {
+    res = await checkIn(loc!.lat + dLat);
+    if (res.status !== 201) throw new Error(`warm-up check-in answered ${res.status}: ${await res.text()}`);
+    await client`UPDATE visits SET check_out_time = now() WHERE personnel_id = ${rep!.id} AND check_out_time IS NULL`;
+  }
+  await flushApiRateLimits(); // the rate limit's batched write, due within a second, is not part of the request
   log = [];
   writes = 0;
   res = await checkIn(loc!.lat + 0.0002);
@@ -99,6 +105,7 @@ async function main() {
   const nearby = () =>
     nearbyRoute.GET(new Request(`http://localhost/api/v1/locations/nearby?lat=${loc!.lat}&lon=${loc!.lon}&radius=5000&limit=20`, { headers: auth }), { params: Promise.resolve({}) });
   await nearby();
+  await flushApiRateLimits();
   log = [];
   writes = 0;
   res = await nearby();
@@ -111,6 +118,12 @@ async function main() {
     console.log(`\n${name}: ${lines.length} statements, ${w} socket writes`);
     lines.forEach((q, i) => console.log(`  ${String(i + 1).padStart(2)}. ${q}`));
   }
+  console.log(
+    "\nNot counted above: the actor cache's barrier (`SELECT 1` on its own listener connection, one per batch of requests that arrive\n" +
+      "together; a lone request pays one) and the rate limit's batched write (one statement per second for all keys).",
+  );
+  await flushApiRateLimits();
+  await (await import("../src/server/auth/actor-cache")).actorCacheFor(handle)?.close();
   pointAppAt(undefined);
   await client.end();
 }

@@ -4,6 +4,8 @@ import { GET as me } from "../../src/app/api/v1/auth/me/route";
 import { actorCacheFor } from "../../src/server/auth/actor-cache";
 import { issueAccessToken } from "../../src/server/auth/tokens";
 import { queryRows, useDbHandle, type DbHandle } from "../../src/server/db";
+
+const pointAppAt = useDbHandle; // not a React hook: the app's database for the route handlers called next
 import { personnel } from "../../src/server/db/schema";
 import { deactivatePerson } from "../../src/server/personnel/deactivate-person";
 import { reactivatePerson } from "../../src/server/personnel/reactivate-person";
@@ -22,7 +24,7 @@ describeEachDriver("actor cache", (ctx) => {
   afterEach(() => useDbHandle(undefined));
 
   const meAs = async (handle: DbHandle, token: string) => {
-    useDbHandle(handle);
+    pointAppAt(handle);
     return call(me, "/api/v1/auth/me", { headers: bearer(token) });
   };
 

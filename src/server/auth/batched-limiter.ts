@@ -36,10 +36,13 @@ const UPSERT = `
     expire = CASE WHEN rate_limits.expire IS NULL OR rate_limits.expire <= $4::bigint THEN EXCLUDED.expire ELSE rate_limits.expire END
   RETURNING key, points, expire`;
 
+const MAX_FLUSH_RETRIES = 5;
+
 export class BatchedWindowLimiter {
   private readonly entries = new Map<string, Entry>();
   private timer: NodeJS.Timeout | null = null;
   private flushing: Promise<void> | null = null;
+  private failedFlushes = 0;
 
   constructor(
     private readonly sql: Sql,
@@ -119,13 +122,18 @@ export class BatchedWindowLimiter {
         now,
       );
     } catch (err) {
-      for (const [key, n] of batch) {
-        const e = this.entries.get(key);
-        if (e) e.pending += n;
+      // Keep the counts for a few more tries (the database may be back in a second); then let them go rather than
+      // retry forever against a pool that was closed. Lost counts only ever make the limit more lenient.
+      if (++this.failedFlushes <= MAX_FLUSH_RETRIES) {
+        for (const [key, n] of batch) {
+          const e = this.entries.get(key);
+          if (e) e.pending += n;
+        }
+        this.scheduleFlush();
       }
-      this.scheduleFlush();
       throw err;
     }
+    this.failedFlushes = 0;
     for (const row of rows) {
       const e = this.entries.get(row.key);
       if (!e) continue;
