@@ -80,6 +80,17 @@ describeEachDriver("token lifecycle and idempotency", (ctx) => {
       expect(r.status).toBe(401);
     });
 
+    it("a token verified once (and remembered) still expires on time, and is not valid before it was issued", async () => {
+      const { issueAccessToken, verifyAccessToken } = await import("../../src/server/auth/tokens");
+      const issued = new Date();
+      const token = await issueAccessToken(rep.id, issued);
+      await expect(verifyAccessToken(token, issued)).resolves.toMatchObject({ personnelId: rep.id });
+      await expect(verifyAccessToken(token, new Date(issued.getTime() + 14 * 60_000))).resolves.toMatchObject({ personnelId: rep.id });
+      await expect(verifyAccessToken(token, new Date(issued.getTime() + 16 * 60_000))).resolves.toBeNull();
+      await expect(verifyAccessToken(token, new Date(issued.getTime() - 60_000))).resolves.toBeNull();
+      await expect(verifyAccessToken(token, issued)).resolves.toMatchObject({ personnelId: rep.id });
+    });
+
     it("accepts a well-formed token within the lifetime (the forging helper itself is right)", async () => {
       const r = await me(new Request("http://localhost/api/v1/auth/me", { headers: { authorization: `Bearer ${await forge(good())}` } }), { params: Promise.resolve({}) });
       expect(r.status).toBe(200);

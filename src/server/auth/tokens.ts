@@ -46,6 +46,30 @@ export type AccessTokenClaims = {
  * checks the person is active and `iat` is not before their `tokens_valid_after` (authenticate.ts).
  */
 export async function verifyAccessToken(token: string, now: Date): Promise<AccessTokenClaims | null> {
+  // A token verified before (same secret) is the same claims: only its time bounds need checking again.
+  const secret = requireAuthSecret();
+  const hit = verified.get(token);
+  if (hit && hit.secret === secret) return withinTime(hit, now) ? hit.claims : null;
+  const claims = await verifyUncached(token, now);
+  if (claims) {
+    if (verified.size >= VERIFIED_MAX) verified.delete(verified.keys().next().value!);
+    verified.set(token, { secret, claims, exp: claims.exp });
+  }
+  return claims;
+}
+
+type Verified = { secret: string; claims: AccessTokenClaims; exp: number };
+/** Recently verified tokens (≤ 15 min lifetime each), oldest dropped first. */
+const verified = new Map<string, Verified>();
+const VERIFIED_MAX = 20_000;
+
+/** jose's time checks for a token whose signature and claims were already verified. */
+function withinTime(v: Verified, now: Date): boolean {
+  const t = now.getTime() / 1000;
+  return t < v.exp + CLOCK_TOLERANCE_S && t - v.claims.iat <= ACCESS_TOKEN_TTL_S + CLOCK_TOLERANCE_S && v.claims.iat - t <= CLOCK_TOLERANCE_S;
+}
+
+async function verifyUncached(token: string, now: Date): Promise<(AccessTokenClaims & { exp: number }) | null> {
   try {
     // exp, iat, iss, aud and sub are required (jose only checks the ones present), and no token may live
     // longer than the configured lifetime, even one signed with our secret.
@@ -64,7 +88,7 @@ export async function verifyAccessToken(token: string, now: Date): Promise<Acces
     const id = Number(payload.sub);
     if (id > 2_147_483_647) return null;
     const ms = typeof payload.iat_ms === "number" && Math.floor(payload.iat_ms / 1000) === payload.iat ? payload.iat_ms : payload.iat * 1000;
-    return { personnelId: id, iat: payload.iat, issuedAtMs: ms };
+    return { personnelId: id, iat: payload.iat, issuedAtMs: ms, exp: payload.exp };
   } catch {
     return null;
   }
