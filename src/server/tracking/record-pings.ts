@@ -89,10 +89,8 @@ export async function recordPings(ctx: Ctx, input: RecordPingsInput): Promise<Re
     }
 
     // ON CONFLICT DO NOTHING: a concurrent twin of this batch waits on the unique index, then skips.
-    const inserted = rows.length
-      ? await tx.insert(locationPings).values(rows).onConflictDoNothing({ target: locationPings.clientId }).returning({ clientId: locationPings.clientId })
-      : [];
-    const insertedIds = new Set(inserted.map((r) => r.clientId));
+    const inserted = rows.length ? await insertPings(tx, ctx.actor.id, ctx.now, rows) : [];
+    const insertedIds = new Set(inserted.map((r) => r.client_id));
     const accepted = rows.filter((r) => insertedIds.has(r.clientId));
 
     let gapsRecorded = 0;
@@ -116,6 +114,31 @@ export async function recordPings(ctx: Ctx, input: RecordPingsInput): Promise<Re
     }
     return { accepted: accepted.length, duplicates: rows.length - accepted.length + repeatedInBatch, rejected, gaps_recorded: gapsRecorded };
   });
+}
+
+type PingRow = typeof locationPings.$inferInsert;
+
+/** A PostgreSQL array literal of values that need no quoting (numbers, uuids, ISO timestamps, enum tokens). */
+const arrayLiteral = (values: (string | number | null | undefined)[]) => `{${values.map((v) => (v === null || v === undefined ? "NULL" : String(v))).join(",")}}`;
+
+/**
+ * The batch in one statement with ten array parameters (unnest), whatever its size: the same statement text for
+ * every batch, so it is prepared once per connection, where a multi-row VALUES list would be parsed and planned
+ * again for each batch (and, with 10 parameters a row, cannot be prepared at all).
+ */
+async function insertPings(tx: Db, personnelId: number, now: Date, rows: PingRow[]): Promise<{ client_id: string }[]> {
+  return queryRows<{ client_id: string }>(
+    tx,
+    sql`INSERT INTO location_pings (client_id, personnel_id, session_id, coords, accuracy_m, speed, heading, source, captured_at, received_at)
+        SELECT c, ${personnelId}, s, ST_SetSRID(ST_MakePoint(lon, lat), 4326)::geography, acc, sp, hd, src, t, ${now.toISOString()}::timestamptz
+        FROM unnest(${arrayLiteral(rows.map((r) => r.clientId))}::uuid[], ${arrayLiteral(rows.map((r) => r.sessionId))}::int[],
+                    ${arrayLiteral(rows.map((r) => r.coords.lat))}::float8[], ${arrayLiteral(rows.map((r) => r.coords.lng))}::float8[],
+                    ${arrayLiteral(rows.map((r) => r.accuracyM))}::real[], ${arrayLiteral(rows.map((r) => r.speed))}::real[],
+                    ${arrayLiteral(rows.map((r) => r.heading))}::real[], ${arrayLiteral(rows.map((r) => r.source))}::varchar[],
+                    ${arrayLiteral(rows.map((r) => (r.capturedAt as Date).toISOString()))}::timestamptz[]) AS x(c, s, lat, lon, acc, sp, hd, src, t)
+        ON CONFLICT (client_id) DO NOTHING
+        RETURNING client_id::text AS client_id`,
+  );
 }
 
 async function openDays(tx: Db, personnelId: number, dates: string[]): Promise<Map<string, OpenDay>> {
