@@ -1,9 +1,8 @@
-/** Small helpers for the benchmarks: wrk, pgbench and autocannon runners, percentiles, the result table, medians. */
+/** Small helpers for the benchmarks: wrk and pgbench runners, percentiles, medians, markdown tables. */
 import { spawn } from "node:child_process";
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import autocannon from "autocannon";
 
 export type Measure = { name: string; tool: string; clients: number; rate: number; p50_ms: number; p99_ms: number; errors: number; total: number };
 
@@ -56,50 +55,6 @@ export async function pgbench(opts: { name: string; url: string; script: string;
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
-}
-
-/** autocannon against the running server; `next()` builds each request (distinct rep, body, point). */
-export async function httpLoad(opts: {
-  name: string;
-  url: string;
-  connections: number;
-  seconds: number;
-  method: "GET" | "POST";
-  next: () => { path: string; headers: Record<string, string>; body?: string };
-}): Promise<Measure & { statusCodes: Record<string, number> }> {
-  const result = await autocannon({
-    url: opts.url,
-    connections: opts.connections,
-    duration: opts.seconds,
-    requests: [
-      {
-        method: opts.method,
-        setupRequest: (req) => {
-          const n = opts.next();
-          return { ...req, path: n.path, headers: { ...req.headers, ...n.headers }, ...(n.body !== undefined ? { body: n.body } : {}) };
-        },
-      },
-    ],
-  });
-  const statusCodes = Object.fromEntries(Object.entries(result.statusCodeStats ?? {}).map(([k, v]) => [k, (v as { count: number }).count]));
-  const ok = result["2xx"];
-  return {
-    name: opts.name,
-    tool: "autocannon → next start",
-    clients: opts.connections,
-    rate: ok / opts.seconds,
-    p50_ms: result.latency.p50,
-    p99_ms: result.latency.p99,
-    errors: result.non2xx + result.errors + result.timeouts,
-    total: result.requests.total,
-    statusCodes,
-  };
-}
-
-export function table(rows: Measure[]): string {
-  const head = "| benchmark | driver | clients | rate (/s) | p50 (ms) | p99 (ms) | errors / total |\n|---|---|---|---|---|---|---|";
-  const body = rows.map((r) => `| ${r.name} | ${r.tool} | ${r.clients} | ${r.rate.toFixed(0)} | ${r.p50_ms.toFixed(2)} | ${r.p99_ms.toFixed(2)} | ${r.errors} / ${r.total} |`);
-  return [head, ...body].join("\n");
 }
 
 export type WrkResult = Measure & {
