@@ -5,7 +5,8 @@
  *   A: 1,000 locations, 100,000 visits → B: 1,000,000 locations, 100,000 visits → C: 1,000,000 locations, 5,000,000 visits
  * A vs B is the locations comparison, B vs C the visits one. History rows are made in SQL (generate_series):
  * closed visits over the past year, spread over the reps and locations. Each state is measured with the same
- * wrk check-in as the main bench (BENCH_ROUNDS runs, median p99), by a server started on this database.
+ * wrk check-in as the main bench (BENCH_ROUNDS runs, median p99, after a BENCH_WARMUP-second warm-up; 3× that before
+ * A, the fresh server's first load), by a server started on this database. Sizes: BENCH_GROWTH_{SMALL,LARGE}_{VISITS,LOCATIONS}.
  */
 import { mkdtempSync, rmSync } from "node:fs";
 import os from "node:os";
@@ -78,7 +79,7 @@ async function countVisits(url: string): Promise<number> {
   }
 }
 
-export async function runGrowth(opts: { serverDir: string; base: string; seconds: number; connections: number; rounds: number; reps: number; fixturesDir: string; issue: Issue; log: (s: string) => void }): Promise<void> {
+export async function runGrowth(opts: { warmup: number; serverDir: string; base: string; seconds: number; connections: number; rounds: number; reps: number; fixturesDir: string; issue: Issue; log: (s: string) => void }): Promise<void> {
   const { log } = opts;
   const t0 = performance.now();
   const tmp = mkdtempSync(path.join(os.tmpdir(), "fb-growth-"));
@@ -90,14 +91,14 @@ export async function runGrowth(opts: { serverDir: string; base: string; seconds
   const server = await startServer({ base: opts.base, dir: opts.serverDir, dbUrl: GROWTH_URL, reuse: false, log });
   const timings: string[] = [`database with ${fmt(SMALL_LOCATIONS)} locations and ${fmt(SMALL_VISITS)} visits: ${((performance.now() - t0) / 1000).toFixed(0)} s`];
   try {
-    const measure = async (label: string) => {
+    const measure = async (label: string, warmup: number) => {
       visits = await countVisits(GROWTH_URL);
       const state: State = { label, locations: data.locations, visits, runs: [], load: [] };
       const reps = range(data.reps.first, data.reps.last);
       // warm-up, not recorded
       await writeTokenFile(tokenFile, reps, data.sample, opts.issue);
       await resetOpenVisits(GROWTH_URL);
-      await wrk({ name: "warm-up", url: opts.base, script: path.join(WRK_DIR, "fb-checkin.lua"), connections: opts.connections, seconds: 3, env: { BENCH_TOKENS: tokenFile } });
+      await wrk({ name: "warm-up", url: opts.base, script: path.join(WRK_DIR, "fb-checkin.lua"), connections: opts.connections, seconds: warmup, env: { BENCH_TOKENS: tokenFile } });
       for (let i = 0; i < opts.rounds; i++) {
         await writeTokenFile(tokenFile, reps, data.sample, opts.issue);
         await resetOpenVisits(GROWTH_URL);
@@ -109,15 +110,15 @@ export async function runGrowth(opts: { serverDir: string; base: string; seconds
       await resetOpenVisits(GROWTH_URL);
       states.push(state);
     };
-    await measure("A");
+    await measure("A", 3 * opts.warmup); // the first state also warms the fresh server up
     let t = performance.now();
     data = await prepareDatabase(GROWTH_URL, { locations: LARGE_LOCATIONS, reps: opts.reps, fixturesDir: opts.fixturesDir, log });
     timings.push(`growing to ${fmt(LARGE_LOCATIONS)} locations: ${((performance.now() - t) / 1000).toFixed(0)} s`);
-    await measure("B");
+    await measure("B", opts.warmup);
     t = performance.now();
     visits = await growVisits(GROWTH_URL, LARGE_VISITS, log);
     timings.push(`growing to ${fmt(LARGE_VISITS)} visits (SQL, with VACUUM ANALYZE): ${((performance.now() - t) / 1000).toFixed(0)} s`);
-    await measure("C");
+    await measure("C", opts.warmup);
   } finally {
     await server.stop();
     rmSync(tmp, { recursive: true, force: true });
@@ -143,8 +144,8 @@ export async function runGrowth(opts: { serverDir: string; base: string; seconds
       mdTable(
         ["target", "p99 change", "within 20 %?"],
         [
-          [`1,000 → 1,000,000 locations (A → B)`, verdict(change(a, b))],
-          [`100,000 → 5,000,000 visits (B → C)`, verdict(change(b, c))],
+          [`${fmt(a?.locations ?? NaN)} → ${fmt(b?.locations ?? NaN)} locations (A → B)`, verdict(change(a, b))],
+          [`${fmt(b?.visits ?? NaN)} → ${fmt(c?.visits ?? NaN)} visits (B → C)`, verdict(change(b, c))],
         ],
       ) +
       `\nTime: ${timings.join("; ")}; growth part ${((performance.now() - t0) / 1000).toFixed(0)} s in all.`,

@@ -71,7 +71,7 @@ export async function prepareDatabase(url: string, opts: { locations: number; re
       opts.log(`locations ready in ${((performance.now() - t0) / 1000).toFixed(0)} s`);
     }
     const total = (await sql<{ n: number }[]>`SELECT count(*)::int AS n FROM locations`)[0]!.n;
-    const sample = await sql<{ id: number; lat: number; lon: number }[]>`SELECT id, ST_Y(coordinates::geometry) AS lat, ST_X(coordinates::geometry) AS lon FROM locations TABLESAMPLE SYSTEM (1) LIMIT 10000`;
+    const sample = await sql<{ id: number; lat: number; lon: number }[]>`SELECT id, ST_Y(coordinates::geometry) AS lat, ST_X(coordinates::geometry) AS lon FROM locations ORDER BY random() LIMIT 10000`; // uniform, and never empty on a small table (TABLESAMPLE could be)
     return { reps: range!, locations: total, sample: sample.map((r) => ({ id: r.id, lat: Number(r.lat), lon: Number(r.lon) })) };
   } finally {
     await sql.end();

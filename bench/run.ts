@@ -63,7 +63,7 @@ async function main() {
 
   if (ONLY.has("growth")) {
     const { runGrowth } = await import("./growth");
-    await runGrowth({ serverDir: SERVER_DIR, base: BASE, seconds: SECONDS, connections: CONNS, rounds: ROUNDS, reps: REPS, fixturesDir: FIXTURES, issue: issueAccessToken, log });
+    await runGrowth({ warmup: Math.max(1, WARMUP), serverDir: SERVER_DIR, base: BASE, seconds: SECONDS, connections: CONNS, rounds: ROUNDS, reps: REPS, fixturesDir: FIXTURES, issue: issueAccessToken, log });
     if ([...ONLY].every((p) => p === "growth" || p === "dashboard")) return;
   }
 
