@@ -249,9 +249,10 @@ function targetsTable(rounds: Round[], pings: PingsResult | null, memory: { rssM
   const med = (f: (r: Round) => Measure | undefined, k: "rate" | "p99_ms") => median(rounds.map(f).filter((m): m is Measure => !!m).map((m) => m[k]));
   const rows: string[][] = [];
   const ratio = (a: number, b: number) => a / b;
-  const perRound = (f: (r: Round) => number) => {
+  const perRound = (f: (r: Round) => number, pct: boolean) => {
     const xs = rounds.map(f).filter(Number.isFinite);
-    return xs.length > 1 ? ` (rounds ${fmt(Math.min(...xs), 2)}–${fmt(Math.max(...xs), 2)})` : "";
+    const d = pct ? 0 : 2;
+    return xs.length > 1 ? ` (rounds ${fmt(Math.min(...xs), d)}–${fmt(Math.max(...xs), d)}${pct ? " %" : "×"})` : "";
   };
   const met = (ok: boolean, aim?: boolean) => (ok ? (aim === undefined ? "yes" : aim ? "yes (aim met too)" : "yes (aim not yet)") : "**no**");
   const addRatio = (label: string, num: (r: Round) => Measure | undefined, den: (r: Round) => Measure | undefined, target: number, aim?: number, pct = false) => {
@@ -260,7 +261,7 @@ function targetsTable(rounds: Round[], pings: PingsResult | null, memory: { rssM
     if (!Number.isFinite(a) || !Number.isFinite(b)) return rows.push([label, "–", "not measured"]);
     const x = ratio(a, b);
     const shown = pct ? `${fmt(100 * x, 0)} %` : `${fmt(x, 2)}×`;
-    const pr = perRound((r) => ratio(num(r)?.rate ?? NaN, den(r)?.rate ?? NaN) * (pct ? 100 : 1));
+    const pr = perRound((r) => ratio(num(r)?.rate ?? NaN, den(r)?.rate ?? NaN) * (pct ? 100 : 1), pct);
     rows.push([label, `${fmt(a)} / ${fmt(b)} = **${shown}**${pr}`, met(x >= target, aim === undefined ? undefined : x >= aim)]);
   };
   const addMax = (label: string, value: number, limit: number, unit: string, digits = 1) =>
