@@ -116,3 +116,19 @@ export function mdTable(head: string[], rows: (string | number)[][]): string {
 
 export const fmt = (x: number, digits = 0) => (Number.isFinite(x) ? x.toLocaleString("en-US", { maximumFractionDigits: digits, minimumFractionDigits: digits }) : "–");
 export const codesText = (codes: Record<string, number>) => Object.entries(codes).map(([k, v]) => `${k}×${v}`).join(" ") || "none";
+
+/**
+ * Processes the bench starts in their own process group (so one kill stops a whole tree) don't get the terminal's
+ * Ctrl-C: their stop functions are registered here and run on SIGINT/SIGTERM before the bench exits.
+ */
+const cleanups = new Set<() => Promise<void>>();
+export function onInterrupt(stop: () => Promise<void>): () => void {
+  cleanups.add(stop);
+  return () => cleanups.delete(stop);
+}
+for (const signal of ["SIGINT", "SIGTERM"] as const) {
+  process.once(signal, () => {
+    console.error(`\n[bench] ${signal}: stopping the servers it started`);
+    void Promise.allSettled([...cleanups].map((f) => f())).then(() => process.exit(130));
+  });
+}

@@ -7,7 +7,7 @@ import { spawn, type ChildProcess } from "node:child_process";
 import { existsSync } from "node:fs";
 import path from "node:path";
 import postgres from "postgres";
-import { run } from "./lib";
+import { onInterrupt, run } from "./lib";
 
 export const PEER_DIR = process.env.BENCH_PEER_DIR ?? path.resolve(import.meta.dirname, "../../shared/bench/peer-seed-fastapi");
 export const PEER_URL = process.env.BENCH_PEER_URL ?? "http://127.0.0.1:8100";
@@ -69,6 +69,7 @@ export async function startPeer(log: (s: string) => void): Promise<Peer | null> 
     stdio: ["ignore", "inherit", "inherit"],
   });
   const stop = async () => {
+    forget();
     if (child.exitCode !== null || child.pid === undefined) return;
     const exited = new Promise((r) => child.once("exit", r));
     try {
@@ -85,6 +86,7 @@ export async function startPeer(log: (s: string) => void): Promise<Peer | null> 
       }
     }
   };
+  const forget = onInterrupt(() => stop());
   try {
     let up = false;
     for (let i = 0; i < 150 && !up && child.exitCode === null; i++) {

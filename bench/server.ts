@@ -5,7 +5,7 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import { existsSync, readFileSync } from "node:fs";
 import path from "node:path";
-import { run } from "./lib";
+import { onInterrupt, run } from "./lib";
 
 export const AUTH_SECRET = process.env.AUTH_SECRET ?? "fieldbeat-bench-secret-not-for-production-0123456789";
 
@@ -51,6 +51,7 @@ export async function startServer(opts: { base: string; dir: string; dbUrl: stri
     stdio: ["ignore", "inherit", "inherit"],
   });
   const stop = async () => {
+    forget();
     if (child.exitCode !== null || child.pid === undefined) return;
     const exited = new Promise((r) => child.once("exit", r));
     try {
@@ -67,6 +68,7 @@ export async function startServer(opts: { base: string; dir: string; dbUrl: stri
       }
     }
   };
+  const forget = onInterrupt(() => stop());
   for (let i = 0; i < 150; i++) {
     if (await serverUp(opts.base)) return { child, base: opts.base, stop };
     if (child.exitCode !== null) break;
