@@ -1,19 +1,20 @@
 /**
  * BENCH_ONLY=growth — how check-in cost grows with the data (issue #11): check-in p99 with 100,000 vs
- * 5,000,000 visit rows, and with 1,000 vs 1,000,000 locations. Opt-in because it rebuilds its own database
- * each time (BENCH_GROWTH_DATABASE_URL, default fieldbeat_bench_growth) and grows it in place:
- *   A: 1,000 locations, 100,000 visits → B: 1,000,000 locations, 100,000 visits → C: 1,000,000 locations, 5,000,000 visits
+ * 5,000,000 visit rows, and with 1,000 vs 1,000,000 locations. Three databases, one per state, built once and kept
+ * (named after BENCH_GROWTH_DATABASE_URL, default fieldbeat_bench_growth, plus _a, _b, _c):
+ *   A: 1,000 locations + 100,000 visits · B: 1,000,000 locations + 100,000 visits · C: 1,000,000 locations + 5,000,000 visits
  * A vs B is the locations comparison, B vs C the visits one. History rows are made in SQL (generate_series):
- * closed visits over the past year, spread over the reps and locations. Each state is measured with the same
- * wrk check-in as the main bench (BENCH_ROUNDS runs, median p99, after a BENCH_WARMUP-second warm-up; 3× that before
- * A, the fresh server's first load), by a server started on this database. Sizes: BENCH_GROWTH_{SMALL,LARGE}_{VISITS,LOCATIONS}.
+ * closed visits over the past year, spread over the reps and locations. Rounds alternate A → B → C (BENCH_ROUNDS
+ * rounds), each measurement with its own `next start` on that state's database (restarted per state; BENCH_WARMUP
+ * seconds of warm-up), so drift on a shared machine hits the three states alike. A state whose visits have grown
+ * past 1.2× its size (every run adds its check-ins) is rebuilt. Sizes: BENCH_GROWTH_{SMALL,LARGE}_{VISITS,LOCATIONS}.
  */
 import { mkdtempSync, rmSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import postgres from "postgres";
 import { fmt, mdTable, median, WRK_DIR, wrk, type WrkResult } from "./lib";
-import { prepareDatabase, resetOpenVisits } from "./prepare";
+import { prepareDatabase, resetOpenVisits, type BenchData } from "./prepare";
 import { startServer } from "./server";
 import { range, writeTokenFile } from "./tokens";
 
@@ -26,16 +27,40 @@ const LARGE_LOCATIONS = Number(process.env.BENCH_GROWTH_LARGE_LOCATIONS ?? 1_000
 type Issue = (personnelId: number, now: Date) => Promise<string>;
 type State = { label: string; locations: number; visits: number; runs: WrkResult[]; load: string[] };
 
-async function recreate(url: string, log: (s: string) => void) {
-  const u = new URL(url);
+function stateUrl(suffix: string): string {
+  const u = new URL(GROWTH_URL);
+  u.pathname = `${u.pathname}_${suffix}`;
   const name = u.pathname.slice(1);
-  if (!/^[a-z0-9_]+$/.test(name) || !["127.0.0.1", "localhost", "::1"].includes(u.hostname)) throw new Error(`refusing growth database ${url}`);
+  if (!/^[a-z0-9_]+$/.test(name) || !["127.0.0.1", "localhost", "::1"].includes(u.hostname)) throw new Error(`refusing growth database ${u}`);
+  return u.toString();
+}
+
+async function dropDatabase(url: string, log: (s: string) => void) {
+  const name = new URL(url).pathname.slice(1);
   const admin = new URL(url);
   admin.pathname = "/postgres";
   const sql = postgres(admin.toString(), { max: 1, onnotice: () => {} });
-  log(`growth: recreating database ${name}`);
+  log(`growth: dropping ${name} to rebuild it`);
   await sql.unsafe(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
   await sql.end();
+}
+
+async function counts(url: string): Promise<{ locations: number; visits: number } | null> {
+  const admin = new URL(url);
+  admin.pathname = "/postgres";
+  const a = postgres(admin.toString(), { max: 1, onnotice: () => {} });
+  const exists = (await a`SELECT 1 FROM pg_database WHERE datname = ${new URL(url).pathname.slice(1)}`).length > 0;
+  await a.end();
+  if (!exists) return null;
+  const sql = postgres(url, { max: 1, onnotice: () => {} });
+  try {
+    const [r] = await sql<{ locations: number; visits: number }[]>`SELECT (SELECT count(*) FROM locations)::int AS locations, (SELECT count(*) FROM visits)::int AS visits`;
+    return r!;
+  } catch {
+    return null; // not migrated yet
+  } finally {
+    await sql.end();
+  }
 }
 
 /** Adds closed visits in SQL until the table holds `target` rows (past year, random rep and location). */
@@ -79,50 +104,59 @@ async function countVisits(url: string): Promise<number> {
   }
 }
 
+type StateDef = { label: string; url: string; locations: number; visits: number };
+
+/** Builds (or rebuilds) one state's database; returns its data (reps, a location sample) and how long it took. */
+async function ensureState(def: StateDef, reps: number, fixturesDir: string, log: (s: string) => void): Promise<{ data: BenchData; seconds: number }> {
+  const t0 = performance.now();
+  const have = await counts(def.url);
+  if (have && (have.locations > def.locations * 1.01 || have.visits > def.visits * 1.2)) await dropDatabase(def.url, log);
+  const data = await prepareDatabase(def.url, { locations: def.locations, reps, fixturesDir, log });
+  await growVisits(def.url, def.visits, log);
+  return { data, seconds: (performance.now() - t0) / 1000 };
+}
+
 export async function runGrowth(opts: { warmup: number; serverDir: string; base: string; seconds: number; connections: number; rounds: number; reps: number; fixturesDir: string; issue: Issue; log: (s: string) => void }): Promise<void> {
   const { log } = opts;
   const t0 = performance.now();
+  const defs: StateDef[] = [
+    { label: "A", url: stateUrl("a"), locations: SMALL_LOCATIONS, visits: SMALL_VISITS },
+    { label: "B", url: stateUrl("b"), locations: LARGE_LOCATIONS, visits: SMALL_VISITS },
+    { label: "C", url: stateUrl("c"), locations: LARGE_LOCATIONS, visits: LARGE_VISITS },
+  ];
+  const built: { def: StateDef; data: BenchData; state: State }[] = [];
+  const timings: string[] = [];
+  for (const def of defs) {
+    const { data, seconds } = await ensureState(def, opts.reps, opts.fixturesDir, log);
+    timings.push(`${def.label} ready in ${seconds.toFixed(0)} s`);
+    built.push({ def, data, state: { label: def.label, locations: data.locations, visits: await countVisits(def.url), runs: [], load: [] } });
+  }
   const tmp = mkdtempSync(path.join(os.tmpdir(), "fb-growth-"));
   const tokenFile = path.join(tmp, "reps.txt");
-  const states: State[] = [];
-  await recreate(GROWTH_URL, log);
-  let data = await prepareDatabase(GROWTH_URL, { locations: SMALL_LOCATIONS, reps: opts.reps, fixturesDir: opts.fixturesDir, log });
-  let visits = await growVisits(GROWTH_URL, SMALL_VISITS, log);
-  const server = await startServer({ base: opts.base, dir: opts.serverDir, dbUrl: GROWTH_URL, reuse: false, log });
-  const timings: string[] = [`database with ${fmt(SMALL_LOCATIONS)} locations and ${fmt(SMALL_VISITS)} visits: ${((performance.now() - t0) / 1000).toFixed(0)} s`];
+  const script = path.join(WRK_DIR, "fb-checkin.lua");
   try {
-    const measure = async (label: string, warmup: number) => {
-      visits = await countVisits(GROWTH_URL);
-      const state: State = { label, locations: data.locations, visits, runs: [], load: [] };
-      const reps = range(data.reps.first, data.reps.last);
-      // warm-up, not recorded
-      await writeTokenFile(tokenFile, reps, data.sample, opts.issue);
-      await resetOpenVisits(GROWTH_URL);
-      await wrk({ name: "warm-up", url: opts.base, script: path.join(WRK_DIR, "fb-checkin.lua"), connections: opts.connections, seconds: warmup, env: { BENCH_TOKENS: tokenFile } });
-      for (let i = 0; i < opts.rounds; i++) {
-        await writeTokenFile(tokenFile, reps, data.sample, opts.issue);
-        await resetOpenVisits(GROWTH_URL);
-        state.load.push(os.loadavg()[0]!.toFixed(2));
-        const r = await wrk({ name: `check-in, ${label}`, url: opts.base, script: path.join(WRK_DIR, "fb-checkin.lua"), connections: opts.connections, seconds: opts.seconds, env: { BENCH_TOKENS: tokenFile } });
-        state.runs.push(r);
-        log(`growth ${label} run ${i + 1}: ${fmt(r.rate)}/s, p99 ${fmt(r.p99_ms, 1)} ms, non-2xx ${r.non2xx}`);
+    for (let i = 0; i < opts.rounds; i++) {
+      for (const { def, data, state } of built) {
+        const server = await startServer({ base: opts.base, dir: opts.serverDir, dbUrl: def.url, reuse: false, log });
+        try {
+          await writeTokenFile(tokenFile, range(data.reps.first, data.reps.last), data.sample, opts.issue);
+          await resetOpenVisits(def.url);
+          await wrk({ name: "warm-up", url: opts.base, script, connections: opts.connections, seconds: opts.warmup, env: { BENCH_TOKENS: tokenFile } });
+          await resetOpenVisits(def.url);
+          state.load.push(os.loadavg()[0]!.toFixed(2));
+          const r = await wrk({ name: `check-in, ${def.label}`, url: opts.base, script, connections: opts.connections, seconds: opts.seconds, env: { BENCH_TOKENS: tokenFile } });
+          state.runs.push(r);
+          log(`growth round ${i + 1}, state ${def.label}: ${fmt(r.rate)}/s, p99 ${fmt(r.p99_ms, 1)} ms, non-2xx ${r.non2xx}`);
+          await resetOpenVisits(def.url);
+        } finally {
+          await server.stop();
+        }
       }
-      await resetOpenVisits(GROWTH_URL);
-      states.push(state);
-    };
-    await measure("A", 3 * opts.warmup); // the first state also warms the fresh server up
-    let t = performance.now();
-    data = await prepareDatabase(GROWTH_URL, { locations: LARGE_LOCATIONS, reps: opts.reps, fixturesDir: opts.fixturesDir, log });
-    timings.push(`growing to ${fmt(LARGE_LOCATIONS)} locations: ${((performance.now() - t) / 1000).toFixed(0)} s`);
-    await measure("B", opts.warmup);
-    t = performance.now();
-    visits = await growVisits(GROWTH_URL, LARGE_VISITS, log);
-    timings.push(`growing to ${fmt(LARGE_VISITS)} visits (SQL, with VACUUM ANALYZE): ${((performance.now() - t) / 1000).toFixed(0)} s`);
-    await measure("C", opts.warmup);
+    }
   } finally {
-    await server.stop();
     rmSync(tmp, { recursive: true, force: true });
   }
+  const states = built.map((b) => b.state);
   const p99 = (s: State) => median(s.runs.map((r) => r.p99_ms));
   const rows = states.map((s) => [
     s.label,
@@ -138,8 +172,8 @@ export async function runGrowth(opts: { warmup: number; serverDir: string; base:
   const change = (x: State | undefined, y: State | undefined) => (x && y ? (p99(y) - p99(x)) / p99(x) : NaN);
   const verdict = (d: number) => (Number.isFinite(d) ? `${d >= 0 ? "+" : ""}${fmt(100 * d, 0)} % — ${Math.abs(d) <= 0.2 ? "yes" : "**no**"}` : "–");
   console.log(
-    `\n### Growth: check-in (wrk ${opts.connections} connections × ${opts.seconds} s, ${opts.rounds} runs per state), database ${new URL(GROWTH_URL).pathname.slice(1)}\n` +
-      mdTable(["state", "locations", "visits (before the runs)", "load (1 min)", "p99 per run (ms)", "median p99 (ms)", "median check-ins/s", "non-2xx"], rows) +
+    `\n### Growth: check-in, wrk ${opts.connections} connections × ${opts.seconds} s, ${opts.rounds} rounds alternating A → B → C (databases ${defs.map((d) => new URL(d.url).pathname.slice(1)).join(", ")})\n` +
+      mdTable(["state", "locations", "visits (before the runs)", "load (1 min) per round", "p99 per round (ms)", "median p99 (ms)", "median check-ins/s", "non-2xx"], rows) +
       "\n\n" +
       mdTable(
         ["target", "p99 change", "within 20 %?"],
