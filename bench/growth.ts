@@ -13,8 +13,8 @@ import { mkdtempSync, rmSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import postgres from "postgres";
-import { fmt, mdTable, median, WRK_DIR, wrk, type WrkResult } from "./lib";
-import { prepareDatabase, resetOpenVisits, type BenchData } from "./prepare";
+import { codesText, fmt, mdTable, median, WRK_DIR, wrk, type WrkResult } from "./lib";
+import { prepareDatabase, resetOpenVisits, settleOpenVisits, type BenchData } from "./prepare";
 import { startServer } from "./server";
 import { range, writeTokenFile } from "./tokens";
 
@@ -142,12 +142,12 @@ export async function runGrowth(opts: { warmup: number; serverDir: string; base:
           await writeTokenFile(tokenFile, range(data.reps.first, data.reps.last), data.sample, opts.issue);
           await resetOpenVisits(def.url);
           await wrk({ name: "warm-up", url: opts.base, script, connections: opts.connections, seconds: opts.warmup, env: { BENCH_TOKENS: tokenFile } });
-          await resetOpenVisits(def.url);
+          await settleOpenVisits(def.url);
           state.load.push(os.loadavg()[0]!.toFixed(2));
           const r = await wrk({ name: `check-in, ${def.label}`, url: opts.base, script, connections: opts.connections, seconds: opts.seconds, env: { BENCH_TOKENS: tokenFile } });
           state.runs.push(r);
-          log(`growth round ${i + 1}, state ${def.label}: ${fmt(r.rate)}/s, p99 ${fmt(r.p99_ms, 1)} ms, non-2xx ${r.non2xx}`);
-          await resetOpenVisits(def.url);
+          log(`growth round ${i + 1}, state ${def.label}: ${fmt(r.rate)}/s, p99 ${fmt(r.p99_ms, 1)} ms, status ${codesText(r.codes)}`);
+          await settleOpenVisits(def.url);
         } finally {
           await server.stop();
         }
@@ -166,14 +166,14 @@ export async function runGrowth(opts: { warmup: number; serverDir: string; base:
     s.runs.map((r) => fmt(r.p99_ms, 1)).join(", "),
     `**${fmt(p99(s), 1)}**`,
     fmt(median(s.runs.map((r) => r.rate))),
-    String(s.runs.reduce((n, r) => n + r.non2xx, 0)),
+    `${s.runs.reduce((n, r) => n + r.non2xx, 0)} (${codesText(sumCodes(s.runs))})`,
   ]);
   const [a, b, c] = states;
   const change = (x: State | undefined, y: State | undefined) => (x && y ? (p99(y) - p99(x)) / p99(x) : NaN);
   const verdict = (d: number) => (Number.isFinite(d) ? `${d >= 0 ? "+" : ""}${fmt(100 * d, 0)} % — ${Math.abs(d) <= 0.2 ? "yes" : "**no**"}` : "–");
   console.log(
     `\n### Growth: check-in, wrk ${opts.connections} connections × ${opts.seconds} s, ${opts.rounds} rounds alternating A → B → C (databases ${defs.map((d) => new URL(d.url).pathname.slice(1)).join(", ")})\n` +
-      mdTable(["state", "locations", "visits (before the runs)", "load (1 min) per round", "p99 per round (ms)", "median p99 (ms)", "median check-ins/s", "non-2xx"], rows) +
+      mdTable(["state", "locations", "visits (before the runs)", "load (1 min) per round", "p99 per round (ms)", "median p99 (ms)", "median check-ins/s", "non-2xx (status codes)"], rows) +
       "\n\n" +
       mdTable(
         ["target", "p99 change", "within 20 %?"],
@@ -184,4 +184,10 @@ export async function runGrowth(opts: { warmup: number; serverDir: string; base:
       ) +
       `\nTime: ${timings.join("; ")}; growth part ${((performance.now() - t0) / 1000).toFixed(0)} s in all.`,
   );
+}
+
+function sumCodes(runs: WrkResult[]): Record<string, number> {
+  const all: Record<string, number> = {};
+  for (const r of runs) for (const [k, v] of Object.entries(r.codes)) all[k] = (all[k] ?? 0) + v;
+  return all;
 }
