@@ -1,9 +1,8 @@
-/** Small helpers for the benchmarks: pgbench and autocannon runners, percentiles, the result table. */
+/** Small helpers for the benchmarks: wrk and pgbench runners, percentiles, medians, markdown tables. */
 import { spawn } from "node:child_process";
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import autocannon from "autocannon";
 
 export type Measure = { name: string; tool: string; clients: number; rate: number; p50_ms: number; p99_ms: number; errors: number; total: number };
 
@@ -13,9 +12,9 @@ export function percentile(sorted: number[], p: number): number {
   return sorted[i]!;
 }
 
-function run(cmd: string, args: string[], env: Record<string, string | undefined>): Promise<{ code: number; stdout: string; stderr: string }> {
+export function run(cmd: string, args: string[], env: Record<string, string | undefined>, cwd?: string): Promise<{ code: number; stdout: string; stderr: string }> {
   return new Promise((resolve, reject) => {
-    const child = spawn(cmd, args, { env: { ...process.env, ...env } });
+    const child = spawn(cmd, args, { env: { ...process.env, ...env }, ...(cwd ? { cwd } : {}) });
     let stdout = "";
     let stderr = "";
     child.stdout.on("data", (d: Buffer) => (stdout += d.toString()));
@@ -58,46 +57,78 @@ export async function pgbench(opts: { name: string; url: string; script: string;
   }
 }
 
-/** autocannon against the running server; `next()` builds each request (distinct rep, body, point). */
-export async function httpLoad(opts: {
-  name: string;
-  url: string;
-  connections: number;
+export type WrkResult = Measure & {
+  /** status code → count (every response wrk read) */
+  codes: Record<string, number>;
+  /** responses with a status ≥ 300 plus socket errors and timeouts */
+  non2xx: number;
+  /** what the script's count_response() summed over 2xx answers (e.g. accepted fixes) */
+  counted: number;
   seconds: number;
-  method: "GET" | "POST";
-  next: () => { path: string; headers: Record<string, string>; body?: string };
-}): Promise<Measure & { statusCodes: Record<string, number> }> {
-  const result = await autocannon({
-    url: opts.url,
-    connections: opts.connections,
-    duration: opts.seconds,
-    requests: [
-      {
-        method: opts.method,
-        setupRequest: (req) => {
-          const n = opts.next();
-          return { ...req, path: n.path, headers: { ...req.headers, ...n.headers }, ...(n.body !== undefined ? { body: n.body } : {}) };
-        },
-      },
-    ],
-  });
-  const statusCodes = Object.fromEntries(Object.entries(result.statusCodeStats ?? {}).map(([k, v]) => [k, (v as { count: number }).count]));
-  const ok = result["2xx"];
+};
+
+export const WRK_DIR = path.join(import.meta.dirname, "wrk");
+
+/**
+ * wrk with one of bench/wrk/*.lua (run from bench/wrk, so scripts `dofile("report.lua")`), which prints
+ * a WRK_JSON line in done(). The rate counts 2xx answers only: a run full of 409s must not look fast.
+ */
+export async function wrk(opts: { name: string; url: string; script: string; connections: number; seconds: number; threads?: number; env?: Record<string, string> }): Promise<WrkResult> {
+  const threads = opts.threads ?? Math.min(2, opts.connections);
+  const args = ["-t", String(threads), "-c", String(opts.connections), "-d", `${opts.seconds}s`, "--timeout", "10s", "-s", opts.script, opts.url];
+  const r = await run("wrk", args, { WRK_THREADS: String(threads), ...opts.env }, WRK_DIR);
+  const line = r.stdout.split("\n").find((l) => l.startsWith("WRK_JSON "));
+  if (r.code !== 0 || !line) throw new Error(`wrk failed (${r.code}): ${r.stderr || r.stdout}`);
+  const j = JSON.parse(line.slice("WRK_JSON ".length)) as {
+    requests: number; duration_us: number; p50_us: number; p99_us: number; codes: Record<string, number>;
+    connect_errors: number; read_errors: number; write_errors: number; timeouts: number; counted: number;
+  };
+  const seconds = j.duration_us / 1e6;
+  const ok = Object.entries(j.codes).reduce((n, [code, c]) => n + (code.startsWith("2") ? c : 0), 0);
+  const socketErrors = j.connect_errors + j.read_errors + j.write_errors + j.timeouts;
   return {
     name: opts.name,
-    tool: "autocannon → next start",
+    tool: "wrk",
     clients: opts.connections,
-    rate: ok / opts.seconds,
-    p50_ms: result.latency.p50,
-    p99_ms: result.latency.p99,
-    errors: result.non2xx + result.errors + result.timeouts,
-    total: result.requests.total,
-    statusCodes,
+    rate: ok / seconds,
+    p50_ms: j.p50_us / 1000,
+    p99_ms: j.p99_us / 1000,
+    errors: j.requests - ok + socketErrors,
+    total: j.requests,
+    codes: j.codes,
+    non2xx: j.requests - ok,
+    counted: j.counted,
+    seconds,
   };
 }
 
-export function table(rows: Measure[]): string {
-  const head = "| benchmark | driver | clients | rate (/s) | p50 (ms) | p99 (ms) | errors / total |\n|---|---|---|---|---|---|---|";
-  const body = rows.map((r) => `| ${r.name} | ${r.tool} | ${r.clients} | ${r.rate.toFixed(0)} | ${r.p50_ms.toFixed(2)} | ${r.p99_ms.toFixed(2)} | ${r.errors} / ${r.total} |`);
-  return [head, ...body].join("\n");
+export function median(xs: number[]): number {
+  const s = xs.filter((x) => Number.isFinite(x)).sort((a, b) => a - b);
+  if (s.length === 0) return NaN;
+  const m = Math.floor(s.length / 2);
+  return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
+}
+
+/** A markdown table from a header row and rows of cells. */
+export function mdTable(head: string[], rows: (string | number)[][]): string {
+  return [`| ${head.join(" | ")} |`, `|${head.map(() => "---").join("|")}|`, ...rows.map((r) => `| ${r.join(" | ")} |`)].join("\n");
+}
+
+export const fmt = (x: number, digits = 0) => (Number.isFinite(x) ? x.toLocaleString("en-US", { maximumFractionDigits: digits, minimumFractionDigits: digits }) : "–");
+export const codesText = (codes: Record<string, number>) => Object.entries(codes).map(([k, v]) => `${k}×${v}`).join(" ") || "none";
+
+/**
+ * Processes the bench starts in their own process group (so one kill stops a whole tree) don't get the terminal's
+ * Ctrl-C: their stop functions are registered here and run on SIGINT/SIGTERM before the bench exits.
+ */
+const cleanups = new Set<() => Promise<void>>();
+export function onInterrupt(stop: () => Promise<void>): () => void {
+  cleanups.add(stop);
+  return () => cleanups.delete(stop);
+}
+for (const signal of ["SIGINT", "SIGTERM"] as const) {
+  process.once(signal, () => {
+    console.error(`\n[bench] ${signal}: stopping the servers it started`);
+    void Promise.allSettled([...cleanups].map((f) => f())).then(() => process.exit(130));
+  });
 }

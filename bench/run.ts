@@ -1,137 +1,284 @@
 /**
- * npm run bench — check-in and nearby-search benchmarks against `next start` on the real PostgreSQL,
- * each beside pgbench running the same SQL in the same run. Prints a table (and the ratios).
+ * npm run bench — issue #11's side-by-side bench: the seed's reference backend (FastAPI peer), Fieldbeat
+ * through `next start`, and Fieldbeat's floor (GET /api/health), all driven by the same generator (wrk),
+ * in alternating rounds so drift hits every column alike; then breadcrumb ingest, the server's memory and
+ * the targets table. Benchmarks report; nothing here fails on a slow machine.
  *
  * Environment (defaults in brackets):
+ *   BENCH_ONLY        [peer,checkin,nearby,health,pings,raw]  parts; also `growth` (opt-in, slow), `dashboard`
+ *                     (bench/dashboard.ts), `prepare` (seed the database and stop). `peer` and `raw` (pgbench, same
+ *                     SQL) are columns of the check-in and nearby works.
+ *   BENCH_SECONDS [10] · BENCH_CONNECTIONS [32] · BENCH_ROUNDS [3] · BENCH_WARMUP [3] seconds per work before round 1
  *   BENCH_DATABASE_URL [postgres://postgres@127.0.0.1:5432/fieldbeat_bench]  created, migrated and seeded if needed
- *   BENCH_URL          [http://127.0.0.1:3300]  a running server on that database; if none answers, one is started
+ *   BENCH_URL          [http://127.0.0.1:3300]  a running server on that database is reused; else one is started
  *   BENCH_SERVER_DIR   [/tmp/fb-bench]          built checkout to start it from (`node_modules/.bin/next start -p 3300`)
- *   BENCH_SECONDS [15] · BENCH_CONNECTIONS [32] · BENCH_LOCATIONS [1000000] · BENCH_REPS [20000] · BENCH_ONLY [checkin,nearby] (or prepare, or dashboard: bench/dashboard.ts)
+ *   BENCH_PEER_DIR [../shared/bench/peer-seed-fastapi] · BENCH_PEER_URL [http://127.0.0.1:8100] · BENCH_PEER_PYTHON
+ *   BENCH_PING_BATCHES [50] · BENCH_PING_BATCH [500] · BENCH_PING_CONNECTIONS [8] · BENCH_PING_REPS [2000]
+ *   BENCH_LOCATIONS [1000000] · BENCH_REPS [20000]
  */
-import { spawn, type ChildProcess } from "node:child_process";
-import { randomUUID } from "node:crypto";
+import { mkdtempSync, rmSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { httpLoad, pgbench, table, type Measure } from "./lib";
-import { prepareDatabase, resetOpenVisits } from "./prepare";
+import { codesText, fmt, mdTable, median, pgbench, WRK_DIR, wrk, type Measure, type WrkResult } from "./lib";
+import { startPeer, PEER_DIR, type Peer } from "./peer";
+import { openDays, runPings, type PingsResult } from "./pings";
+import { prepareDatabase, resetOpenVisits, settleOpenVisits, type BenchData } from "./prepare";
+import { AUTH_SECRET, listeningPid, residentSet, startServer, type BenchServer } from "./server";
+import { range, writeTokenFile } from "./tokens";
 
 const DB_URL = process.env.BENCH_DATABASE_URL ?? "postgres://postgres@127.0.0.1:5432/fieldbeat_bench";
 const BASE = process.env.BENCH_URL ?? "http://127.0.0.1:3300";
 const SERVER_DIR = process.env.BENCH_SERVER_DIR ?? "/tmp/fb-bench";
-const SECONDS = Number(process.env.BENCH_SECONDS ?? 15);
+const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
 const CONNS = Number(process.env.BENCH_CONNECTIONS ?? 32);
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
+const WARMUP = Number(process.env.BENCH_WARMUP ?? 3);
 const LOCATIONS = Number(process.env.BENCH_LOCATIONS ?? 1_000_000);
 const REPS = Number(process.env.BENCH_REPS ?? 20_000);
-const ONLY = (process.env.BENCH_ONLY ?? "checkin,nearby").split(",");
-const AUTH_SECRET = process.env.AUTH_SECRET ?? "fieldbeat-bench-secret-not-for-production-0123456789";
+const PING_BATCHES = Number(process.env.BENCH_PING_BATCHES ?? 50);
+const PING_BATCH = Number(process.env.BENCH_PING_BATCH ?? 500);
+const PING_CONNS = Number(process.env.BENCH_PING_CONNECTIONS ?? 8);
+const PING_REPS = Number(process.env.BENCH_PING_REPS ?? 2000);
+const ONLY = new Set((process.env.BENCH_ONLY ?? "peer,checkin,nearby,health,pings,raw").split(",").map((s) => s.trim()).filter(Boolean));
 const FIXTURES = process.env.FIXTURES_DIR ?? path.resolve(import.meta.dirname, "../../shared/fixtures");
-const log = (s: string) => console.log(`[bench] ${s}`);
+const log = (s: string) => console.log(`[bench ${new Date().toISOString().slice(11, 19)}] ${s}`);
+const load1 = () => os.loadavg()[0]!.toFixed(2);
 
-async function serverUp(): Promise<boolean> {
-  try {
-    return (await fetch(`${BASE}/api/health`)).ok;
-  } catch {
-    return false;
-  }
-}
-
-async function startServer(): Promise<ChildProcess | null> {
-  if (await serverUp()) {
-    log(`using the server already running at ${BASE} (it must use ${DB_URL} and AUTH_SECRET as set here)`);
-    return null;
-  }
-  const port = new URL(BASE).port || "3300";
-  log(`starting next start -p ${port} in ${SERVER_DIR}`);
-  const child = spawn(path.join(SERVER_DIR, "node_modules/.bin/next"), ["start", "-p", port], {
-    cwd: SERVER_DIR,
-    env: { ...process.env, NODE_ENV: "production", NEXT_TELEMETRY_DISABLED: "1", DATABASE_URL: DB_URL, AUTH_SECRET, RATE_LIMIT_PER_MINUTE: "100000", LOG_LEVEL: "warn" },
-    stdio: ["ignore", "inherit", "inherit"],
-  });
-  for (let i = 0; i < 100; i++) {
-    if (await serverUp()) return child;
-    await new Promise((r) => setTimeout(r, 200));
-  }
-  child.kill();
-  throw new Error("the bench server did not come up");
-}
+type Work = "checkin" | "nearby";
+const WORKS: Work[] = ["checkin", "nearby"];
+type Round = { load: string; peer: Partial<Record<Work, WrkResult>>; fb: Partial<Record<Work, WrkResult>>; raw: Partial<Record<Work, Measure>>; health?: WrkResult };
 
 async function main() {
-  if (ONLY.includes("dashboard")) {
+  const t0 = performance.now();
+  if (ONLY.has("dashboard")) {
     // BENCH_ONLY=dashboard: the dashboard's own benchmarks (bench/dashboard.ts), on their own database.
     const { runDashboardBench } = await import("./dashboard");
     await runDashboardBench();
-    if (ONLY.length === 1) return;
+    if (ONLY.size === 1) return;
   }
   // The app's modules read the environment when imported: set it first.
   process.env.AUTH_SECRET = AUTH_SECRET;
   process.env.DATABASE_URL = DB_URL;
   const { issueAccessToken } = await import("../src/server/auth/tokens");
 
-  const data = await prepareDatabase(DB_URL, { locations: LOCATIONS, reps: REPS, fixturesDir: FIXTURES, log });
-  log(`database: ${data.locations} locations, reps ${data.reps.first}…${data.reps.last}`);
-  if (ONLY.includes("prepare")) return; // BENCH_ONLY=prepare: seed the database and stop
-  const loadBefore = os.loadavg()[0]!.toFixed(2);
-  const server = await startServer();
-  const rows: Measure[] = [];
-  const ratios: string[] = [];
-  try {
-    const now = new Date();
-    const reps = Array.from({ length: data.reps.last - data.reps.first + 1 }, (_, i) => data.reps.first + i);
-    log(`signing ${reps.length} access tokens`);
-    const tokens = await Promise.all(reps.map((id) => issueAccessToken(id, now)));
-    // Warm up (route compilation is done at build; this fills connection pools and caches).
-    await fetch(`${BASE}/api/v1/locations/nearby?lat=12.97&lon=77.59`, { headers: { authorization: `Bearer ${tokens[0]}` } });
+  if (ONLY.has("growth")) {
+    const { runGrowth } = await import("./growth");
+    await runGrowth({ warmup: Math.max(1, WARMUP), serverDir: SERVER_DIR, base: BASE, seconds: SECONDS, connections: CONNS, rounds: ROUNDS, reps: REPS, fixturesDir: FIXTURES, issue: issueAccessToken, log });
+    if ([...ONLY].every((p) => p === "growth" || p === "dashboard")) return;
+  }
 
-    if (ONLY.includes("checkin")) {
-      const db = await pgbench({
-        name: "check-in (read location + insert visit + insert validation)",
+  const fbWorks = WORKS.filter((w) => ONLY.has(w));
+  const peerWorks: Work[] = ONLY.has("peer") ? (fbWorks.length ? fbWorks : WORKS) : [];
+  const rawWorks: Work[] = ONLY.has("raw") ? fbWorks : [];
+  const wantHealth = ONLY.has("health");
+  const wantPings = ONLY.has("pings");
+  const needFieldbeat = fbWorks.length > 0 || wantHealth || wantPings || ONLY.has("prepare");
+
+  let data: BenchData | null = null;
+  if (needFieldbeat) {
+    data = await prepareDatabase(DB_URL, { locations: LOCATIONS, reps: REPS, fixturesDir: FIXTURES, log });
+    log(`database: ${data.locations} locations, reps ${data.reps.first}…${data.reps.last}`);
+    if (ONLY.has("prepare")) return;
+  }
+  const loadBefore = load1();
+  const tmp = mkdtempSync(path.join(os.tmpdir(), "fb-bench-"));
+  const tokenFile = path.join(tmp, "reps.txt");
+  const pingTokenFile = path.join(tmp, "ping-reps.txt");
+  let peer: Peer | null = null;
+  let server: BenchServer | null = null;
+  const rounds: Round[] = [];
+  let pings: PingsResult | null = null;
+  let memory: { pid: number; rssMb: number; name: string } | null = null;
+  try {
+    if (peerWorks.length) peer = await startPeer(log);
+    if (data) server = await startServer({ base: BASE, dir: SERVER_DIR, dbUrl: DB_URL, reuse: true, log });
+    const reps = data ? range(data.reps.first, data.reps.last) : [];
+    const refreshTokens = async () => {
+      if (data) await writeTokenFile(tokenFile, reps, data.sample, issueAccessToken);
+    };
+
+    const runPeer = (w: Work, seconds: number) =>
+      wrk({
+        name: `seed reference ${w}`,
+        url: w === "checkin" ? `${peer!.url}/api/v1/visits/check-in` : peer!.url,
+        script: path.join(WRK_DIR, "peer.lua"),
+        connections: CONNS,
+        seconds,
+        env: { PEER_SCRIPT: path.join(PEER_DIR, w === "checkin" ? "checkin.lua" : "nearby.lua") },
+      });
+    const runFb = async (w: Work, seconds: number) => {
+      if (w === "checkin") await resetOpenVisits(DB_URL); // every rep may check in again
+      const r = await wrk({ name: `Fieldbeat ${w}`, url: BASE, script: path.join(WRK_DIR, w === "checkin" ? "fb-checkin.lua" : "fb-nearby.lua"), connections: CONNS, seconds, env: { BENCH_TOKENS: tokenFile } });
+      if (w === "checkin") {
+        if (r.total > reps.length) log(`warning: ${r.total} check-ins for ${reps.length} reps: the token file wrapped, later check-ins met open visits (409)`);
+        await settleOpenVisits(DB_URL); // wrk's abandoned in-flight check-ins still land after it returns
+      }
+      return r;
+    };
+    const runHealth = (seconds: number) => wrk({ name: "Fieldbeat GET /api/health", url: BASE, script: path.join(WRK_DIR, "health.lua"), connections: CONNS, seconds });
+    const runRaw = (w: Work) =>
+      pgbench({
+        name: `pgbench ${w}`,
         url: DB_URL,
-        script: path.join(import.meta.dirname, "sql/checkin.sql"),
+        script: path.join(import.meta.dirname, w === "checkin" ? "sql/checkin.sql" : "sql/nearby.sql"),
         clients: CONNS,
         seconds: SECONDS,
-        vars: { nloc: data.locations, minrep: data.reps.first, maxrep: data.reps.last },
+        vars: w === "checkin" ? { nloc: data!.locations, minrep: data!.reps.first, maxrep: data!.reps.last } : {},
       });
-      await resetOpenVisits(DB_URL);
-      let i = 0;
-      const checkInRequest = () => {
-        const k = i++ % tokens.length; // a distinct rep per request: one open visit per rep
-        const loc = data.sample[k % data.sample.length]!;
-        const body = { client_id: randomUUID(), location_id: loc.id, lat: loc.lat + 0.0001, lon: loc.lon, accuracy_m: 8, captured_at: new Date().toISOString() };
-        return { path: "/api/v1/visits/check-in", headers: { authorization: `Bearer ${tokens[k]}`, "content-type": "application/json" }, body: JSON.stringify(body) };
-      };
-      // One connection first: the per-request cost without queueing.
-      const apiOne = await httpLoad({ name: "POST /api/v1/visits/check-in, one connection", url: BASE, connections: 1, seconds: Math.ceil(SECONDS / 3), method: "POST", next: checkInRequest });
-      const api = await httpLoad({ name: "POST /api/v1/visits/check-in", url: BASE, connections: CONNS, seconds: SECONDS, method: "POST", next: checkInRequest });
-      if (i > tokens.length) log(`warning: ${i} check-ins for ${tokens.length} reps: later ones met open visits (409)`);
-      log(`check-in API status codes: ${JSON.stringify(api.statusCodes)}`);
-      await resetOpenVisits(DB_URL);
-      rows.push(db, apiOne, api);
-      ratios.push(`check-in: API ${api.rate.toFixed(0)}/s = ${((100 * api.rate) / db.rate).toFixed(0)} % of pgbench ${db.rate.toFixed(0)} tx/s (target ≥ 60 %); API p99 ${api.p99_ms.toFixed(1)} ms (target < 100 ms)`);
+
+    if (WARMUP > 0) {
+      log(`warm-up: ${WARMUP} s of each work (not recorded)`);
+      await refreshTokens();
+      for (const w of WORKS) {
+        if (peer && peerWorks.includes(w)) await runPeer(w, WARMUP);
+        if (server && fbWorks.includes(w)) await runFb(w, WARMUP);
+      }
+      if (server && wantHealth) await runHealth(WARMUP);
     }
 
-    if (ONLY.includes("nearby")) {
-      const script = path.join(import.meta.dirname, "sql/nearby.sql");
-      const single = await pgbench({ name: "nearby 5 km top 20, one client", url: DB_URL, script, clients: 1, seconds: SECONDS });
-      const db = await pgbench({ name: "nearby 5 km top 20", url: DB_URL, script, clients: CONNS, seconds: SECONDS });
-      let i = 0;
-      const nearbyRequest = () => {
-        const lat = (12.85 + Math.floor(Math.random() * 25001) * 0.00001).toFixed(5);
-        const lon = (77.48 + Math.floor(Math.random() * 27001) * 0.00001).toFixed(5);
-        return { path: `/api/v1/locations/nearby?lat=${lat}&lon=${lon}&radius=5000&limit=20`, headers: { authorization: `Bearer ${tokens[i++ % 1000]}` } };
-      };
-      const apiOne = await httpLoad({ name: "GET /api/v1/locations/nearby, one connection", url: BASE, connections: 1, seconds: Math.ceil(SECONDS / 3), method: "GET", next: nearbyRequest });
-      const api = await httpLoad({ name: "GET /api/v1/locations/nearby (5 km, 20)", url: BASE, connections: CONNS, seconds: SECONDS, method: "GET", next: nearbyRequest });
-      log(`nearby API status codes: ${JSON.stringify(api.statusCodes)}`);
-      rows.push(single, db, apiOne, api);
-      ratios.push(`nearby: API ${api.rate.toFixed(0)}/s = ${((100 * api.rate) / db.rate).toFixed(0)} % of pgbench ${db.rate.toFixed(0)} q/s (target ≥ 50 %); API p99 ${api.p99_ms.toFixed(1)} ms (target < 50 ms); one client at the database p99 ${single.p99_ms.toFixed(2)} ms (target < 5 ms)`);
+    for (let i = 0; i < ROUNDS; i++) {
+      await refreshTokens(); // access tokens live 15 minutes
+      const round: Round = { load: load1(), peer: {}, fb: {}, raw: {} };
+      log(`round ${i + 1}/${ROUNDS} (1-min load ${round.load})`);
+      for (const w of WORKS) {
+        if (peer && peerWorks.includes(w)) round.peer[w] = await runPeer(w, SECONDS);
+        if (server && fbWorks.includes(w)) round.fb[w] = await runFb(w, SECONDS);
+      }
+      if (server && wantHealth) round.health = await runHealth(SECONDS);
+      for (const w of rawWorks) round.raw[w] = await runRaw(w);
+      rounds.push(round);
+      log(`round ${i + 1} done: ${summaryLine(round)}`);
+    }
+
+    if (server && wantPings && data) {
+      log(`pings: opening the day of ${Math.min(PING_REPS, reps.length)} reps, ${PING_BATCHES} sequential ${PING_BATCH}-fix batches, then ${PING_CONNS} connections for ${SECONDS} s`);
+      const pingReps = reps.slice(-Math.min(PING_REPS, reps.length));
+      await openDays(DB_URL, pingReps);
+      await writeTokenFile(pingTokenFile, pingReps, data.sample, issueAccessToken);
+      pings = await runPings({ base: BASE, tokenFile: pingTokenFile, batches: PING_BATCHES, batch: PING_BATCH, seconds: SECONDS, connections: PING_CONNS });
+    }
+
+    if (server) {
+      const pid = await listeningPid(Number(new URL(BASE).port || 3300));
+      const rss = pid ? residentSet(pid) : null;
+      if (pid && rss) memory = { pid, ...rss };
     }
   } finally {
-    if (server) server.kill("SIGTERM");
+    await server?.stop();
+    await peer?.stop();
+    rmSync(tmp, { recursive: true, force: true });
   }
+
   const cpus = os.cpus();
-  console.log(`\nMachine: ${cpus.length} × ${cpus[0]?.model ?? "?"}, ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB RAM, Node ${process.version}; ${SECONDS} s per run, ${CONNS} connections; load generator, server and PostgreSQL on the same machine; 1-min load average ${loadBefore} before, ${os.loadavg()[0]!.toFixed(2)} after.\n`);
-  console.log(table(rows));
-  console.log("\n" + ratios.map((r) => `- ${r}`).join("\n"));
+  console.log(
+    `\nMachine: ${cpus.length} × ${cpus[0]?.model ?? "?"}, ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB RAM, Node ${process.version}; wrk ${CONNS} connections, ` +
+      `${SECONDS} s per run, ${rounds.length} rounds; generator, servers and PostgreSQL on the same machine; 1-min load average ${loadBefore} before, ${load1()} after; ` +
+      `${((performance.now() - t0) / 1000).toFixed(0)} s in all.`,
+  );
+  if (peerWorks.length && !peer) console.log("Seed reference: SKIPPED (see the message above); its columns and ratios are empty.");
+  for (const w of WORKS) if (peerWorks.includes(w) || fbWorks.includes(w)) console.log(`\n${workTable(w, rounds)}`);
+  if (wantHealth && rounds.some((r) => r.health)) console.log(`\n${healthTable(rounds)}`);
+  if (pings) console.log(`\n${pingsTable(pings)}`);
+  if (memory) console.log(`\nServer memory: ${memory.name} (pid ${memory.pid}, listening on ${BASE}) VmRSS ${fmt(memory.rssMb, 0)} MB after the bench.`);
+  console.log(`\n${targetsTable(rounds, pings, memory)}`);
+}
+
+function summaryLine(r: Round): string {
+  const parts: string[] = [];
+  for (const w of WORKS) {
+    if (r.peer[w]) parts.push(`peer ${w} ${fmt(r.peer[w].rate)}/s`);
+    if (r.fb[w]) parts.push(`Fieldbeat ${w} ${fmt(r.fb[w].rate)}/s (p99 ${fmt(r.fb[w].p99_ms, 1)} ms, non-2xx ${r.fb[w].non2xx})`);
+  }
+  if (r.health) parts.push(`health ${fmt(r.health.rate)}/s`);
+  return parts.join(" · ");
+}
+
+const cells = (m: Measure | undefined, withErrors = true) =>
+  m ? [fmt(m.rate), fmt(m.p50_ms, 1), fmt(m.p99_ms, 1), ...(withErrors ? [`${fmt(m.errors)} / ${fmt(m.total)}`] : [])] : ["–", "–", "–", ...(withErrors ? ["–"] : [])];
+const medianCells = (ms: (Measure | undefined)[], withErrors = true) => {
+  const got = ms.filter((m): m is Measure => m !== undefined);
+  if (got.length === 0) return cells(undefined, withErrors);
+  const sum = (f: (m: Measure) => number) => got.reduce((n, m) => n + f(m), 0);
+  return [
+    `**${fmt(median(got.map((m) => m.rate)))}**`,
+    fmt(median(got.map((m) => m.p50_ms)), 1),
+    `**${fmt(median(got.map((m) => m.p99_ms)), 1)}**`,
+    ...(withErrors ? [`${fmt(sum((m) => m.errors))} / ${fmt(sum((m) => m.total))}`] : []),
+  ];
+};
+function sumCodes(rs: (WrkResult | undefined)[]): string {
+  const all: Record<string, number> = {};
+  for (const r of rs) for (const [k, v] of Object.entries(r?.codes ?? {})) all[k] = (all[k] ?? 0) + v;
+  return codesText(all);
+}
+
+function workTable(w: Work, rounds: Round[]): string {
+  const title = w === "checkin" ? "POST /api/v1/visits/check-in" : "GET /api/v1/locations/nearby (5 km, top 20 of 1,000,000)";
+  const head = ["round", "load", "seed ref /s", "p50 ms", "p99 ms", "non-2xx / total", "Fieldbeat /s", "p50 ms", "p99 ms", "non-2xx / total", "raw DB (pgbench) /s", "p50 ms", "p99 ms"];
+  const rows = rounds.map((r, i) => [String(i + 1), r.load, ...cells(r.peer[w]), ...cells(r.fb[w]), ...cells(r.raw[w], false)]);
+  rows.push(["median", "", ...medianCells(rounds.map((r) => r.peer[w])), ...medianCells(rounds.map((r) => r.fb[w])), ...medianCells(rounds.map((r) => r.raw[w]), false)]);
+  return (
+    `### ${title}, wrk ${CONNS} connections × ${SECONDS} s\n` +
+    mdTable(head, rows) +
+    `\nStatus codes — seed ref: ${sumCodes(rounds.map((r) => r.peer[w]))}; Fieldbeat: ${sumCodes(rounds.map((r) => r.fb[w]))}. ` +
+    "Rates count 2xx answers only; non-2xx includes socket errors and timeouts."
+  );
+}
+
+function healthTable(rounds: Round[]): string {
+  const rows = rounds.map((r, i) => [String(i + 1), r.load, ...cells(r.health)]);
+  rows.push(["median", "", ...medianCells(rounds.map((r) => r.health))]);
+  return `### Fieldbeat's floor: GET /api/health (one trivial query), wrk ${CONNS} connections × ${SECONDS} s\n` + mdTable(["round", "load", "req/s", "p50 ms", "p99 ms", "non-2xx / total"], rows);
+}
+
+function pingsTable(p: PingsResult): string {
+  const s = p.sustained;
+  return (
+    `### POST /api/v1/tracking/pings, ${p.batch}-fix batches\n` +
+    mdTable(
+      ["measure", "value"],
+      [
+        [`${p.sequential.n} batches one after another: p50 / p99`, `**${fmt(p.sequential.p50_ms, 1)} ms** / ${fmt(p.sequential.p99_ms, 1)} ms (${fmt(p.sequential.accepted)} fixes accepted, ${p.sequential.failed} failed batches)`],
+        [`sustained, wrk ${s.clients} connections × ${fmt(s.seconds, 0)} s`, `**${fmt(s.fixesPerSecond)} fixes/s** accepted (${fmt(s.rate, 1)} batches/s, p50 ${fmt(s.p50_ms, 1)} ms, p99 ${fmt(s.p99_ms, 1)} ms; status ${codesText(s.codes)}; non-2xx ${s.non2xx})`],
+      ],
+    )
+  );
+}
+
+function targetsTable(rounds: Round[], pings: PingsResult | null, memory: { rssMb: number } | null): string {
+  const med = (f: (r: Round) => Measure | undefined, k: "rate" | "p99_ms") => median(rounds.map(f).filter((m): m is Measure => !!m).map((m) => m[k]));
+  const rows: string[][] = [];
+  const ratio = (a: number, b: number) => a / b;
+  const perRound = (f: (r: Round) => number, pct: boolean) => {
+    const xs = rounds.map(f).filter(Number.isFinite);
+    const d = pct ? 0 : 2;
+    return xs.length > 1 ? ` (rounds ${fmt(Math.min(...xs), d)}–${fmt(Math.max(...xs), d)}${pct ? " %" : "×"})` : "";
+  };
+  const met = (ok: boolean, aim?: boolean) => (ok ? (aim === undefined ? "yes" : aim ? "yes (aim met too)" : "yes (aim not yet)") : "**no**");
+  const addRatio = (label: string, num: (r: Round) => Measure | undefined, den: (r: Round) => Measure | undefined, target: number, aim?: number, pct = false) => {
+    const a = med(num, "rate");
+    const b = med(den, "rate");
+    if (!Number.isFinite(a) || !Number.isFinite(b)) return rows.push([label, "–", "not measured"]);
+    const x = ratio(a, b);
+    const shown = pct ? `${fmt(100 * x, 0)} %` : `${fmt(x, 2)}×`;
+    const pr = perRound((r) => ratio(num(r)?.rate ?? NaN, den(r)?.rate ?? NaN) * (pct ? 100 : 1), pct);
+    rows.push([label, `${fmt(a)} / ${fmt(b)} = **${shown}**${pr}`, met(x >= target, aim === undefined ? undefined : x >= aim)]);
+  };
+  const addMax = (label: string, value: number, limit: number, unit: string, digits = 1) =>
+    rows.push([label, Number.isFinite(value) ? `**${fmt(value, digits)} ${unit}**` : "–", Number.isFinite(value) ? met(value < limit) : "not measured"]);
+
+  addRatio("check-in throughput vs seed reference (≥ 1.0×, aim 1.5×)", (r) => r.fb.checkin, (r) => r.peer.checkin, 1.0, 1.5);
+  addMax("check-in p99 at 32 connections (< 100 ms)", med((r) => r.fb.checkin, "p99_ms"), 100, "ms");
+  addRatio("nearby throughput vs seed reference (≥ 1.2×, aim 2×)", (r) => r.fb.nearby, (r) => r.peer.nearby, 1.2, 2.0);
+  addMax("nearby p99 at 32 connections (< 50 ms)", med((r) => r.fb.nearby, "p99_ms"), 50, "ms");
+  addRatio("check-in vs own /api/health (≥ 60 %)", (r) => r.fb.checkin, (r) => r.health, 0.6, undefined, true);
+  addRatio("nearby vs own /api/health (≥ 75 %)", (r) => r.fb.nearby, (r) => r.health, 0.75, undefined, true);
+  addMax("pings: 500-fix batch p50 (< 50 ms)", pings?.sequential.p50_ms ?? NaN, 50, "ms");
+  const fps = pings?.sustained.fixesPerSecond ?? NaN;
+  rows.push(["pings: sustained fixes/s (≥ 10,000)", Number.isFinite(fps) ? `**${fmt(fps)}**` : "–", Number.isFinite(fps) ? met(fps >= 10_000) : "not measured"]);
+  addMax("server resident set after the bench (< 300 MB)", memory?.rssMb ?? NaN, 300, "MB", 0);
+  rows.push(["growth: check-in p99, 100k vs 5M visits and 1k vs 1M locations (within 20 %)", "–", "opt-in: BENCH_ONLY=growth"]);
+  return "### Targets (issue #11), medians of the rounds\n" + mdTable(["target", "measured", "met?"], rows);
 }
 
 main().catch((err: unknown) => {

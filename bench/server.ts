@@ -1,0 +1,98 @@
+/**
+ * The bench's Fieldbeat server: `next start` from a built checkout (BENCH_SERVER_DIR), or a server already
+ * answering at the URL; and the resident set of whichever process listens on its port.
+ */
+import { spawn, type ChildProcess } from "node:child_process";
+import { existsSync, readFileSync } from "node:fs";
+import path from "node:path";
+import { onInterrupt, run } from "./lib";
+
+export const AUTH_SECRET = process.env.AUTH_SECRET ?? "fieldbeat-bench-secret-not-for-production-0123456789";
+
+export async function serverUp(base: string, timeoutMs = 2000): Promise<boolean> {
+  try {
+    return (await fetch(`${base}/api/health`, { signal: AbortSignal.timeout(timeoutMs) })).ok;
+  } catch {
+    return false;
+  }
+}
+
+export type BenchServer = { child: ChildProcess | null; base: string; stop: () => Promise<void> };
+
+/**
+ * Starts `node_modules/.bin/next start -p <port>` in `dir` on `dbUrl`, or reuses a server already answering
+ * (`reuse`; it must run on the same database and AUTH_SECRET). Stopping kills the whole process group:
+ * `next start` leaves its `next-server` child running otherwise.
+ */
+export async function startServer(opts: { base: string; dir: string; dbUrl: string; reuse: boolean; log: (s: string) => void }): Promise<BenchServer> {
+  if (await serverUp(opts.base)) {
+    if (!opts.reuse) throw new Error(`a server already answers at ${opts.base}; stop it first (this part starts its own on another database)`);
+    opts.log(`using the server already running at ${opts.base} (it must use the bench database and AUTH_SECRET as set here)`);
+    return { child: null, base: opts.base, stop: async () => {} };
+  }
+  const bin = path.join(opts.dir, "node_modules/.bin/next");
+  if (!existsSync(bin) || !existsSync(path.join(opts.dir, ".next/BUILD_ID"))) {
+    throw new Error(`no built checkout in ${opts.dir} (BENCH_SERVER_DIR): see bench/README.md for the one-time build`);
+  }
+  const port = new URL(opts.base).port || "3300";
+  opts.log(`starting next start -p ${port} in ${opts.dir}`);
+  const child = spawn(bin, ["start", "-p", port], {
+    cwd: opts.dir,
+    detached: true, // own process group: stop() kills next start and its next-server child together
+    env: {
+      ...process.env,
+      NODE_ENV: "production",
+      NEXT_TELEMETRY_DISABLED: "1",
+      DATABASE_URL: opts.dbUrl,
+      AUTH_SECRET,
+      RATE_LIMIT_PER_MINUTE: "100000",
+      LOG_LEVEL: "warn",
+    },
+    stdio: ["ignore", "inherit", "inherit"],
+  });
+  const stop = async () => {
+    forget();
+    if (child.exitCode !== null || child.pid === undefined) return;
+    const exited = new Promise((r) => child.once("exit", r));
+    try {
+      process.kill(-child.pid, "SIGTERM");
+    } catch {
+      return;
+    }
+    await Promise.race([exited, new Promise((r) => setTimeout(r, 5000))]);
+    if (child.exitCode === null) {
+      try {
+        process.kill(-child.pid, "SIGKILL");
+      } catch {
+        /* gone */
+      }
+    }
+  };
+  const forget = onInterrupt(() => stop());
+  for (let i = 0; i < 150; i++) {
+    if (await serverUp(opts.base)) return { child, base: opts.base, stop };
+    if (child.exitCode !== null) break;
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  await stop();
+  throw new Error("the bench server did not come up");
+}
+
+/** The pid listening on a local TCP port (`ss -ltnp`), or null. */
+export async function listeningPid(port: number): Promise<number | null> {
+  const r = await run("ss", ["-H", "-ltnp", `sport = :${port}`], {});
+  const m = /pid=(\d+)/.exec(r.stdout);
+  return m ? Number(m[1]) : null;
+}
+
+/** VmRSS (MB) and command line of a process, from /proc (`Name:` is cut at 15 characters). */
+export function residentSet(pid: number): { rssMb: number; name: string } | null {
+  try {
+    const status = readFileSync(`/proc/${pid}/status`, "utf8");
+    const kb = Number(/^VmRSS:\s+(\d+) kB/m.exec(status)?.[1]);
+    const name = readFileSync(`/proc/${pid}/cmdline`, "utf8").split("\0").filter(Boolean).join(" ") || "?";
+    return { rssMb: kb / 1024, name };
+  } catch {
+    return null;
+  }
+}
