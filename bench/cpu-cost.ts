@@ -1,0 +1,174 @@
+/**
+ * Server CPU per request — a measure that holds up on a busy machine, where throughput does not: the CPU time
+ * (user + system, from /proc/<pid>/stat) the `next-server` process spends per check-in, nearby search and health
+ * check, for one or more built checkouts, in alternating rounds.
+ *
+ *   BENCH_SERVERS="before=/tmp/fb-old,after=." npx tsx --conditions=react-server bench/cpu-cost.ts
+ *
+ * BENCH_DATABASE_URL [postgres://postgres@127.0.0.1:5432/fieldbeat_bench] is prepared as `npm run bench` does (reps,
+ * 1,000,000 locations), and every bench rep gets an open day (as after "Start day"). BENCH_REQUESTS [3000] per work
+ * and round, BENCH_CONNECTIONS [16] concurrent requests, BENCH_ROUNDS [3]. Each server runs alone on port 3910.
+ */
+import { spawn, type ChildProcess } from "node:child_process";
+import { randomUUID } from "node:crypto";
+import { readdirSync, readFileSync, readlinkSync } from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import postgres from "postgres";
+import { prepareDatabase, resetOpenVisits } from "./prepare";
+
+const DB_URL = process.env.BENCH_DATABASE_URL ?? "postgres://postgres@127.0.0.1:5432/fieldbeat_bench";
+const SERVERS = (process.env.BENCH_SERVERS ?? "current=.").split(",").map((s) => {
+  const [name, dir] = s.split("=");
+  return { name: name!, dir: path.resolve(dir ?? ".") };
+});
+const REQUESTS = Number(process.env.BENCH_REQUESTS ?? 3000);
+const CONNS = Number(process.env.BENCH_CONNECTIONS ?? 16);
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
+const PORT = 3910;
+const BASE = `http://127.0.0.1:${PORT}`;
+const AUTH_SECRET = process.env.AUTH_SECRET ?? "fieldbeat-bench-secret-not-for-production-0123456789";
+const FIXTURES = process.env.FIXTURES_DIR ?? path.resolve(import.meta.dirname, "../../shared/fixtures");
+const log = (s: string) => console.log(`[cpu] ${s}`);
+const TICK_MS = 1000 / 100; // USER_HZ
+
+/** utime + stime of a process, in ms. */
+function cpuMs(pid: number): number {
+  const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+  const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+  return (Number(fields[11]) + Number(fields[12])) * TICK_MS;
+}
+
+/** The pid of the process listening on PORT (`next start` runs the server in a child process). */
+function listenerPid(): number {
+  const inodes = new Set<string>();
+  const lines = ["/proc/net/tcp", "/proc/net/tcp6"].flatMap((f) => readFileSync(f, "utf8").split("\n").slice(1));
+  for (const line of lines) {
+    const f = line.trim().split(/\s+/);
+    if (f[1]?.endsWith(`:${PORT.toString(16).toUpperCase().padStart(4, "0")}`) && f[3] === "0A") inodes.add(f[9]!);
+  }
+  for (const pid of readdirSync("/proc").filter((d: string) => /^\d+$/.test(d))) {
+    try {
+      for (const fd of readdirSync(`/proc/${pid}/fd`)) {
+        const link = readlinkSync(`/proc/${pid}/fd/${fd}`);
+        const m = /^socket:\[(\d+)\]$/.exec(link);
+        if (m && inodes.has(m[1]!)) return Number(pid);
+      }
+    } catch {
+      /* gone or not ours */
+    }
+  }
+  throw new Error(`no process listens on ${PORT}`);
+}
+
+async function startServer(dir: string): Promise<ChildProcess> {
+  const child = spawn(path.join(dir, "node_modules/.bin/next"), ["start", "-p", String(PORT)], {
+    cwd: dir,
+    env: { ...process.env, NODE_ENV: "production", NEXT_TELEMETRY_DISABLED: "1", DATABASE_URL: DB_URL, AUTH_SECRET, RATE_LIMIT_PER_MINUTE: "100000", LOG_LEVEL: "warn", JOBS_ENABLED: "false" },
+    stdio: ["ignore", "inherit", "inherit"],
+    detached: true,
+  });
+  for (let i = 0; i < 150; i++) {
+    try {
+      if ((await fetch(`${BASE}/api/health`)).ok) return child;
+    } catch {
+      /* not yet */
+    }
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  throw new Error(`the server in ${dir} did not come up`);
+}
+
+function stop(child: ChildProcess): Promise<void> {
+  return new Promise((resolve) => {
+    child.once("exit", () => resolve());
+    process.kill(-child.pid!, "SIGTERM");
+  });
+}
+
+type Req = { path: string; init: RequestInit };
+
+/** Sends `n` requests, `conns` at a time; returns wall seconds and the status counts. */
+async function load(n: number, conns: number, next: () => Req): Promise<{ seconds: number; codes: Record<string, number> }> {
+  const codes: Record<string, number> = {};
+  let sent = 0;
+  const t0 = performance.now();
+  await Promise.all(
+    Array.from({ length: conns }, async () => {
+      while (sent < n) {
+        sent++;
+        const r = next();
+        const res = await fetch(BASE + r.path, r.init);
+        await res.arrayBuffer();
+        codes[res.status] = (codes[res.status] ?? 0) + 1;
+      }
+    }),
+  );
+  return { seconds: (performance.now() - t0) / 1000, codes };
+}
+
+async function main() {
+  process.env.AUTH_SECRET = AUTH_SECRET;
+  process.env.DATABASE_URL = DB_URL;
+  const { issueAccessToken } = await import("../src/server/auth/tokens");
+  const data = await prepareDatabase(DB_URL, { locations: Number(process.env.BENCH_LOCATIONS ?? 1_000_000), reps: Number(process.env.BENCH_REPS ?? 20_000), fixturesDir: FIXTURES, log });
+  const sql = postgres(DB_URL, { max: 1, onnotice: () => {} });
+  // Every rep has started today (Start day), as in the field: check-ins then count on an open day.
+  await sql`INSERT INTO daily_sessions (personnel_id, session_date, login_time, status)
+            SELECT id, (now() AT TIME ZONE 'Asia/Kolkata')::date, now() - interval '1 hour', 'OPEN' FROM personnel WHERE email LIKE 'bench-rep-%'
+            ON CONFLICT (personnel_id, session_date) DO UPDATE SET status = 'OPEN', logout_time = NULL`;
+  await sql.end();
+  const reps = Array.from({ length: data.reps.last - data.reps.first + 1 }, (_, i) => data.reps.first + i);
+  const tokens = await Promise.all(reps.map((id) => issueAccessToken(id, new Date())));
+  let k = 0;
+  const checkIn = (): Req => {
+    const i = k++ % tokens.length;
+    const loc = data.sample[i % data.sample.length]!;
+    const body = { client_id: randomUUID(), location_id: loc.id, lat: loc.lat + 0.0001, lon: loc.lon, accuracy_m: 8, captured_at: new Date().toISOString() };
+    return { path: "/api/v1/visits/check-in", init: { method: "POST", headers: { authorization: `Bearer ${tokens[i]}`, "content-type": "application/json" }, body: JSON.stringify(body) } };
+  };
+  const nearby = (): Req => {
+    const lat = (12.85 + Math.random() * 0.25).toFixed(5);
+    const lon = (77.48 + Math.random() * 0.27).toFixed(5);
+    return { path: `/api/v1/locations/nearby?lat=${lat}&lon=${lon}&radius=5000&limit=20`, init: { headers: { authorization: `Bearer ${tokens[k++ % 1000]}` } } };
+  };
+  const health = (): Req => ({ path: "/api/health", init: {} });
+  const works = [
+    ["check-in", checkIn],
+    ["nearby", nearby],
+    ["health", health],
+  ] as const;
+
+  const rows: string[] = [];
+  const started: ChildProcess[] = [];
+  process.on("exit", () => started.forEach((c) => c.exitCode === null && process.kill(-c.pid!, "SIGTERM")));
+  for (let round = 1; round <= ROUNDS; round++) {
+    for (const s of SERVERS) {
+      const child = await startServer(s.dir);
+      started.push(child);
+      try {
+        const pid = listenerPid();
+        for (const [, next] of works) await load(200, CONNS, next); // warm-up: JIT, pools, caches
+        for (const [name, next] of works) {
+          if (name === "check-in") await resetOpenVisits(DB_URL);
+          const before = cpuMs(pid);
+          const r = await load(REQUESTS, CONNS, next);
+          const ms = (cpuMs(pid) - before) / REQUESTS;
+          rows.push(`| ${round} | ${s.name} | ${name} | ${ms.toFixed(2)} | ${(REQUESTS / r.seconds).toFixed(0)} | ${JSON.stringify(r.codes)} | ${os.loadavg()[0]!.toFixed(1)} |`);
+          log(rows.at(-1)!);
+        }
+      } finally {
+        await stop(child);
+      }
+    }
+  }
+  await resetOpenVisits(DB_URL);
+  console.log(`\n${os.cpus().length} × ${os.cpus()[0]?.model}; ${REQUESTS} requests per cell, ${CONNS} at a time (Node fetch as the generator)\n`);
+  console.log("| round | server | work | server CPU ms / request | requests/s (this machine, now) | status codes | load avg |\n|---|---|---|---|---|---|---|");
+  console.log(rows.join("\n"));
+}
+
+main().catch((err: unknown) => {
+  console.error(err);
+  process.exit(1);
+});
