@@ -14,6 +14,7 @@ import os from "node:os";
 import path from "node:path";
 import postgres from "postgres";
 import { codesText, fmt, mdTable, median, WRK_DIR, wrk, type WrkResult } from "./lib";
+import { openDays } from "./pings";
 import { prepareDatabase, resetOpenVisits, settleOpenVisits, type BenchData } from "./prepare";
 import { startServer } from "./server";
 import { range, writeTokenFile } from "./tokens";
@@ -140,6 +141,7 @@ export async function runGrowth(opts: { warmup: number; serverDir: string; base:
         const server = await startServer({ base: opts.base, dir: opts.serverDir, dbUrl: def.url, reuse: false, log });
         try {
           await writeTokenFile(tokenFile, range(data.reps.first, data.reps.last), data.sample, opts.issue);
+          await openDays(def.url, range(data.reps.first, data.reps.last)); // every rep started today
           await resetOpenVisits(def.url);
           await wrk({ name: "warm-up", url: opts.base, script, connections: opts.connections, seconds: opts.warmup, env: { BENCH_TOKENS: tokenFile } });
           await settleOpenVisits(def.url);

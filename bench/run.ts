@@ -93,6 +93,8 @@ async function main() {
     if (peerWorks.length) peer = await startPeer(log);
     if (data) server = await startServer({ base: BASE, dir: SERVER_DIR, dbUrl: DB_URL, reuse: true, log });
     const reps = data ? range(data.reps.first, data.reps.last) : [];
+    // Every rep has started today ("Start day"), as in the field: check-ins then count on an open day.
+    if (data) await openDays(DB_URL, reps);
     const refreshTokens = async () => {
       if (data) await writeTokenFile(tokenFile, reps, data.sample, issueAccessToken);
     };
