@@ -23,7 +23,7 @@ import { codesText, fmt, mdTable, median, pgbench, WRK_DIR, wrk, type Measure, t
 import { startPeer, PEER_DIR, type Peer } from "./peer";
 import { openDays, runPings, type PingsResult } from "./pings";
 import { prepareDatabase, resetOpenVisits, settleOpenVisits, type BenchData } from "./prepare";
-import { AUTH_SECRET, listeningPid, residentSet, startServer, type BenchServer } from "./server";
+import { AUTH_SECRET, serverResidentSet, startServer, type BenchServer } from "./server";
 import { range, writeTokenFile } from "./tokens";
 
 const DB_URL = process.env.BENCH_DATABASE_URL ?? "postgres://postgres@127.0.0.1:5432/fieldbeat_bench";
@@ -161,9 +161,7 @@ async function main() {
     }
 
     if (server) {
-      const pid = await listeningPid(Number(new URL(BASE).port || 3300));
-      const rss = pid ? residentSet(pid) : null;
-      if (pid && rss) memory = { pid, ...rss };
+      memory = await serverResidentSet(server, Number(new URL(BASE).port || 3300));
     }
   } finally {
     await server?.stop();
@@ -181,7 +179,7 @@ async function main() {
   for (const w of WORKS) if (peerWorks.includes(w) || fbWorks.includes(w)) console.log(`\n${workTable(w, rounds)}`);
   if (wantHealth && rounds.some((r) => r.health)) console.log(`\n${healthTable(rounds)}`);
   if (pings) console.log(`\n${pingsTable(pings)}`);
-  if (memory) console.log(`\nServer memory: ${memory.name} (pid ${memory.pid}, listening on ${BASE}) VmRSS ${fmt(memory.rssMb, 0)} MB after the bench.`);
+  if (memory) console.log(`\nServer memory: ${fmt(memory.rssMb, 0)} MB resident after the bench (${memory.name}; pid/group ${memory.pid}, ${BASE}).`);
   console.log(`\n${targetsTable(rounds, pings, memory)}`);
 }
 

@@ -35,8 +35,11 @@ export async function startServer(opts: { base: string; dir: string; dbUrl: stri
     throw new Error(`no built checkout in ${opts.dir} (BENCH_SERVER_DIR): see bench/README.md for the one-time build`);
   }
   const port = new URL(opts.base).port || "3300";
-  opts.log(`starting next start -p ${port} in ${opts.dir}`);
-  const child = spawn(bin, ["start", "-p", port], {
+  // As `npm start` runs it (bounded heap; WEB_CONCURRENCY server processes), or plain `next start` for older checkouts.
+  const startScript = path.join(opts.dir, "scripts/start.mjs");
+  const [cmd, args] = existsSync(startScript) ? [process.execPath, [startScript, "-p", port]] : [bin, ["start", "-p", port]];
+  opts.log(`starting ${existsSync(startScript) ? "scripts/start.mjs" : "next start"} -p ${port} in ${opts.dir}${process.env.WEB_CONCURRENCY ? ` (WEB_CONCURRENCY=${process.env.WEB_CONCURRENCY})` : ""}`);
+  const child = spawn(cmd, args, {
     cwd: opts.dir,
     detached: true, // own process group: stop() kills next start and its next-server child together
     env: {
@@ -83,6 +86,29 @@ export async function listeningPid(port: number): Promise<number | null> {
   const r = await run("ss", ["-H", "-ltnp", `sport = :${port}`], {});
   const m = /pid=(\d+)/.exec(r.stdout);
   return m ? Number(m[1]) : null;
+}
+
+/**
+ * VmRSS (MB) of every process of the server: the process group the bench started (`npm start`'s wrapper, the
+ * `next-server` process or each cluster worker), else the process listening on the port.
+ */
+export async function serverResidentSet(server: BenchServer | null, port: number): Promise<{ pid: number; rssMb: number; name: string } | null> {
+  const pgid = server?.child?.pid;
+  if (pgid) {
+    const r = await run("ps", ["-o", "pid=,rss=,args=", "-g", String(pgid)], {});
+    const procs = r.stdout
+      .trim()
+      .split("\n")
+      .map((l) => /^\s*(\d+)\s+(\d+)\s+(.*)$/.exec(l))
+      .filter((m): m is RegExpExecArray => m !== null);
+    if (procs.length > 0) {
+      const rssMb = procs.reduce((a, m) => a + Number(m[2]), 0) / 1024;
+      return { pid: pgid, rssMb, name: `${procs.length} processes: ${procs.map((m) => `${m[3]!.slice(0, 40)} ${(Number(m[2]) / 1024).toFixed(0)} MB`).join("; ")}` };
+    }
+  }
+  const pid = await listeningPid(port);
+  const rss = pid ? residentSet(pid) : null;
+  return pid && rss ? { pid, ...rss } : null;
 }
 
 /** VmRSS (MB) and command line of a process, from /proc (`Name:` is cut at 15 characters). */
