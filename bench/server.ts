@@ -35,11 +35,11 @@ export async function startServer(opts: { base: string; dir: string; dbUrl: stri
     throw new Error(`no built checkout in ${opts.dir} (BENCH_SERVER_DIR): see bench/README.md for the one-time build`);
   }
   const port = new URL(opts.base).port || "3300";
-  // As `npm start` runs it (bounded heap; WEB_CONCURRENCY server processes), or plain `next start` for older checkouts.
-  const startScript = path.join(opts.dir, "scripts/start.mjs");
-  const [cmd, args] = existsSync(startScript) ? [process.execPath, [startScript, "-p", port]] : [bin, ["start", "-p", port]];
-  opts.log(`starting ${existsSync(startScript) ? "scripts/start.mjs" : "next start"} -p ${port} in ${opts.dir}${process.env.WEB_CONCURRENCY ? ` (WEB_CONCURRENCY=${process.env.WEB_CONCURRENCY})` : ""}`);
-  const child = spawn(cmd, args, {
+  // Exactly as `npm start` runs it (its package.json command, without npm), or plain `next start` for older checkouts.
+  const npmStart = (JSON.parse(readFileSync(path.join(opts.dir, "package.json"), "utf8")) as { scripts?: { start?: string } }).scripts?.start ?? "";
+  const command = npmStart.includes("scripts/start.mjs") ? `exec ${npmStart} -p ${port}` : `exec ${bin} start -p ${port}`;
+  opts.log(`starting \`${command}\` in ${opts.dir}${process.env.WEB_CONCURRENCY ? ` (WEB_CONCURRENCY=${process.env.WEB_CONCURRENCY})` : ""}`);
+  const child = spawn("sh", ["-c", command], {
     cwd: opts.dir,
     detached: true, // own process group: stop() kills next start and its next-server child together
     env: {

@@ -1,24 +1,22 @@
 #!/usr/bin/env node
 /**
- * `npm start`: `next start` (port: PORT or -p, default 3000) with a bounded V8 heap, and optionally one server
- * process per core (docs/decisions/0013-hot-path.md).
+ * `npm start` = `node --max-old-space-size=192 scripts/start.mjs`: `next start` (port: PORT or -p, default 3000) with
+ * a bounded V8 heap, and optionally one server process per core (docs/decisions/0013-hot-path.md).
  *
- *   FIELDBEAT_HEAP_MB  [192]  --max-old-space-size of each server process. V8 otherwise lets the heap of a busy
- *                             server grow towards GBs before collecting; the app's live data is far smaller.
- *   WEB_CONCURRENCY    [1]    server processes sharing the port (node:cluster). PostgreSQL server only: the embedded
- *                             database belongs to one process. Each process has its own pool (DATABASE_POOL_MAX),
- *                             actor cache and realtime listener; rate limits and jobs are shared through PostgreSQL.
+ *   --max-old-space-size  V8 otherwise lets the heap of a busy server grow towards GBs before collecting; the app's
+ *                         live data is far smaller. For another bound run `node --max-old-space-size=N scripts/start.mjs`.
+ *   WEB_CONCURRENCY [1]   server processes sharing the port (node:cluster), each with the same V8 flags. PostgreSQL
+ *                         server only: the embedded database belongs to one process. Each process has its own pool
+ *                         (DATABASE_POOL_MAX), actor cache and realtime listener; rate limits and jobs are shared
+ *                         through PostgreSQL.
  *
- * Plain JavaScript on purpose: it runs where only the build output and node_modules are deployed.
+ * One process runs Next in this process (no wrapper). Plain JavaScript: it runs where only the build and node_modules are.
  */
 import cluster from "node:cluster";
-import { spawn } from "node:child_process";
 import { createRequire } from "node:module";
 
 const require = createRequire(import.meta.url);
 const nextBin = require.resolve("next/dist/bin/next");
-const heapMb = Number(process.env.FIELDBEAT_HEAP_MB || 192);
-const execArgv = Number.isFinite(heapMb) && heapMb > 0 ? [`--max-old-space-size=${heapMb}`] : [];
 const args = ["start", ...process.argv.slice(2)];
 let workers = Math.max(1, Math.floor(Number(process.env.WEB_CONCURRENCY || 1)) || 1);
 if (workers > 1 && !process.env.DATABASE_URL) {
@@ -34,11 +32,10 @@ const stopOn = (signal, stop) =>
   });
 
 if (workers === 1) {
-  const child = spawn(process.execPath, [...execArgv, nextBin, ...args], { stdio: "inherit" });
-  for (const signal of ["SIGINT", "SIGTERM"]) stopOn(signal, (s) => child.kill(s));
-  child.on("exit", (code, signal) => process.exit(code ?? (signal ? 1 : 0)));
+  process.argv = [process.argv[0], nextBin, ...args];
+  await import(nextBin);
 } else {
-  cluster.setupPrimary({ exec: nextBin, args, execArgv });
+  cluster.setupPrimary({ exec: nextBin, args, execArgv: process.execArgv });
   for (let i = 0; i < workers; i++) cluster.fork();
   console.log(`[fieldbeat] ${workers} server processes (WEB_CONCURRENCY)`);
   cluster.on("exit", (worker, code, signal) => {
