@@ -66,6 +66,63 @@ test("a second rep on the same phone never sends the first rep's queued work; th
   await expect(page.getByRole("heading", { name: "Another account on this phone" })).toHaveCount(0);
 });
 
+test("a phone with the version-1 queue: the upgrade gives its items to the person whose plan was cached, loses nothing, and they are sent under that person", async ({ page, request }) => {
+  const rep = "rep12@fieldbeat.test";
+  const login = await request.post("/api/v1/auth/login", { data: { email: rep, password: DEMO_PASSWORD } });
+  const headers = { authorization: `Bearer ${(await login.json()).access_token}` };
+  const { personnel_id } = (await (await request.get("/api/v1/plans/today", { headers })).json()) as { personnel_id: number };
+  expect(await serverDayOf(request, rep)).toEqual({ status: null, visits: 0 });
+
+  // The app's database as version 1 left it on the phone: a queued Start day without an owner, the cached plan, consent.
+  await page.goto("/login");
+  const clientId = crypto.randomUUID();
+  await page.evaluate(
+    ({ personnelId, clientId }) =>
+      new Promise<void>((resolve, reject) => {
+        const open = indexedDB.open("fieldbeat", 1);
+        open.onupgradeneeded = () => {
+          const d = open.result;
+          const q = d.createObjectStore("queue", { keyPath: "seq", autoIncrement: true });
+          q.createIndex("by_client_id", "client_id", { unique: true });
+          q.createIndex("by_status", "status");
+          for (const name of ["blobs", "cache", "meta"]) d.createObjectStore(name, { keyPath: "key" });
+        };
+        open.onerror = () => reject(open.error);
+        open.onsuccess = () => {
+          const d = open.result;
+          const at = new Date().toISOString();
+          const tx = d.transaction(["queue", "cache", "meta"], "readwrite");
+          tx.objectStore("queue").add({ kind: "session.start", client_id: clientId, body: { client_id: clientId, captured_at: at }, status: "pending", created_at: at, attempts: 0, next_attempt_at: null, last_attempt_at: null, done_at: null, error: null, result: null });
+          tx.objectStore("cache").put({ key: "plan_today", value: { personnel_id: personnelId }, saved_at: at });
+          tx.objectStore("meta").put({ key: "consent", value: { version: 1, at } });
+          tx.oncomplete = () => (d.close(), resolve());
+          tx.onerror = () => reject(tx.error);
+        };
+      }),
+    { personnelId: personnel_id, clientId },
+  );
+
+  // The new app version opens it: no consent screen again (it was this person's), and the Start day goes out as theirs.
+  await openRepApp(page, rep, { consent: false });
+  await expect.poll(() => serverDayOf(request, rep), { timeout: 20_000 }).toEqual({ status: "OPEN", visits: 0 });
+  const stored = await page.evaluate(
+    () =>
+      new Promise<{ version: number; owners: unknown[] }>((resolve, reject) => {
+        const open = indexedDB.open("fieldbeat");
+        open.onerror = () => reject(open.error);
+        open.onsuccess = () => {
+          const d = open.result;
+          const all = d.transaction("queue").objectStore("queue").getAll();
+          all.onsuccess = () => (resolve({ version: d.version, owners: all.result.map((i: { owner: unknown }) => i.owner) }), d.close());
+        };
+      }),
+  );
+  expect(stored.version).toBe(2);
+  expect(stored.owners[0]).toBe(personnel_id);
+  await tab(page, "Sync").click();
+  await expect(queued(page).filter({ hasText: "Start day" })).toHaveAttribute("data-status", "done");
+});
+
 test("a notification tap opens the screen it names: the open visit's Visit screen, then Today", async ({ page, context }) => {
   await openRepApp(page, "rep15@fieldbeat.test");
   const [first] = await todayPlan(page);
