@@ -1,3 +1,4 @@
+import AxeBuilder from "@axe-core/playwright";
 import { expect, test, type APIRequestContext, type Page } from "@playwright/test";
 import { DEMO_PASSWORD, signOut } from "./helpers/auth";
 import { goOffline, north, openRepApp, tab, todayPlan } from "./helpers/pwa";
@@ -51,6 +52,8 @@ test("a second rep on the same phone never sends the first rep's queued work; th
   const others = page.getByRole("list", { name: "Another account's items" }).locator("li");
   await expect(others.filter({ hasText: "Start day" })).toHaveCount(1);
   await expect(others.filter({ hasText: "Check-in" })).toHaveCount(1);
+  const { violations } = await new AxeBuilder({ page }).analyze();
+  expect(violations.filter((v) => v.impact === "serious" || v.impact === "critical").map((v) => v.id)).toEqual([]);
   expect(await serverDayOf(request, A)).toEqual({ status: null, visits: 0 });
   expect(await serverDayOf(request, B)).toEqual({ status: "OPEN", visits: 0 });
 
