@@ -43,96 +43,120 @@ export type TravelResult = {
 };
 
 export function filteredTravel(fixes: readonly Fix[], opts = TRAVEL_FILTER): TravelResult {
-  const dropped: TravelDrops = { accuracy: 0, network: 0, backwards: 0, speed: 0, jitter: 0, spike: 0 };
-  const keptIndices: number[] = [];
-  const legs: [number, number][] = [];
-  let last = -1;
-  let suspects: number[] = [];
-  const leg = (a: number, b: number) => metersBetween(fixes[a]!, fixes[b]!);
-  /** Where the track was `m` counted legs before `last` (undefined if a re-anchor or the start is in between). */
-  const origin = (m: number): number | undefined => {
-    let at = last;
-    for (let k = 1; k <= m; k++) {
-      const l = legs[legs.length - k];
-      if (!l || l[1] !== at) return undefined;
-      at = l[0];
-    }
-    return at;
-  };
-  /** Takes back the last `m` counted legs (their fixes were a spike) and continues from where they left. */
-  const takeBack = (m: number, from: number) => {
-    legs.splice(legs.length - m, m);
-    keptIndices.splice(keptIndices.length - m, m);
-    dropped.spike += m;
-    last = from;
-  };
-  const count = (i: number) => {
-    legs.push([last, i]);
-    keptIndices.push(i);
-    last = i;
-  };
-  const step = (i: number): void => {
-    const f = fixes[i]!;
-    if (!(f.accuracy_m <= opts.maxAccuracyM)) return void dropped.accuracy++;
-    if (f.source === "network") return void dropped.network++;
-    if (last < 0) {
-      last = i;
-      keptIndices.push(i);
+  const walk = new TravelWalk(fixes, opts);
+  fixes.forEach((_, i) => walk.step(i));
+  const meters = walk.legs.reduce((m, [a, b]) => m + walk.leg(a, b), 0);
+  return { meters, kept: walk.keptIndices.length, keptIndices: walk.keptIndices, legs: walk.legs, dropped: walk.dropped };
+}
+
+/** The filter's state while it walks the fixes in order: the track so far (kept fixes, counted legs) and the suspects. */
+class TravelWalk {
+  readonly dropped: TravelDrops = { accuracy: 0, network: 0, backwards: 0, speed: 0, jitter: 0, spike: 0 };
+  readonly keptIndices: number[] = [];
+  readonly legs: [number, number][] = [];
+  private last = -1;
+  /** Consecutive fixes too fast to reach from `last`: if they agree with each other, `last` was the outlier. */
+  private suspects: number[] = [];
+
+  constructor(
+    private readonly fixes: readonly Fix[],
+    private readonly opts: typeof TRAVEL_FILTER,
+  ) {}
+
+  leg(a: number, b: number): number {
+    return metersBetween(this.fixes[a]!, this.fixes[b]!);
+  }
+
+  step(i: number): void {
+    const f = this.fixes[i]!;
+    if (!(f.accuracy_m <= this.opts.maxAccuracyM)) return void this.dropped.accuracy++;
+    if (f.source === "network") return void this.dropped.network++;
+    if (this.last < 0) {
+      this.last = i;
+      this.keptIndices.push(i);
       return;
     }
-    const l = fixes[last]!;
+    const l = this.fixes[this.last]!;
     // A timestamp at or before the last kept fix: a cached or replayed position, not a new place.
-    if (f.t <= l.t) return void dropped.backwards++;
+    if (f.t <= l.t) return void this.dropped.backwards++;
     const d = metersBetween(l, f);
     const slack = l.accuracy_m + f.accuracy_m;
     // Jitter: a move inside the two accuracy circles is not a move (compared with the last KEPT fix).
     if (d < slack) {
-      dropped.jitter++;
-      suspects = [];
+      this.dropped.jitter++;
+      this.suspects = [];
       return;
     }
-    const speed = (d - slack) / ((f.t - l.t) / 1000);
-    if (speed > opts.maxSpeedMps) {
-      dropped.speed++;
-      suspects.push(i);
-      if (suspects.length >= opts.reanchorAfter && consistent(suspects.map((k) => fixes[k]!), opts)) {
-        // The fixes keep agreeing with each other and not with the last kept one: that one was the jump.
-        const run = suspects;
-        suspects = [];
-        const from = origin(1);
-        if (from !== undefined && consistent([fixes[from]!, fixes[run[0]!]!], opts)) {
-          // It was reached by a counted leg from a fix the track continues from (a jump out after a pause, at a
-          // plausible speed, whose way back was impossible): a spike. Take its leg back and replay the run from there.
-          takeBack(1, from);
-          dropped.speed -= run.length;
-          run.forEach(step);
-          return;
-        }
-        // Re-anchor without counting the jump itself.
-        last = run[run.length - 1]!;
-        keptIndices.push(last);
-      }
+    if ((d - slack) / ((f.t - l.t) / 1000) > this.opts.maxSpeedMps) return this.impossible(i);
+    this.suspects = [];
+    if (!this.spikeEndingAt(i, d)) this.count(i);
+  }
+
+  /** A move faster than a person on foot or in a car: ignored, unless the run of such fixes shows `last` was the jump. */
+  private impossible(i: number): void {
+    this.dropped.speed++;
+    this.suspects.push(i);
+    if (this.suspects.length < this.opts.reanchorAfter || !consistent(this.suspects.map((k) => this.fixes[k]!), this.opts)) return;
+    // The fixes keep agreeing with each other and not with the last kept one: that one was the jump.
+    const run = this.suspects;
+    this.suspects = [];
+    const from = this.origin(1);
+    if (from !== undefined && consistent([this.fixes[from]!, this.fixes[run[0]!]!], this.opts)) {
+      // It was reached by a counted leg from a fix the track continues from (a jump out after a pause, at a plausible
+      // speed, whose way back was impossible): a spike. Take its leg back and replay the run from there.
+      this.takeBack(1, from);
+      this.dropped.speed -= run.length;
+      run.forEach((k) => this.step(k));
       return;
     }
-    suspects = [];
-    // A spike of one or two fixes: an excursion whose first leg out and this leg back are both long, and that ends
-    // within a quarter of them from where it left. Take its legs back and measure from where it left.
-    for (let m = 1; m <= opts.spikeMaxFixes; m++) {
-      const from = origin(m);
-      if (from === undefined) break;
-      const out = leg(from, legs[legs.length - m]![1]);
-      const back = leg(from, i);
-      if (out >= opts.spikeLegM && d >= opts.spikeLegM && back < 0.25 * Math.min(out, d)) {
-        takeBack(m, from);
-        if (back >= fixes[from]!.accuracy_m + f.accuracy_m) count(i);
-        return;
+    // Re-anchor without counting the jump itself.
+    this.last = run[run.length - 1]!;
+    this.keptIndices.push(this.last);
+  }
+
+  /**
+   * A spike of one or two fixes: an excursion whose first leg out and this leg back (`d` metres) are both long, and
+   * that ends within a quarter of them from where it left. Takes its legs back and measures from where it left.
+   */
+  private spikeEndingAt(i: number, d: number): boolean {
+    for (let m = 1; m <= this.opts.spikeMaxFixes; m++) {
+      const from = this.origin(m);
+      if (from === undefined) return false;
+      const out = this.leg(from, this.legs[this.legs.length - m]![1]);
+      const back = this.leg(from, i);
+      if (out >= this.opts.spikeLegM && d >= this.opts.spikeLegM && back < 0.25 * Math.min(out, d)) {
+        this.takeBack(m, from);
+        if (back >= this.fixes[from]!.accuracy_m + this.fixes[i]!.accuracy_m) this.count(i);
+        return true;
       }
     }
-    count(i);
-  };
-  fixes.forEach((_, i) => step(i));
-  const meters = legs.reduce((m, [a, b]) => m + leg(a, b), 0);
-  return { meters, kept: keptIndices.length, keptIndices, legs, dropped };
+    return false;
+  }
+
+  /** Where the track was `m` counted legs before `last` (undefined if a re-anchor or the start is in between). */
+  private origin(m: number): number | undefined {
+    let at = this.last;
+    for (let k = 1; k <= m; k++) {
+      const l = this.legs[this.legs.length - k];
+      if (!l || l[1] !== at) return undefined;
+      at = l[0];
+    }
+    return at;
+  }
+
+  /** Takes back the last `m` counted legs (their fixes were a spike) and continues from where they left. */
+  private takeBack(m: number, from: number): void {
+    this.legs.splice(this.legs.length - m, m);
+    this.keptIndices.splice(this.keptIndices.length - m, m);
+    this.dropped.spike += m;
+    this.last = from;
+  }
+
+  private count(i: number): void {
+    this.legs.push([this.last, i]);
+    this.keptIndices.push(i);
+    this.last = i;
+  }
 }
 
 function consistent(run: readonly Fix[], opts: typeof TRAVEL_FILTER): boolean {
