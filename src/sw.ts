@@ -8,7 +8,7 @@ import { CacheFirst, NetworkFirst, NetworkOnly } from "workbox-strategies";
 import { ExpirationPlugin } from "workbox-expiration";
 import { createApiClient } from "./lib/api/client";
 import { repApi } from "./lib/api/endpoints";
-import { openOfflineDb } from "./lib/offline/db";
+import { getMeta, openOfflineDb, SIGNED_IN } from "./lib/offline/db";
 import { drainExclusive } from "./lib/offline/replay";
 import { notificationFromPush, REP_PAGE_CACHE, SW_MESSAGES, SYNC_TAG, USER_CACHES } from "./lib/pwa/sw-protocol";
 
@@ -64,7 +64,10 @@ setCatchHandler(async ({ request }) => (request.destination === "document" ? ((a
 /** Replays the offline queue from the service worker (Background Sync, or asked by a page). */
 async function drain(ignoreBackoff = false) {
   const db = await openOfflineDb();
-  return drainExclusive({ db, api: repApi(createApiClient({ retries429: 0 })), ignoreBackoff });
+  // Only the person the app says is signed in (their cookie goes with the requests); nobody after a sign-out.
+  const owner = await getMeta<number>(db, SIGNED_IN);
+  if (typeof owner !== "number") return null;
+  return drainExclusive({ db, api: repApi(createApiClient({ retries429: 0 })), owner, ignoreBackoff });
 }
 
 sw.addEventListener("message", (e) => {

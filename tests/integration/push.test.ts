@@ -101,7 +101,7 @@ describeEachDriver("web push", (ctx) => {
     const nine = new Date("2026-03-18T03:35:00Z"); // 09:05
     expect(await sendFirstVisitReminders({ db, now: nine }, { agent })).toEqual({ due: 1, sent: 1, skipped: 0 });
     expect(await sendFirstVisitReminders({ db, now: new Date(nine.getTime() + 5 * 60_000) }, { agent })).toEqual({ due: 1, sent: 0, skipped: 1 });
-    expect(JSON.parse(decrypt(received[0]!.body, { version: "aes128gcm", privateKey: phone.ecdh, authSecret: phone.auth }).toString())).toMatchObject({ title: "First visit at 09:30" });
+    expect(JSON.parse(decrypt(received[0]!.body, { version: "aes128gcm", privateKey: phone.ecdh, authSecret: phone.auth }).toString())).toMatchObject({ title: "First visit at 09:30", url: "/rep?screen=today" });
 
     const checkIn = new Date("2026-03-18T04:00:00Z");
     await db.execute(sql`INSERT INTO visits (personnel_id, location_id, planned_date, check_in_time) VALUES (${rep.id}, ${loc}, ${date}, ${checkIn.toISOString()})`);
@@ -110,5 +110,7 @@ describeEachDriver("web push", (ctx) => {
     expect(await sendOpenVisitReminders({ db, now: later }, { agent })).toEqual({ due: 1, sent: 1, skipped: 0 });
     expect(await sendOpenVisitReminders({ db, now: new Date(later.getTime() + 600_000) }, { agent })).toEqual({ due: 1, sent: 0, skipped: 1 });
     expect(received).toHaveLength(2);
+    // A tap on it opens the Visit screen of that customer (the service worker navigates there; the app reads it).
+    expect(JSON.parse(decrypt(received[1]!.body, { version: "aes128gcm", privateKey: phone.ecdh, authSecret: phone.auth }).toString())).toMatchObject({ title: "Visit still open", url: `/rep?screen=visit&location=${loc}` });
   });
 });

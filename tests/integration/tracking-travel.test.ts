@@ -4,52 +4,18 @@
  * geodesic length (GeographicLib) within 0.1 %, and the filtered figure (5 m fixes → 10 m jitter threshold)
  * the reference's 10 m thinning (docs/decisions/0004-travel-distance-filter.md).
  */
-import { readFileSync, readdirSync } from "node:fs";
-import path from "node:path";
-import { XMLParser } from "fast-xml-parser";
 import { sql } from "drizzle-orm";
 import { beforeAll, expect, it } from "vitest";
+import { metersBetween } from "../../src/lib/geo/distance";
+import { filteredTravel } from "../../src/lib/geo/travel-filter";
 import { queryRows } from "../../src/server/db/client";
-import { recomputeSessionTravel, sessionTravel } from "../../src/server/tracking/compute-travel";
+import { keptPingIds, recomputeSessionTravel, sessionTravel } from "../../src/server/tracking/compute-travel";
 import { recordPings } from "../../src/server/tracking/record-pings";
 import { describeEachDriver } from "../support/db";
+import { asFixes, degrade, naiveMeters, timedSegments } from "../support/tracks";
 import { makePeople, openDay, ping, setOrgHours, type People } from "./tracking-support";
 
-const TRACKS = path.resolve(import.meta.dirname, "../../../shared/fixtures/tracks");
-type RefSegment = {
-  track: number;
-  segment: number;
-  points: number;
-  first_time: string | null;
-  length_m_geodesic_wgs84_geographiclib?: number;
-  /** The reference's own thinning: drop a point closer than 10 m to the last kept one. */
-  length_m_geodesic_after_10m_thinning?: number;
-  points_after_10m_thinning?: number;
-};
-const reference = JSON.parse(readFileSync(path.join(TRACKS, "track-reference.json"), "utf8")) as Record<string, { segments: RefSegment[] }>;
-
-type Pt = { lat: number; lon: number; time?: string };
-const asArray = <T>(v: T | T[] | undefined): T[] => (v === undefined ? [] : Array.isArray(v) ? v : [v]);
-
-function parseGpx(file: string): Pt[][][] {
-  const parser = new XMLParser({ ignoreAttributes: false, attributeNamePrefix: "@_", parseTagValue: false });
-  type Seg = { trkpt?: Record<string, string> | Record<string, string>[] };
-  const doc = parser.parse(readFileSync(path.join(TRACKS, file), "utf8")) as { gpx: { trk?: { trkseg?: Seg | Seg[] } | { trkseg?: Seg | Seg[] }[] } };
-  return asArray(doc.gpx.trk).map((trk) =>
-    asArray(trk.trkseg).map((seg) => asArray(seg.trkpt).map((p) => ({ lat: Number(p["@_lat"]), lon: Number(p["@_lon"]), time: p.time }))),
-  );
-}
-
-/** Every timed segment of every GPX file, with its reference. */
-const timed = readdirSync(TRACKS)
-  .filter((f) => f.endsWith(".gpx"))
-  .sort()
-  .flatMap((file) => {
-    const tracks = parseGpx(file);
-    return reference[file]!.segments
-      .filter((s) => s.first_time && s.points > 0)
-      .map((s) => ({ name: `${file} #${s.track}.${s.segment}`, ref: s, points: tracks[s.track]![s.segment]! }));
-  });
+const timed = timedSegments();
 
 const NOW = new Date("2026-11-20T23:00:00Z");
 
@@ -71,9 +37,9 @@ describeEachDriver("travel distance on real tracks", (ctx) => {
     const date = `2026-11-${String(17 + i).padStart(2, "0")}`;
     const sessionId = await openDay(db, people.rep.id, date, new Date(`${date}T08:00:00Z`));
     // Keep the recording's spacing, moved to 09:00 UTC of the test day.
-    const t0 = Date.parse(seg.points[0]!.time!);
+    const t0 = Date.parse(seg.points[0]!.time);
     const base = Date.parse(`${date}T09:00:00Z`);
-    const pings = seg.points.map((p) => ping(new Date(base + Date.parse(p.time!) - t0), p.lat, p.lon, { accuracy_m: 5, source: "gps" }));
+    const pings = seg.points.map((p) => ping(new Date(base + Date.parse(p.time) - t0), p.lat, p.lon, { accuracy_m: 5, source: "gps" }));
     for (let k = 0; k < pings.length; k += 500) {
       const r = await recordPings({ db, actor: people.rep, now: NOW }, { pings: pings.slice(k, k + 500) });
       expect(r.rejected).toEqual([]);
@@ -92,6 +58,42 @@ describeEachDriver("travel distance on real tracks", (ctx) => {
     const [s] = await queryRows<{ km: string }>(db, sql`SELECT total_travel_km::text AS km FROM daily_sessions WHERE id = ${sessionId}`);
     expect(Number(s!.km)).toBeCloseTo(travel.filtered_m / 1000, 2);
   });
+
+  it.each(timed.map((t, i) => [t.name, i] as const))(
+    "%s with injected 2–5 km jumps, stale and swapped fixes and spikes, ingested in delivery order: within 10 %% of the clean track, same fixes kept as the phone's filter",
+    async (_name, i) => {
+      const seg = timed[i]!;
+      const db = ctx.handle.db;
+      const date = `2026-11-${String(14 + i).padStart(2, "0")}`;
+      const sessionId = await openDay(db, people.rep.id, date, new Date(`${date}T08:00:00Z`));
+      const clean = asFixes(seg);
+      const shift = Date.parse(`${date}T09:00:00Z`) - clean[0]!.t;
+      const { fixes: dirty, injected } = degrade(clean, 7 + i);
+      // The phone sends what it got, in the order it got it (no source: a browser never knows), in batches.
+      const pings = dirty.map((f) => ping(new Date(f.t + shift), f.lat, f.lon, { accuracy_m: Math.round(f.accuracy_m * 10) / 10 }));
+      for (let k = 0; k < pings.length; k += 50) {
+        const r = await recordPings({ db, actor: people.rep, now: NOW }, { pings: pings.slice(k, k + 50) });
+        expect(r.rejected).toEqual([]);
+      }
+      const travel = await sessionTravel(db, sessionId);
+      const cleanM = seg.ref.length_m_geodesic_after_10m_thinning!; // the clean track through the same filter (asserted above)
+      expect(travel.raw_points).toBe(dirty.length);
+      expect(travel.raw_m, "the injected faults matter").toBeGreaterThan(cleanM * 3);
+      expect(Math.abs(travel.filtered_m - cleanM) / cleanM, `${travel.filtered_m.toFixed(1)} m vs ${cleanM.toFixed(1)} m`).toBeLessThan(0.1);
+      // One rule: the server's kept fixes are exactly those the phone's filter keeps from the same fixes in captured_at
+      // order, and the stored kilometres are those legs measured in PostGIS (≤ 1 mm per leg from the phone's figure).
+      const byTime = [...dirty].sort((a, b) => a.t - b.t);
+      const phone = filteredTravel(byTime);
+      expect(travel.kept_points).toBe(phone.kept);
+      expect(Math.abs(travel.filtered_m - phone.meters)).toBeLessThan(0.001 * phone.legs.length + 0.001);
+      expect((await keptPingIds(db, sessionId)).size).toBe(phone.kept);
+      const [s] = await queryRows<{ km: string }>(db, sql`SELECT total_travel_km::text AS km FROM daily_sessions WHERE id = ${sessionId}`);
+      expect(Number(s!.km)).toBeCloseTo(travel.filtered_m / 1000, 2);
+      console.log(
+        `[travel] ${seg.name} degraded (${JSON.stringify(injected)}): raw ${travel.raw_m.toFixed(1)} m (naive in delivery order ${naiveMeters(dirty, metersBetween).toFixed(1)} m), filtered ${travel.filtered_m.toFixed(1)} m vs clean ${cleanM.toFixed(1)} m (${(((travel.filtered_m - cleanM) / cleanM) * 100).toFixed(2)} %)`,
+      );
+    },
+  );
 
   it("drops jitter, low-accuracy and network fixes; compares each fix with the last kept one", async () => {
     const db = ctx.handle.db;

@@ -1,65 +1,12 @@
-import { existsSync, readFileSync, readdirSync } from "node:fs";
+import { readFileSync } from "node:fs";
 import path from "node:path";
-import { XMLParser } from "fast-xml-parser";
 import { describe, expect, it } from "vitest";
+import { metersBetween } from "../../src/lib/geo/distance";
 import { filteredTravel, type Fix } from "../../src/lib/geo/travel-filter";
+import { asFixes, degrade, haveTracks, naiveMeters, timedSegments } from "../support/tracks";
 
-const TRACKS = path.resolve(process.env.FIXTURES_DIR ?? path.join(__dirname, "../../../shared/fixtures"), "tracks");
-const have = existsSync(path.join(TRACKS, "track-reference.json"));
-
-type Ref = { track: number; segment: number; points: number; first_time: string | null; length_m_geodesic_wgs84_geographiclib?: number };
-const asArray = <T>(v: T | T[] | undefined): T[] => (v === undefined ? [] : Array.isArray(v) ? v : [v]);
-
-/** Every timed segment of the real GPX recordings as browser-like fixes (5 m accuracy), with its reference length. */
-function segments(): { name: string; fixes: Fix[]; reference: number }[] {
-  const reference = JSON.parse(readFileSync(path.join(TRACKS, "track-reference.json"), "utf8")) as Record<string, { segments: Ref[] }>;
-  const parser = new XMLParser({ ignoreAttributes: false, attributeNamePrefix: "@_", parseTagValue: false });
-  type Seg = { trkpt?: Record<string, string> | Record<string, string>[] };
-  return readdirSync(TRACKS)
-    .filter((f) => f.endsWith(".gpx"))
-    .sort()
-    .flatMap((file) => {
-      const doc = parser.parse(readFileSync(path.join(TRACKS, file), "utf8")) as { gpx: { trk?: { trkseg?: Seg | Seg[] } | { trkseg?: Seg | Seg[] }[] } };
-      const tracks = asArray(doc.gpx.trk).map((t) => asArray(t.trkseg).map((s) => asArray(s.trkpt)));
-      return reference[file]!.segments
-        .filter((r) => r.first_time && r.points > 0)
-        .map((r) => ({
-          name: `${file} #${r.track}.${r.segment}`,
-          reference: r.length_m_geodesic_wgs84_geographiclib!,
-          fixes: tracks[r.track]![r.segment]!.map((p) => ({ lat: Number(p["@_lat"]), lon: Number(p["@_lon"]), accuracy_m: 5, t: Date.parse(String(p.time)) })),
-        }));
-    });
-}
-
-/** Deterministic pseudo-random numbers (the test must not depend on luck). */
-function rng(seed: number) {
-  let s = seed;
-  return () => ((s = (s * 1_103_515_245 + 12_345) % 2 ** 31) / 2 ** 31);
-}
-
-/**
- * What a browser really delivers: every ~12th fix a coarse network jump 0.5–3 km away that still claims 20–90 m
- * accuracy, every ~15th fix a cached position re-delivered later with its old timestamp, and a few fixes arriving
- * swapped with their neighbour.
- */
-function degrade(fixes: Fix[], seed: number): Fix[] {
-  const rand = rng(seed);
-  const out: Fix[] = [];
-  fixes.forEach((f, i) => {
-    out.push(f);
-    if (i > 0 && i % 12 === 0) {
-      const km = 0.5 + rand() * 2.5;
-      const angle = rand() * 2 * Math.PI;
-      out.push({ lat: f.lat + (km / 111.32) * Math.cos(angle), lon: f.lon + (km / 111.32) * Math.sin(angle), accuracy_m: 20 + rand() * 70, t: f.t + 400 });
-    }
-    if (i > 5 && i % 15 === 0) out.push({ ...fixes[i - 5]! });
-  });
-  for (let i = 7; i + 1 < out.length; i += 29) [out[i], out[i + 1]] = [out[i + 1]!, out[i]!];
-  return out;
-}
-
-describe.skipIf(!have)("travel filter for browser fixes, on the real tracks", () => {
-  const segs = have ? segments() : [];
+describe.skipIf(!haveTracks)("travel filter for browser fixes, on the real tracks", () => {
+  const segs = timedSegments().map((s) => ({ name: s.name, reference: s.ref.length_m_geodesic_wgs84_geographiclib!, fixes: asFixes(s) }));
 
   it("the clean tracks measure within 3 % of the reference", () => {
     expect(segs).toHaveLength(3);
@@ -70,17 +17,34 @@ describe.skipIf(!have)("travel filter for browser fixes, on the real tracks", ()
     }
   });
 
-  it("with injected coarse jumps and out-of-order fixes: within 10 % of the clean track, and no jump is counted", () => {
+  it("with injected coarse jumps, spikes and out-of-order fixes: within 10 % of the clean track, and no jump is counted", () => {
     for (const [i, s] of segs.entries()) {
       const clean = filteredTravel(s.fixes).meters;
-      const dirty = degrade(s.fixes, 7 + i);
-      const naive = dirty.slice(1).reduce((m, f, k) => m + Math.hypot((f.lat - dirty[k]!.lat) * 111_320, (f.lon - dirty[k]!.lon) * 111_320 * Math.cos((f.lat * Math.PI) / 180)), 0);
+      const { fixes: dirty, injected } = degrade(s.fixes, 7 + i);
       const r = filteredTravel(dirty);
-      expect(naive, `${s.name}: the injected faults matter`).toBeGreaterThan(clean * 3);
+      console.log(`[travel-filter] ${s.name}: clean ${clean.toFixed(1)} m, degraded ${r.meters.toFixed(1)} m`, injected, r.dropped);
+      expect(naiveMeters(dirty, metersBetween), `${s.name}: the injected faults matter`).toBeGreaterThan(clean * 3);
       expect(Math.abs(r.meters - clean) / clean, `${s.name}: ${r.meters.toFixed(0)} m vs ${clean.toFixed(0)} m`).toBeLessThan(0.1);
       expect(r.dropped.speed).toBeGreaterThan(0);
       expect(r.dropped.backwards).toBeGreaterThan(0);
+      if (injected.spikes > 0) expect(r.dropped.spike, s.name).toBeGreaterThan(0);
+      // The counted legs are what `meters` sums (the server measures exactly these in PostGIS).
+      expect(r.legs.reduce((m, [a, b]) => m + metersBetween(dirty[a]!, dirty[b]!), 0)).toBeCloseTo(r.meters, 6);
     }
+  });
+});
+
+const GEODESIC = path.resolve(process.env.FIXTURES_DIR ?? path.join(import.meta.dirname, "../../../shared/fixtures"), "geodesic/geodtest-short-pairs.csv");
+describe.skipIf(!haveTracks)("metersBetween on the WGS84 ellipsoid", () => {
+  it("agrees with Karney's 500 short geodesics (5.8 m – 1.1 km) to 1 mm, in both hemispheres", () => {
+    const rows = readFileSync(GEODESIC, "utf8").trim().split("\n").slice(1).map((l) => l.split(",").map(Number));
+    expect(rows).toHaveLength(500);
+    let worst = 0;
+    for (const [, lat1, lon1, lat2, lon2, d] of rows as number[][]) {
+      worst = Math.max(worst, Math.abs(metersBetween({ lat: lat1!, lon: lon1! + 77.5946 }, { lat: lat2!, lon: lon2! + 77.5946 }) - d!));
+      worst = Math.max(worst, Math.abs(metersBetween({ lat: -lat1!, lon: lon1! - 60 }, { lat: -lat2!, lon: lon2! - 60 }) - d!));
+    }
+    expect(worst).toBeLessThan(0.001);
   });
 });
 

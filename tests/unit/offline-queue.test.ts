@@ -4,8 +4,9 @@ import { beforeEach, describe, expect, it } from "vitest";
 import { SELFIE_FILE_FIELD, SELFIE_META_FIELD } from "../../src/contracts/photos";
 import { ApiError, NetworkError } from "../../src/lib/api/client";
 import { SELFIE_FIELDS, type RepApi } from "../../src/lib/api/endpoints";
-import { openOfflineDb, STORES, type OfflineDb } from "../../src/lib/offline/db";
-import { discardItem, enqueue, listItems, queueCounts, retryItem } from "../../src/lib/offline/queue";
+import { openDB } from "idb";
+import { consentKey, DB_VERSION, openOfflineDb, STORES, type OfflineDb } from "../../src/lib/offline/db";
+import { claimUnownedItems, discardItem, enqueue, listItems, queueCounts, retryItem } from "../../src/lib/offline/queue";
 import { backoffMs, drainQueue } from "../../src/lib/offline/replay";
 
 /**
@@ -39,6 +40,9 @@ function fakeServer() {
 
 const fix = { lat: 12.97, lon: 77.59, accuracy_m: 8, captured_at: "2026-03-18T06:00:00.000Z" };
 const T0 = new Date("2026-03-18T06:00:00Z");
+/** The signed-in person (personnel id) who queues; OTHER is a second rep on the same phone. */
+const ME = 11;
+const OTHER = 12;
 
 describe("offline queue", () => {
   let db: OfflineDb;
@@ -46,13 +50,14 @@ describe("offline queue", () => {
     db = await openOfflineDb(`test-${randomUUID()}`);
   });
 
-  async function day(server: ReturnType<typeof fakeServer>) {
+  async function day(server: ReturnType<typeof fakeServer>, ME_ = ME) {
+    const ME = ME_;
     const ci = randomUUID();
-    await enqueue(db, { kind: "session.start", body: { client_id: randomUUID() } }, T0);
-    await enqueue(db, { kind: "visit.check_in", body: { client_id: ci, location_id: 7, ...fix }, location_name: "Shop" }, T0);
-    await enqueue(db, { kind: "visit.selfie", check_in_client_id: ci, location_name: "Shop", meta: { client_id: randomUUID(), source: "camera", capture_fix: fix, device_time: fix.captured_at } }, T0, new Blob([new Uint8Array(1234)], { type: "image/jpeg" }));
-    for (let i = 0; i < 3; i++) await enqueue(db, { kind: "tracking.pings", body: { pings: [{ client_id: randomUUID(), ...fix }] } }, T0);
-    await enqueue(db, { kind: "visit.check_out", check_in_client_id: ci, location_name: "Shop", body: { client_id: randomUUID(), ...fix, outcome: "ORDER_TAKEN" } }, T0);
+    await enqueue(db, ME, { kind: "session.start", body: { client_id: randomUUID() } }, T0);
+    await enqueue(db, ME, { kind: "visit.check_in", body: { client_id: ci, location_id: 7, ...fix }, location_name: "Shop" }, T0);
+    await enqueue(db, ME, { kind: "visit.selfie", check_in_client_id: ci, location_name: "Shop", meta: { client_id: randomUUID(), source: "camera", capture_fix: fix, device_time: fix.captured_at } }, T0, new Blob([new Uint8Array(1234)], { type: "image/jpeg" }));
+    for (let i = 0; i < 3; i++) await enqueue(db, ME, { kind: "tracking.pings", body: { pings: [{ client_id: randomUUID(), ...fix }] } }, T0);
+    await enqueue(db, ME, { kind: "visit.check_out", check_in_client_id: ci, location_name: "Shop", body: { client_id: randomUUID(), ...fix, outcome: "ORDER_TAKEN" } }, T0);
     return server;
   }
 
@@ -62,41 +67,41 @@ describe("offline queue", () => {
 
   it("replays in order, resolves the check-in's visit id for check-out and selfie, batches pings, and never resends", async () => {
     const server = await day(fakeServer());
-    const report = await drainQueue({ db, api: server.api, now: () => T0 });
+    const report = await drainQueue({ db, owner: ME, api: server.api, now: () => T0 });
     expect(report).toEqual({ sent: 7, failed: 0, stoppedBy: null });
     expect(server.calls).toEqual(["start", "check-in", "selfie:101:1234", "pings:3", "check-out:101"]);
     expect((await listItems(db)).every((i) => i.status === "done")).toBe(true);
     expect(await db.count(STORES.blobs)).toBe(0); // the uploaded selfie's Blob is gone
-    await drainQueue({ db, api: server.api, now: () => T0 });
-    await drainQueue({ db, api: server.api, now: () => T0 });
+    await drainQueue({ db, owner: ME, api: server.api, now: () => T0 });
+    await drainQueue({ db, owner: ME, api: server.api, now: () => T0 });
     expect(server.calls).toHaveLength(5);
   });
 
   it("a double tap enqueues one action", async () => {
     const body = { client_id: randomUUID() };
-    await enqueue(db, { kind: "session.start", body }, T0);
-    await enqueue(db, { kind: "session.start", body }, T0);
+    await enqueue(db, ME, { kind: "session.start", body }, T0);
+    await enqueue(db, ME, { kind: "session.start", body }, T0);
     expect(await listItems(db)).toHaveLength(1);
   });
 
   it("offline: backs off exponentially and keeps order; online again it drains", async () => {
     const server = await day(fakeServer());
     server.set("down");
-    expect(await drainQueue({ db, api: server.api, now: () => T0 })).toMatchObject({ sent: 0, stoppedBy: "network" });
+    expect(await drainQueue({ db, owner: ME, api: server.api, now: () => T0 })).toMatchObject({ sent: 0, stoppedBy: "network" });
     const [first] = await listItems(db);
     expect(first).toMatchObject({ status: "pending", attempts: 1, next_attempt_at: new Date(T0.getTime() + 2_000).toISOString(), error: { code: "NETWORK" } });
-    expect(await drainQueue({ db, api: server.api, now: () => new Date(T0.getTime() + 1_000) })).toMatchObject({ stoppedBy: "backoff" });
-    await drainQueue({ db, api: server.api, now: () => new Date(T0.getTime() + 2_000) });
+    expect(await drainQueue({ db, owner: ME, api: server.api, now: () => new Date(T0.getTime() + 1_000) })).toMatchObject({ stoppedBy: "backoff" });
+    await drainQueue({ db, owner: ME, api: server.api, now: () => new Date(T0.getTime() + 2_000) });
     expect((await listItems(db))[0]).toMatchObject({ attempts: 2, next_attempt_at: new Date(T0.getTime() + 2_000 + 4_000).toISOString() });
     expect([1, 2, 3, 10, 20].map(backoffMs)).toEqual([2_000, 4_000, 8_000, 300_000, 300_000]);
     server.set("up");
-    expect(await drainQueue({ db, api: server.api, now: () => T0, ignoreBackoff: true })).toMatchObject({ sent: 7, stoppedBy: null });
+    expect(await drainQueue({ db, owner: ME, api: server.api, now: () => T0, ignoreBackoff: true })).toMatchObject({ sent: 7, stoppedBy: null });
   });
 
   it("429 waits for Retry-After", async () => {
     const server = await day(fakeServer());
     server.set("busy");
-    expect(await drainQueue({ db, api: server.api, now: () => T0 })).toMatchObject({ stoppedBy: "server" });
+    expect(await drainQueue({ db, owner: ME, api: server.api, now: () => T0 })).toMatchObject({ stoppedBy: "server" });
     expect((await listItems(db))[0]!.next_attempt_at).toBe(new Date(T0.getTime() + 7_000).toISOString());
   });
 
@@ -105,7 +110,7 @@ describe("offline queue", () => {
     await day(server);
     const items = await listItems(db);
     server.refuse.add(items[1]!.client_id);
-    expect(await drainQueue({ db, api: server.api, now: () => T0 })).toMatchObject({ sent: 4, failed: 3, stoppedBy: null });
+    expect(await drainQueue({ db, owner: ME, api: server.api, now: () => T0 })).toMatchObject({ sent: 4, failed: 3, stoppedBy: null });
     const after = await listItems(db);
     expect(after.map((i) => i.status)).toEqual(["done", "failed", "failed", "done", "done", "done", "failed"]);
     expect(after[1]!.error).toEqual({ status: 404, code: "NOT_FOUND", message: "Location not found." });
@@ -114,8 +119,8 @@ describe("offline queue", () => {
 
     await retryItem(db, after[1]!.seq!);
     expect((await listItems(db))[1]!.status).toBe("pending");
-    await drainQueue({ db, api: server.api, now: () => T0 });
-    for (const i of (await listItems(db)).filter((x) => x.status === "failed")) await discardItem(db, i.seq!);
+    await drainQueue({ db, owner: ME, api: server.api, now: () => T0 });
+    for (const i of (await listItems(db)).filter((x) => x.status === "failed")) await discardItem(db, i.seq!, ME);
     expect(await listItems(db)).toHaveLength(4);
     expect(await db.count(STORES.blobs)).toBe(0);
   });
@@ -123,12 +128,92 @@ describe("offline queue", () => {
   it("survives a reopen (a reload or browser restart): items and Blobs are still there", async () => {
     const name = `test-${randomUUID()}`;
     const a = await openOfflineDb(name);
-    await enqueue(a, { kind: "visit.selfie", check_in_client_id: randomUUID(), location_name: "X", meta: { client_id: randomUUID(), source: "camera", capture_fix: null, device_time: fix.captured_at } }, T0, new Blob(["jpeg"]));
+    await enqueue(a, ME, { kind: "visit.selfie", check_in_client_id: randomUUID(), location_name: "X", meta: { client_id: randomUUID(), source: "camera", capture_fix: null, device_time: fix.captured_at } }, T0, new Blob(["jpeg"]));
     a.close();
     const b = await openOfflineDb(name);
     expect(await listItems(b)).toHaveLength(1);
     expect(await b.count(STORES.blobs)).toBe(1);
-    expect(b.version).toBe(1);
+    expect(b.version).toBe(DB_VERSION);
+    expect(DB_VERSION).toBe(2);
     expect([...b.objectStoreNames].sort()).toEqual(["blobs", "cache", "meta", "queue"]);
+  });
+
+  it("replays only the signed-in person's items: a second rep on the phone never sends the first one's work", async () => {
+    const server = fakeServer();
+    await day(server, OTHER); // rep OTHER queued a day offline, then signed out
+    await day(server, ME);
+    expect(await drainQueue({ db, owner: ME, api: server.api, now: () => T0 })).toEqual({ sent: 7, failed: 0, stoppedBy: null });
+    const items = await listItems(db);
+    expect(items.filter((i) => i.owner === ME).every((i) => i.status === "done")).toBe(true);
+    expect(items.filter((i) => i.owner === OTHER).map((i) => [i.status, i.attempts])).toEqual(Array(7).fill(["pending", 0]));
+    expect(await db.count(STORES.blobs)).toBe(1); // OTHER's selfie waits on the phone
+    expect((await db.getAll(STORES.blobs))[0]!.owner).toBe(OTHER);
+    // OTHER signs in again: their items go, under their session.
+    const before = server.calls.length;
+    expect(await drainQueue({ db, owner: OTHER, api: server.api, now: () => T0 })).toEqual({ sent: 7, failed: 0, stoppedBy: null });
+    expect(server.calls.slice(before)).toEqual(["start", "check-in", "selfie:102:1234", "pings:3", "check-out:102"]);
+  });
+
+  it("another account's unsent item can be discarded explicitly; my own pending item cannot", async () => {
+    await day(fakeServer(), OTHER);
+    await enqueue(db, ME, { kind: "session.start", body: { client_id: randomUUID() } }, T0);
+    const items = await listItems(db);
+    const mine = items.find((i) => i.owner === ME)!;
+    await discardItem(db, mine.seq!, ME);
+    for (const i of items.filter((x) => x.owner === OTHER)) await discardItem(db, i.seq!, ME);
+    expect((await listItems(db)).map((i) => i.owner)).toEqual([ME]);
+    expect(await db.count(STORES.blobs)).toBe(0);
+  });
+
+  /** A phone with the app's version-1 database: the stores as version 1 created them, items without an owner. */
+  async function versionOne(name: string, plan: { personnel_id: number } | null) {
+    const v1 = await openDB(name, 1, {
+      upgrade(d) {
+        const q = d.createObjectStore("queue", { keyPath: "seq", autoIncrement: true });
+        q.createIndex("by_client_id", "client_id", { unique: true });
+        q.createIndex("by_status", "status");
+        d.createObjectStore("blobs", { keyPath: "key" });
+        d.createObjectStore("cache", { keyPath: "key" });
+        d.createObjectStore("meta", { keyPath: "key" });
+      },
+    });
+    const selfie = randomUUID();
+    const base = { status: "pending", created_at: T0.toISOString(), attempts: 0, next_attempt_at: null, last_attempt_at: null, done_at: null, error: null, result: null };
+    await v1.add("queue", { ...base, kind: "session.start", client_id: randomUUID(), body: { client_id: randomUUID() } });
+    await v1.add("queue", { ...base, kind: "visit.selfie", client_id: selfie, check_in_client_id: randomUUID(), location_name: "X", meta: { client_id: selfie } });
+    await v1.put("blobs", { key: selfie, blob: new Blob(["jpeg"]), type: "image/jpeg", created_at: T0.toISOString() });
+    await v1.put("meta", { key: "consent", value: { version: 1, at: T0.toISOString() } });
+    if (plan) await v1.put("cache", { key: "plan_today", value: plan, saved_at: T0.toISOString() });
+    v1.close();
+  }
+
+  it("upgrade 1 → 2: existing items and Blobs get the owner of the cached plan, nothing is lost, consent moves to that person", async () => {
+    const name = `test-${randomUUID()}`;
+    await versionOne(name, { personnel_id: OTHER });
+    const d = await openOfflineDb(name);
+    expect(d.version).toBe(2);
+    const items = await listItems(d);
+    expect(items.map((i) => [i.kind, i.owner, i.status])).toEqual([["session.start", OTHER, "pending"], ["visit.selfie", OTHER, "pending"]]);
+    expect((await d.getAll(STORES.blobs)).map((b) => b.owner)).toEqual([OTHER]);
+    expect((await d.get(STORES.meta, consentKey(OTHER)))?.value).toEqual({ version: 1, at: T0.toISOString() });
+    // Signed in as ME: nothing of OTHER's is sent.
+    const server = fakeServer();
+    expect(await drainQueue({ db: d, owner: ME, api: server.api, now: () => T0 })).toEqual({ sent: 0, failed: 0, stoppedBy: null });
+    expect(server.calls).toEqual([]);
+  });
+
+  it("upgrade 1 → 2 without a cached plan: the owner is unknown (null), nothing is sent until a person claims the items", async () => {
+    const name = `test-${randomUUID()}`;
+    await versionOne(name, null);
+    const d = await openOfflineDb(name);
+    expect((await listItems(d)).map((i) => i.owner)).toEqual([null, null]);
+    const server = fakeServer();
+    await drainQueue({ db: d, owner: ME, api: server.api, now: () => T0 });
+    expect(server.calls).toEqual([]);
+    expect(await claimUnownedItems(d, ME)).toBe(2);
+    expect((await d.getAll(STORES.blobs)).map((b) => b.owner)).toEqual([ME]);
+    // The made-up selfie names a check-in that is not on this phone: it fails with its reason instead of waiting.
+    expect(await drainQueue({ db: d, owner: ME, api: server.api, now: () => T0 })).toEqual({ sent: 1, failed: 1, stoppedBy: null });
+    expect(server.calls).toEqual(["start"]);
   });
 });

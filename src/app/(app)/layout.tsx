@@ -19,16 +19,16 @@ export default async function AppLayout({ children }: Readonly<{ children: React
   return (
     <div className="flex min-h-dvh flex-col">
       <header className="border-b border-slate-200 bg-white">
-        <div className="mx-auto flex max-w-5xl flex-wrap items-center gap-x-4 gap-y-1 px-4 py-2">
+        <div className="mx-auto flex max-w-5xl flex-wrap items-center gap-x-1.5 gap-y-1 px-3 py-2 sm:gap-x-4 sm:px-4">
           <span className="font-bold text-brand-700">Fieldbeat</span>
-          <nav aria-label="Main" className="flex flex-1 flex-wrap items-center gap-1">
+          <nav aria-label="Main" className="flex flex-1 flex-wrap items-center gap-0.5 sm:gap-1">
             {items.map((i) => (
-              <Link key={i.href} href={i.href} className="inline-flex min-h-11 items-center rounded-lg px-3 font-medium hover:bg-slate-100">
+              <Link key={i.href} href={i.href} className="inline-flex min-h-11 items-center rounded-lg px-2 text-[15px] font-medium hover:bg-slate-100 sm:px-3 sm:text-base">
                 {i.label}
               </Link>
             ))}
             {s ? (
-              <Link href="/account/security" className="inline-flex min-h-11 items-center rounded-lg px-3 font-medium hover:bg-slate-100">
+              <Link href="/account/security" className="inline-flex min-h-11 items-center rounded-lg px-2 text-[15px] font-medium hover:bg-slate-100 sm:px-3 sm:text-base">
                 Security
               </Link>
             ) : null}

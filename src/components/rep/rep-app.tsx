@@ -1,17 +1,24 @@
 "use client";
 
-import { useCallback, useEffect, useMemo, useState } from "react";
+import dynamic from "next/dynamic";
+import { useCallback, useEffect, useMemo, useState, useSyncExternalStore } from "react";
 import { metersBetween } from "@/lib/geo/distance";
-import { ConsentScreen } from "./consent-screen";
-import { NearbyScreen } from "./nearby-screen";
 import { InstallHelp, UpdateBanner } from "./pwa-chrome";
 import { useRepStore } from "./rep-store";
-import { stopViews } from "./stops";
-import { SummaryScreen } from "./summary-screen";
-import { SyncScreen } from "./sync-screen";
+import { stopViews, type StopView } from "./stops";
 import { TodayScreen } from "./today-screen";
 import { GLANCE_OPTIONS, insideWorkHours, useBreadcrumbs, useCurrentFix, type Fix } from "./use-location";
-import { VisitScreen, type VisitPlace } from "./visit-screen";
+import type { VisitPlace } from "./visit-screen";
+import { repScreenFromUrl } from "@/lib/pwa/sw-protocol";
+
+// Only Today is in the first load; the other screens load when opened (the service worker precaches every chunk, so
+// they open offline too). Keeps /rep's first-load JavaScript within its budget (bench/README.md, "Rep PWA").
+const loading = () => <p role="status">Loading…</p>;
+const ConsentScreen = dynamic(() => import("./consent-screen").then((m) => m.ConsentScreen), { loading });
+const VisitScreen = dynamic(() => import("./visit-screen").then((m) => m.VisitScreen), { loading });
+const NearbyScreen = dynamic(() => import("./nearby-screen").then((m) => m.NearbyScreen), { loading });
+const SyncScreen = dynamic(() => import("./sync-screen").then((m) => m.SyncScreen), { loading });
+const SummaryScreen = dynamic(() => import("./summary-screen").then((m) => m.SummaryScreen), { loading });
 
 type Screen = { name: "today" } | { name: "nearby" } | { name: "sync" } | { name: "summary" } | { name: "visit"; place: VisitPlace };
 const TABS = [
@@ -23,14 +30,18 @@ const TABS = [
 
 /** The rep's installable, offline-first app: one page whose screens render from IndexedDB and the queue. */
 export function RepApp({ me, serviceWorker }: { me: { id: number; name: string }; serviceWorker: boolean }) {
-  const store = useRepStore();
-  const [screen, setScreen] = useState<Screen>({ name: "today" });
+  const store = useRepStore(me.id);
+  const [chosen, setScreen] = useState<Screen | null>(null);
   const [liveFix, setLiveFix] = useState<Fix | null>(null);
   const [dismissed, setDismissed] = useState<Set<number>>(new Set());
   const startFix = useCurrentFix();
   const { plan, day, act } = store;
 
   const views = useMemo(() => stopViews(plan?.value.stops ?? [], day), [plan, day]);
+  // The screen a notification tap (or a link) names, e.g. `/rep?screen=visit&location=12` (that customer's Visit
+  // screen, once the plan is known), until the rep goes elsewhere. The server render has no query: Today.
+  const search = useSyncExternalStore(noSubscription, () => window.location.search, () => "");
+  const screen: Screen = chosen ?? screenFromUrl(search, views) ?? { name: "today" };
   const fix = liveFix ?? startFix.fix;
   const inHours = plan ? insideWorkHours(new Date(), plan.value.work_hours, plan.value.time_zone) : false;
   const tracking = !!store.consent && day.started && !day.ended && inHours;
@@ -107,7 +118,12 @@ export function RepApp({ me, serviceWorker }: { me: { id: number; name: string }
                 className={`min-h-14 w-full text-sm font-semibold ${screen.name === name ? "bg-brand-50 text-brand-900" : "text-slate-800"}`}
               >
                 {label}
-                {name === "sync" && counts.failed ? " ⚠" : ""}
+                {name === "sync" && counts.failed ? (
+                  <span className="ml-1 inline-block rounded-full bg-red-700 px-1.5 text-xs leading-5 text-white">
+                    {counts.failed}
+                    <span className="sr-only"> failed</span>
+                  </span>
+                ) : null}
               </button>
             </li>
           ))}
@@ -115,4 +131,14 @@ export function RepApp({ me, serviceWorker }: { me: { id: number; name: string }
       </nav>
     </div>
   );
+}
+
+const noSubscription = () => () => {};
+
+function screenFromUrl(search: string, views: StopView[]): Screen | null {
+  if (!search) return null;
+  const t = repScreenFromUrl(search);
+  if (t.screen !== "visit") return { name: t.screen };
+  const v = views.find((s) => s.location.id === t.locationId);
+  return v ? { name: "visit", place: { ...v.location } } : null;
 }

@@ -5,10 +5,10 @@ import type { TodayPlanResponse } from "@/contracts/plans";
 import type { TodaySessionResponse } from "@/contracts/sessions";
 import { createApiClient } from "@/lib/api/client";
 import { repApi } from "@/lib/api/endpoints";
-import { getCached, getMeta, openOfflineDb, setCached, setMeta, type OfflineDb } from "@/lib/offline/db";
-import { discardItem, enqueue, listItems, retryItem } from "@/lib/offline/queue";
+import { consentKey, getCached, getMeta, lastSyncKey, openOfflineDb, setCached, setMeta, SIGNED_IN, type OfflineDb } from "@/lib/offline/db";
+import { claimUnownedItems, discardItem, enqueue, listItems, retryItem } from "@/lib/offline/queue";
 import type { QueueItem, QueuedAction } from "@/lib/offline/queue-types";
-import { drainExclusive, type DrainReport } from "@/lib/offline/replay";
+import type { DrainReport } from "@/lib/offline/replay";
 import { SYNC_TAG } from "@/lib/pwa/sw-protocol";
 
 export const api = repApi(createApiClient());
@@ -29,11 +29,12 @@ async function requestBackgroundSync() {
 
 /**
  * The rep app's state: IndexedDB (queue, cached plan, consent) is the truth on the phone; the server's plan and
- * session refresh it when online. Every action is enqueued first, then the queue is replayed.
+ * session refresh it when online. Every action is enqueued first, then the queue is replayed. `me` is the signed-in
+ * person: their items are the day; other accounts' unsent items on this phone are listed apart and never sent.
  */
-export function useRepStore() {
+export function useRepStore(me: number) {
   const [db, setDb] = useState<OfflineDb | null>(null);
-  const [items, setItems] = useState<QueueItem[]>([]);
+  const [all, setAll] = useState<QueueItem[]>([]);
   const [plan, setPlan] = useState<{ value: TodayPlanResponse; saved_at: string } | null>(null);
   const [session, setSession] = useState<TodaySessionResponse | null>(null);
   const [consent, setConsent] = useState<Consent | null | undefined>(undefined);
@@ -44,20 +45,20 @@ export function useRepStore() {
   const again = useRef<false | "normal" | "force">(false);
 
   const reload = useCallback(async (d: OfflineDb) => {
-    setItems(await listItems(d));
-    setLastSync((await getMeta<string>(d, "last_sync_success")) ?? null);
-  }, []);
+    setAll(await listItems(d));
+    setLastSync((await getMeta<string>(d, lastSyncKey(me))) ?? null);
+  }, [me]);
 
   const refreshServer = useCallback(async (d: OfflineDb) => {
     try {
       const [p, s] = await Promise.all([api.planToday(), api.sessionToday()]);
-      await setCached(d, "plan_today", p);
+      await setCached(d, `plan_today:${me}`, p);
       setPlan({ value: p, saved_at: new Date().toISOString() });
       setSession(s);
     } catch {
       // Offline or signed out: the cached plan stays on screen with its age.
     }
-  }, []);
+  }, [me]);
 
   const sync = useCallback(
     async (ignoreBackoff = false) => {
@@ -69,9 +70,11 @@ export function useRepStore() {
       }
       draining.current = true;
       try {
+        // The replay code loads with the first sync, not with the page (first-load budget; the worker precaches it).
+        const { drainExclusive } = await import("@/lib/offline/replay");
         let force = ignoreBackoff;
         for (;;) {
-          const report = await drainExclusive({ db, api, ignoreBackoff: force });
+          const report = await drainExclusive({ db, api, owner: me, ignoreBackoff: force });
           setLastReport(report);
           await reload(db);
           if (report.sent > 0) await refreshServer(db);
@@ -83,7 +86,7 @@ export function useRepStore() {
         draining.current = false;
       }
     },
-    [db, reload, refreshServer],
+    [db, me, reload, refreshServer],
   );
 
   useEffect(() => {
@@ -91,9 +94,11 @@ export function useRepStore() {
     void (async () => {
       const d = await openOfflineDb();
       if (!alive) return;
+      // The service worker's Background Sync replays this person's items only.
+      await setMeta(d, SIGNED_IN, me);
       setDb(d);
-      setConsent((await getMeta<Consent>(d, "consent")) ?? null);
-      const cached = await getCached<TodayPlanResponse>(d, "plan_today");
+      setConsent((await getMeta<Consent>(d, consentKey(me))) ?? null);
+      const cached = await getCached<TodayPlanResponse>(d, `plan_today:${me}`);
       if (cached) setPlan(cached);
       await reload(d);
       await refreshServer(d);
@@ -101,7 +106,7 @@ export function useRepStore() {
     return () => {
       alive = false;
     };
-  }, [reload, refreshServer]);
+  }, [me, reload, refreshServer]);
 
   // Replay on start, when the connection comes back, when the app is shown again, and on a timer for backoffs.
   useEffect(() => {
@@ -122,27 +127,31 @@ export function useRepStore() {
   const act = useCallback(
     async (action: QueuedAction, blob?: Blob) => {
       if (!db) throw new Error("storage not ready");
-      const item = await enqueue(db, action, new Date(), blob);
+      const item = await enqueue(db, me, action, new Date(), blob);
       await reload(db);
       void requestBackgroundSync();
       await sync(true);
       return item;
     },
-    [db, reload, sync],
+    [db, me, reload, sync],
   );
 
   const acceptConsent = useCallback(async () => {
     if (!db) return;
     const c = { version: CONSENT_VERSION, at: new Date().toISOString() };
-    await setMeta(db, "consent", c);
+    await setMeta(db, consentKey(me), c);
     setConsent(c);
-  }, [db]);
+  }, [db, me]);
 
   const retry = useCallback(async (seq: number) => db && (await retryItem(db, seq), await sync(true)), [db, sync]);
-  const discard = useCallback(async (seq: number) => db && (await discardItem(db, seq), await reload(db)), [db, reload]);
+  const discard = useCallback(async (seq: number) => db && (await discardItem(db, seq, me), await reload(db)), [db, me, reload]);
+  const claimUnowned = useCallback(async () => db && (await claimUnownedItems(db, me), await reload(db), await sync(true)), [db, me, reload, sync]);
 
+  const items = useMemo(() => all.filter((i) => i.owner === me), [all, me]);
+  /** Other accounts' (or unknown owners') items not yet sent: kept, shown apart, never sent with this session. */
+  const others = useMemo(() => all.filter((i) => i.owner !== me && i.status !== "done"), [all, me]);
   const day = useMemo(() => dayState(items, session, plan?.value.date ?? null), [items, session, plan]);
-  return { db, items, plan, session, consent, lastSync, online, lastReport, day, act, sync, retry, discard, acceptConsent };
+  return { db, me, items, others, plan, session, consent, lastSync, online, lastReport, day, act, sync, retry, discard, claimUnowned, acceptConsent };
 }
 
 function subscribeOnline(onChange: () => void) {

@@ -70,6 +70,42 @@ export function SyncScreen({ store }: { store: RepStore }) {
           );
         })}
       </ul>
+      {store.others.length ? <OtherAccounts store={store} /> : null}
+    </section>
+  );
+}
+
+/**
+ * Unsent work another person recorded on this phone: never sent with this session; it goes when they sign in again.
+ * Items from before owners were recorded (unknown owner) can be claimed by the person they belong to.
+ */
+function OtherAccounts({ store }: { store: RepStore }) {
+  const unknown = store.others.filter((i) => i.owner === null).length;
+  return (
+    <section aria-labelledby="others-h" className="flex flex-col gap-2">
+      <h2 id="others-h" className="text-lg font-bold">
+        Another account on this phone
+      </h2>
+      <p className="text-sm text-slate-900">
+        {store.others.length} item(s) recorded by another account. They are kept here and sent when that person signs in again; they are never sent as you.
+      </p>
+      {unknown ? (
+        <Btn tone="secondary" onClick={() => void store.claimUnowned()}>
+          {unknown} item(s) from an older app version are mine: send them
+        </Btn>
+      ) : null}
+      <ul aria-label="Another account's items" className="flex flex-col gap-2">
+        {store.others.map((i) => (
+          <li key={i.seq} className="flex items-center justify-between gap-2 rounded-xl border border-slate-300 p-3" data-status="other-account">
+            <span>
+              <span className="font-semibold">{KIND[i.kind]}</span> · recorded {time(i.created_at)} · {i.owner === null ? "owner unknown" : "not sent"}
+            </span>
+            <Btn tone="danger" onClick={() => void store.discard(i.seq!)} aria-label={`Discard another account's ${KIND[i.kind]}`}>
+              Discard
+            </Btn>
+          </li>
+        ))}
+      </ul>
     </section>
   );
 }

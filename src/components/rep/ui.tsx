@@ -48,13 +48,22 @@ const STATUS_TEXT: Record<LocStatus, string> = {
   unsupported: "This browser has no location",
 };
 
+/** A map pin drawn as SVG: an emoji needs an emoji font, which many phones' WebViews and headless Chromium lack (a tofu box). */
+function PinIcon() {
+  return (
+    <svg aria-hidden="true" viewBox="0 0 24 24" className="mr-1 inline-block h-4 w-4 align-[-2px]" fill="currentColor">
+      <path d="M12 2a7 7 0 0 0-7 7c0 5.25 7 13 7 13s7-7.75 7-13a7 7 0 0 0-7-7Zm0 9.5A2.5 2.5 0 1 1 12 6.5a2.5 2.5 0 0 1 0 5Z" />
+    </svg>
+  );
+}
+
 /** Accuracy and age of the fix, always shown: the rep sees how much the position can be trusted. */
 export function FixBadge({ fix, status }: { fix: Fix | null; status: LocStatus }) {
   return (
     <p className="text-sm text-slate-800" aria-live="polite" data-testid="fix">
       {fix && status !== "locating" ? (
         <>
-          📍 ±{Math.round(fix.accuracy_m)} m · {age(fix.t)}
+          <PinIcon />±{Math.round(fix.accuracy_m)} m · {age(fix.t)}
           {fix.accuracy_m > 100 ? " · coarse" : ""}
         </>
       ) : (

@@ -1,14 +1,21 @@
 import { metersBetween, type Point } from "./distance";
 
 /**
- * Honest kilometres from browser fixes (docs/decisions/0012-browser-travel-filter.md). A browser never says whether
- * a fix came from GPS or the network, so the filter uses only what every fix has: accuracy, timestamp and the speed
- * implied by consecutive fixes. Fixes are taken in the order they were recorded.
+ * Honest kilometres from fixes (docs/decisions/0012-browser-travel-filter.md). THE travel rule of the product: the
+ * rep's Day summary runs it on the phone's fixes and the server runs it on the stored pings (compute-travel.ts), so
+ * the two can never disagree about which fixes count. A browser never says whether a fix came from GPS or the
+ * network, so the filter uses only what every fix has: accuracy, timestamp and the speed implied by consecutive
+ * fixes. Fixes are taken in the order given (the phone: recorded order; the server: captured_at, then id).
  */
-export type Fix = Point & { accuracy_m: number; t: number /* epoch ms */ };
+export type Fix = Point & {
+  accuracy_m: number;
+  t: number /* epoch ms */;
+  /** Only an API client that really knows says so; the PWA never sends it. `network` fixes are ignored. */
+  source?: string | null;
+};
 
 export const TRAVEL_FILTER = {
-  /** A 100 m circle cannot place anyone at a shop (same rule as the server's filter). */
+  /** A 100 m circle cannot place anyone at a shop. */
   maxAccuracyM: 100,
   /** Faster than this (beyond the two fixes' accuracy) is not a person on foot or in a car: 180 km/h. */
   maxSpeedMps: 50,
@@ -19,80 +26,137 @@ export const TRAVEL_FILTER = {
    * left is a spike (one coarse fix after a pause can imply a plausible speed; its return trip gives it away).
    */
   spikeLegM: 200,
+  /** A spike is at most this many consecutive fixes (coarse fixes during a pause can come two in a row). */
+  spikeMaxFixes: 2,
 } as const;
 
-export type TravelResult = { meters: number; kept: number; dropped: { accuracy: number; backwards: number; speed: number; jitter: number; spike: number } };
+export type TravelDrops = { accuracy: number; network: number; backwards: number; speed: number; jitter: number; spike: number };
+export type TravelResult = {
+  /** Sum of the counted legs, measured with `metersBetween` (the phone's display figure). */
+  meters: number;
+  kept: number;
+  /** Indices (into the input) of the fixes the track runs through, in order. */
+  keptIndices: number[];
+  /** The moves that count, as [from, to] indices: the server measures exactly these on the spheroid. */
+  legs: [number, number][];
+  dropped: TravelDrops;
+};
 
 export function filteredTravel(fixes: readonly Fix[], opts = TRAVEL_FILTER): TravelResult {
-  const dropped = { accuracy: 0, backwards: 0, speed: 0, jitter: 0, spike: 0 };
-  let meters = 0;
-  let kept = 0;
-  let last: Fix | null = null;
-  // The kept fix before `last` and the metres `last` added: enough to take back a spike.
-  let before: Fix | null = null;
-  let lastLeg = 0;
-  let suspects: Fix[] = [];
-  for (const f of fixes) {
-    if (!(f.accuracy_m <= opts.maxAccuracyM)) {
-      dropped.accuracy++;
-      continue;
+  const walk = new TravelWalk(fixes, opts);
+  fixes.forEach((_, i) => walk.step(i));
+  const meters = walk.legs.reduce((m, [a, b]) => m + walk.leg(a, b), 0);
+  return { meters, kept: walk.keptIndices.length, keptIndices: walk.keptIndices, legs: walk.legs, dropped: walk.dropped };
+}
+
+/** The filter's state while it walks the fixes in order: the track so far (kept fixes, counted legs) and the suspects. */
+class TravelWalk {
+  readonly dropped: TravelDrops = { accuracy: 0, network: 0, backwards: 0, speed: 0, jitter: 0, spike: 0 };
+  readonly keptIndices: number[] = [];
+  readonly legs: [number, number][] = [];
+  private last = -1;
+  /** Consecutive fixes too fast to reach from `last`: if they agree with each other, `last` was the outlier. */
+  private suspects: number[] = [];
+
+  constructor(
+    private readonly fixes: readonly Fix[],
+    private readonly opts: typeof TRAVEL_FILTER,
+  ) {}
+
+  leg(a: number, b: number): number {
+    return metersBetween(this.fixes[a]!, this.fixes[b]!);
+  }
+
+  step(i: number): void {
+    const f = this.fixes[i]!;
+    if (!(f.accuracy_m <= this.opts.maxAccuracyM)) return void this.dropped.accuracy++;
+    if (f.source === "network") return void this.dropped.network++;
+    if (this.last < 0) {
+      this.last = i;
+      this.keptIndices.push(i);
+      return;
     }
-    if (!last) {
-      last = f;
-      kept++;
-      continue;
-    }
+    const l = this.fixes[this.last]!;
     // A timestamp at or before the last kept fix: a cached or replayed position, not a new place.
-    if (f.t <= last.t) {
-      dropped.backwards++;
-      continue;
-    }
-    const d = metersBetween(last, f);
-    const slack = last.accuracy_m + f.accuracy_m;
+    if (f.t <= l.t) return void this.dropped.backwards++;
+    const d = metersBetween(l, f);
+    const slack = l.accuracy_m + f.accuracy_m;
     // Jitter: a move inside the two accuracy circles is not a move (compared with the last KEPT fix).
     if (d < slack) {
-      dropped.jitter++;
-      suspects = [];
-      continue;
+      this.dropped.jitter++;
+      this.suspects = [];
+      return;
     }
-    const speed = (d - slack) / ((f.t - last.t) / 1000);
-    if (speed > opts.maxSpeedMps) {
-      dropped.speed++;
-      suspects.push(f);
-      if (suspects.length >= opts.reanchorAfter && consistent(suspects, opts)) {
-        // The fixes keep agreeing with each other and not with the last kept one: that one was the jump.
-        // Re-anchor without adding the jump itself.
-        last = suspects[suspects.length - 1]!;
-        kept++;
-        suspects = [];
-      }
-      continue;
-    }
-    suspects = [];
-    if (before && lastLeg >= opts.spikeLegM && d >= opts.spikeLegM && metersBetween(before, f) < 0.25 * Math.min(lastLeg, d)) {
-      // `last` was a spike: take its leg back and measure from the fix before it.
-      meters -= lastLeg;
-      kept--;
-      dropped.spike++;
-      last = before;
-      before = null;
-      const back = metersBetween(last, f);
-      lastLeg = back >= last.accuracy_m + f.accuracy_m ? back : 0;
-      meters += lastLeg;
-      if (lastLeg > 0) {
-        before = last;
-        last = f;
-        kept++;
-      }
-      continue;
-    }
-    meters += d;
-    kept++;
-    before = last;
-    last = f;
-    lastLeg = d;
+    if ((d - slack) / ((f.t - l.t) / 1000) > this.opts.maxSpeedMps) return this.impossible(i);
+    this.suspects = [];
+    if (!this.spikeEndingAt(i, d)) this.count(i);
   }
-  return { meters, kept, dropped };
+
+  /** A move faster than a person on foot or in a car: ignored, unless the run of such fixes shows `last` was the jump. */
+  private impossible(i: number): void {
+    this.dropped.speed++;
+    this.suspects.push(i);
+    if (this.suspects.length < this.opts.reanchorAfter || !consistent(this.suspects.map((k) => this.fixes[k]!), this.opts)) return;
+    // The fixes keep agreeing with each other and not with the last kept one: that one was the jump.
+    const run = this.suspects;
+    this.suspects = [];
+    const from = this.origin(1);
+    if (from !== undefined && consistent([this.fixes[from]!, this.fixes[run[0]!]!], this.opts)) {
+      // It was reached by a counted leg from a fix the track continues from (a jump out after a pause, at a plausible
+      // speed, whose way back was impossible): a spike. Take its leg back and replay the run from there.
+      this.takeBack(1, from);
+      this.dropped.speed -= run.length;
+      run.forEach((k) => this.step(k));
+      return;
+    }
+    // Re-anchor without counting the jump itself.
+    this.last = run[run.length - 1]!;
+    this.keptIndices.push(this.last);
+  }
+
+  /**
+   * A spike of one or two fixes: an excursion whose first leg out and this leg back (`d` metres) are both long, and
+   * that ends within a quarter of them from where it left. Takes its legs back and measures from where it left.
+   */
+  private spikeEndingAt(i: number, d: number): boolean {
+    for (let m = 1; m <= this.opts.spikeMaxFixes; m++) {
+      const from = this.origin(m);
+      if (from === undefined) return false;
+      const out = this.leg(from, this.legs[this.legs.length - m]![1]);
+      const back = this.leg(from, i);
+      if (out >= this.opts.spikeLegM && d >= this.opts.spikeLegM && back < 0.25 * Math.min(out, d)) {
+        this.takeBack(m, from);
+        if (back >= this.fixes[from]!.accuracy_m + this.fixes[i]!.accuracy_m) this.count(i);
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** Where the track was `m` counted legs before `last` (undefined if a re-anchor or the start is in between). */
+  private origin(m: number): number | undefined {
+    let at = this.last;
+    for (let k = 1; k <= m; k++) {
+      const l = this.legs[this.legs.length - k];
+      if (!l || l[1] !== at) return undefined;
+      at = l[0];
+    }
+    return at;
+  }
+
+  /** Takes back the last `m` counted legs (their fixes were a spike) and continues from where they left. */
+  private takeBack(m: number, from: number): void {
+    this.legs.splice(this.legs.length - m, m);
+    this.keptIndices.splice(this.keptIndices.length - m, m);
+    this.dropped.spike += m;
+    this.last = from;
+  }
+
+  private count(i: number): void {
+    this.legs.push([this.last, i]);
+    this.keptIndices.push(i);
+    this.last = i;
+  }
 }
 
 function consistent(run: readonly Fix[], opts: typeof TRAVEL_FILTER): boolean {

@@ -17,6 +17,8 @@ export type QueueStatus = "pending" | "done" | "failed";
 export type QueueItem = QueuedAction & {
   /** Replay order (IndexedDB auto-increment). */
   seq?: number;
+  /** The person (personnel id) who recorded it: only their session sends it. null: recorded before version 2, owner unknown. */
+  owner: number | null;
   /** The action's idempotency key (the body's client_id, or the selfie meta's). */
   client_id: string;
   status: QueueStatus;

@@ -5,12 +5,14 @@ const clientIdOf = (a: QueuedAction): string => (a.kind === "visit.selfie" ? a.m
 
 /**
  * Writes an action to IndexedDB before anything is sent (DESIGN §8): from here on a reload, a killed tab or a new
- * app version cannot lose it. A selfie's Blob is stored in the same transaction. Enqueuing the same client_id twice
- * keeps the first (a double tap is one action).
+ * app version cannot lose it. A selfie's Blob is stored in the same transaction. Both record their owner (the signed-in
+ * person): replay sends only the current person's items. Enqueuing the same client_id twice keeps the first (a double
+ * tap is one action).
  */
-export async function enqueue(db: OfflineDb, action: QueuedAction, now: Date, blob?: Blob): Promise<QueueItem> {
+export async function enqueue(db: OfflineDb, owner: number, action: QueuedAction, now: Date, blob?: Blob): Promise<QueueItem> {
   const item: QueueItem = {
     ...action,
+    owner,
     client_id: clientIdOf(action),
     status: "pending",
     created_at: now.toISOString(),
@@ -28,7 +30,7 @@ export async function enqueue(db: OfflineDb, action: QueuedAction, now: Date, bl
     return existing;
   }
   item.seq = await tx.objectStore(STORES.queue).add(item);
-  if (blob) await tx.objectStore(STORES.blobs).put({ key: item.client_id, blob, type: blob.type, created_at: item.created_at });
+  if (blob) await tx.objectStore(STORES.blobs).put({ key: item.client_id, blob, type: blob.type, created_at: item.created_at, owner });
   await tx.done;
   return item;
 }
@@ -49,15 +51,33 @@ export async function retryItem(db: OfflineDb, seq: number): Promise<void> {
   await db.put(STORES.queue, { ...item, status: "pending", next_attempt_at: null, error: null });
 }
 
-/** The rep gives up on a failed item (the Sync screen's Discard): it and its Blob are deleted. Only failed items. */
-export async function discardItem(db: OfflineDb, seq: number): Promise<void> {
+/**
+ * Deletes an item and its Blob: the rep gives up on one of their failed items (the Sync screen's Discard), or the
+ * person holding the phone discards another account's unsent item explicitly. Never a pending item of `me`.
+ */
+export async function discardItem(db: OfflineDb, seq: number, me: number): Promise<void> {
   const tx = db.transaction([STORES.queue, STORES.blobs], "readwrite");
   const item = await tx.objectStore(STORES.queue).get(seq);
-  if (item && item.status === "failed") {
+  if (item && (item.status === "failed" || (item.owner !== me && item.status !== "done"))) {
     await tx.objectStore(STORES.queue).delete(seq);
     await tx.objectStore(STORES.blobs).delete(item.client_id);
   }
   await tx.done;
+}
+
+/** Items of version 1 whose owner is unknown: the person who says they are theirs takes them (the Sync screen asks). */
+export async function claimUnownedItems(db: OfflineDb, me: number): Promise<number> {
+  const tx = db.transaction([STORES.queue, STORES.blobs], "readwrite");
+  let n = 0;
+  for (let c = await tx.objectStore(STORES.queue).openCursor(); c; c = await c.continue()) {
+    if (c.value.owner !== null) continue;
+    await c.update({ ...c.value, owner: me });
+    const blob = await tx.objectStore(STORES.blobs).get(c.value.client_id);
+    if (blob) await tx.objectStore(STORES.blobs).put({ ...blob, owner: me });
+    n++;
+  }
+  await tx.done;
+  return n;
 }
 
 export const getBlob = async (db: OfflineDb, key: string): Promise<Blob | undefined> => (await db.get(STORES.blobs, key))?.blob;

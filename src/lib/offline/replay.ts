@@ -1,6 +1,6 @@
 import { ApiError, NetworkError } from "../api/client";
 import type { RepApi } from "../api/endpoints";
-import { setMeta, STORES, type OfflineDb } from "./db";
+import { lastSyncKey, setMeta, STORES, type OfflineDb } from "./db";
 import { getBlob, getItemByClientId, updateItem } from "./queue";
 import type { QueueItem } from "./queue-types";
 
@@ -16,6 +16,8 @@ export type DrainReport = { sent: number; failed: number; stoppedBy: null | "bac
 export type DrainDeps = {
   db: OfflineDb;
   api: RepApi;
+  /** The signed-in person (whose session `api` speaks with): only their items are sent. */
+  owner: number;
   now?: () => Date;
   /** Try now whatever the backoff says (the browser came back online, or the rep pressed "Sync now"). */
   ignoreBackoff?: boolean;
@@ -76,14 +78,15 @@ function pingRun(items: QueueItem[], start: number): QueueItem[] {
 }
 
 /**
- * Replays the queue in order (DESIGN §8). A refusal (4xx other than 401/429) marks the item failed with the
+ * Replays the signed-in person's queue in order (DESIGN §8). A refusal (4xx other than 401/429) marks the item failed with the
  * server's message and the replay goes on; a network error, 5xx or 429 schedules a retry with backoff (Retry-After
  * when given) and stops, so nothing overtakes it; a 401 stops until the person signs in again. Done items are never
  * sent again; the server's idempotency on client_id makes a resend after a lost answer harmless.
  */
 export async function drainQueue(deps: DrainDeps): Promise<DrainReport> {
   const now = deps.now ?? (() => new Date());
-  const items = (await deps.db.getAll(STORES.queue)).filter((i) => i.status === "pending");
+  // Only the signed-in person's items: another account's work waits on this phone until they sign in again.
+  const items = (await deps.db.getAllFromIndex(STORES.queue, "by_owner", deps.owner)).filter((i) => i.status === "pending");
   const report: DrainReport = { sent: 0, failed: 0, stoppedBy: null };
   for (let i = 0; i < items.length; i++) {
     const item = items[i]!;
@@ -105,7 +108,7 @@ export async function drainQueue(deps: DrainDeps): Promise<DrainReport> {
         if (done.kind === "visit.selfie") await deps.db.delete(STORES.blobs, done.client_id);
       }
       report.sent += step.items.length;
-      await setMeta(deps.db, "last_sync_success", at);
+      await setMeta(deps.db, lastSyncKey(deps.owner), at);
     } catch (err) {
       const stop = await recordFailure(deps.db, run, err, now());
       if (stop) return { ...report, stoppedBy: stop };

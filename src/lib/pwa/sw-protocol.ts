@@ -14,3 +14,19 @@ export function notificationFromPush(raw: unknown): PushPayload {
   const url = str(p.url, "/rep");
   return { title: str(p.title, "Fieldbeat"), body: str(p.body, ""), url: url.startsWith("/") && !url.startsWith("//") ? url : "/rep", tag: typeof p.tag === "string" ? p.tag : undefined };
 }
+
+/**
+ * The screen a notification opens: its `url` is `/rep?screen=today` or `/rep?screen=visit&location=<id>` (the
+ * reminders, src/server/push/reminders.ts). The service worker navigates the app's window there on a tap; the app
+ * reads it when it opens.
+ */
+export type RepScreenTarget = { screen: "today" } | { screen: "visit"; locationId: number } | { screen: "sync" } | { screen: "summary" } | { screen: "nearby" };
+
+export function repScreenFromUrl(search: string): RepScreenTarget {
+  const q = new URLSearchParams(search);
+  const screen = q.get("screen");
+  const locationId = Number(q.get("location"));
+  if (screen === "visit" && Number.isSafeInteger(locationId) && locationId > 0) return { screen: "visit", locationId };
+  if (screen === "sync" || screen === "summary" || screen === "nearby") return { screen };
+  return { screen: "today" };
+}

@@ -46,7 +46,7 @@ export async function sendFirstVisitReminders(ctx: { db: Db; now: Date }, transp
   const due = await queryRows<Due>(
     ctx.db,
     sql`SELECT pv.personnel_id, ${today} AS subject, 'First visit at ' || to_char(pv.planned_time, 'HH24:MI') AS title,
-               l.name AS body, '/rep' AS url
+               l.name AS body, '/rep?screen=today' AS url
         FROM planned_visits pv JOIN locations l ON l.id = pv.location_id JOIN personnel p ON p.id = pv.personnel_id AND p.active
         WHERE pv.planned_date = ${today}::date AND pv.visit_id IS NULL AND pv.planned_time IS NOT NULL
           AND pv.sequence = (SELECT min(sequence) FROM planned_visits x WHERE x.personnel_id = pv.personnel_id AND x.planned_date = pv.planned_date)
@@ -61,7 +61,8 @@ export async function sendOpenVisitReminders(ctx: { db: Db; now: Date }, transpo
   const due = await queryRows<Due>(
     ctx.db,
     sql`SELECT v.personnel_id, v.id::text AS subject, 'Visit still open' AS title,
-               'You checked in at ' || l.name || ' over ' || ${OPEN_VISIT_AFTER_H} || ' hours ago: check out when you leave.' AS body, '/rep' AS url
+               'You checked in at ' || l.name || ' over ' || ${OPEN_VISIT_AFTER_H} || ' hours ago: check out when you leave.' AS body,
+               '/rep?screen=visit&location=' || v.location_id AS url
         FROM visits v JOIN locations l ON l.id = v.location_id
         WHERE v.check_in_time IS NOT NULL AND v.check_out_time IS NULL
           AND v.check_in_time <= ${ctx.now.toISOString()}::timestamptz - make_interval(hours => ${OPEN_VISIT_AFTER_H})`,

@@ -1,77 +1,60 @@
 import "server-only";
-import { sql, type SQL } from "drizzle-orm";
+import { sql } from "drizzle-orm";
+import { filteredTravel, TRAVEL_FILTER, type Fix } from "@/lib/geo/travel-filter";
 import { queryRows, type Db } from "../db/client";
 import { detectSessionGaps } from "./detect-gaps";
 
 /** Fixes reported worse than this are ignored for distance (a 100 m circle is a city block). */
-export const MAX_TRAVEL_ACCURACY_M = 100;
+export const MAX_TRAVEL_ACCURACY_M = TRAVEL_FILTER.maxAccuracyM;
 
 export type TravelFigures = { raw_m: number; filtered_m: number; raw_points: number; kept_points: number };
 
+type PingRow = { id: number | string; x: number | string; y: number | string; a: number | string; t: number | string; source: string | null };
+
 /**
- * The day's travel from a session's pings, measured in PostGIS on the WGS84 spheroid
- * (docs/decisions/0004-travel-distance-filter.md). `raw_m` sums every consecutive pair in
- * captured_at order; `filtered_m` drops fixes worse than 100 m, fixes the client marked
- * `network`, and moves smaller than the two fixes' combined accuracy, comparing each fix with
- * the last one KEPT (so slow jitter cannot add up). The jitter walk is sequential, so it runs as
- * a recursive CTE over arrays (O(1) index per step) instead of a self-join per row.
+ * Runs THE travel filter (src/lib/geo/travel-filter.ts, the one the phone runs; docs/decisions/0012) on the
+ * session's stored pings in captured_at order (then id): accuracy, time order, implied speed and spikes decide which
+ * fixes count. Returns the ping ids of the kept fixes and of each counted leg.
  */
-/**
- * The filter walk as CTEs `pts` (the candidate fixes as arrays) and `walk` (one row per step; `k` = index of
- * the last kept fix). Coordinates travel as float8 arrays, not geography[]: subscripting an array of a
- * fixed-length type is O(1), of a varlena type O(index), which made the walk quadratic (measured: 2,400
- * fixes 199 ms → 62 ms). Each step still measures on the spheroid with ST_Distance(geography, geography).
- */
-function walkCtes(sessionId: number): SQL {
-  const point = (i: SQL) => sql`ST_SetSRID(ST_MakePoint(pts.x[${i}], pts.y[${i}]), 4326)::geography`;
-  return sql`
-    pts AS (
-      SELECT array_agg(ST_X(coords::geometry) ORDER BY captured_at, id) AS x, array_agg(ST_Y(coords::geometry) ORDER BY captured_at, id) AS y,
-             array_agg(accuracy_m::float8 ORDER BY captured_at, id) AS a, array_agg(id ORDER BY captured_at, id) AS ids
-      FROM location_pings
-      WHERE session_id = ${sessionId} AND accuracy_m <= ${MAX_TRAVEL_ACCURACY_M} AND coalesce(source, '') <> 'network'
-    ),
-    walk AS (
-      SELECT 1 AS i, 1 AS k, 0::float8 AS m, 1 AS kept FROM pts WHERE coalesce(cardinality(pts.a), 0) > 0
-      UNION ALL
-      SELECT w.i + 1,
-             CASE WHEN x.d >= x.lim THEN w.i + 1 ELSE w.k END,
-             w.m + CASE WHEN x.d >= x.lim THEN x.d ELSE 0 END,
-             w.kept + CASE WHEN x.d >= x.lim THEN 1 ELSE 0 END
-      FROM walk w CROSS JOIN pts
-      CROSS JOIN LATERAL (SELECT ST_Distance(${point(sql`w.k`)}, ${point(sql`w.i + 1`)})::float8 AS d, pts.a[w.k] + pts.a[w.i + 1] AS lim) x
-      WHERE w.i < cardinality(pts.a)
-    )`;
+async function filterSession(db: Db, sessionId: number): Promise<{ ids: number[]; keptIds: number[]; legs: [number, number][] }> {
+  const rows = await queryRows<PingRow>(
+    db,
+    sql`SELECT id, ST_X(coords::geometry) AS x, ST_Y(coords::geometry) AS y, accuracy_m::float8 AS a,
+               (extract(epoch FROM captured_at) * 1000)::float8 AS t, source
+        FROM location_pings WHERE session_id = ${sessionId} ORDER BY captured_at, id`,
+  );
+  const ids = rows.map((r) => Number(r.id));
+  const fixes: Fix[] = rows.map((r) => ({ lat: Number(r.y), lon: Number(r.x), accuracy_m: Number(r.a), t: Number(r.t), source: r.source }));
+  const result = filteredTravel(fixes);
+  return { ids, keptIds: result.keptIndices.map((k) => ids[k]!), legs: result.legs.map(([a, b]) => [ids[a]!, ids[b]!]) };
 }
 
+const idArray = (ids: readonly number[]) => `{${ids.join(",")}}`;
+
+/**
+ * The day's travel from a session's pings (docs/decisions/0004 and 0012). The filter decides which moves count; the
+ * counted legs are then measured in PostGIS on the WGS84 spheroid (never haversine on the server). `raw_m` sums
+ * every consecutive pair in captured_at order, unfiltered, for diagnostics.
+ */
 export async function sessionTravel(db: Db, sessionId: number): Promise<TravelFigures> {
-  const rows = await queryRows<{ raw_m: number | string | null; raw_points: number | string; filtered_m: number | string | null; kept_points: number | string | null }>(
+  const { ids, keptIds, legs } = await filterSession(db, sessionId);
+  const rows = await queryRows<{ raw_m: number | string | null; filtered_m: number | string | null }>(
     db,
-    sql`
-    WITH RECURSIVE ordered AS (
-      SELECT coords, lag(coords) OVER (ORDER BY captured_at, id) AS prev
-      FROM location_pings WHERE session_id = ${sessionId}
-    ),
-    raw AS (
-      SELECT coalesce(sum(ST_Distance(prev, coords)), 0)::float8 AS raw_m, count(*) AS raw_points FROM ordered
-    ),
-    ${walkCtes(sessionId)},
-    last_step AS (SELECT m, kept FROM walk ORDER BY i DESC LIMIT 1)
-    SELECT raw.raw_m, raw.raw_points, (SELECT m FROM last_step) AS filtered_m, (SELECT kept FROM last_step) AS kept_points FROM raw`,
+    sql`WITH ordered AS (
+          SELECT coords, lag(coords) OVER (ORDER BY captured_at, id) AS prev FROM location_pings WHERE session_id = ${sessionId}
+        )
+        SELECT (SELECT coalesce(sum(ST_Distance(prev, coords)), 0)::float8 FROM ordered) AS raw_m,
+               (SELECT coalesce(sum(ST_Distance(a.coords, b.coords)), 0)::float8
+                  FROM unnest(${idArray(legs.map((l) => l[0]))}::bigint[], ${idArray(legs.map((l) => l[1]))}::bigint[]) AS leg(f, t)
+                  JOIN location_pings a ON a.id = leg.f JOIN location_pings b ON b.id = leg.t) AS filtered_m`,
   );
   const r = rows[0];
-  return {
-    raw_m: Number(r?.raw_m ?? 0),
-    raw_points: Number(r?.raw_points ?? 0),
-    filtered_m: Number(r?.filtered_m ?? 0),
-    kept_points: Number(r?.kept_points ?? 0),
-  };
+  return { raw_m: Number(r?.raw_m ?? 0), raw_points: ids.length, filtered_m: Number(r?.filtered_m ?? 0), kept_points: keptIds.length };
 }
 
 /** Ids of the session's pings that the travel filter keeps (for the trail view). */
 export async function keptPingIds(db: Db, sessionId: number): Promise<Set<number>> {
-  const rows = await queryRows<{ id: number | string }>(db, sql`WITH RECURSIVE ${walkCtes(sessionId)} SELECT DISTINCT pts.ids[walk.k] AS id FROM walk CROSS JOIN pts`);
-  return new Set(rows.map((r) => Number(r.id)));
+  return new Set((await filterSession(db, sessionId)).keptIds);
 }
 
 /** Stores the session's filtered travel (km, 2 decimals) in daily_sessions.total_travel_km. */
