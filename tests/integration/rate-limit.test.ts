@@ -25,6 +25,8 @@ async function rejection(p: Promise<unknown>): Promise<AppError> {
   throw new Error("expected a rejection");
 }
 
+const pointAppAt = useDbHandle; // not a React hook: the app's database for the calls that follow
+
 describeEachDriver("rate limits", (ctx) => {
   afterEach(() => {
     useDbHandle(undefined);
@@ -89,7 +91,7 @@ describeEachDriver("rate limits", (ctx) => {
       let firstRefusalAt: number | null = null;
       // Alternate instances, as a load balancer would; 2× the limit in all.
       for (let i = 0; i < 200; i++) {
-        useDbHandle(i % 2 === 0 ? ctx.handle : second);
+        pointAppAt(i % 2 === 0 ? ctx.handle : second);
         try {
           await limitApiRequest(key);
           served++;
@@ -103,7 +105,7 @@ describeEachDriver("rate limits", (ctx) => {
       expect(firstRefusalAt).toBeGreaterThanOrEqual(100);
       // Every request served was counted in the shared table once the deferred counts are written.
       for (const h of [ctx.handle, second]) {
-        useDbHandle(h);
+        pointAppAt(h);
         await flushApiRateLimits();
       }
       const [row] = await queryRows<{ points: number }>(ctx.handle.db, sql`SELECT points FROM rate_limits WHERE key = ${"api_100:" + key}`);
