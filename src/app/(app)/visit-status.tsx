@@ -1,3 +1,5 @@
+import { dateTimeFormat } from "@/lib/time";
+
 /** A visit's geofence verdict as a labelled badge (text, not colour alone). */
 export function VisitStatus({ status, checkedIn, checkedOut }: { status: string | null; checkedIn: boolean; checkedOut: boolean }) {
   if (!checkedIn) return <span className="rounded bg-slate-100 px-2 py-0.5 text-xs font-medium text-slate-700">Not visited</span>;
@@ -12,10 +14,10 @@ export function VisitStatus({ status, checkedIn, checkedOut }: { status: string 
 
 export function formatTime(iso: string | null, timeZone: string): string {
   if (!iso) return "—";
-  return new Intl.DateTimeFormat("en-IN", { timeZone, hour: "2-digit", minute: "2-digit" }).format(new Date(iso));
+  return dateTimeFormat("en-IN", { timeZone, hour: "2-digit", minute: "2-digit" }).format(new Date(iso));
 }
 
 export function formatDateTime(iso: string | null, timeZone: string): string {
   if (!iso) return "—";
-  return new Intl.DateTimeFormat("en-IN", { timeZone, day: "numeric", month: "short", hour: "2-digit", minute: "2-digit" }).format(new Date(iso));
+  return dateTimeFormat("en-IN", { timeZone, day: "numeric", month: "short", hour: "2-digit", minute: "2-digit" }).format(new Date(iso));
 }

@@ -1,4 +1,5 @@
 import type { RepState } from "@/contracts/dashboard";
+import { dateTimeFormat } from "@/lib/time";
 
 /** How each state looks on the map and in lists (colour + words: colour is never the only signal). */
 export const STATE_STYLE: Record<RepState, { label: string; color: string }> = {
@@ -20,5 +21,5 @@ export function ago(iso: string, now: number): string {
 }
 
 export function formatClock(iso: string, timeZone: string): string {
-  return new Intl.DateTimeFormat("en-IN", { timeZone, hour: "2-digit", minute: "2-digit", hour12: false }).format(new Date(iso));
+  return dateTimeFormat("en-IN", { timeZone, hour: "2-digit", minute: "2-digit", hour12: false }).format(new Date(iso));
 }

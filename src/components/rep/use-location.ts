@@ -3,6 +3,7 @@
 import { useCallback, useEffect, useRef, useState } from "react";
 import type { ClientGap } from "@/contracts/tracking";
 import { metersBetween } from "@/lib/geo/distance";
+import { dateTimeFormat } from "@/lib/time";
 
 export type Fix = { lat: number; lon: number; accuracy_m: number; /** GeolocationPosition.timestamp (ms) */ t: number };
 export type LocStatus = "idle" | "locating" | "ok" | "denied" | "unavailable" | "timeout" | "unsupported";
@@ -118,7 +119,7 @@ export function useBreadcrumbs({ active, since: daySince, onFix, onBreadcrumb }:
 
 /** Whether `now` is inside the organisation's work hours (its time zone, HH:MM bounds, ISO weekdays). */
 export function insideWorkHours(now: Date, wh: { start: string; end: string; days: number[] }, timeZone: string): boolean {
-  const parts = new Intl.DateTimeFormat("en-GB", { timeZone, weekday: "short", hour: "2-digit", minute: "2-digit", hourCycle: "h23" }).formatToParts(now);
+  const parts = dateTimeFormat("en-GB", { timeZone, weekday: "short", hour: "2-digit", minute: "2-digit", hourCycle: "h23" }).formatToParts(now);
   const get = (t: string) => parts.find((p) => p.type === t)?.value ?? "";
   const wd = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"].indexOf(get("weekday")) + 1;
   const minutes = Number(get("hour")) * 60 + Number(get("minute"));
