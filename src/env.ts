@@ -36,6 +36,8 @@ export const envSchema = z.object({
   NEXT_PUBLIC_GOOGLE_MAPS_API_KEY: optional(z.string().min(1)),
   /** Run the scheduled jobs (alert check every minute, outbox pruning daily) in this process. Default on; on a PostgreSQL server every instance may run them (pg-boss runs each schedule once). */
   JOBS_ENABLED: z.preprocess(emptyToUndefined, z.enum(["true", "false", "1", "0"]).default("true").transform((v) => v === "true" || v === "1")),
+  /** Bearer secret of the scheduled-job door GET /api/cron/{job} (Vercel sends it as "Authorization: Bearer <CRON_SECRET>"). Unset: the door answers 401 to everyone. */
+  CRON_SECRET: optional(z.string().min(16, "must be at least 16 characters (openssl rand -base64 32)")),
   /** Connections in the app's PostgreSQL pool (DATABASE_URL only): 32 concurrent requests must not queue for 10. */
   DATABASE_POOL_MAX: z.preprocess(emptyToUndefined, z.coerce.number().int().min(1).max(500).default(20)),
   /** Named prepared statements for bounded-size queries (one round trip each). Set false behind a transaction-mode pooler (PgBouncer < 1.21). */

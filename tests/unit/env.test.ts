@@ -52,3 +52,11 @@ describe("DATABASE_POOL_MAX", () => {
     expect(() => parseEnv({ DATABASE_POOL_MAX: "0" })).toThrowError(/DATABASE_POOL_MAX/);
   });
 });
+
+describe("CRON_SECRET", () => {
+  it("is unset by default and refuses a short secret by name", () => {
+    expect(parseEnv({}).CRON_SECRET).toBeUndefined();
+    expect(parseEnv({ CRON_SECRET: "x".repeat(16) }).CRON_SECRET).toBe("x".repeat(16));
+    expect(() => parseEnv({ CRON_SECRET: "short" })).toThrowError(/CRON_SECRET: must be at least 16 characters/);
+  });
+});

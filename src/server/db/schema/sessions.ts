@@ -1,4 +1,4 @@
-import { date, integer, numeric, pgTable, serial, timestamp, unique, uuid, varchar } from "drizzle-orm/pg-core";
+import { date, index, integer, numeric, pgTable, serial, timestamp, unique, uuid, varchar } from "drizzle-orm/pg-core";
 import { personnel } from "./personnel";
 
 export const dailySessions = pgTable(
@@ -18,5 +18,7 @@ export const dailySessions = pgTable(
     endClientId: uuid("end_client_id").unique(),
     updatedAt: timestamp("updated_at", { withTimezone: true }).notNull().defaultNow(),
   },
-  (t) => [unique("daily_sessions_rep_date").on(t.personnelId, t.sessionDate)],
+  // By date alone: Team now and the KPIs read one day (or range) of sessions for a whole team; without it PostgreSQL
+  // scanned every session ever recorded (cost growing with history, not with the team).
+  (t) => [unique("daily_sessions_rep_date").on(t.personnelId, t.sessionDate), index("idx_daily_sessions_date").on(t.sessionDate)],
 );

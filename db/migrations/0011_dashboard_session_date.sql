@@ -1,0 +1,1 @@
+CREATE INDEX "idx_daily_sessions_date" ON "daily_sessions" USING btree ("session_date");
