@@ -12,10 +12,24 @@ export function dateTimeFormat(locale: string, options: Intl.DateTimeFormatOptio
   }
   return f;
 }
-const formatter = (kind: "date" | "offset", timeZone: string) =>
-  kind === "date"
-    ? dateTimeFormat("en-CA", { timeZone, year: "numeric", month: "2-digit", day: "2-digit" })
-    : dateTimeFormat("en-US", { timeZone, timeZoneName: "longOffset" });
+const zoneFormatters = new Map<string, Intl.DateTimeFormat>();
+function formatter(kind: "date" | "offset", timeZone: string): Intl.DateTimeFormat {
+  const key = `${kind}|${timeZone}`; // hot (per ping of a batch): no JSON key
+  let f = zoneFormatters.get(key);
+  if (!f) {
+    f =
+      kind === "date"
+        ? new Intl.DateTimeFormat("en-CA", { timeZone, year: "numeric", month: "2-digit", day: "2-digit" })
+        : new Intl.DateTimeFormat("en-US", { timeZone, timeZoneName: "longOffset" });
+    zoneFormatters.set(key, f);
+  }
+  return f;
+}
+
+// Zone offsets change only at transitions, which fall on quarter hours of UTC in every zone since 1970 (offsets are
+// whole quarter hours): one lookup per zone and quarter hour (a ping batch is 500 lookups of a few quarter hours).
+const QUARTER_HOUR_MS = 15 * 60_000;
+const offsets = new Map<string, number>();
 
 /** YYYY-MM-DD of `instant` as seen in `timeZone`. */
 export function localDate(instant: Date, timeZone: string): string {
@@ -24,6 +38,17 @@ export function localDate(instant: Date, timeZone: string): string {
 
 /** Offset of `timeZone` from UTC at `instant`, in minutes (Asia/Kolkata → 330). */
 export function zoneOffsetMinutes(instant: Date, timeZone: string): number {
+  const key = `${timeZone}|${Math.floor(instant.getTime() / QUARTER_HOUR_MS)}`;
+  let minutes = offsets.get(key);
+  if (minutes === undefined) {
+    if (offsets.size > 10_000) offsets.clear();
+    minutes = computeOffsetMinutes(instant, timeZone);
+    offsets.set(key, minutes);
+  }
+  return minutes;
+}
+
+function computeOffsetMinutes(instant: Date, timeZone: string): number {
   const name = formatter("offset", timeZone)
     .formatToParts(instant)
     .find((p) => p.type === "timeZoneName")?.value;

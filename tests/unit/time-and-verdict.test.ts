@@ -30,6 +30,20 @@ describe("time in the organisation's zone", () => {
     expect(zoneOffsetMinutes(new Date("2026-07-15T12:00:00Z"), "UTC")).toBe(0);
   });
 
+  it("switches offset at the exact DST instant, also when asked again (offsets are remembered per quarter hour)", () => {
+    // Europe/Berlin springs forward at 01:00 UTC on 2026-03-29 and falls back at 01:00 UTC on 2026-10-25.
+    for (let pass = 0; pass < 2; pass++) {
+      expect(zoneOffsetMinutes(new Date("2026-03-29T00:59:59.999Z"), "Europe/Berlin")).toBe(60);
+      expect(zoneOffsetMinutes(new Date("2026-03-29T01:00:00.000Z"), "Europe/Berlin")).toBe(120);
+      expect(zoneOffsetMinutes(new Date("2026-10-25T00:59:59.999Z"), "Europe/Berlin")).toBe(120);
+      expect(zoneOffsetMinutes(new Date("2026-10-25T01:00:00.000Z"), "Europe/Berlin")).toBe(60);
+      // Lord Howe moves by 30 minutes, Nepal sits at +05:45.
+      expect(zoneOffsetMinutes(new Date("2026-01-15T12:00:00Z"), "Australia/Lord_Howe")).toBe(660);
+      expect(zoneOffsetMinutes(new Date("2026-07-15T12:00:00Z"), "Australia/Lord_Howe")).toBe(630);
+      expect(zoneOffsetMinutes(new Date("2026-07-15T12:00:00Z"), "Asia/Kathmandu")).toBe(345);
+    }
+  });
+
   it("turns a local wall-clock time into an instant", () => {
     expect(zonedInstant("2026-03-18", 9 * 60 + 30, "Asia/Kolkata").toISOString()).toBe("2026-03-18T04:00:00.000Z");
     expect(zonedInstant("2026-07-01", 9 * 60, "America/New_York").toISOString()).toBe("2026-07-01T13:00:00.000Z");
