@@ -40,13 +40,16 @@ export async function recordPings(ctx: Ctx, input: RecordPingsInput): Promise<Re
   if (input.pings.length > MAX_PINGS_PER_BATCH) throw batchTooLarge(input.pings.length);
   return ctx.db.transaction(async (txRaw) => {
     const tx = txRaw as unknown as Db;
-    const hours = await loadWorkHours(tx);
     const rejected: RecordPingsResult["rejected"] = [];
     const reject = (p: PingInput, reason: PingRejectReason) => rejected.push({ client_id: p.client_id, reason });
 
     // A replay of a stored fix is a duplicate even if its day has closed since: check that first.
+    // Both reads are independent: sent together, they share one round trip on the transaction's connection.
     const allIds = `{${input.pings.map((p) => p.client_id).join(",")}}`;
-    const stored = await queryRows<{ client_id: string }>(tx, sql`SELECT client_id::text FROM location_pings WHERE client_id = ANY(${allIds}::uuid[])`);
+    const [hours, stored] = await Promise.all([
+      loadWorkHours(tx),
+      queryRows<{ client_id: string }>(tx, sql`SELECT client_id::text FROM location_pings WHERE client_id = ANY(${allIds}::uuid[])`),
+    ]);
     const seen = new Set<string>(stored.map((r) => r.client_id));
     let repeatedInBatch = 0;
     const candidates: { ping: PingInput; at: Date; date: string }[] = [];
@@ -97,12 +100,9 @@ export async function recordPings(ctx: Ctx, input: RecordPingsInput): Promise<Re
     if (accepted.length > 0) {
       // Sorted, so two batches touching the same days lock their rows in the same order.
       const sessionIds = [...new Set(accepted.map((r) => r.sessionId!))].sort((a, b) => a - b);
-      for (const sessionId of sessionIds) {
-        await storeSessionTravel(tx, sessionId);
-        gapsRecorded += (await detectSessionGaps(tx, sessionId, input.gaps ?? [])).created;
-      }
       const newest = accepted.reduce((a, b) => (b.capturedAt! > a.capturedAt! ? b : a));
-      await emitEvent(tx, {
+      // The outbox row is independent of the day's figures: queued with them (one round trip fewer).
+      const event = emitEvent(tx, {
         type: "tracking.pings",
         personnelId: ctx.actor.id,
         payload: {
@@ -111,6 +111,15 @@ export async function recordPings(ctx: Ctx, input: RecordPingsInput): Promise<Re
           position: { lat: newest.coords.lat, lon: newest.coords.lng, accuracy_m: newest.accuracyM, captured_at: (newest.capturedAt as Date).toISOString() },
         },
       });
+      try {
+        for (const sessionId of sessionIds) {
+          await storeSessionTravel(tx, sessionId);
+          gapsRecorded += (await detectSessionGaps(tx, sessionId, input.gaps ?? [])).created;
+        }
+      } finally {
+        await event.catch(() => undefined); // never left pending; its own failure surfaces below
+      }
+      await event;
     }
     return { accepted: accepted.length, duplicates: rows.length - accepted.length + repeatedInBatch, rejected, gaps_recorded: gapsRecorded };
   });
