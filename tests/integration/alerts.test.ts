@@ -8,6 +8,7 @@ import { randomUUID } from "node:crypto";
 import { sql } from "drizzle-orm";
 import { beforeAll, expect, it } from "vitest";
 import { acknowledgeAlertAction } from "../../src/server/alerts/alerts.actions";
+import { mayRaiseVisitAlert } from "../../src/server/alerts/alert-rules";
 import { checkAlerts, checkVisitAlerts } from "../../src/server/alerts/check-alerts";
 import type { Actor } from "../../src/server/auth/actor";
 import { useDbHandle } from "../../src/server/db";
@@ -109,6 +110,16 @@ describeEachDriver("alerts", (ctx) => {
     expect(audit).toEqual([{ action: "alert.acknowledged", actor_id: mgr.id }]);
     const events = await queryRows<{ n: number }>(db, sql`SELECT count(*)::int AS n FROM events WHERE type = 'alert.acknowledged' AND (payload->>'alert_id')::int = ${late!.id}`);
     expect(events[0]!.n).toBe(1);
+  });
+
+  it("the runner reads back only visit events that can raise an alert (a clean check-in's own event says it cannot)", () => {
+    expect(mayRaiseVisitAlert("visit.checked_in", { status: "VALID", flags: [] })).toBe(false);
+    expect(mayRaiseVisitAlert("visit.checked_in", { status: "WARNING", flags: ["LOW_ACCURACY", "STALE_FIX"] })).toBe(false);
+    expect(mayRaiseVisitAlert("visit.checked_in", { status: "INVALID", flags: [] })).toBe(true);
+    expect(mayRaiseVisitAlert("visit.checked_in", { status: "VALID", flags: ["IMPOSSIBLE_SPEED"] })).toBe(true);
+    expect(mayRaiseVisitAlert("visit.checked_in", { status: "VALID" })).toBe(true); // no flags to judge by: read it
+    expect(mayRaiseVisitAlert("visit.checked_out", { status: "VALID", flags: [] })).toBe(true);
+    expect(mayRaiseVisitAlert("visit.photo_added", {})).toBe(true);
   });
 
   it("runs from the job runner: schedules registered, and a risky check-in raises its alert from the event", async () => {

@@ -6,6 +6,18 @@ import type { AlertCandidate } from "./raise-alert";
 /** Check-in verdicts and flags a manager must look at (photo flags raise once the photo evidence sets them). */
 export const RISKY_FLAGS = ["IMPOSSIBLE_SPEED", "REPEATED_COORDS", "PHOTO_GPS_MISMATCH", "CAPTURE_FIX_MISMATCH", "NO_SELFIE", "PHOTO_TIME_SKEW", "FILE_UPLOAD"] as const;
 
+/**
+ * Whether a live visit event can raise a visit alert at all. A check-in's own event carries its verdict and flags:
+ * VALID or WARNING without a risky flag cannot, so the runner skips reading it back (most check-ins; every instance
+ * hears every event). Other visit events (check-out, review, photo) are always checked.
+ */
+export function mayRaiseVisitAlert(type: string, payload: Record<string, unknown>): boolean {
+  if (type !== "visit.checked_in") return true;
+  if (payload.status === "INVALID") return true;
+  const flags = payload.flags;
+  return !Array.isArray(flags) || flags.some((f) => (RISKY_FLAGS as readonly unknown[]).includes(f));
+}
+
 export type Rules = { timeZone: string; lateMinutes: number; openVisitMinutes: number; untrackedMinutes: number };
 
 /** Planned stops of the organisation's today whose planned time + threshold has passed with no check-in there. */

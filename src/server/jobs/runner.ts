@@ -2,6 +2,7 @@ import "server-only";
 import { PgBoss, fromPglite } from "pg-boss";
 import type { DbHandle } from "../db/client";
 import { log } from "../log";
+import { mayRaiseVisitAlert } from "../alerts/alert-rules";
 import { checkVisitAlerts } from "../alerts/check-alerts";
 import { hubFor } from "../realtime/hub";
 import { JOBS } from "./registry";
@@ -34,7 +35,7 @@ export async function startJobs(handle: DbHandle): Promise<{ stop(): Promise<voi
     });
   }
   const unsubscribe = await hubFor(handle).subscribe((e) => {
-    if (!VISIT_EVENTS.has(e.type) || e.visit_id === null) return;
+    if (!VISIT_EVENTS.has(e.type) || e.visit_id === null || !mayRaiseVisitAlert(e.type, e.payload)) return;
     checkVisitAlerts(handle.db, e.visit_id, new Date()).catch((err: unknown) => log.error("alerts: visit check failed", { visit_id: e.visit_id, error: String(err) }));
   });
   log.info("jobs: runner started", { jobs: JOBS.map((j) => `${j.name} (${j.cron})`).join(", ") });
