@@ -51,6 +51,9 @@ describeEachDriver("migrated schema", (ctx) => {
     expect(def("idx_visits_personnel_date")).toMatch(/\(personnel_id, planned_date\)/);
     expect(def("idx_visits_location")).toMatch(/\(location_id\)/);
     expect(def("idx_visits_check_in")).toMatch(/\(check_in_time\)/);
+    // The check-in's speed check reads a rep's latest check-in and check-out through these, whatever their history.
+    expect(def("idx_visits_personnel_check_in")).toMatch(/\(personnel_id, check_in_time\)/);
+    expect(def("idx_visits_personnel_check_out")).toMatch(/\(personnel_id, check_out_time\) WHERE \(check_out_time IS NOT NULL\)/);
   });
 
   it("enforces the seed's uniques and defaults", async () => {

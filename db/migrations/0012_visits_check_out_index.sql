@@ -1,0 +1,1 @@
+CREATE INDEX "idx_visits_personnel_check_out" ON "visits" USING btree ("personnel_id","check_out_time") WHERE "visits"."check_out_time" IS NOT NULL;
