@@ -9,13 +9,13 @@
  * 1,000,000 locations), and every bench rep gets an open day (as after "Start day"). BENCH_REQUESTS [3000] per work
  * and round, BENCH_CONNECTIONS [16] concurrent requests, BENCH_ROUNDS [3]. Each server runs alone on port 3910.
  */
-import { spawn, type ChildProcess } from "node:child_process";
 import { randomUUID } from "node:crypto";
-import { readdirSync, readFileSync, readlinkSync } from "node:fs";
+import { readFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import postgres from "postgres";
 import { prepareDatabase, resetOpenVisits } from "./prepare";
+import { AUTH_SECRET, listeningPid, startServer } from "./server";
 
 const DB_URL = process.env.BENCH_DATABASE_URL ?? "postgres://postgres@127.0.0.1:5432/fieldbeat_bench";
 const SERVERS = (process.env.BENCH_SERVERS ?? "current=.").split(",").map((s) => {
@@ -27,7 +27,6 @@ const CONNS = Number(process.env.BENCH_CONNECTIONS ?? 16);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
 const PORT = 3910;
 const BASE = `http://127.0.0.1:${PORT}`;
-const AUTH_SECRET = process.env.AUTH_SECRET ?? "fieldbeat-bench-secret-not-for-production-0123456789";
 const FIXTURES = process.env.FIXTURES_DIR ?? path.resolve(import.meta.dirname, "../../shared/fixtures");
 const log = (s: string) => console.log(`[cpu] ${s}`);
 const TICK_MS = 1000 / 100; // USER_HZ
@@ -37,53 +36,6 @@ function cpuMs(pid: number): number {
   const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
   const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
   return (Number(fields[11]) + Number(fields[12])) * TICK_MS;
-}
-
-/** The pid of the process listening on PORT (`next start` runs the server in a child process). */
-function listenerPid(): number {
-  const inodes = new Set<string>();
-  const lines = ["/proc/net/tcp", "/proc/net/tcp6"].flatMap((f) => readFileSync(f, "utf8").split("\n").slice(1));
-  for (const line of lines) {
-    const f = line.trim().split(/\s+/);
-    if (f[1]?.endsWith(`:${PORT.toString(16).toUpperCase().padStart(4, "0")}`) && f[3] === "0A") inodes.add(f[9]!);
-  }
-  for (const pid of readdirSync("/proc").filter((d: string) => /^\d+$/.test(d))) {
-    try {
-      for (const fd of readdirSync(`/proc/${pid}/fd`)) {
-        const link = readlinkSync(`/proc/${pid}/fd/${fd}`);
-        const m = /^socket:\[(\d+)\]$/.exec(link);
-        if (m && inodes.has(m[1]!)) return Number(pid);
-      }
-    } catch {
-      /* gone or not ours */
-    }
-  }
-  throw new Error(`no process listens on ${PORT}`);
-}
-
-async function startServer(dir: string): Promise<ChildProcess> {
-  const child = spawn(path.join(dir, "node_modules/.bin/next"), ["start", "-p", String(PORT)], {
-    cwd: dir,
-    env: { ...process.env, NODE_ENV: "production", NEXT_TELEMETRY_DISABLED: "1", DATABASE_URL: DB_URL, AUTH_SECRET, RATE_LIMIT_PER_MINUTE: "100000", LOG_LEVEL: "warn", JOBS_ENABLED: "false" },
-    stdio: ["ignore", "inherit", "inherit"],
-    detached: true,
-  });
-  for (let i = 0; i < 150; i++) {
-    try {
-      if ((await fetch(`${BASE}/api/health`)).ok) return child;
-    } catch {
-      /* not yet */
-    }
-    await new Promise((r) => setTimeout(r, 200));
-  }
-  throw new Error(`the server in ${dir} did not come up`);
-}
-
-function stop(child: ChildProcess): Promise<void> {
-  return new Promise((resolve) => {
-    child.once("exit", () => resolve());
-    process.kill(-child.pid!, "SIGTERM");
-  });
 }
 
 type Req = { path: string; init: RequestInit };
@@ -140,14 +92,12 @@ async function main() {
   ] as const;
 
   const rows: string[] = [];
-  const started: ChildProcess[] = [];
-  process.on("exit", () => started.forEach((c) => c.exitCode === null && process.kill(-c.pid!, "SIGTERM")));
   for (let round = 1; round <= ROUNDS; round++) {
     for (const s of SERVERS) {
-      const child = await startServer(s.dir);
-      started.push(child);
+      const server = await startServer({ base: BASE, dir: s.dir, dbUrl: DB_URL, reuse: false, log });
       try {
-        const pid = listenerPid();
+        const pid = await listeningPid(PORT);
+        if (!pid) throw new Error(`no process listens on ${PORT}`);
         for (const [, next] of works) await load(200, CONNS, next); // warm-up: JIT, pools, caches
         for (const [name, next] of works) {
           if (name === "check-in") await resetOpenVisits(DB_URL);
@@ -158,7 +108,7 @@ async function main() {
           log(rows.at(-1)!);
         }
       } finally {
-        await stop(child);
+        await server.stop();
       }
     }
   }

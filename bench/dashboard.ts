@@ -17,7 +17,7 @@ import os from "node:os";
 import path from "node:path";
 import { encode } from "next-auth/jwt";
 import { sql } from "drizzle-orm";
-import postgres from "postgres";
+import { ensureLocalDatabase } from "./lib";
 
 const DB_URL = process.env.BENCH_DASH_DATABASE_URL ?? "postgres://postgres@127.0.0.1:5432/fieldbeat_bench_dash";
 const RUNS = Number(process.env.BENCH_RUNS ?? 30);
@@ -28,15 +28,6 @@ const ROOT = path.resolve(import.meta.dirname, "..");
 const log = (s: string) => console.log(`[bench:dashboard] ${s}`);
 const pct = (xs: number[], p: number) => { const s = [...xs].sort((a, b) => a - b); return s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))] ?? NaN; };
 
-async function ensureDatabase() {
-  const u = new URL(DB_URL);
-  if (!/^(127\.|localhost$)/.test(u.hostname)) throw new Error("bench database must be local");
-  const admin = postgres({ host: u.hostname, port: Number(u.port || 5432), user: u.username || "postgres", database: "postgres", max: 1, onnotice: () => {} });
-  const name = u.pathname.slice(1);
-  const [exists] = await admin`SELECT 1 FROM pg_database WHERE datname = ${name}`;
-  if (!exists) await admin.unsafe(`CREATE DATABASE "${name}"`);
-  await admin.end();
-}
 
 /**
  * 1,000 reps × 90 days of history plus today, generated in SQL and topped up on later runs (days since the last
@@ -134,7 +125,7 @@ async function time<T>(fn: () => Promise<T>): Promise<number[]> {
 }
 
 export async function runDashboardBench() {
-  await ensureDatabase();
+  await ensureLocalDatabase(DB_URL);
   process.env.DATABASE_URL = DB_URL;
   const { openPostgres, migrate, queryRows } = await import("../src/server/db/client");
   const { getTeamSummary } = await import("../src/server/dashboard/team-summary");

@@ -1,5 +1,5 @@
 /** Small helpers for the benchmarks: wrk and pgbench runners, percentiles, medians, markdown tables. */
-import { spawn } from "node:child_process";
+import { spawn, type ChildProcess } from "node:child_process";
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
@@ -126,9 +126,48 @@ export function onInterrupt(stop: () => Promise<void>): () => void {
   cleanups.add(stop);
   return () => cleanups.delete(stop);
 }
+
+/**
+ * The stop function of a child started with `detached: true` (its own process group, so a wrapper and its workers
+ * go together): SIGTERM to the group, SIGKILL after 5 s. Also run on Ctrl-C.
+ */
+export function processGroupStopper(child: ChildProcess): () => Promise<void> {
+  const stop = async () => {
+    forget();
+    if (child.exitCode !== null || child.pid === undefined) return;
+    const exited = new Promise((r) => child.once("exit", r));
+    try {
+      process.kill(-child.pid, "SIGTERM");
+    } catch {
+      return;
+    }
+    await Promise.race([exited, new Promise((r) => setTimeout(r, 5000))]);
+    if (child.exitCode === null) {
+      try {
+        process.kill(-child.pid, "SIGKILL");
+      } catch {
+        /* gone */
+      }
+    }
+  };
+  const forget = onInterrupt(() => stop());
+  return stop;
+}
 for (const signal of ["SIGINT", "SIGTERM"] as const) {
   process.once(signal, () => {
     console.error(`\n[bench] ${signal}: stopping the servers it started`);
     void Promise.allSettled([...cleanups].map((f) => f())).then(() => process.exit(130));
   });
+}
+
+/** Creates a bench database on the local PostgreSQL if it does not exist (refuses any other host). */
+export async function ensureLocalDatabase(url: string): Promise<void> {
+  const { default: postgres } = await import("postgres");
+  const u = new URL(url);
+  if (!/^(127\.|localhost$)/.test(u.hostname)) throw new Error("bench database must be local");
+  const admin = postgres({ host: u.hostname, port: Number(u.port || 5432), user: u.username || "postgres", database: "postgres", max: 1, onnotice: () => {} });
+  const name = u.pathname.slice(1);
+  const [exists] = await admin`SELECT 1 FROM pg_database WHERE datname = ${name}`;
+  if (!exists) await admin.unsafe(`CREATE DATABASE "${name}"`);
+  await admin.end();
 }

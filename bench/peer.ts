@@ -7,7 +7,7 @@ import { spawn, type ChildProcess } from "node:child_process";
 import { existsSync } from "node:fs";
 import path from "node:path";
 import postgres from "postgres";
-import { onInterrupt, run } from "./lib";
+import { processGroupStopper, run } from "./lib";
 
 export const PEER_DIR = process.env.BENCH_PEER_DIR ?? path.resolve(import.meta.dirname, "../../shared/bench/peer-seed-fastapi");
 export const PEER_URL = process.env.BENCH_PEER_URL ?? "http://127.0.0.1:8100";
@@ -68,25 +68,7 @@ export async function startPeer(log: (s: string) => void): Promise<Peer | null> 
     env: { ...process.env, DATABASE_URL: PEER_DB.replace(/^postgres:/, "postgresql:") },
     stdio: ["ignore", "inherit", "inherit"],
   });
-  const stop = async () => {
-    forget();
-    if (child.exitCode !== null || child.pid === undefined) return;
-    const exited = new Promise((r) => child.once("exit", r));
-    try {
-      process.kill(-child.pid, "SIGTERM");
-    } catch {
-      return;
-    }
-    await Promise.race([exited, new Promise((r) => setTimeout(r, 5000))]);
-    if (child.exitCode === null) {
-      try {
-        process.kill(-child.pid, "SIGKILL");
-      } catch {
-        /* gone */
-      }
-    }
-  };
-  const forget = onInterrupt(() => stop());
+  const stop = processGroupStopper(child);
   try {
     let up = false;
     for (let i = 0; i < 150 && !up && child.exitCode === null; i++) {

@@ -5,7 +5,7 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import { existsSync, readFileSync } from "node:fs";
 import path from "node:path";
-import { onInterrupt, run } from "./lib";
+import { processGroupStopper, run } from "./lib";
 
 export const AUTH_SECRET = process.env.AUTH_SECRET ?? "fieldbeat-bench-secret-not-for-production-0123456789";
 
@@ -53,25 +53,7 @@ export async function startServer(opts: { base: string; dir: string; dbUrl: stri
     },
     stdio: ["ignore", "inherit", "inherit"],
   });
-  const stop = async () => {
-    forget();
-    if (child.exitCode !== null || child.pid === undefined) return;
-    const exited = new Promise((r) => child.once("exit", r));
-    try {
-      process.kill(-child.pid, "SIGTERM");
-    } catch {
-      return;
-    }
-    await Promise.race([exited, new Promise((r) => setTimeout(r, 5000))]);
-    if (child.exitCode === null) {
-      try {
-        process.kill(-child.pid, "SIGKILL");
-      } catch {
-        /* gone */
-      }
-    }
-  };
-  const forget = onInterrupt(() => stop());
+  const stop = processGroupStopper(child);
   for (let i = 0; i < 150; i++) {
     if (await serverUp(opts.base)) return { child, base: opts.base, stop };
     if (child.exitCode !== null) break;

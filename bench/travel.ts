@@ -9,21 +9,12 @@
  */
 import os from "node:os";
 import { sql } from "drizzle-orm";
-import postgres from "postgres";
+import { ensureLocalDatabase } from "./lib";
 
 const DB_URL = process.env.BENCH_TRAVEL_DATABASE_URL ?? "postgres://postgres@127.0.0.1:5432/fieldbeat_bench_travel";
 const RUNS = Number(process.env.BENCH_RUNS ?? 20);
 const pct = (xs: number[], p: number) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor((p / 100) * xs.length))] ?? NaN;
 
-async function ensureDatabase() {
-  const u = new URL(DB_URL);
-  if (!/^(127\.|localhost$)/.test(u.hostname)) throw new Error("bench database must be local");
-  const admin = postgres({ host: u.hostname, port: Number(u.port || 5432), user: u.username || "postgres", database: "postgres", max: 1, onnotice: () => {} });
-  const name = u.pathname.slice(1);
-  const [exists] = await admin`SELECT 1 FROM pg_database WHERE datname = ${name}`;
-  if (!exists) await admin.unsafe(`CREATE DATABASE "${name}"`);
-  await admin.end();
-}
 
 /** The 0004 walk (jitter only, no time-order/speed/spike rules), kept here only as the comparison. */
 const oldWalk = (sessionId: number) => sql`
@@ -45,7 +36,7 @@ const oldWalk = (sessionId: number) => sql`
   SELECT m FROM walk ORDER BY i DESC LIMIT 1`;
 
 async function main() {
-  await ensureDatabase();
+  await ensureLocalDatabase(DB_URL);
   process.env.DATABASE_URL = DB_URL;
   const { openPostgres, migrate, queryRows } = await import("../src/server/db/client");
   const { sessionTravel } = await import("../src/server/tracking/compute-travel");
