@@ -63,11 +63,6 @@ export class ActorCache {
     this.entries.set(person.id, { person, at: now });
   }
 
-  /** Drops one person now (this instance committed a change to them; the others hear the NOTIFY). */
-  forget(id: number): void {
-    this.invalidate(id);
-  }
-
   async close(): Promise<void> {
     this.closed = true;
     this.invalidate(null);

@@ -16,11 +16,6 @@ async function cacheFor(db: Db): Promise<ActorCache | null> {
   }
 }
 
-/** Drops a person from this instance's actor cache now (after a change this instance committed). */
-export async function forgetCachedActor(personnelId: number): Promise<void> {
-  actorCacheFor(await getDbHandle())?.forget(personnelId);
-}
-
 /**
  * The person behind a credential (session cookie, access token, API key): null when they are deactivated, or
  * when the credential was issued (`issuedAtMs`) before their `tokens_valid_after` (password reset, "sign out

@@ -7,7 +7,6 @@ import { queryRows, type Db } from "../db/client";
 import { AppError } from "../errors";
 import { withIdempotency } from "../idempotency";
 import { emitEvent } from "../realtime/outbox";
-import { forgetCachedActor } from "../auth/load-actor";
 import { loadPerson } from "./personnel.queries";
 import type { Person } from "@/contracts/personnel";
 
@@ -146,8 +145,6 @@ export async function mutatePerson(ctx: Ctx, clientId: string, operation: string
       if (!after) throw new Error(`person ${id} vanished inside its own transaction`);
       return after;
     }, request);
-    // This instance forgets the person at once; the others on the trigger's NOTIFY (auth/actor-cache.ts).
-    await forgetCachedActor(id);
     return result;
   } catch (err) {
     throw mapDbError(err);
