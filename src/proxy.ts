@@ -72,7 +72,8 @@ function withHeaders(res: NextResponse): NextResponse {
 
 export const config = {
   matcher: [
-    "/api/v1/:path*",
+    // Every API path but the hot ones (UNGATED_PATHS in api-gate.ts; their routes answer wrong methods themselves).
+    "/api/v1/:path((?!(?:visits/check-in|visits/check-out|locations/nearby|tracking/pings)$).*)",
     {
       // Pages only: API routes set their own headers; static assets need none of this.
       source: "/((?!api|_next/static|_next/image|favicon.ico|icons|manifest.webmanifest|sw.js).*)",

@@ -37,6 +37,15 @@ export function openApiPath(file: string): string {
 export function exportedMethods(source: string): string[] {
   const found = new Set<string>();
   for (const m of source.matchAll(/export\s+(?:const|let|async\s+function|function)\s+(GET|POST|PUT|PATCH|DELETE)\b/g)) found.add(m[1]!);
+  // `export const { GET, … } = otherMethods(path)` exports JSON-405 stand-ins (api-gate.ts), not operations; any
+  // other destructured export counts.
+  for (const m of source.matchAll(/export\s+(?:const|let)\s*\{([^}]*)\}\s*=\s*([\w.]+)/g)) {
+    if (m[2] === "otherMethods") continue;
+    for (const part of m[1]!.split(",")) {
+      const name = part.trim().split(/\s*:\s*/).pop()?.trim();
+      if (name && (METHODS as readonly string[]).includes(name)) found.add(name);
+    }
+  }
   for (const m of source.matchAll(/export\s*\{([^}]*)\}/g)) {
     for (const part of m[1]!.split(",")) {
       const name = part.trim().split(/\s+as\s+/).pop()?.trim();
@@ -107,5 +116,7 @@ describe("route path mapping", () => {
     expect(openApiPath(path.join(APP, "api/v1/visits/[id]/route.ts"))).toBe("/api/v1/visits/{id}");
     expect(openApiPath(path.join(APP, "api/v1/(public)/x/[...slug]/route.ts"))).toBe("/api/v1/x/{slug}");
     expect(exportedMethods("export const GET = a; export async function POST() {}\nexport { h as DELETE, other };")).toEqual(["DELETE", "GET", "POST"]);
+    expect(exportedMethods('export const POST = a;\nexport const { GET, PUT, OPTIONS } = otherMethods("/api/v1/x");')).toEqual(["POST"]);
+    expect(exportedMethods("export const { GET, PATCH: PATCH } = makeHandlers();")).toEqual(["GET", "PATCH"]);
   });
 });

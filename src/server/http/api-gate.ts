@@ -64,6 +64,50 @@ export function gateApiRequest(method: string, rawPathname: string): Response | 
     log.info("api: method not allowed", { method: upper, path: rawPathname.slice(0, 300) });
     return apiErrorResponse(405, "METHOD_NOT_ALLOWED", `${upper.slice(0, 20)} is not supported.`, { Allow: "GET, HEAD, POST, PUT, PATCH, DELETE, OPTIONS" });
   }
-  log.info("api: method not allowed", { method: upper, path: rawPathname.slice(0, 300) });
+  return methodNotAllowed(upper, rawPathname, allowed);
+}
+
+function methodNotAllowed(upper: string, path: string, allowed: string[]): Response {
+  log.info("api: method not allowed", { method: upper, path: path.slice(0, 300) });
   return apiErrorResponse(405, "METHOD_NOT_ALLOWED", `${upper.slice(0, 20)} is not allowed on this path; use ${allowed.join(", ")}.`, { Allow: allowed.join(", ") });
+}
+
+/**
+ * The API's hottest paths, which proxy.ts does NOT run for (its matcher lists them; a test keeps the two equal):
+ * the proxy costs every request it sees a second pass through Next's request adapter (measured ≈ 30 % of a nearby
+ * search's server CPU, bench/README.md). Their route files export `otherMethods(path)` instead, so a wrong method
+ * still gets the JSON 405 with Allow the gate gives everywhere else. These paths are literal, so no malformed
+ * percent-encoding can reach them.
+ */
+export const UNGATED_PATHS = ["/api/v1/visits/check-in", "/api/v1/visits/check-out", "/api/v1/locations/nearby", "/api/v1/tracking/pings"] as const;
+
+const NOT_ALLOWED = Symbol("fieldbeat.methodNotAllowed");
+type RouteFn = (req: Request) => Promise<Response>;
+const tagged = (fn: RouteFn): RouteFn => Object.assign(fn, { [NOT_ALLOWED]: true });
+
+/** True for a handler made by `otherMethods`: route discovery (OpenAPI, authorization matrix) skips these. */
+export const isMethodNotAllowedHandler = (h: unknown): boolean => typeof h === "function" && NOT_ALLOWED in h;
+
+/**
+ * Handlers for every standard method an ungated path does not implement (each a JSON 405 with Allow, as the
+ * gate answers), and OPTIONS answering 204 with the same Allow. Next's own answers would be an empty 405, and an
+ * OPTIONS whose Allow lists these stand-ins. Destructure the methods the route lacks:
+ * `export const { GET, PUT, PATCH, DELETE, OPTIONS } = otherMethods("/api/v1/visits/check-in");`
+ */
+export function otherMethods(path: (typeof UNGATED_PATHS)[number]): Record<"GET" | "POST" | "PUT" | "PATCH" | "DELETE" | "OPTIONS", RouteFn> {
+  const allowed = allowedMethods(path);
+  if (!allowed) throw new Error(`otherMethods: ${path} is not a documented path`);
+  const refuse = (method: string) => tagged(async () => methodNotAllowed(method, path, allowed));
+  const handlers = Object.fromEntries(
+    ["GET", "POST", "PUT", "PATCH", "DELETE"].map((m) => [
+      m,
+      allowed.includes(m)
+        ? () => {
+            throw new Error(`otherMethods: ${path} implements ${m}; do not export a stand-in for it`);
+          }
+        : refuse(m),
+    ]),
+  ) as Record<"GET" | "POST" | "PUT" | "PATCH" | "DELETE", RouteFn>;
+  const options = tagged(async () => new Response(null, { status: 204, headers: { ...apiSecurityHeaders(env.NODE_ENV === "production"), "Cache-Control": "no-store", Allow: allowed.join(", ") } }));
+  return { ...handlers, OPTIONS: options };
 }

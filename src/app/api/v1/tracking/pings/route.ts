@@ -3,6 +3,7 @@ import { z } from "zod";
 import { apiRoute, parseInput, readJson } from "@/server/http/api";
 import { batchTooLarge, recordPings } from "@/server/tracking/record-pings";
 import { MAX_PINGS_PER_BATCH, recordPingsSchema } from "@/contracts/tracking";
+import { otherMethods } from "@/server/http/api-gate";
 
 /**
  * POST /api/v1/tracking/pings: a batch of breadcrumbs. 200 whenever the batch itself is well formed,
@@ -17,3 +18,6 @@ export const POST = apiRoute("tracking.write", async ({ req, ctx }) => {
   const input = parseInput(recordPingsSchema, raw);
   return NextResponse.json(await recordPings(ctx, input));
 });
+
+// Not seen by proxy.ts (a hot path): the JSON 405 for other methods comes from here.
+export const { GET, PUT, PATCH, DELETE, OPTIONS } = otherMethods("/api/v1/tracking/pings");
