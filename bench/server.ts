@@ -24,7 +24,7 @@ export type BenchServer = { child: ChildProcess | null; base: string; stop: () =
  * (`reuse`; it must run on the same database and AUTH_SECRET). Stopping kills the whole process group:
  * `next start` leaves its `next-server` child running otherwise.
  */
-export async function startServer(opts: { base: string; dir: string; dbUrl: string; reuse: boolean; log: (s: string) => void }): Promise<BenchServer> {
+export async function startServer(opts: { base: string; dir: string; dbUrl: string; reuse: boolean; log: (s: string) => void; nodeArgs?: string[] }): Promise<BenchServer> {
   if (await serverUp(opts.base)) {
     if (!opts.reuse) throw new Error(`a server already answers at ${opts.base}; stop it first (this part starts its own on another database)`);
     opts.log(`using the server already running at ${opts.base} (it must use the bench database and AUTH_SECRET as set here)`);
@@ -37,7 +37,11 @@ export async function startServer(opts: { base: string; dir: string; dbUrl: stri
   const port = new URL(opts.base).port || "3300";
   // Exactly as `npm start` runs it (its package.json command, without npm), or plain `next start` for older checkouts.
   const npmStart = (JSON.parse(readFileSync(path.join(opts.dir, "package.json"), "utf8")) as { scripts?: { start?: string } }).scripts?.start ?? "";
-  const command = npmStart.includes("scripts/start.mjs") ? `exec ${npmStart} -p ${port}` : `exec ${bin} start -p ${port}`;
+  // nodeArgs (e.g. --cpu-prof, which NODE_OPTIONS refuses) go right after `node`.
+  const nodeArgs = (opts.nodeArgs ?? []).join(" ");
+  const command = npmStart.includes("scripts/start.mjs")
+    ? `exec ${npmStart.replace(/^node /, `node ${nodeArgs} `)} -p ${port}`
+    : `exec ${nodeArgs ? `node ${nodeArgs} ` : ""}${bin} start -p ${port}`;
   opts.log(`starting \`${command}\` in ${opts.dir}${process.env.WEB_CONCURRENCY ? ` (WEB_CONCURRENCY=${process.env.WEB_CONCURRENCY})` : ""}`);
   const child = spawn("sh", ["-c", command], {
     cwd: opts.dir,
