@@ -3,7 +3,7 @@
  * profiler on (`node --cpu-prof`), drives one work with wrk, stops the server (the profile is written at
  * exit) and prints the top frames by self time and the self time per package or area.
  *
- *   BENCH_WORK=checkin|nearby|health BENCH_SERVER_DIR=/tmp/fb-bench npx tsx --conditions=react-server bench/profile.ts
+ *   BENCH_WORK=checkin|nearby|health|pings BENCH_SERVER_DIR=/tmp/fb-bench npx tsx --conditions=react-server bench/profile.ts
  *
  * BENCH_DATABASE_URL [postgres://postgres@127.0.0.1:5432/fieldbeat_bench] is prepared as `npm run bench` does, and
  * every bench rep's day is open. BENCH_SECONDS [15], BENCH_CONNECTIONS [32], BENCH_TOP [30]. The raw .cpuprofile is
@@ -26,7 +26,7 @@ const CONNS = Number(process.env.BENCH_CONNECTIONS ?? 32);
 const TOP = Number(process.env.BENCH_TOP ?? 30);
 const BASE = "http://127.0.0.1:3920";
 const FIXTURES = process.env.FIXTURES_DIR ?? path.resolve(import.meta.dirname, "../../shared/fixtures");
-const SCRIPTS: Record<string, string> = { checkin: "fb-checkin.lua", nearby: "fb-nearby.lua", health: "health.lua" };
+const SCRIPTS: Record<string, string> = { checkin: "fb-checkin.lua", nearby: "fb-nearby.lua", health: "health.lua", pings: "fb-pings.lua" };
 const log = (s: string) => console.log(`[profile] ${s}`);
 
 type Frame = { functionName: string; url: string; lineNumber: number; columnNumber: number };

@@ -57,12 +57,23 @@ export async function keptPingIds(db: Db, sessionId: number): Promise<Set<number
   return new Set((await filterSession(db, sessionId)).keptIds);
 }
 
-/** Stores the session's filtered travel (km, 2 decimals) in daily_sessions.total_travel_km. */
+/**
+ * Stores the session's filtered travel (km, 2 decimals) in daily_sessions.total_travel_km: the kept legs are summed
+ * and stored by one statement (the unfiltered diagnostic sum is not needed here). The rounding is `Math.round(m / 10)
+ * / 100` written in SQL (floor(x + 0.5)), the same float operations as before.
+ */
 export async function storeSessionTravel(tx: Db, sessionId: number): Promise<{ total_travel_km: number }> {
-  const { filtered_m } = await sessionTravel(tx, sessionId);
-  const km = Math.round(filtered_m / 10) / 100;
-  await tx.execute(sql`UPDATE daily_sessions SET total_travel_km = ${km.toFixed(2)}, updated_at = now() WHERE id = ${sessionId}`);
-  return { total_travel_km: km };
+  const { legs } = await filterSession(tx, sessionId);
+  const [row] = await queryRows<{ km: number | string }>(
+    tx,
+    sql`UPDATE daily_sessions SET total_travel_km = (floor(l.m / 10 + 0.5) / 100)::numeric, updated_at = now()
+        FROM (SELECT coalesce(sum(ST_Distance(a.coords, b.coords)), 0)::float8 AS m
+                FROM unnest(${idArray(legs.map((l) => l[0]))}::bigint[], ${idArray(legs.map((l) => l[1]))}::bigint[]) AS leg(f, t)
+                JOIN location_pings a ON a.id = leg.f JOIN location_pings b ON b.id = leg.t) AS l
+        WHERE daily_sessions.id = ${sessionId}
+        RETURNING total_travel_km::float8 AS km`,
+  );
+  return { total_travel_km: Number(row?.km ?? 0) };
 }
 
 /**

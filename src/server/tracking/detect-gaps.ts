@@ -37,24 +37,40 @@ export async function detectSessionGaps(tx: Db, sessionId: number, clientGaps: r
         WHERE s.id = ${sessionId} AND seq.nxt - seq.at > ${`${GAP_THRESHOLD_MS / 1000} seconds`}::interval
         ORDER BY seq.at`,
   );
-  let created = 0;
-  const gaps: DetectedGap[] = [];
-  for (const f of found) {
+  const gaps: DetectedGap[] = found.map((f) => {
     const startedAt = toDate(f.started_at);
     const endedAt = toDate(f.ended_at);
-    const cause = bestCause(startedAt, endedAt, clientGaps) ?? "unknown";
-    const [row] = await queryRows<{ inserted: boolean; cause: string }>(
-      tx,
-      sql`INSERT INTO tracking_gaps (personnel_id, session_id, started_at, ended_at, cause)
-          VALUES (${f.personnel_id}, ${sessionId}, ${startedAt.toISOString()}, ${endedAt.toISOString()}, ${cause})
+    return { startedAt, endedAt, cause: bestCause(startedAt, endedAt, clientGaps) ?? "unknown" };
+  });
+  const starts = textArray(gaps.map((g) => g.startedAt.toISOString()));
+  if (gaps.length === 0) {
+    await tx.execute(sql`DELETE FROM tracking_gaps WHERE session_id = ${sessionId}`);
+    return { created: 0, gaps };
+  }
+  // Every gap upserted and the stale rows removed in one statement (disjoint rows: the DELETE spares these starts).
+  const stored = await queryRows<{ started_at: unknown; inserted: boolean; cause: string }>(
+    tx,
+    sql`WITH up AS (
+          INSERT INTO tracking_gaps (personnel_id, session_id, started_at, ended_at, cause)
+          SELECT ${found[0]!.personnel_id}, ${sessionId}, s, e, c
+          FROM unnest(${starts}::timestamptz[], ${textArray(gaps.map((g) => g.endedAt.toISOString()))}::timestamptz[], ${textArray(gaps.map((g) => g.cause))}::text[]) AS x(s, e, c)
           ON CONFLICT (session_id, started_at) DO UPDATE SET ended_at = excluded.ended_at,
             cause = CASE WHEN excluded.cause <> 'unknown' THEN excluded.cause ELSE tracking_gaps.cause END
-          RETURNING (xmax = 0) AS inserted, cause`,
-    );
+          RETURNING started_at, (xmax = 0) AS inserted, cause
+        ), stale AS (
+          DELETE FROM tracking_gaps WHERE session_id = ${sessionId} AND NOT (started_at = ANY(${starts}::timestamptz[]))
+        )
+        SELECT started_at, inserted, cause FROM up`,
+  );
+  const byStart = new Map(stored.map((r) => [toDate(r.started_at).getTime(), r]));
+  let created = 0;
+  for (const g of gaps) {
+    const row = byStart.get(g.startedAt.getTime());
     if (row?.inserted) created++;
-    gaps.push({ startedAt, endedAt, cause: row?.cause ?? cause });
+    if (row) g.cause = row.cause;
   }
-  const starts = `{${gaps.map((g) => `"${g.startedAt.toISOString()}"`).join(",")}}`;
-  await tx.execute(sql`DELETE FROM tracking_gaps WHERE session_id = ${sessionId} AND NOT (started_at = ANY(${starts}::timestamptz[]))`);
   return { created, gaps };
 }
+
+/** A PostgreSQL text[] literal, every element quoted. */
+const textArray = (values: string[]) => `{${values.map((v) => `"${v.replace(/["\\]/g, "\\$&")}"`).join(",")}}`;

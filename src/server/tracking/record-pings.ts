@@ -113,8 +113,9 @@ export async function recordPings(ctx: Ctx, input: RecordPingsInput): Promise<Re
       });
       try {
         for (const sessionId of sessionIds) {
-          await storeSessionTravel(tx, sessionId);
-          gapsRecorded += (await detectSessionGaps(tx, sessionId, input.gaps ?? [])).created;
+          // Independent (the day's kilometres; its gaps): queued together on the transaction's connection.
+          const [, gaps] = await settleAll([storeSessionTravel(tx, sessionId), detectSessionGaps(tx, sessionId, input.gaps ?? [])] as const);
+          gapsRecorded += gaps.created;
         }
       } finally {
         await event.catch(() => undefined); // never left pending; its own failure surfaces below
@@ -123,6 +124,14 @@ export async function recordPings(ctx: Ctx, input: RecordPingsInput): Promise<Re
     }
     return { accepted: accepted.length, duplicates: rows.length - accepted.length + repeatedInBatch, rejected, gaps_recorded: gapsRecorded };
   });
+}
+
+/** Promise.all that lets every promise finish before rejecting (no statement left running on the transaction). */
+async function settleAll<T extends readonly unknown[]>(promises: { [K in keyof T]: Promise<T[K]> }): Promise<T> {
+  const results = await Promise.allSettled(promises);
+  const failed = results.find((r) => r.status === "rejected");
+  if (failed) throw (failed as PromiseRejectedResult).reason;
+  return results.map((r) => (r as PromiseFulfilledResult<unknown>).value) as unknown as T;
 }
 
 type PingRow = typeof locationPings.$inferInsert;
