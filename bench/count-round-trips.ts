@@ -1,5 +1,6 @@
 /**
- * Counts the database round trips of one POST /api/v1/visits/check-in and one GET /api/v1/locations/nearby,
+ * Counts the database round trips of one POST /api/v1/visits/check-in, one GET /api/v1/locations/nearby and one
+ * 500-fix POST /api/v1/tracking/pings,
  * through the real route handlers (authentication, rate limit, use-case) on a scratch PostgreSQL database.
  *
  *   npx tsx --conditions=react-server bench/count-round-trips.ts
@@ -114,7 +115,32 @@ async function main() {
   log = null;
   if (res.status !== 200) throw new Error(`nearby answered ${res.status}: ${await res.text()}`);
 
-  for (const [name, lines, w] of [["check-in", checkInLog, checkInWrites], ["nearby", nearbyLog, nearbyWrites]] as const) {
+  // A 500-fix batch on the rep's open day (work hours widened to the whole week, so any hour of the run counts).
+  await client`UPDATE org_settings SET work_day_start = '00:00', work_day_end = '23:59', work_days = '{1,2,3,4,5,6,7}' WHERE id = 1`;
+  const pingsRoute = await import("../src/app/api/v1/tracking/pings/route");
+  const pings = () => {
+    const t = Date.now();
+    const batch = Array.from({ length: 500 }, (_, i) => ({
+      client_id: randomUUID(), lat: loc!.lat + i * 1e-5, lon: loc!.lon, accuracy_m: 8, captured_at: new Date(t - (500 - i) * 1000).toISOString(),
+    }));
+    return pingsRoute.POST(
+      new Request("http://localhost/api/v1/tracking/pings", { method: "POST", headers: { ...auth, "content-type": "application/json" }, body: JSON.stringify({ pings: batch }) }),
+      { params: Promise.resolve({}) },
+    );
+  };
+  await client`UPDATE daily_sessions SET login_time = now() - interval '1 hour' WHERE personnel_id = ${rep!.id} AND status = 'OPEN'`;
+  await pings();
+  await flushApiRateLimits();
+  log = [];
+  writes = 0;
+  res = await pings();
+  const pingsLog = log;
+  const pingsWrites = writes;
+  log = null;
+  const accepted = ((await res.json()) as { accepted?: number }).accepted;
+  if (res.status !== 200 || accepted !== 500) throw new Error(`pings answered ${res.status}, accepted ${accepted}`);
+
+  for (const [name, lines, w] of [["check-in", checkInLog, checkInWrites], ["nearby", nearbyLog, nearbyWrites], ["pings (500 fixes)", pingsLog, pingsWrites]] as const) {
     console.log(`\n${name}: ${lines.length} statements, ${w} socket writes`);
     lines.forEach((q, i) => console.log(`  ${String(i + 1).padStart(2)}. ${q}`));
   }

@@ -45,10 +45,13 @@ export async function recordPings(ctx: Ctx, input: RecordPingsInput): Promise<Re
 
     // A replay of a stored fix is a duplicate even if its day has closed since: check that first.
     // Both reads are independent: sent together, they share one round trip on the transaction's connection.
+    // The rep's days around the batch's instants come in the same round trip: a fix's org-local date is within a day
+    // of its UTC date whatever the zone, so the days that can hold it are among these.
     const allIds = `{${input.pings.map((p) => p.client_id).join(",")}}`;
-    const [hours, stored] = await Promise.all([
+    const [hours, stored, days] = await Promise.all([
       loadWorkHours(tx),
       queryRows<{ client_id: string }>(tx, sql`SELECT client_id::text FROM location_pings WHERE client_id = ANY(${allIds}::uuid[])`),
+      daysAround(tx, ctx.actor.id, input.pings, ctx.now),
     ]);
     const seen = new Set<string>(stored.map((r) => r.client_id));
     let repeatedInBatch = 0;
@@ -70,7 +73,6 @@ export async function recordPings(ctx: Ctx, input: RecordPingsInput): Promise<Re
       }
     }
 
-    const days = await openDays(tx, ctx.actor.id, [...new Set(candidates.map((c) => c.date))]);
     const rows: (typeof locationPings.$inferInsert)[] = [];
     for (const c of candidates) {
       const day = days.get(c.date);
@@ -159,13 +161,30 @@ async function insertPings(tx: Db, personnelId: number, now: Date, rows: PingRow
   );
 }
 
-async function openDays(tx: Db, personnelId: number, dates: string[]): Promise<Map<string, OpenDay>> {
+const DAY_MS = 86_400_000;
+const utcDate = (ms: number) => new Date(ms).toISOString().slice(0, 10);
+
+/**
+ * The rep's days (any status) dated from the day before the batch's earliest accepted-age fix to the day after its
+ * latest, in UTC dates: every org-local date a kept fix can have (offsets are within ±14 h) is in that range. Fixes
+ * too old or too far ahead are refused anyway, so the range is clamped to what can be kept.
+ */
+async function daysAround(tx: Db, personnelId: number, pings: readonly PingInput[], now: Date): Promise<Map<string, OpenDay>> {
   const out = new Map<string, OpenDay>();
-  if (dates.length === 0) return out;
+  const floor = now.getTime() - MAX_PING_AGE_MS;
+  const ceiling = now.getTime() + MAX_PING_FUTURE_MS;
+  let lo = Infinity;
+  let hi = -Infinity;
+  for (const p of pings) {
+    const t = Math.min(Math.max(Date.parse(p.captured_at), floor), ceiling);
+    if (t < lo) lo = t;
+    if (t > hi) hi = t;
+  }
+  if (!Number.isFinite(lo)) return out;
   const found = await queryRows<{ id: number; session_date: unknown; status: string; login_time: unknown }>(
     tx,
     sql`SELECT id, session_date::text AS session_date, status, login_time FROM daily_sessions
-        WHERE personnel_id = ${personnelId} AND session_date = ANY(${`{${dates.join(",")}}`}::date[])`,
+        WHERE personnel_id = ${personnelId} AND session_date BETWEEN ${utcDate(lo - DAY_MS)}::date AND ${utcDate(hi + DAY_MS)}::date`,
   );
   for (const r of found) {
     out.set(String(r.session_date), { id: r.id, status: r.status, loginTime: r.login_time == null ? null : new Date(r.login_time as string) });
