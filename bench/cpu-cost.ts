@@ -13,8 +13,9 @@ import { randomUUID } from "node:crypto";
 import { readFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import postgres from "postgres";
 import { prepareDatabase, resetOpenVisits } from "./prepare";
+import { openDays } from "./pings";
+import { range } from "./tokens";
 import { AUTH_SECRET, listeningPid, startServer } from "./server";
 
 const DB_URL = process.env.BENCH_DATABASE_URL ?? "postgres://postgres@127.0.0.1:5432/fieldbeat_bench";
@@ -64,13 +65,9 @@ async function main() {
   process.env.DATABASE_URL = DB_URL;
   const { issueAccessToken } = await import("../src/server/auth/tokens");
   const data = await prepareDatabase(DB_URL, { locations: Number(process.env.BENCH_LOCATIONS ?? 1_000_000), reps: Number(process.env.BENCH_REPS ?? 20_000), fixturesDir: FIXTURES, log });
-  const sql = postgres(DB_URL, { max: 1, onnotice: () => {} });
   // Every rep has started today (Start day), as in the field: check-ins then count on an open day.
-  await sql`INSERT INTO daily_sessions (personnel_id, session_date, login_time, status)
-            SELECT id, (now() AT TIME ZONE 'Asia/Kolkata')::date, now() - interval '1 hour', 'OPEN' FROM personnel WHERE email LIKE 'bench-rep-%'
-            ON CONFLICT (personnel_id, session_date) DO UPDATE SET status = 'OPEN', logout_time = NULL`;
-  await sql.end();
-  const reps = Array.from({ length: data.reps.last - data.reps.first + 1 }, (_, i) => data.reps.first + i);
+  await openDays(DB_URL, range(data.reps.first, data.reps.last));
+  const reps = range(data.reps.first, data.reps.last);
   const tokens = await Promise.all(reps.map((id) => issueAccessToken(id, new Date())));
   let k = 0;
   const checkIn = (): Req => {

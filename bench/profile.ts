@@ -12,9 +12,9 @@
 import { mkdtempSync, readdirSync, readFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import postgres from "postgres";
 import { fmt, mdTable, WRK_DIR, wrk } from "./lib";
 import { prepareDatabase, resetOpenVisits } from "./prepare";
+import { openDays } from "./pings";
 import { AUTH_SECRET, startServer } from "./server";
 import { range, writeTokenFile } from "./tokens";
 
@@ -76,11 +76,8 @@ async function main() {
   process.env.DATABASE_URL = DB_URL;
   const { issueAccessToken } = await import("../src/server/auth/tokens");
   const data = await prepareDatabase(DB_URL, { locations: Number(process.env.BENCH_LOCATIONS ?? 1_000_000), reps: Number(process.env.BENCH_REPS ?? 20_000), fixturesDir: FIXTURES, log });
-  const sql = postgres(DB_URL, { max: 1, onnotice: () => {} });
-  await sql`INSERT INTO daily_sessions (personnel_id, session_date, login_time, status)
-            SELECT id, (now() AT TIME ZONE 'Asia/Kolkata')::date, now() - interval '1 hour', 'OPEN' FROM personnel WHERE email LIKE 'bench-rep-%'
-            ON CONFLICT (personnel_id, session_date) DO UPDATE SET status = 'OPEN', logout_time = NULL`;
-  await sql.end();
+  // Every rep has started today (Start day), as in the field: check-ins then count on an open day.
+  await openDays(DB_URL, range(data.reps.first, data.reps.last));
   await resetOpenVisits(DB_URL);
   const tmp = mkdtempSync(path.join(os.tmpdir(), "fb-profile-"));
   const tokenFile = path.join(tmp, "tokens.txt");
