@@ -21,7 +21,7 @@ import os from "node:os";
 import path from "node:path";
 import { codesText, fmt, mdTable, median, pgbench, WRK_DIR, wrk, type Measure, type WrkResult } from "./lib";
 import { startPeer, PEER_DIR, type Peer } from "./peer";
-import { openDays, runPings, type PingsResult } from "./pings";
+import { clearPings, openDays, runPings, type PingsResult } from "./pings";
 import { prepareDatabase, resetOpenVisits, settleOpenVisits, type BenchData } from "./prepare";
 import { AUTH_SECRET, serverResidentSet, startServer, type BenchServer } from "./server";
 import { range, writeTokenFile } from "./tokens";
@@ -153,9 +153,10 @@ async function main() {
     }
 
     if (server && wantPings && data) {
-      log(`pings: opening the day of ${Math.min(PING_REPS, reps.length)} reps, ${PING_BATCHES} sequential ${PING_BATCH}-fix batches, then ${PING_CONNS} connections for ${SECONDS} s`);
+      log(`pings: opening the day of ${Math.min(PING_REPS, reps.length)} reps (their earlier fixes removed), ${PING_BATCHES} sequential ${PING_BATCH}-fix batches, then ${PING_CONNS} connections for ${SECONDS} s`);
       const pingReps = reps.slice(-Math.min(PING_REPS, reps.length));
       await openDays(DB_URL, pingReps);
+      await clearPings(DB_URL, pingReps);
       await writeTokenFile(pingTokenFile, pingReps, data.sample, issueAccessToken);
       pings = await runPings({ base: BASE, tokenFile: pingTokenFile, batches: PING_BATCHES, batch: PING_BATCH, seconds: SECONDS, connections: PING_CONNS });
     }
