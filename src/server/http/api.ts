@@ -8,7 +8,7 @@ import { getDb, type Db } from "../db";
 import { AppError } from "../errors";
 import { readBodyLimited } from "./body";
 import { assertSafeStrings } from "./safe-input";
-import { route, withApiHeaders } from "./handler";
+import { route, withHeaders } from "./handler";
 import { clientIp } from "./request-meta";
 
 export const MAX_JSON_BYTES = 1_000_000;
@@ -102,7 +102,7 @@ export function apiRoute<P = Record<string, string>>(permission: Permission, han
     const info = await limitApiRequest(actorKey(actor));
     requirePermission(actor, permission);
     const res = await handler({ req, ctx: { db, actor, now }, params: await params });
-    return withApiHeaders(res, rateLimitHeaders(info));
+    return withHeaders(res, rateLimitHeaders(info)); // the API headers themselves: once, by route()
   });
 }
 
@@ -115,6 +115,6 @@ export function publicApiRoute<P = Record<string, string>>(handler: PublicApiHan
     const info = await limitByIp(req);
     const db = await getDb();
     const res = await handler({ req, db, now: new Date(), params: await params });
-    return withApiHeaders(res, rateLimitHeaders(info));
+    return withHeaders(res, rateLimitHeaders(info)); // the API headers themselves: once, by route()
   });
 }

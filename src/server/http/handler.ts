@@ -47,8 +47,16 @@ export function toErrorResponse(err: unknown, req?: Request): NextResponse {
  * plus the non-CSP security headers. Set in place; a response with immutable headers is copied.
  */
 export function withApiHeaders(res: Response, extra: Record<string, string> = {}): Response {
-  const headers: Record<string, string> = { ...apiSecurityHeaders(env.NODE_ENV === "production"), ...extra };
+  const headers: Record<string, string> = { ...apiHeaders(), ...extra };
   if (!res.headers.has("cache-control")) headers["Cache-Control"] = "no-store";
+  return withHeaders(res, headers);
+}
+
+let apiHeadersMemo: Record<string, string> | undefined;
+const apiHeaders = () => (apiHeadersMemo ??= apiSecurityHeaders(env.NODE_ENV === "production"));
+
+/** Sets `headers` on the response in place, or on a copy when its headers are immutable (e.g. a fetched Response). */
+export function withHeaders(res: Response, headers: Record<string, string>): Response {
   try {
     for (const [k, v] of Object.entries(headers)) res.headers.set(k, v);
     return res;

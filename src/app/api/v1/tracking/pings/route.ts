@@ -1,4 +1,3 @@
-import { NextResponse } from "next/server";
 import { z } from "zod";
 import { apiRoute, parseInput, readJson } from "@/server/http/api";
 import { batchTooLarge, recordPings } from "@/server/tracking/record-pings";
@@ -16,7 +15,7 @@ export const POST = apiRoute("tracking.write", async ({ req, ctx }) => {
     throw batchTooLarge(raw.pings.length);
   }
   const input = parseInput(recordPingsSchema, raw);
-  return NextResponse.json(await recordPings(ctx, input));
+  return Response.json(await recordPings(ctx, input));
 });
 
 // Not seen by proxy.ts (a hot path): the JSON 405 for other methods comes from here.
