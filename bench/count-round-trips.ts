@@ -1,5 +1,5 @@
 /**
- * Counts the database round trips of one POST /api/v1/visits/check-in, one GET /api/v1/locations/nearby and one
+ * Counts the database round trips of one POST /api/v1/visits/check-in, one check-out, one GET /api/v1/locations/nearby and one
  * 500-fix POST /api/v1/tracking/pings,
  * through the real route handlers (authentication, rate limit, use-case) on a scratch PostgreSQL database.
  *
@@ -102,6 +102,36 @@ async function main() {
   const checkInWrites = writes;
   log = null;
   if (res.status !== 201) throw new Error(`check-in answered ${res.status}: ${await res.text()}`);
+  const visitId = ((await res.json()) as { visit: { id: number } }).visit.id;
+
+  // Check-out: warmed up like the check-in (a few check-in/check-out pairs prepare its statements on the pool's
+  // connections), then the check-out of a fresh visit is counted.
+  const checkOutRoute = await import("../src/app/api/v1/visits/check-out/route");
+  const checkOut = (id: number) =>
+    checkOutRoute.POST(
+      new Request("http://localhost/api/v1/visits/check-out", {
+        method: "POST",
+        headers: { ...auth, "content-type": "application/json" },
+        body: JSON.stringify({ client_id: randomUUID(), visit_id: id, lat: loc!.lat + 0.0002, lon: loc!.lon, accuracy_m: 8, captured_at: new Date().toISOString() }),
+      }),
+      { params: Promise.resolve({}) },
+    );
+  let openVisit = visitId;
+  for (let i = 0; i < 4; i++) {
+    res = await checkOut(openVisit);
+    if (res.status !== 200) throw new Error(`warm-up check-out answered ${res.status}: ${await res.text()}`);
+    res = await checkIn(loc!.lat + 0.0003 + i * 0.0001);
+    if (res.status !== 201) throw new Error(`warm-up check-in answered ${res.status}: ${await res.text()}`);
+    openVisit = ((await res.json()) as { visit: { id: number } }).visit.id;
+  }
+  await flushApiRateLimits();
+  log = [];
+  writes = 0;
+  res = await checkOut(openVisit);
+  const checkOutLog = log;
+  const checkOutWrites = writes;
+  log = null;
+  if (res.status !== 200) throw new Error(`check-out answered ${res.status}: ${await res.text()}`);
 
   const nearby = () =>
     nearbyRoute.GET(new Request(`http://localhost/api/v1/locations/nearby?lat=${loc!.lat}&lon=${loc!.lon}&radius=5000&limit=20`, { headers: auth }), { params: Promise.resolve({}) });
@@ -140,7 +170,7 @@ async function main() {
   const accepted = ((await res.json()) as { accepted?: number }).accepted;
   if (res.status !== 200 || accepted !== 500) throw new Error(`pings answered ${res.status}, accepted ${accepted}`);
 
-  for (const [name, lines, w] of [["check-in", checkInLog, checkInWrites], ["nearby", nearbyLog, nearbyWrites], ["pings (500 fixes)", pingsLog, pingsWrites]] as const) {
+  for (const [name, lines, w] of [["check-in", checkInLog, checkInWrites], ["check-out", checkOutLog, checkOutWrites], ["nearby", nearbyLog, nearbyWrites], ["pings (500 fixes)", pingsLog, pingsWrites]] as const) {
     console.log(`\n${name}: ${lines.length} statements, ${w} socket writes`);
     lines.forEach((q, i) => console.log(`  ${String(i + 1).padStart(2)}. ${q}`));
   }

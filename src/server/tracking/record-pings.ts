@@ -18,6 +18,7 @@ import {
   type RecordPingsResult,
 } from "@/contracts/tracking";
 import { loadWorkHours, placeInWorkDay } from "./work-hours";
+import { settleAll } from "@/lib/settle-all";
 
 type OpenDay = { id: number; status: string; loginTime: Date | null };
 
@@ -126,14 +127,6 @@ export async function recordPings(ctx: Ctx, input: RecordPingsInput): Promise<Re
     }
     return { accepted: accepted.length, duplicates: rows.length - accepted.length + repeatedInBatch, rejected, gaps_recorded: gapsRecorded };
   });
-}
-
-/** Promise.all that lets every promise finish before rejecting (no statement left running on the transaction). */
-async function settleAll<T extends readonly unknown[]>(promises: { [K in keyof T]: Promise<T[K]> }): Promise<T> {
-  const results = await Promise.allSettled(promises);
-  const failed = results.find((r) => r.status === "rejected");
-  if (failed) throw (failed as PromiseRejectedResult).reason;
-  return results.map((r) => (r as PromiseFulfilledResult<unknown>).value) as unknown as T;
 }
 
 type PingRow = typeof locationPings.$inferInsert;

@@ -13,6 +13,7 @@ import { emitEvent } from "../realtime/outbox";
 import { gpsValidationRow, judgeFix } from "./judge-fix";
 import { decodeStoredBody, hasRepeatedCoords, requireAcceptableCaptureTime, speedFromPreviousFixKmh } from "./plausibility";
 import { loadVisitJson } from "./visits.queries";
+import { settleAll } from "@/lib/settle-all";
 import type { CheckOutInput, VisitResult } from "@/contracts/visits";
 
 /**
@@ -36,15 +37,20 @@ async function record(ctx: Ctx, tx: Db, input: CheckOutInput): Promise<VisitResu
   if (visit.closed) throw new AppError("VISIT_ALREADY_CLOSED", `Visit ${visit.id} is already checked out.`, { status: 409, field: "visit_id" });
   if (capturedAt.getTime() < visit.check_in_ms) throw new AppError("VALIDATION_FAILED", "captured_at: check-out cannot be before the check-in.", { field: "captured_at" });
 
-  const fence = await checkFence(tx, visit.location_id, input.lat, input.lon, { activeOnly: false });
+  // The three reads are independent: queued together on the transaction's connection (one round trip).
+  const [fence, speedKmh, repeatedCoords] = await settleAll([
+    checkFence(tx, visit.location_id, input.lat, input.lon, { activeOnly: false }),
+    speedFromPreviousFixKmh(tx, ctx.actor.id, input.lat, input.lon, capturedAt),
+    hasRepeatedCoords(tx, visit.location_id, input.lat, input.lon, visit.id),
+  ] as const);
   const fixInput = {
     radiusM: fence.radius,
     accuracyM: input.accuracy_m,
     capturedAt,
     receivedAt: ctx.now,
     offlineReplay: input.offline_replay ?? false,
-    speedKmh: await speedFromPreviousFixKmh(tx, ctx.actor.id, input.lat, input.lon, capturedAt),
-    repeatedCoords: await hasRepeatedCoords(tx, visit.location_id, input.lat, input.lon, visit.id),
+    speedKmh,
+    repeatedCoords,
   };
   const judged = judgeFix(fence, fixInput);
   const { flags, validation } = judged;
@@ -53,7 +59,9 @@ async function record(ctx: Ctx, tx: Db, input: CheckOutInput): Promise<VisitResu
   const flagsLiteral = `{${flags.join(",")}}`;
 
   // A selfie the location type requires (Settings → Photos) and the visit lacks: NO_SELFIE, scored like the photo flags.
-  await tx.execute(sql`
+  // The visit's update, its validation row and the outbox event are independent writes: queued together too.
+  await settleAll([
+    tx.execute(sql`
     UPDATE visits v SET
       check_out_time = ${capturedAt.toISOString()}::timestamptz, check_out_coords = ${pointSql(input.lat, input.lon)},
       check_out_client_id = ${input.client_id}::uuid, check_out_captured_at = ${capturedAt.toISOString()}::timestamptz,
@@ -64,15 +72,16 @@ async function record(ctx: Ctx, tx: Db, input: CheckOutInput): Promise<VisitResu
       flags = ARRAY(SELECT DISTINCT f FROM unnest(flags || ${flagsLiteral}::text[] || CASE WHEN ${missingRequiredSelfieSql} THEN '{NO_SELFIE}'::text[] ELSE '{}'::text[] END) f ORDER BY f),
       evidence_score = greatest(0, least(coalesce(evidence_score, 100), ${validation.evidence_score}) - CASE WHEN ${missingRequiredSelfieSql} THEN ${PHOTO_FLAG_PENALTY.NO_SELFIE} ELSE 0 END),
       updated_at = ${ctx.now.toISOString()}::timestamptz
-    WHERE id = ${visit.id}`);
-  await tx.insert(locationValidations).values(gpsValidationRow(visit.id, "check_out", judged, fixInput));
-  await emitEvent(tx, {
-    type: "visit.checked_out",
-    personnelId: ctx.actor.id,
-    visitId: visit.id,
-    locationId: visit.location_id,
-    payload: { status: fence.status, distance: fence.distance, flags, evidence_score: validation.evidence_score, duration_minutes: durationMinutes, outcome: input.outcome ?? null, position: { lat: input.lat, lon: input.lon } },
-  });
+    WHERE id = ${visit.id}`),
+    tx.insert(locationValidations).values(gpsValidationRow(visit.id, "check_out", judged, fixInput)),
+    emitEvent(tx, {
+      type: "visit.checked_out",
+      personnelId: ctx.actor.id,
+      visitId: visit.id,
+      locationId: visit.location_id,
+      payload: { status: fence.status, distance: fence.distance, flags, evidence_score: validation.evidence_score, duration_minutes: durationMinutes, outcome: input.outcome ?? null, position: { lat: input.lat, lon: input.lon } },
+    }),
+  ] as const);
   const json = await loadVisitJson(tx, visit.id);
   return { visit: json!, validation };
 }
