@@ -39,6 +39,14 @@ export async function requestBody(req: Request, maxBytes = MAX_JSON_BYTES): Prom
 
 /** Reads a JSON body strictly: 415 for another content type, 413 when too large, 400 when malformed or invalid. */
 export async function readJson<S extends z.ZodType>(req: Request, schema: S, maxBytes = MAX_JSON_BYTES): Promise<z.infer<S>> {
+  return parseInput(schema, await readJsonValue(req, maxBytes));
+}
+
+/**
+ * The body parsed as JSON, not yet checked (415, 413 and malformed JSON as readJson): for a route that looks at its
+ * shape before validating it (e.g. refusing an oversize batch before checking its items), then calls `parseInput`.
+ */
+export async function readJsonValue(req: Request, maxBytes = MAX_JSON_BYTES): Promise<unknown> {
   const type = req.headers.get("content-type") ?? "";
   if (!/^application\/json\b/i.test(type)) throw new AppError("UNSUPPORTED_MEDIA_TYPE", "Send the body as application/json.", { status: 415 });
   // Counted while it streams in: a chunked body past the limit is cut off, never buffered whole.
@@ -50,7 +58,7 @@ export async function readJson<S extends z.ZodType>(req: Request, schema: S, max
   } catch {
     throw new AppError("INVALID_JSON", "The body is not valid JSON.", { status: 400 });
   }
-  return parseInput(schema, raw);
+  return raw;
 }
 
 /** zod → AppError with the first failing field ("pings.3.lat"), 400. Every string in the input must be safe text. */

@@ -1,5 +1,4 @@
-import { z } from "zod";
-import { apiRoute, parseInput, readJson } from "@/server/http/api";
+import { apiRoute, parseInput, readJsonValue } from "@/server/http/api";
 import { batchTooLarge, recordPings } from "@/server/tracking/record-pings";
 import { MAX_PINGS_PER_BATCH, recordPingsSchema } from "@/contracts/tracking";
 import { otherMethods } from "@/server/http/api-gate";
@@ -9,7 +8,7 @@ import { otherMethods } from "@/server/http/api-gate";
  * with a per-ping verdict (accepted / duplicates / rejected with reasons), like a 207 without XML.
  */
 export const POST = apiRoute("tracking.write", async ({ req, ctx }) => {
-  const raw = await readJson(req, z.unknown());
+  const raw = await readJsonValue(req); // checked once, by parseInput below
   // Refuse an oversize batch before validating thousands of pings one by one.
   if (typeof raw === "object" && raw !== null && "pings" in raw && Array.isArray(raw.pings) && raw.pings.length > MAX_PINGS_PER_BATCH) {
     throw batchTooLarge(raw.pings.length);
