@@ -89,18 +89,23 @@ async function main() {
   // Warm-up (module loading, the rate limiter's first row, prepared statements), then the measured call.
   // Twice: the day's first check-in takes the transactional path, later ones the single statement measured below.
   let res: Response;
+  /** One request with its statements and socket writes counted (the rate limit's batched write, due within a second, flushed first: not part of it). */
+  const counted = async (send: () => Promise<Response>) => {
+    await flushApiRateLimits();
+    log = [];
+    writes = 0;
+    const response = await send();
+    const counts = { res: response, lines: log, writes };
+    log = null;
+    return counts;
+  };
   for (const dLat of [0.0001, 0.00015]) {
     res = await checkIn(loc!.lat + dLat);
     if (res.status !== 201) throw new Error(`warm-up check-in answered ${res.status}: ${await res.text()}`);
     await client`UPDATE visits SET check_out_time = now() WHERE personnel_id = ${rep!.id} AND check_out_time IS NULL`;
   }
-  await flushApiRateLimits(); // the rate limit's batched write, due within a second, is not part of the request
-  log = [];
-  writes = 0;
-  res = await checkIn(loc!.lat + 0.0002);
-  const checkInLog = log;
-  const checkInWrites = writes;
-  log = null;
+  const checkInCounted = await counted(() => checkIn(loc!.lat + 0.0002));
+  res = checkInCounted.res;
   if (res.status !== 201) throw new Error(`check-in answered ${res.status}: ${await res.text()}`);
   const visitId = ((await res.json()) as { visit: { id: number } }).visit.id;
 
@@ -124,25 +129,15 @@ async function main() {
     if (res.status !== 201) throw new Error(`warm-up check-in answered ${res.status}: ${await res.text()}`);
     openVisit = ((await res.json()) as { visit: { id: number } }).visit.id;
   }
-  await flushApiRateLimits();
-  log = [];
-  writes = 0;
-  res = await checkOut(openVisit);
-  const checkOutLog = log;
-  const checkOutWrites = writes;
-  log = null;
+  const checkOutCounted = await counted(() => checkOut(openVisit));
+  res = checkOutCounted.res;
   if (res.status !== 200) throw new Error(`check-out answered ${res.status}: ${await res.text()}`);
 
   const nearby = () =>
     nearbyRoute.GET(new Request(`http://localhost/api/v1/locations/nearby?lat=${loc!.lat}&lon=${loc!.lon}&radius=5000&limit=20`, { headers: auth }), { params: Promise.resolve({}) });
   await nearby();
-  await flushApiRateLimits();
-  log = [];
-  writes = 0;
-  res = await nearby();
-  const nearbyLog = log;
-  const nearbyWrites = writes;
-  log = null;
+  const nearbyCounted = await counted(() => nearby());
+  res = nearbyCounted.res;
   if (res.status !== 200) throw new Error(`nearby answered ${res.status}: ${await res.text()}`);
 
   // A 500-fix batch on the rep's open day (work hours widened to the whole week, so any hour of the run counts).
@@ -160,17 +155,12 @@ async function main() {
   };
   await client`UPDATE daily_sessions SET login_time = now() - interval '1 hour' WHERE personnel_id = ${rep!.id} AND status = 'OPEN'`;
   await pings();
-  await flushApiRateLimits();
-  log = [];
-  writes = 0;
-  res = await pings();
-  const pingsLog = log;
-  const pingsWrites = writes;
-  log = null;
+  const pingsCounted = await counted(() => pings());
+  res = pingsCounted.res;
   const accepted = ((await res.json()) as { accepted?: number }).accepted;
   if (res.status !== 200 || accepted !== 500) throw new Error(`pings answered ${res.status}, accepted ${accepted}`);
 
-  for (const [name, lines, w] of [["check-in", checkInLog, checkInWrites], ["check-out", checkOutLog, checkOutWrites], ["nearby", nearbyLog, nearbyWrites], ["pings (500 fixes)", pingsLog, pingsWrites]] as const) {
+  for (const [name, { lines, writes: w }] of [["check-in", checkInCounted], ["check-out", checkOutCounted], ["nearby", nearbyCounted], ["pings (500 fixes)", pingsCounted]] as const) {
     console.log(`\n${name}: ${lines.length} statements, ${w} socket writes`);
     lines.forEach((q, i) => console.log(`  ${String(i + 1).padStart(2)}. ${q}`));
   }
