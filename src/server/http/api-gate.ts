@@ -91,23 +91,14 @@ export const isMethodNotAllowedHandler = (h: unknown): boolean => typeof h === "
 /**
  * Handlers for every standard method an ungated path does not implement (each a JSON 405 with Allow, as the
  * gate answers), and OPTIONS answering 204 with the same Allow. Next's own answers would be an empty 405, and an
- * OPTIONS whose Allow lists these stand-ins. Destructure the methods the route lacks:
+ * OPTIONS whose Allow lists these stand-ins. Destructure the methods the route lacks (a method it implements cannot
+ * be destructured too: that would export it twice):
  * `export const { GET, PUT, PATCH, DELETE, OPTIONS } = otherMethods("/api/v1/visits/check-in");`
  */
 export function otherMethods(path: (typeof UNGATED_PATHS)[number]): Record<"GET" | "POST" | "PUT" | "PATCH" | "DELETE" | "OPTIONS", RouteFn> {
   const allowed = allowedMethods(path);
   if (!allowed) throw new Error(`otherMethods: ${path} is not a documented path`);
   const refuse = (method: string) => tagged(async () => methodNotAllowed(method, path, allowed));
-  const handlers = Object.fromEntries(
-    ["GET", "POST", "PUT", "PATCH", "DELETE"].map((m) => [
-      m,
-      allowed.includes(m)
-        ? () => {
-            throw new Error(`otherMethods: ${path} implements ${m}; do not export a stand-in for it`);
-          }
-        : refuse(m),
-    ]),
-  ) as Record<"GET" | "POST" | "PUT" | "PATCH" | "DELETE", RouteFn>;
   const options = tagged(async () => new Response(null, { status: 204, headers: { ...apiSecurityHeaders(env.NODE_ENV === "production"), "Cache-Control": "no-store", Allow: allowed.join(", ") } }));
-  return { ...handlers, OPTIONS: options };
+  return { GET: refuse("GET"), POST: refuse("POST"), PUT: refuse("PUT"), PATCH: refuse("PATCH"), DELETE: refuse("DELETE"), OPTIONS: options };
 }

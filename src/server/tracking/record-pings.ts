@@ -19,6 +19,7 @@ import {
 } from "@/contracts/tracking";
 import { loadWorkHours, placeInWorkDay } from "./work-hours";
 import { settleAll } from "@/lib/settle-all";
+import { addDays } from "@/lib/time";
 
 type OpenDay = { id: number; status: string; loginTime: Date | null };
 
@@ -45,15 +46,15 @@ export async function recordPings(ctx: Ctx, input: RecordPingsInput): Promise<Re
     const reject = (p: PingInput, reason: PingRejectReason) => rejected.push({ client_id: p.client_id, reason });
 
     // A replay of a stored fix is a duplicate even if its day has closed since: check that first.
-    // Both reads are independent: sent together, they share one round trip on the transaction's connection.
-    // The rep's days around the batch's instants come in the same round trip: a fix's org-local date is within a day
-    // of its UTC date whatever the zone, so the days that can hold it are among these.
+    // The three reads are independent: sent together, they share one round trip on the transaction's connection.
+    // The rep's days around the batch's instants are among them: a fix's org-local date is within a day of its UTC
+    // date whatever the zone, so the days that can hold it are among these.
     const allIds = `{${input.pings.map((p) => p.client_id).join(",")}}`;
-    const [hours, stored, days] = await Promise.all([
+    const [hours, stored, days] = await settleAll([
       loadWorkHours(tx),
       queryRows<{ client_id: string }>(tx, sql`SELECT client_id::text FROM location_pings WHERE client_id = ANY(${allIds}::uuid[])`),
       daysAround(tx, ctx.actor.id, input.pings, ctx.now),
-    ]);
+    ] as const);
     const seen = new Set<string>(stored.map((r) => r.client_id));
     let repeatedInBatch = 0;
     const candidates: { ping: PingInput; at: Date; date: string }[] = [];
@@ -154,7 +155,6 @@ async function insertPings(tx: Db, personnelId: number, now: Date, rows: PingRow
   );
 }
 
-const DAY_MS = 86_400_000;
 const utcDate = (ms: number) => new Date(ms).toISOString().slice(0, 10);
 
 /**
@@ -177,7 +177,7 @@ async function daysAround(tx: Db, personnelId: number, pings: readonly PingInput
   const found = await queryRows<{ id: number; session_date: unknown; status: string; login_time: unknown }>(
     tx,
     sql`SELECT id, session_date::text AS session_date, status, login_time FROM daily_sessions
-        WHERE personnel_id = ${personnelId} AND session_date BETWEEN ${utcDate(lo - DAY_MS)}::date AND ${utcDate(hi + DAY_MS)}::date`,
+        WHERE personnel_id = ${personnelId} AND session_date BETWEEN ${addDays(utcDate(lo), -1)}::date AND ${addDays(utcDate(hi), 1)}::date`,
   );
   for (const r of found) {
     out.set(String(r.session_date), { id: r.id, status: r.status, loginTime: r.login_time == null ? null : new Date(r.login_time as string) });
