@@ -68,6 +68,22 @@ test("signed out, the app's areas redirect to /login and come back after signing
   await expect(page).toHaveURL(/\/manager$/);
 });
 
+test("Sign out is disabled until the page's JavaScript runs, so an early tap is never silently lost", async ({ page, browser }) => {
+  await signInAs(page, REP01);
+  await expect(page).toHaveURL(/\/rep$/);
+  await expect(page.getByRole("button", { name: "Sign out" })).toBeEnabled();
+  // The same session with scripts off is the page as it is before hydration.
+  const noJs = await browser.newContext({ javaScriptEnabled: false, storageState: await page.context().storageState() });
+  try {
+    const early = await noJs.newPage();
+    await early.goto("/rep");
+    await expect(early.getByRole("button", { name: "Sign out" })).toBeDisabled();
+  } finally {
+    await noJs.close();
+  }
+  await signOut(page);
+});
+
 test("a callbackUrl to another site is ignored: sign-in lands on the role's own area", async ({ page }) => {
   for (const evil of ["//evil.example/x", "https://evil.example/", "/\\evil.example"]) {
     await page.goto(`/login?callbackUrl=${encodeURIComponent(evil)}`);
@@ -212,6 +228,22 @@ async function disableOwnMfa(page: Page, secret: string) {
   await expect(page.getByRole("heading", { name: "Two-step verification: off" })).toBeVisible();
 }
 
+/** Puts the organisation back to optional MFA and turns both people's MFA off; each step looks before it acts. */
+async function restoreOptionalMfa(admin: Page, adminSecret: string, manager: Page, managerSecret: string | undefined) {
+  await admin.goto("/admin/settings");
+  const required = admin.getByLabel(/Require two-factor authentication/);
+  if (await required.isChecked()) {
+    await required.uncheck();
+    await admin.getByRole("button", { name: "Save" }).click();
+    await expect(admin.getByText("Saved: MFA is optional for managers and admins.")).toBeVisible();
+  }
+  for (const [p, secret] of [[admin, adminSecret], [manager, managerSecret]] as const) {
+    if (!secret) continue;
+    await p.goto("/account/security");
+    if ((await p.getByRole("heading", { name: "Two-step verification: on" }).count()) > 0) await disableOwnMfa(p, secret);
+  }
+}
+
 test("when the organisation requires MFA, a manager can do nothing but enrol; reps are not affected", async ({ page, browser }) => {
   test.setTimeout(120_000); // successive TOTP codes may wait for the next 30 s step
   // The admin enrols first (the setting is refused otherwise), then switches it on.
@@ -225,6 +257,8 @@ test("when the organisation requires MFA, a manager can do nothing but enrol; re
 
   const other = await browser.newContext();
   const p2 = await other.newPage();
+  let managerSecret: string | undefined;
+  let restored = false;
   try {
     await signInAs(p2, "rep02@fieldbeat.test");
     await expect(p2).toHaveURL(/\/rep$/);
@@ -238,7 +272,7 @@ test("when the organisation requires MFA, a manager can do nothing but enrol; re
       await p2.goto(path);
       await expect(p2).toHaveURL(/\/account\/security$/);
     }
-    const managerSecret = await enrolOwnMfa(p2);
+    managerSecret = await enrolOwnMfa(p2);
     await p2.goto("/manager");
     await expect(p2.getByRole("heading", { level: 1, name: "Team" })).toBeVisible();
 
@@ -249,7 +283,11 @@ test("when the organisation requires MFA, a manager can do nothing but enrol; re
     await expect(page.getByText("Saved: MFA is optional for managers and admins.")).toBeVisible();
     await disableOwnMfa(page, adminSecret);
     await disableOwnMfa(p2, managerSecret);
+    restored = true;
   } finally {
+    // After a failed step above, still put the organisation back (best effort, the first failure is the one
+    // reported): the specs after this one sign managers in without codes.
+    if (!restored) await restoreOptionalMfa(page, adminSecret, p2, managerSecret).catch((e: unknown) => console.error("MFA spec cleanup:", e));
     await other.close();
   }
 });

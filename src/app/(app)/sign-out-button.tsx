@@ -3,6 +3,7 @@
 import { useRouter } from "next/navigation";
 import { useState } from "react";
 import { SW_MESSAGES } from "@/lib/pwa/sw-protocol";
+import { useHydrated } from "@/lib/use-hydrated";
 
 /**
  * next-auth's sign-out without `next-auth/react` (≈ 11 kB gzip in every signed-in page's first load for one POST):
@@ -21,10 +22,12 @@ async function signOutRequest(): Promise<void> {
 export function SignOutButton() {
   const [busy, setBusy] = useState(false);
   const router = useRouter();
+  // Its work is all JavaScript: until hydration a tap would be lost, so it says so by being disabled.
+  const hydrated = useHydrated();
   return (
     <button
       type="button"
-      disabled={busy}
+      disabled={busy || !hydrated}
       onClick={async () => {
         setBusy(true);
         // This person's cached pages and API answers must not outlive the session on a shared phone, and the service

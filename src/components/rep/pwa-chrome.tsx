@@ -2,6 +2,7 @@
 
 import { useEffect, useState, useSyncExternalStore } from "react";
 import { Btn } from "./ui";
+import { noSubscription } from "@/lib/use-hydrated";
 
 type InstallPrompt = Event & { prompt(): Promise<void>; userChoice: Promise<{ outcome: string }> };
 
@@ -41,7 +42,6 @@ export function UpdateBanner({ enabled }: { enabled: boolean }) {
   );
 }
 
-const noSubscription = () => () => {};
 /** iPhone/iPad, not yet installed. The user agent is the only way to tell: iOS has no install event at all. */
 function iosBrowserTab(): boolean {
   const standalone = window.matchMedia("(display-mode: standalone)").matches || (navigator as Navigator & { standalone?: boolean }).standalone === true;

@@ -3,6 +3,7 @@
 import dynamic from "next/dynamic";
 import { useCallback, useEffect, useMemo, useState, useSyncExternalStore } from "react";
 import { metersBetween } from "@/lib/geo/distance";
+import { noSubscription } from "@/lib/use-hydrated";
 import { InstallHelp, UpdateBanner } from "./pwa-chrome";
 import { useRepStore } from "./rep-store";
 import { stopViews, type StopView } from "./stops";
@@ -133,7 +134,6 @@ export function RepApp({ me, serviceWorker }: { me: { id: number; name: string }
   );
 }
 
-const noSubscription = () => () => {};
 
 function screenFromUrl(search: string, views: StopView[]): Screen | null {
   if (!search) return null;
