@@ -9,6 +9,7 @@ import { expect, it } from "vitest";
 import { POST as selfieRoute } from "../../src/app/api/v1/visits/[id]/selfie/route";
 import { queryRows } from "../../src/server/db/client";
 import { invokeAction } from "../../src/server/http/action";
+import { JOBS } from "../../src/server/jobs/registry";
 import { purgeOldPhotos } from "../../src/server/photos/purge-old-photos";
 import { updatePhotoSettingsAction } from "../../src/server/settings/settings.actions";
 import { readPhotoSettings } from "../../src/server/settings/update-photo-settings";
@@ -64,5 +65,29 @@ describeEachDriver("photo settings and retention", (ctx) => {
     expect((await purgeOldPhotos(ctxFor(db, admin))).purged).toBe(0);
     expect(existsSync(path.join(world.storage.root, `visits/${fresh}`))).toBe(true);
     await expect(purgeOldPhotos(ctxFor(db, await makePerson(db, "manager")))).rejects.toMatchObject({ status: 403 });
+  });
+
+  it("the daily photos-purge job of the registry applies the same retention, audited as the system (no actor)", async () => {
+    const db = ctx.handle.db;
+    const rep = await makePerson(db, "rep");
+    const loc = await makeLocation(db, 12.95, 77.55);
+    const { body } = await checkIn(ctxFor(db, rep), { client_id: uuid(), location_id: loc, lat: 12.95, lon: 77.55, accuracy_m: 8, captured_at: new Date().toISOString() });
+    expect((await postSelfie(selfieRoute, body.visit.id, rep.id, selfieForm(await canvasJpeg(), selfieMeta({ capture_fix: { lat: 12.95, lon: 77.55 } })))).status).toBe(201);
+    const id = body.visit.id;
+    await db.execute(sql`UPDATE visits SET selfie_metadata = jsonb_set(selfie_metadata, '{received_at}', to_jsonb((now() - interval '400 days')::text)) WHERE id = ${id}`);
+    expect(world.storage.files().filter((f) => f.startsWith(`visits/${id}/`))).toHaveLength(3);
+
+    const job = JOBS.find((j) => j.name === "photos-purge");
+    expect(job?.cron).toMatch(/^\d+ \d+ \* \* \*$/); // once a day
+    expect(await job!.run(db, new Date())).toMatchObject({ purged: 1 });
+    expect(world.storage.files().filter((f) => f.startsWith(`visits/${id}/`))).toEqual([]);
+    const [row] = await queryRows<{ selfie_url: string | null }>(db, sql`SELECT selfie_url FROM visits WHERE id = ${id}`);
+    expect(row!.selfie_url).toBeNull();
+    const [audit] = await queryRows<{ actor_id: number | null; details: { visit_ids: number[]; scheduled?: boolean } }>(
+      db,
+      sql`SELECT actor_id, details FROM audit_log WHERE action = 'photos.purged' ORDER BY id DESC LIMIT 1`,
+    );
+    expect(audit).toMatchObject({ actor_id: null, details: { visit_ids: [id], scheduled: true } });
+    expect(await job!.run(db, new Date())).toMatchObject({ purged: 0 });
   });
 });

@@ -1,6 +1,7 @@
 import "server-only";
 import type { Db } from "../db/client";
 import { checkAlerts } from "../alerts/check-alerts";
+import { purgeExpiredPhotos } from "../photos/purge-old-photos";
 import { pruneEvents } from "../realtime/prune-events";
 import { sendFirstVisitReminders, sendOpenVisitReminders } from "../push/reminders";
 
@@ -14,6 +15,8 @@ export type JobDef = { name: string; cron: string; run: (db: Db, now: Date) => P
 export const JOBS: JobDef[] = [
   { name: "alerts-check", cron: "* * * * *", run: checkAlerts },
   { name: "events-prune", cron: "17 21 * * *", run: pruneEvents },
+  // Selfies older than the admin's retention setting (files first, then the visit's URL and keys; safe to repeat).
+  { name: "photos-purge", cron: "43 21 * * *", run: (db, now) => purgeExpiredPhotos(db, now, null) },
   // Push reminders: each is sent once per rep, day and kind (push_deliveries is unique on them), so a rerun sends nothing twice.
   { name: "push-first-visit-reminders", cron: "*/5 * * * *", run: (db, now) => sendFirstVisitReminders({ db, now }) },
   { name: "push-open-visit-reminders", cron: "*/5 * * * *", run: (db, now) => sendOpenVisitReminders({ db, now }) },
