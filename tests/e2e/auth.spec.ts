@@ -68,18 +68,32 @@ test("signed out, the app's areas redirect to /login and come back after signing
   await expect(page).toHaveURL(/\/manager$/);
 });
 
-test("Sign out is disabled until the page's JavaScript runs, so an early tap is never silently lost", async ({ page, browser }) => {
+test("before a page's JavaScript runs, Sign in and Sign out are disabled: an early tap is not lost, and a password never goes into a URL", async ({ page, browser }) => {
+  // Scripts off is the page as it is before hydration.
+  const noJs = await browser.newContext({ javaScriptEnabled: false });
+  try {
+    const early = await noJs.newPage();
+    await early.goto("/login");
+    await expect(early.getByRole("button", { name: "Sign in" })).toBeDisabled();
+    await expect(early.locator("form")).toHaveAttribute("method", "post");
+    await early.getByLabel("Email").fill(REP01);
+    await early.getByLabel("Password").fill("fieldbeat-demo");
+    await early.getByLabel("Password").press("Enter"); // implicit submission: the default button is disabled, so nothing is sent
+    await expect(early).toHaveURL(/\/login$/);
+  } finally {
+    await noJs.close();
+  }
+
   await signInAs(page, REP01);
   await expect(page).toHaveURL(/\/rep$/);
   await expect(page.getByRole("button", { name: "Sign out" })).toBeEnabled();
-  // The same session with scripts off is the page as it is before hydration.
-  const noJs = await browser.newContext({ javaScriptEnabled: false, storageState: await page.context().storageState() });
+  const signedInNoJs = await browser.newContext({ javaScriptEnabled: false, storageState: await page.context().storageState() });
   try {
-    const early = await noJs.newPage();
+    const early = await signedInNoJs.newPage();
     await early.goto("/rep");
     await expect(early.getByRole("button", { name: "Sign out" })).toBeDisabled();
   } finally {
-    await noJs.close();
+    await signedInNoJs.close();
   }
   await signOut(page);
 });

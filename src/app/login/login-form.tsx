@@ -3,6 +3,7 @@
 import { getSession, signIn } from "next-auth/react";
 import { useRef, useState, type FormEvent } from "react";
 import { landingFor } from "@/lib/landing";
+import { useHydrated } from "@/lib/use-hydrated";
 
 const MESSAGES: Record<string, string> = {
   INVALID_CREDENTIALS: "The email or password is incorrect.",
@@ -22,6 +23,9 @@ export function LoginForm({ callbackUrl }: { callbackUrl: string | null }) {
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
   const codeRef = useRef<HTMLInputElement>(null);
+  // Signing in is JavaScript (next-auth's CSRF-checked POST): until hydration the button is disabled, so an early tap is
+  // not lost and the browser never submits the form itself (method="post" as well: a password never goes into a URL).
+  const hydrated = useHydrated();
 
   async function onSubmit(e: FormEvent<HTMLFormElement>) {
     e.preventDefault();
@@ -58,7 +62,7 @@ export function LoginForm({ callbackUrl }: { callbackUrl: string | null }) {
   }
 
   return (
-    <form className="flex flex-col gap-4" onSubmit={onSubmit} noValidate={false} aria-describedby={error ? "login-error" : undefined}>
+    <form method="post" className="flex flex-col gap-4" onSubmit={onSubmit} noValidate={false} aria-describedby={error ? "login-error" : undefined}>
       <label className="flex flex-col gap-1 font-medium">
         Email
         <input name="email" type="email" autoComplete="username" required readOnly={step === "mfa"} className={input} />
@@ -91,7 +95,7 @@ export function LoginForm({ callbackUrl }: { callbackUrl: string | null }) {
           {error}
         </p>
       ) : null}
-      <button type="submit" disabled={busy} className="min-h-12 rounded-lg bg-brand-600 font-semibold text-white disabled:opacity-60">
+      <button type="submit" disabled={busy || !hydrated} className="min-h-12 rounded-lg bg-brand-600 font-semibold text-white disabled:opacity-60">
         {busy ? "Signing in…" : step === "mfa" ? "Verify and sign in" : "Sign in"}
       </button>
     </form>

@@ -6,6 +6,7 @@ import type { AlertJson } from "@/contracts/alerts";
 import type { LiveEventJson } from "@/contracts/live-events";
 import { acknowledgeAlertAction } from "@/server/alerts/alerts.actions";
 import { formatClock } from "./rep-states";
+import { useHydrated } from "@/lib/use-hydrated";
 
 const KIND_LABEL: Record<AlertJson["kind"], string> = {
   late_check_in: "Late check-in",
@@ -36,6 +37,7 @@ export function alertFromEvent(e: LiveEventJson, name: string): AlertJson | null
 export function AlertsPanel({ alerts, timeZone, onAcknowledged }: { alerts: AlertJson[]; timeZone: string; onAcknowledged: (id: number) => void }) {
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState<number | null>(null);
+  const hydrated = useHydrated(); // Acknowledge is JavaScript: disabled until then, so an early click is not lost
   const acknowledge = async (id: number) => {
     setBusy(id);
     setError(null);
@@ -66,7 +68,7 @@ export function AlertsPanel({ alerts, timeZone, onAcknowledged }: { alerts: Aler
                   <Link href={`/manager/visits/${a.visit_id}`} className="ml-1 text-xs underline">visit</Link>
                 ) : null}
               </span>
-              <button type="button" onClick={() => acknowledge(a.id)} disabled={busy === a.id} className="min-h-9 shrink-0 rounded border border-slate-300 px-2 text-xs hover:bg-slate-50">
+              <button type="button" onClick={() => acknowledge(a.id)} disabled={busy === a.id || !hydrated} className="min-h-9 shrink-0 rounded border border-slate-300 px-2 text-xs hover:bg-slate-50">
                 Acknowledge<span className="sr-only"> {KIND_LABEL[a.kind]} alert for {a.personnel_name}</span>
               </button>
             </li>

@@ -4,6 +4,7 @@ import { useRouter } from "next/navigation";
 import { useState, type FormEvent } from "react";
 import { confirmMfaEnrolmentAction, disableMfaAction, startMfaEnrolmentAction } from "@/server/auth/mfa/mfa.actions";
 import type { StartMfaEnrolmentResult } from "@/contracts/mfa";
+import { useHydrated } from "@/lib/use-hydrated";
 
 const input = "min-h-12 rounded-lg border border-slate-300 px-3 text-base";
 const primary = "min-h-12 rounded-lg bg-brand-600 px-5 font-semibold text-white disabled:opacity-60";
@@ -15,6 +16,8 @@ export function MfaPanel({ enabledAt }: { enabledAt: string | null }) {
   const [codes, setCodes] = useState<string[] | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
+  // Forms handled in JavaScript: disabled until hydration, and never submitted by the browser with a code in the URL.
+  const hydrated = useHydrated();
 
   async function start() {
     setBusy(true);
@@ -75,13 +78,13 @@ export function MfaPanel({ enabledAt }: { enabledAt: string | null }) {
       <section aria-labelledby="mfa-h" className="flex flex-col gap-3 rounded-xl border border-slate-200 p-4">
         <h2 id="mfa-h" className="text-lg font-semibold">Two-step verification: on</h2>
         <p className="text-slate-600">Since {new Date(enabledAt).toLocaleString()}. Signing in asks for a code from your authenticator app.</p>
-        <form onSubmit={disable} className="flex flex-col gap-2">
+        <form method="post" onSubmit={disable} className="flex flex-col gap-2">
           <label className="flex flex-col gap-1 font-medium">
             Code to turn it off (authenticator or recovery code)
             <input name="code" autoComplete="one-time-code" required className={input} />
           </label>
           {errorBox}
-          <button type="submit" disabled={busy} className="min-h-12 rounded-lg border border-red-300 px-5 font-semibold text-red-800 disabled:opacity-60">
+          <button type="submit" disabled={busy || !hydrated} className="min-h-12 rounded-lg border border-red-300 px-5 font-semibold text-red-800 disabled:opacity-60">
             Turn off two-step verification
           </button>
         </form>
@@ -100,13 +103,13 @@ export function MfaPanel({ enabledAt }: { enabledAt: string | null }) {
         <p className="text-sm">
           Can’t scan? Enter this key by hand: <code data-testid="totp-secret" className="break-all font-mono font-semibold">{pending.secret}</code>
         </p>
-        <form onSubmit={confirm} className="flex flex-col gap-2">
+        <form method="post" onSubmit={confirm} className="flex flex-col gap-2">
           <label className="flex flex-col gap-1 font-medium">
             6-digit code
             <input name="code" inputMode="numeric" autoComplete="one-time-code" pattern="[0-9]{6}" maxLength={6} required className={input} />
           </label>
           {errorBox}
-          <button type="submit" disabled={busy} className={primary}>
+          <button type="submit" disabled={busy || !hydrated} className={primary}>
             Confirm and turn on
           </button>
         </form>
@@ -119,7 +122,7 @@ export function MfaPanel({ enabledAt }: { enabledAt: string | null }) {
       <h2 id="mfa-h" className="text-lg font-semibold">Two-step verification: off</h2>
       <p className="text-slate-600">Protect your account with a code from your phone in addition to your password.</p>
       {errorBox}
-      <button type="button" disabled={busy} onClick={start} className={primary}>
+      <button type="button" disabled={busy || !hydrated} onClick={start} className={primary}>
         Set up two-step verification
       </button>
     </section>

@@ -4,6 +4,7 @@ import { useRouter } from "next/navigation";
 import { useState, type FormEvent } from "react";
 import { createApiKeyAction, revokeApiKeyAction } from "@/server/auth/api-keys/api-keys.actions";
 import type { ApiKeyView } from "@/contracts/api-keys";
+import { useHydrated } from "@/lib/use-hydrated";
 
 type Owner = { id: number; name: string; email: string; role: "manager" | "admin" };
 
@@ -22,6 +23,8 @@ export function ApiKeysPanel({ keys, owners, me }: { keys: ApiKeyView[]; owners:
   const [error, setError] = useState<{ message: string; field?: string } | null>(null);
   const [busy, setBusy] = useState(false);
   const [copied, setCopied] = useState(false);
+  // A form handled in JavaScript: disabled until hydration (an early tap would be lost), never submitted by the browser.
+  const hydrated = useHydrated();
 
   async function create(e: FormEvent<HTMLFormElement>) {
     e.preventDefault();
@@ -92,7 +95,7 @@ export function ApiKeysPanel({ keys, owners, me }: { keys: ApiKeyView[]; owners:
         </p>
       ) : null}
 
-      <form onSubmit={create} aria-labelledby="create-h" className="flex flex-col gap-3 rounded-xl border border-slate-200 p-4">
+      <form method="post" onSubmit={create} aria-labelledby="create-h" className="flex flex-col gap-3 rounded-xl border border-slate-200 p-4">
         <h2 id="create-h" className="text-lg font-semibold">New key</h2>
         <div className="grid gap-3 sm:grid-cols-2">
           <label className="flex flex-col gap-1 font-medium">
@@ -122,7 +125,7 @@ export function ApiKeysPanel({ keys, owners, me }: { keys: ApiKeyView[]; owners:
           </label>
         </div>
         <div>
-          <button type="submit" className={primary} disabled={busy}>
+          <button type="submit" className={primary} disabled={busy || !hydrated}>
             Create key
           </button>
         </div>
@@ -165,7 +168,7 @@ export function ApiKeysPanel({ keys, owners, me }: { keys: ApiKeyView[]; owners:
                     <td className="p-2">{k.status === "active" ? "Active" : k.status === "expired" ? "Expired" : `Revoked ${when(k.revoked_at)}`}</td>
                     <td className="p-2">
                       {k.status === "revoked" ? null : (
-                        <button type="button" className={danger} disabled={busy} onClick={() => revoke(k)}>
+                        <button type="button" className={danger} disabled={busy || !hydrated} onClick={() => revoke(k)}>
                           Revoke
                         </button>
                       )}
