@@ -81,9 +81,3 @@ export async function claimUnownedItems(db: OfflineDb, me: number): Promise<numb
 }
 
 export const getBlob = async (db: OfflineDb, key: string): Promise<Blob | undefined> => (await db.get(STORES.blobs, key))?.blob;
-
-/** How many items still wait to be sent, and how many failed (the header's sync badge). */
-export async function queueCounts(db: OfflineDb): Promise<{ pending: number; failed: number }> {
-  const [pending, failed] = await Promise.all([db.countFromIndex(STORES.queue, "by_status", "pending"), db.countFromIndex(STORES.queue, "by_status", "failed")]);
-  return { pending, failed };
-}
