@@ -27,6 +27,7 @@ export function PhotoSettingsForm({ retentionDays, requiredTypes, knownTypes }: 
       </h2>
       <label className="flex flex-col gap-1">
         <span className="font-medium">Keep selfies for (days)</span>
+        <span className="text-sm text-slate-600">Older selfies are deleted once a day; the visit keeps its verdict, flags and EXIF summary.</span>
         <input name="photo_retention_days" type="number" min={1} max={3650} required className={`${inputClass} w-40`} {...fieldProps(state, "photo_retention_days", "retention-error")} defaultValue={state?.values?.photo_retention_days ?? retentionDays} />
         <FieldError state={state} name="photo_retention_days" id="retention-error" />
       </label>
