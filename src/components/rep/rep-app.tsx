@@ -134,7 +134,6 @@ export function RepApp({ me, serviceWorker }: { me: { id: number; name: string }
   );
 }
 
-
 function screenFromUrl(search: string, views: StopView[]): Screen | null {
   if (!search) return null;
   const t = repScreenFromUrl(search);
