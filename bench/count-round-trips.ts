@@ -76,15 +76,13 @@ async function main() {
   const checkInRoute = await import("../src/app/api/v1/visits/check-in/route");
   const nearbyRoute = await import("../src/app/api/v1/locations/nearby/route");
 
+  /** A JSON POST from the rep, straight to a route handler. */
+  const postJson = (handler: (req: Request, ctx: { params: Promise<Record<string, never>> }) => Promise<Response>, path: string, body: unknown) =>
+    handler(new Request(`http://localhost${path}`, { method: "POST", headers: { ...auth, "content-type": "application/json" }, body: JSON.stringify(body) }), {
+      params: Promise.resolve({}),
+    });
   const checkIn = (lat: number) =>
-    checkInRoute.POST(
-      new Request("http://localhost/api/v1/visits/check-in", {
-        method: "POST",
-        headers: { ...auth, "content-type": "application/json" },
-        body: JSON.stringify({ client_id: randomUUID(), location_id: loc!.id, lat, lon: loc!.lon, accuracy_m: 8, captured_at: new Date().toISOString() }),
-      }),
-      { params: Promise.resolve({}) },
-    );
+    postJson(checkInRoute.POST, "/api/v1/visits/check-in", { client_id: randomUUID(), location_id: loc!.id, lat, lon: loc!.lon, accuracy_m: 8, captured_at: new Date().toISOString() });
 
   // Warm-up (module loading, the rate limiter's first row, prepared statements), then the measured call.
   // Twice: the day's first check-in takes the transactional path, later ones the single statement measured below.
@@ -113,14 +111,7 @@ async function main() {
   // connections), then the check-out of a fresh visit is counted.
   const checkOutRoute = await import("../src/app/api/v1/visits/check-out/route");
   const checkOut = (id: number) =>
-    checkOutRoute.POST(
-      new Request("http://localhost/api/v1/visits/check-out", {
-        method: "POST",
-        headers: { ...auth, "content-type": "application/json" },
-        body: JSON.stringify({ client_id: randomUUID(), visit_id: id, lat: loc!.lat + 0.0002, lon: loc!.lon, accuracy_m: 8, captured_at: new Date().toISOString() }),
-      }),
-      { params: Promise.resolve({}) },
-    );
+    postJson(checkOutRoute.POST, "/api/v1/visits/check-out", { client_id: randomUUID(), visit_id: id, lat: loc!.lat + 0.0002, lon: loc!.lon, accuracy_m: 8, captured_at: new Date().toISOString() });
   let openVisit = visitId;
   for (let i = 0; i < 4; i++) {
     res = await checkOut(openVisit);
@@ -148,10 +139,7 @@ async function main() {
     const batch = Array.from({ length: 500 }, (_, i) => ({
       client_id: randomUUID(), lat: loc!.lat + i * 1e-5, lon: loc!.lon, accuracy_m: 8, captured_at: new Date(t - (500 - i) * 1000).toISOString(),
     }));
-    return pingsRoute.POST(
-      new Request("http://localhost/api/v1/tracking/pings", { method: "POST", headers: { ...auth, "content-type": "application/json" }, body: JSON.stringify({ pings: batch }) }),
-      { params: Promise.resolve({}) },
-    );
+    return postJson(pingsRoute.POST, "/api/v1/tracking/pings", { pings: batch });
   };
   await client`UPDATE daily_sessions SET login_time = now() - interval '1 hour' WHERE personnel_id = ${rep!.id} AND status = 'OPEN'`;
   await pings();

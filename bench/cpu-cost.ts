@@ -10,9 +10,9 @@
  * and round, BENCH_CONNECTIONS [16] concurrent requests, BENCH_ROUNDS [3]. Each server runs alone on port 3910.
  */
 import { randomUUID } from "node:crypto";
-import { readFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
+import { cpuMs } from "./lib";
 import { prepareDatabase, resetOpenVisits } from "./prepare";
 import { openDays } from "./pings";
 import { range } from "./tokens";
@@ -30,15 +30,6 @@ const PORT = 3910;
 const BASE = `http://127.0.0.1:${PORT}`;
 const FIXTURES = process.env.FIXTURES_DIR ?? path.resolve(import.meta.dirname, "../../shared/fixtures");
 const log = (s: string) => console.log(`[cpu] ${s}`);
-const TICK_MS = 1000 / 100; // USER_HZ
-
-/** utime + stime of a process, in ms. */
-function cpuMs(pid: number): number {
-  const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
-  const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
-  return (Number(fields[11]) + Number(fields[12])) * TICK_MS;
-}
-
 type Req = { path: string; init: RequestInit };
 
 /** Sends `n` requests, `conns` at a time; returns wall seconds and the status counts. */

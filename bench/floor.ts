@@ -10,10 +10,9 @@
  * bench`), BENCH_SECONDS [10], BENCH_CONNECTIONS [32], BENCH_ROUNDS [3]. Ports 3930 (plain) and 3931 (Next).
  */
 import { spawn } from "node:child_process";
-import { readFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { fmt, mdTable, median, processGroupStopper, run, WRK_DIR, wrk, type WrkResult } from "./lib";
+import { cpuMs, fmt, mdTable, median, processGroupStopper, run, WRK_DIR, wrk, type WrkResult } from "./lib";
 import { startServer } from "./server";
 
 const DB_URL = process.env.BENCH_DATABASE_URL ?? "postgres://postgres@127.0.0.1:5432/fieldbeat_bench";
@@ -31,9 +30,7 @@ async function groupCpuMs(pgid: number): Promise<number> {
   let ms = 0;
   for (const pid of r.stdout.trim().split(/\s+/).filter(Boolean)) {
     try {
-      const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
-      const f = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
-      ms += (Number(f[11]) + Number(f[12])) * 10; // USER_HZ = 100
+      ms += cpuMs(Number(pid));
     } catch {
       // the process ended between ps and the read
     }

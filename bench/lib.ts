@@ -6,6 +6,13 @@ import path from "node:path";
 
 export type Measure = { name: string; tool: string; clients: number; rate: number; p50_ms: number; p99_ms: number; errors: number; total: number };
 
+/** utime + stime of a process, in ms (/proc/<pid>/stat, USER_HZ = 100). */
+export function cpuMs(pid: number): number {
+  const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+  const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+  return (Number(fields[11]) + Number(fields[12])) * 10;
+}
+
 export function percentile(sorted: number[], p: number): number {
   if (sorted.length === 0) return NaN;
   const i = Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1));
