@@ -1,5 +1,6 @@
 import "server-only";
 import { sql } from "drizzle-orm";
+import { arrayLiteral } from "../db/array-literal";
 import { queryRows, type Db } from "../db/client";
 import type { AlertCandidate } from "./raise-alert";
 
@@ -78,7 +79,7 @@ export async function riskyVisits(db: Db, now: Date, visitIds?: number[]): Promi
     sql`SELECT v.id, v.personnel_id, l.name, v.validation_status AS status,
           ARRAY(SELECT f FROM unnest(v.flags) f WHERE f IN (${sql.join(RISKY_FLAGS.map((f) => sql`${f}`), sql`, `)}) ORDER BY f) AS risky
         FROM visits v JOIN locations l ON l.id = v.location_id
-        WHERE ${which} AND (v.validation_status = 'INVALID' OR v.flags && ${`{${RISKY_FLAGS.join(",")}}`}::text[])`,
+        WHERE ${which} AND (v.validation_status = 'INVALID' OR v.flags && ${arrayLiteral(RISKY_FLAGS)}::text[])`,
   );
   return rows.map((x) => {
     const reasons = [...(x.status === "INVALID" ? ["INVALID"] : []), ...(x.risky ?? [])];

@@ -3,6 +3,7 @@ import { createHash, randomUUID } from "node:crypto";
 import { and, eq, sql } from "drizzle-orm";
 import type { Ctx } from "../auth/actor";
 import { requirePermission } from "../auth/permissions";
+import { arrayLiteral } from "../db/array-literal";
 import { queryRows, type Db } from "../db/client";
 import { idempotencyKeys, locationValidations } from "../db/schema";
 import { withIdempotency } from "../idempotency";
@@ -143,7 +144,7 @@ async function record(ctx: Ctx, tx: Db, input: UploadSelfieInput, p: Processed, 
  */
 async function applyToVisit(tx: Db, visitId: number, displayKey: string, metadata: SelfieMetadata, now: Date): Promise<{ evidence_score: number | null; flags: string[] }> {
   // Photo flags are fixed identifiers (PHOTO_FLAGS), so an array literal is safe.
-  const flagsLiteral = `{${metadata.validation.flags.join(",")}}`;
+  const flagsLiteral = arrayLiteral(metadata.validation.flags);
   const [row] = await queryRows<{ evidence_score: unknown; flags: unknown }>(
     tx,
     sql`UPDATE visits v SET selfie_url = ${selfieUrlOf(displayKey)}, selfie_metadata = ${JSON.stringify(metadata)}::jsonb,

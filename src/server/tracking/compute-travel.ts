@@ -1,6 +1,7 @@
 import "server-only";
 import { sql } from "drizzle-orm";
 import { filteredTravel, TRAVEL_FILTER, type Fix } from "@/lib/geo/travel-filter";
+import { arrayLiteral } from "../db/array-literal";
 import { queryRows, type Db } from "../db/client";
 import { detectSessionGaps } from "./detect-gaps";
 
@@ -29,8 +30,6 @@ async function filterSession(db: Db, sessionId: number): Promise<{ ids: number[]
   return { ids, keptIds: result.keptIndices.map((k) => ids[k]!), legs: result.legs.map(([a, b]) => [ids[a]!, ids[b]!]) };
 }
 
-const idArray = (ids: readonly number[]) => `{${ids.join(",")}}`;
-
 /**
  * The day's travel from a session's pings (docs/decisions/0004 and 0012). The filter decides which moves count; the
  * counted legs are then measured in PostGIS on the WGS84 spheroid (never haversine on the server). `raw_m` sums
@@ -45,7 +44,7 @@ export async function sessionTravel(db: Db, sessionId: number): Promise<TravelFi
         )
         SELECT (SELECT coalesce(sum(ST_Distance(prev, coords)), 0)::float8 FROM ordered) AS raw_m,
                (SELECT coalesce(sum(ST_Distance(a.coords, b.coords)), 0)::float8
-                  FROM unnest(${idArray(legs.map((l) => l[0]))}::bigint[], ${idArray(legs.map((l) => l[1]))}::bigint[]) AS leg(f, t)
+                  FROM unnest(${arrayLiteral(legs.map((l) => l[0]))}::bigint[], ${arrayLiteral(legs.map((l) => l[1]))}::bigint[]) AS leg(f, t)
                   JOIN location_pings a ON a.id = leg.f JOIN location_pings b ON b.id = leg.t) AS filtered_m`,
   );
   const r = rows[0];
@@ -68,7 +67,7 @@ export async function storeSessionTravel(tx: Db, sessionId: number): Promise<{ t
     tx,
     sql`UPDATE daily_sessions SET total_travel_km = (floor(l.m / 10 + 0.5) / 100)::numeric, updated_at = now()
         FROM (SELECT coalesce(sum(ST_Distance(a.coords, b.coords)), 0)::float8 AS m
-                FROM unnest(${idArray(legs.map((l) => l[0]))}::bigint[], ${idArray(legs.map((l) => l[1]))}::bigint[]) AS leg(f, t)
+                FROM unnest(${arrayLiteral(legs.map((l) => l[0]))}::bigint[], ${arrayLiteral(legs.map((l) => l[1]))}::bigint[]) AS leg(f, t)
                 JOIN location_pings a ON a.id = leg.f JOIN location_pings b ON b.id = leg.t) AS l
         WHERE daily_sessions.id = ${sessionId}
         RETURNING total_travel_km::float8 AS km`,

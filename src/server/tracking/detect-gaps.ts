@@ -1,5 +1,6 @@
 import "server-only";
 import { sql } from "drizzle-orm";
+import { textArray } from "../db/array-literal";
 import { queryRows, type Db } from "../db/client";
 import { GAP_THRESHOLD_MS, type ClientGap } from "@/contracts/tracking";
 
@@ -71,6 +72,3 @@ export async function detectSessionGaps(tx: Db, sessionId: number, clientGaps: r
   }
   return { created, gaps };
 }
-
-/** A PostgreSQL text[] literal, every element quoted. */
-const textArray = (values: string[]) => `{${values.map((v) => `"${v.replace(/["\\]/g, "\\$&")}"`).join(",")}}`;

@@ -2,6 +2,7 @@ import "server-only";
 import { sql } from "drizzle-orm";
 import type { Ctx } from "../auth/actor";
 import { requirePermission } from "../auth/permissions";
+import { arrayLiteral } from "../db/array-literal";
 import { queryRows, type Db } from "../db/client";
 import { locationPings } from "../db/schema";
 import { AppError } from "../errors";
@@ -49,7 +50,7 @@ export async function recordPings(ctx: Ctx, input: RecordPingsInput): Promise<Re
     // The three reads are independent: sent together, they share one round trip on the transaction's connection.
     // The rep's days around the batch's instants are among them: a fix's org-local date is within a day of its UTC
     // date whatever the zone, so the days that can hold it are among these.
-    const allIds = `{${input.pings.map((p) => p.client_id).join(",")}}`;
+    const allIds = arrayLiteral(input.pings.map((p) => p.client_id));
     const [hours, stored, days] = await settleAll([
       loadWorkHours(tx),
       queryRows<{ client_id: string }>(tx, sql`SELECT client_id::text FROM location_pings WHERE client_id = ANY(${allIds}::uuid[])`),
@@ -131,9 +132,6 @@ export async function recordPings(ctx: Ctx, input: RecordPingsInput): Promise<Re
 }
 
 type PingRow = typeof locationPings.$inferInsert;
-
-/** A PostgreSQL array literal of values that need no quoting (numbers, uuids, ISO timestamps, enum tokens). */
-const arrayLiteral = (values: (string | number | null | undefined)[]) => `{${values.map((v) => (v === null || v === undefined ? "NULL" : String(v))).join(",")}}`;
 
 /**
  * The batch in one statement with ten array parameters (unnest), whatever its size: the same statement text for

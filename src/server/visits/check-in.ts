@@ -2,6 +2,7 @@ import "server-only";
 import { sql, type SQL } from "drizzle-orm";
 import type { Ctx } from "../auth/actor";
 import { requirePermission } from "../auth/permissions";
+import { arrayLiteral } from "../db/array-literal";
 import { queryRows, type Db } from "../db/client";
 import type { ValidationStatus } from "../db/schema";
 import { AppError } from "../errors";
@@ -135,7 +136,7 @@ async function writeCheckIn(db: Db, w: CheckInWrite, session: { cte: SQL; from: 
     input.planned_visit_id ??
     sql`(SELECT id FROM planned_visits WHERE personnel_id = ${me} AND planned_date = ${w.date}::date AND location_id = ${input.location_id} AND visit_id IS NULL ORDER BY sequence LIMIT 1)`;
   // Flags are fixed identifiers (FIX_FLAGS), so an array literal is safe.
-  const flagsLiteral = `{${flags.join(",")}}`;
+  const flagsLiteral = arrayLiteral(flags);
   const [row] = await queryRows<Record<string, unknown>>(
     db,
     sql`WITH ${session.cte},

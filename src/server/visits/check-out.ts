@@ -2,6 +2,7 @@ import "server-only";
 import { sql } from "drizzle-orm";
 import type { Ctx } from "../auth/actor";
 import { requirePermission } from "../auth/permissions";
+import { arrayLiteral } from "../db/array-literal";
 import { queryRows, type Db } from "../db/client";
 import { locationValidations } from "../db/schema";
 import { AppError } from "../errors";
@@ -56,7 +57,7 @@ async function record(ctx: Ctx, tx: Db, input: CheckOutInput): Promise<VisitResu
   const { flags, validation } = judged;
   const durationMinutes = Math.round((capturedAt.getTime() - visit.check_in_ms) / 60_000);
   // Flags are fixed identifiers (FIX_FLAGS), so an array literal is safe.
-  const flagsLiteral = `{${flags.join(",")}}`;
+  const flagsLiteral = arrayLiteral(flags);
 
   // A selfie the location type requires (Settings → Photos) and the visit lacks: NO_SELFIE, scored like the photo flags.
   // The visit's update, its validation row and the outbox event are independent writes: queued together too.
