@@ -67,3 +67,27 @@ const server = http.createServer(door);
 server.listen(port, hostname, () => {
   console.log(`[fieldbeat] server process ${process.pid} on http://${hostname ?? "localhost"}:${port} (lean door: ${lean ? LEAN_PATHS.length + " routes" : "off"})`);
 });
+
+/**
+ * SIGTERM/SIGINT (from the supervisor, a process manager or Ctrl-C): stop accepting, let requests in flight finish
+ * (at most DRAIN_MS; long-lived streams such as SSE are then cut and their clients reconnect with Last-Event-ID),
+ * close the database, exit 0.
+ */
+const DRAIN_MS = 20_000;
+let closing = false;
+async function shutdown(signal) {
+  if (closing) return;
+  closing = true;
+  console.log(`[fieldbeat] server process ${process.pid}: ${signal}, finishing the requests in flight`);
+  const cut = setTimeout(() => server.closeAllConnections(), DRAIN_MS);
+  await new Promise((resolve) => server.close(resolve));
+  clearTimeout(cut);
+  try {
+    // The app's process-wide database (src/server/db/index.ts keeps it on globalThis).
+    await (await globalThis.__fieldbeatDb?.handle)?.close();
+  } catch {
+    // already gone
+  }
+  process.exit(0);
+}
+for (const signal of ["SIGTERM", "SIGINT"]) process.on(signal, () => void shutdown(signal));
