@@ -7,6 +7,7 @@
  */
 import { execFileSync, spawn, type ChildProcess } from "node:child_process";
 import { randomBytes, randomUUID } from "node:crypto";
+import { mkdirSync, openSync } from "node:fs";
 import { expect, test } from "@playwright/test";
 import postgres from "postgres";
 import { requireLocalUrl, withDatabase } from "../support/test-db-url";
@@ -30,11 +31,14 @@ test.describe("the lean door and Next's door", () => {
 
   const start = (port: number, extra: Record<string, string> = {}) => {
     const env = { ...process.env, DATABASE_URL: url, NEXT_TELEMETRY_DISABLED: "1", AUTH_SECRET: SECRET, JOBS_ENABLED: "false", DATABASE_POOL_MAX: String(POOL_MAX), ...extra };
-    servers.set(port, spawn(process.execPath, ["--max-old-space-size=192", "scripts/start.mjs", "-p", String(port)], { env, stdio: "ignore" }));
+    mkdirSync("test-results", { recursive: true });
+    const out = openSync(`test-results/two-doors-server-${port}.log`, "w"); // the server's own output, for a failure
+    servers.set(port, spawn(process.execPath, ["--max-old-space-size=192", "scripts/start.mjs", "-p", String(port)], { env, stdio: ["ignore", out, out] }));
   };
   const up = (origin: string) => expect.poll(async () => (await fetch(`${origin}/api/health`).catch(() => null))?.status ?? 0, { timeout: 90_000 }).toBe(200);
 
   test.beforeAll(async () => {
+    test.setTimeout(300_000); // seeding the database and starting a server: more than a test's default
     const root = requireLocalUrl(base!);
     dbName = `fieldbeat_e2e_doors_${randomBytes(4).toString("hex")}`;
     const admin = postgres(withDatabase(root, "postgres"), { max: 1, onnotice: () => {} });
