@@ -44,7 +44,8 @@ cluster.on("exit", (worker, code, signal) => {
   const lived = Date.now() - (startedAt.get(worker.id) ?? 0);
   startedAt.delete(worker.id);
   if (stopping) {
-    if (Object.keys(cluster.workers ?? {}).length === 0) process.exit(0);
+    // The exited worker may still be listed until its IPC channel closes: count the others that are alive.
+    if (!Object.values(cluster.workers ?? {}).some((w) => w && w !== worker && !w.isDead())) process.exit(0);
     return;
   }
   quickDeaths = lived < QUICK_DEATH_MS ? quickDeaths + 1 : 0;
@@ -57,7 +58,7 @@ for (const signal of ["SIGINT", "SIGTERM"]) {
   process.on(signal, () => {
     if (stopping) return;
     stopping = true;
-    const live = Object.values(cluster.workers ?? {});
+    const live = Object.values(cluster.workers ?? {}).filter((w) => w && !w.isDead());
     if (live.length === 0) process.exit(0);
     for (const w of live) w?.process.kill(signal);
   });
