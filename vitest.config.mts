@@ -11,6 +11,8 @@ export default defineConfig({
   test: {
     projects: [
       { resolve: { alias }, test: { name: "unit", include: ["tests/unit/**/*.test.ts"], environment: "node" } },
+      // The Docker image's runtime folder, assembled by the Dockerfile's own script and started alone (slow: a build).
+      { resolve: { alias }, test: { name: "deploy", include: ["tests/deploy/**/*.test.ts"], environment: "node", testTimeout: 300_000, hookTimeout: 20 * 60_000 } },
       {
         resolve: { alias },
         test: {

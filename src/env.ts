@@ -79,6 +79,11 @@ export function parseEnv(source: Record<string, string | undefined>): Env {
       result.error.issues.map((i) => ({ variable: String(i.path[0] ?? "(root)"), message: i.message })),
     );
   }
+  // Vercel runs each request in a short-lived function with no persistent disk: the embedded database would be
+  // created empty, per instance, and lost. Refuse at build and start, by name, instead of failing at sign-in.
+  if (source.VERCEL === "1" && !result.data.DATABASE_URL) {
+    throw new EnvError([{ variable: "DATABASE_URL", message: "is required on Vercel (a managed PostgreSQL with PostGIS): the embedded database needs a persistent disk and one long-lived process" }]);
+  }
   const cwd = process.cwd();
   return {
     ...result.data,
