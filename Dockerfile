@@ -25,4 +25,4 @@ HEALTHCHECK --interval=15s --timeout=5s --start-period=60s --retries=3 \
   CMD ["node", "-e", "fetch('http://127.0.0.1:'+(process.env.PORT||3000)+'/api/health').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))"]
 # Migrations first (safe with many instances starting at once: an advisory lock serialises them; a no-op
 # when current), then the production server, which handles SIGTERM itself (exec: it is PID 1's only child).
-CMD ["sh", "-c", "node dist/migrate.mjs && exec node --max-old-space-size=192 scripts/start.mjs"]
+CMD ["sh", "-c", "node --conditions=react-server dist/migrate.mjs && exec node --max-old-space-size=192 scripts/start.mjs"]

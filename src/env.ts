@@ -18,6 +18,8 @@ export const envSchema = z.object({
   DATABASE_URL: optional(postgresUrl),
   PGLITE_DATA_DIR: optional(z.string()),
   DEMO_PASSWORD: z.preprocess(emptyToUndefined, z.string().min(8).default("fieldbeat-demo")),
+  /** Password of the first admin made by `db:create-admin` (generated and printed once when unset). */
+  ADMIN_PASSWORD: optional(z.string().min(12, "must be at least 12 characters")),
   FIXTURES_DIR: optional(z.string()),
   LOG_LEVEL: z.preprocess(emptyToUndefined, z.enum(["debug", "info", "warn", "error"]).default("info")),
   /** Signs session cookies and API access tokens. Required in production; a fixed dev value otherwise. */

@@ -7,7 +7,7 @@
 #
 # Run from a checkout with its full dependencies installed (npm install). Steps:
 #   1. build: Next's production build + the service worker (npm run build), and the migrator as one plain
-#      JavaScript file (dist/migrate.mjs: the image has no tsx or TypeScript);
+#      JavaScript file (dist/migrate.mjs, and dist/create-admin.mjs for the first admin: the image has no tsx);
 #   2. copy what the server reads at run time into OUT_DIR;
 #   3. install the production dependencies only in OUT_DIR (npm install --omit=dev, same lock file).
 set -eu
@@ -15,8 +15,10 @@ OUT="${1:?usage: assemble-runtime.sh OUT_DIR}"
 export NEXT_TELEMETRY_DISABLED=1
 
 npm run build
-node_modules/.bin/esbuild db/scripts/migrate.ts --bundle --platform=node --format=esm --target=node20 \
-  --conditions=react-server --alias:@=./src --packages=external --outfile=dist/migrate.mjs --log-level=warning
+# The migrator and the first-admin command; run with `node --conditions=react-server` (server-only modules).
+node_modules/.bin/esbuild db/scripts/migrate.ts db/scripts/create-admin.ts --bundle --platform=node --format=esm \
+  --target=node20 --conditions=react-server --alias:@=./src --packages=external --outdir=dist --out-extension:.js=.mjs \
+  --log-level=warning
 
 rm -rf "$OUT"
 mkdir -p "$OUT/db" "$OUT/src"
