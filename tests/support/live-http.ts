@@ -36,6 +36,8 @@ export type SseFrame = { id?: string; event?: string; data?: string; comment?: s
 /** An open SSE connection: frames as they arrive, `next()` waits for the next one matching a predicate. */
 export class SseClient {
   frames: SseFrame[] = [];
+  /** The server ended the stream (or close() was called). */
+  ended = false;
   private waiters: (() => void)[] = [];
   private constructor(public readonly status: number, public readonly contentType: string | null, private readonly abort: AbortController) {}
 
@@ -63,6 +65,9 @@ export class SseClient {
       }
     } catch {
       // aborted by close()
+    } finally {
+      this.ended = true;
+      this.waiters.splice(0).forEach((w) => w());
     }
   }
 
