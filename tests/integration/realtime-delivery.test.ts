@@ -8,26 +8,23 @@
  * PGlite runs one transaction at a time (a read waits behind an open transaction), so the out-of-order and
  * listener-kill cases need a PostgreSQL server; the rest run on both drivers.
  */
-import path from "node:path";
 import { randomUUID } from "node:crypto";
 import { sql } from "drizzle-orm";
 import type { TransactionSql } from "postgres";
 import { afterAll, beforeAll, expect, it } from "vitest";
-import { seedDemoData } from "../../db/seed";
 import { GET as eventsRoute } from "../../src/app/api/v1/events/route";
 import type { Actor } from "../../src/server/auth/actor";
 import { createApiKey } from "../../src/server/auth/api-keys/create-api-key";
 import { revokeApiKey } from "../../src/server/auth/api-keys/revoke-api-key";
 import { issueAccessToken } from "../../src/server/auth/tokens";
 import { recentActivity } from "../../src/server/dashboard/activity.queries";
-import { useDbHandle } from "../../src/server/db";
 import { queryRows } from "../../src/server/db/client";
 import { openEventStream, REPLAY_LIMIT } from "../../src/server/realtime/event-stream";
 import { positionNow } from "../../src/server/realtime/horizon";
 import { hubFor } from "../../src/server/realtime/hub";
 import { describeEachDriver } from "../support/db";
 import { Random } from "../../db/seed/random";
-import { serveRoutes, SseClient } from "../support/live-http";
+import { seedDemoPeople, serveRoutes, SseClient } from "../support/live-http";
 
 describeEachDriver("live event delivery", (ctx) => {
   let server: Awaited<ReturnType<typeof serveRoutes>>;
@@ -37,10 +34,7 @@ describeEachDriver("live event delivery", (ctx) => {
 
   beforeAll(async () => {
     const db = ctx.handle.db;
-    await seedDemoData(db, { now: new Date(), password: "fieldbeat-demo", fixturesDir: path.resolve(__dirname, "../../../shared/fixtures"), historyDays: 1 });
-    useDbHandle(ctx.handle);
-    const rows = await queryRows<{ id: number; key: string; role: Actor["role"]; name: string; email: string }>(db, sql`SELECT id, split_part(email, '@', 1) AS key, role, name, email FROM personnel`);
-    people = Object.fromEntries(rows.map((p) => [p.key, { id: p.id, role: p.role, name: p.name, email: p.email, via: "access_token", readOnly: false } satisfies Actor]));
+    people = await seedDemoPeople(ctx.handle);
     team1 = (await queryRows<{ id: number }>(db, sql`SELECT id FROM personnel WHERE manager_id = ${people.manager1!.id} AND role = 'rep' ORDER BY id`)).map((r) => Number(r.id));
     server = await serveRoutes({ "/api/v1/events": eventsRoute as never });
   }, 120_000);
