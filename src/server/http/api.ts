@@ -9,6 +9,7 @@ import { AppError } from "../errors";
 import { readBodyLimited } from "./body";
 import { assertSafeStrings } from "./safe-input";
 import { route, withHeaders } from "./handler";
+import { requestNow } from "./request-clock";
 import { clientIp } from "./request-meta";
 
 export const MAX_JSON_BYTES = 1_000_000;
@@ -103,7 +104,7 @@ export function apiRoute<P = Record<string, string>>(permission: Permission, han
   return route<P>(async (req, { params }) => {
     await prereadBody(req, opts.maxBodyBytes ?? MAX_JSON_BYTES);
     const db = await getDb();
-    const now = new Date();
+    const now = requestNow(req);
     let actor: Actor | null;
     try {
       actor = await authenticate(req, db, now);
@@ -130,7 +131,7 @@ export function publicApiRoute<P = Record<string, string>>(handler: PublicApiHan
     await prereadBody(req, opts.maxBodyBytes ?? MAX_JSON_BYTES);
     const info = await limitByIp(req);
     const db = await getDb();
-    const res = await handler({ req, db, now: new Date(), params: await params });
+    const res = await handler({ req, db, now: requestNow(req), params: await params });
     return info ? withHeaders(res, rateLimitHeaders(info)) : res; // the API headers themselves: once, by route()
   });
 }
