@@ -42,7 +42,7 @@ export const recordPingsSchema = z.strictObject({
 });
 export type RecordPingsInput = z.infer<typeof recordPingsSchema>;
 
-export const pingRejectReasons = ["future_timestamp", "too_old", "outside_work_hours", "no_open_day", "before_day_start"] as const;
+export const pingRejectReasons = ["future_timestamp", "too_old", "outside_work_hours", "no_open_day", "before_day_start", "client_id_reused"] as const;
 export type PingRejectReason = (typeof pingRejectReasons)[number];
 
 export const recordPingsResultSchema = z.object({
