@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { calendarDate } from "./dates";
 import { idString } from "./ids";
 
 /** Largest ping batch one request may carry; more answers 413 BATCH_TOO_LARGE (nothing written). */
@@ -55,7 +56,7 @@ export type RecordPingsResult = z.infer<typeof recordPingsResultSchema>;
 
 export const trailQuerySchema = z.strictObject({
   personnel_id: idString.optional(),
-  date: z.iso.date({ error: "date must be YYYY-MM-DD" }).optional(),
+  date: calendarDate.optional(),
 });
 export type TrailQuery = z.infer<typeof trailQuerySchema>;
 
