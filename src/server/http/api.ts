@@ -3,7 +3,7 @@ import type { z } from "zod";
 import type { Actor, Ctx } from "../auth/actor";
 import { authenticate, unauthorized } from "../auth/authenticate";
 import { requirePermission, type Permission } from "../auth/permissions";
-import { DIRECT_BUCKET, limitApiRequest, type RateLimitInfo } from "../auth/rate-limit";
+import { limitApiRequest, type RateLimitInfo } from "../auth/rate-limit";
 import { getDb, type Db } from "../db";
 import { AppError } from "../errors";
 import { readBodyLimited } from "./body";
@@ -79,8 +79,16 @@ const rateLimitHeaders = (info: RateLimitInfo): Record<string, string> => ({
   "X-RateLimit-Reset": String(info.resetS),
 });
 
-/** Anonymous requests (and failed credentials) count against the caller's IP, so guessing tokens is throttled too. */
-const limitByIp = (req: Request) => limitApiRequest(`ip:${clientIp(req) ?? DIRECT_BUCKET}`);
+/**
+ * Anonymous requests (and failed credentials) count against the caller's IP, so guessing tokens is throttled too.
+ * Only a known address counts: with none (no door, no trusted proxy) every caller would share one bucket, and about
+ * a hundred anonymous requests a minute would refuse everyone's sign-in and refresh (docs/decisions/0010). Then
+ * nothing is counted here: credentials are unguessable, and sign-in keeps its per-account limits (rate-limit.ts).
+ */
+const limitByIp = async (req: Request): Promise<RateLimitInfo | null> => {
+  const ip = clientIp(req);
+  return ip ? limitApiRequest(`ip:${ip}`) : null;
+};
 
 /** The budget key of an actor: per API key for keys (each integration has its own), else per person. */
 const actorKey = (actor: Actor) => (actor.apiKeyId !== undefined ? `key:${actor.apiKeyId}` : `user:${actor.id}`);
@@ -123,6 +131,6 @@ export function publicApiRoute<P = Record<string, string>>(handler: PublicApiHan
     const info = await limitByIp(req);
     const db = await getDb();
     const res = await handler({ req, db, now: new Date(), params: await params });
-    return withHeaders(res, rateLimitHeaders(info)); // the API headers themselves: once, by route()
+    return info ? withHeaders(res, rateLimitHeaders(info)) : res; // the API headers themselves: once, by route()
   });
 }

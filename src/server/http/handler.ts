@@ -6,17 +6,18 @@ import { env } from "@/env";
 import { log } from "../log";
 import { apiSecurityHeaders } from "./security-headers";
 import { toBoundaryError } from "./boundary-error";
+import { logRequest, requestIdOf } from "./request-log";
 
 type RouteContext<P> = { params: Promise<P> };
 
 /** Turns anything thrown by a route into the API's error shape (toBoundaryError decides what it is). */
-export function toErrorResponse(err: unknown, req?: Request): NextResponse {
+export function toErrorResponse(err: unknown, req?: Request, requestId?: string): NextResponse {
   // The client went away mid-request (closed tab, load generator stopping): nobody reads the answer.
   if (!(err instanceof AppError) && !(err instanceof ZodError) && req?.signal.aborted) {
     log.info("request aborted by the client", { url: req.url, method: req.method });
     return NextResponse.json(errorBody(new AppError("CLIENT_CLOSED_REQUEST", "The client closed the request.")), { status: statusOf("CLIENT_CLOSED_REQUEST") });
   }
-  const appErr = toBoundaryError(err, { url: req?.url, method: req?.method });
+  const appErr = toBoundaryError(err, { request_id: requestId, url: req?.url, method: req?.method });
   const res = NextResponse.json(errorBody(appErr), { status: appErr.status });
   // 429s and 503s (and any error that knows when to come back) tell clients when to retry.
   const retry = appErr.details?.retry_after_s;
@@ -49,13 +50,21 @@ export function withHeaders(res: Response, headers: Record<string, string>): Res
   }
 }
 
-/** Route-handler wrapper: every /api route goes through it so errors and common headers are handled in one place. */
+/**
+ * Route-handler wrapper: every /api route goes through it (on both doors), so errors, common headers, the request
+ * id and the request's log line are handled in one place.
+ */
 export function route<P = Record<string, string>>(fn: (req: Request, ctx: RouteContext<P>) => Promise<Response>) {
   return async (req: Request, ctx: RouteContext<P>): Promise<Response> => {
+    const started = performance.now();
+    const requestId = requestIdOf(req);
+    let res: Response;
     try {
-      return withApiHeaders(await fn(req, ctx));
+      res = withApiHeaders(await fn(req, ctx), { "X-Request-Id": requestId });
     } catch (err) {
-      return withApiHeaders(toErrorResponse(err, req));
+      res = withApiHeaders(toErrorResponse(err, req, requestId), { "X-Request-Id": requestId });
     }
+    logRequest(req, res.status, started, requestId);
+    return res;
   };
 }
