@@ -29,6 +29,6 @@ export async function assertApiTokensAllowed(db: Db, personnelId: number): Promi
   if (!p || p.role === "rep" || p.mfaEnabledAt) return;
   const [s] = await db.select({ required: orgSettings.requireManagerMfa }).from(orgSettings).where(eq(orgSettings.id, 1));
   if (s?.required) {
-    throw new AppError("MFA_ENROLMENT_REQUIRED", "Your organisation requires two-step verification: enrol in the web app (Security page) first.", { status: 403 });
+    throw new AppError("MFA_ENROLMENT_REQUIRED", "Your organisation requires two-step verification: enrol in the web app (Security page) first.");
   }
 }

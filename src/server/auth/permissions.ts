@@ -40,6 +40,6 @@ export function can(actor: Actor, permission: Permission): boolean {
 /** 403 when the role (or a read-only key) lacks the permission. Out-of-scope *records* answer 404 instead (scope.ts). */
 export function requirePermission(actor: Actor, permission: Permission): void {
   if (!can(actor, permission)) {
-    throw new AppError("FORBIDDEN", actor.readOnly && !permission.endsWith(".read") ? "This API key is read-only." : `Your role (${actor.role}) may not do this (${permission}).`, { status: 403 });
+    throw new AppError("FORBIDDEN", actor.readOnly && !permission.endsWith(".read") ? "This API key is read-only." : `Your role (${actor.role}) may not do this (${permission}).`);
   }
 }

@@ -79,7 +79,7 @@ export const apiRateLimitPerMinute = () => apiLimitOverride ?? env.RATE_LIMIT_PE
 
 const tooMany = (message: string, msBeforeNext: number) => {
   const retryAfter = Math.max(1, Math.ceil(msBeforeNext / 1000));
-  return new AppError("RATE_LIMITED", message, { status: 429, details: { retry_after_s: retryAfter } });
+  return new AppError("RATE_LIMITED", message, { details: { retry_after_s: retryAfter } });
 };
 
 /**

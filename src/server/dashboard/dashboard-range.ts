@@ -27,9 +27,9 @@ export async function resolveRange(ctx: Ctx, q: { from?: string; to?: string }):
   const today = localDate(ctx.now, settings.timeZone);
   const from = q.from ?? (q.to && q.to < today ? q.to : today);
   const to = q.to ?? from;
-  if (to < from) throw new AppError("VALIDATION_FAILED", "to must not be before from.", { status: 400, field: "to" });
+  if (to < from) throw new AppError("VALIDATION_FAILED", "to must not be before from.", { field: "to" });
   const days = Math.round((Date.parse(to) - Date.parse(from)) / 86_400_000) + 1;
-  if (days > MAX_DAYS) throw new AppError("VALIDATION_FAILED", `At most ${MAX_DAYS} days per request.`, { status: 400, field: "to" });
+  if (days > MAX_DAYS) throw new AppError("VALIDATION_FAILED", `At most ${MAX_DAYS} days per request.`, { field: "to" });
   return { from, to, today, days, settings, start: zonedInstant(from, 0, settings.timeZone), end: zonedInstant(addDays(to, 1), 0, settings.timeZone) };
 }
 

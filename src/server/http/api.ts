@@ -49,7 +49,7 @@ export async function readJson<S extends z.ZodType>(req: Request, schema: S, max
  */
 export async function readJsonValue(req: Request, maxBytes = MAX_JSON_BYTES): Promise<unknown> {
   const type = req.headers.get("content-type") ?? "";
-  if (!/^application\/json\b/i.test(type)) throw new AppError("UNSUPPORTED_MEDIA_TYPE", "Send the body as application/json.", { status: 415 });
+  if (!/^application\/json\b/i.test(type)) throw new AppError("UNSUPPORTED_MEDIA_TYPE", "Send the body as application/json.");
   // Counted while it streams in: a chunked body past the limit is cut off, never buffered whole.
   const bytes = await requestBody(req, maxBytes);
   let raw: unknown;
@@ -57,7 +57,7 @@ export async function readJsonValue(req: Request, maxBytes = MAX_JSON_BYTES): Pr
     // fatal: invalid UTF-8 is malformed input, not text with replacement characters.
     raw = JSON.parse(new TextDecoder("utf-8", { fatal: true }).decode(bytes));
   } catch {
-    throw new AppError("INVALID_JSON", "The body is not valid JSON.", { status: 400 });
+    throw new AppError("INVALID_JSON", "The body is not valid JSON.");
   }
   return raw;
 }
@@ -69,7 +69,7 @@ export function parseInput<S extends z.ZodType>(schema: S, raw: unknown): z.infe
   if (result.success) return result.data;
   const issue = result.error.issues[0];
   const field = issue?.path.map(String).join(".") || undefined;
-  throw new AppError("VALIDATION_FAILED", issue ? `${field ? field + ": " : ""}${issue.message}` : "Invalid input.", { status: 400, field });
+  throw new AppError("VALIDATION_FAILED", issue ? `${field ? field + ": " : ""}${issue.message}` : "Invalid input.", { field });
 }
 
 export type ApiHandler<P> = (args: { req: Request; ctx: Ctx; params: P }) => Promise<Response>;

@@ -1,47 +1,28 @@
 import "server-only";
 import { NextResponse } from "next/server";
 import { ZodError } from "zod";
-import { AppError, errorBody } from "../errors";
+import { AppError, errorBody, statusOf } from "../errors";
 import { env } from "@/env";
-import { DB_RETRY_AFTER_S, isDatabaseUnavailable } from "../db/unavailable";
 import { log } from "../log";
 import { apiSecurityHeaders } from "./security-headers";
+import { toBoundaryError } from "./boundary-error";
 import { logRequest, requestIdOf } from "./request-log";
 
 type RouteContext<P> = { params: Promise<P> };
 
-/** Turns anything thrown by a route into the API's error shape; unknown errors become a bare 500. */
+/** Turns anything thrown by a route into the API's error shape (toBoundaryError decides what it is). */
 export function toErrorResponse(err: unknown, req?: Request, requestId?: string): NextResponse {
-  if (err instanceof AppError) {
-    const res = NextResponse.json(errorBody(err), { status: err.status });
-    // 429s (and any error that knows when to come back) tell clients when to retry.
-    const retry = err.details?.retry_after_s;
-    if (typeof retry === "number" && retry > 0) res.headers.set("Retry-After", String(Math.ceil(retry)));
-    return res;
-  }
-  if (err instanceof ZodError) {
-    const issue = err.issues[0];
-    const field = issue?.path.join(".") || undefined;
-    return NextResponse.json(errorBody(new AppError("VALIDATION_FAILED", issue?.message ?? "invalid input", { field })), { status: 400 });
-  }
   // The client went away mid-request (closed tab, load generator stopping): nobody reads the answer.
-  if (req?.signal.aborted) {
+  if (!(err instanceof AppError) && !(err instanceof ZodError) && req?.signal.aborted) {
     log.info("request aborted by the client", { url: req.url, method: req.method });
-    return NextResponse.json({ error: { code: "CLIENT_CLOSED_REQUEST", message: "The client closed the request." } }, { status: 499 });
+    return NextResponse.json(errorBody(new AppError("CLIENT_CLOSED_REQUEST", "The client closed the request.")), { status: statusOf("CLIENT_CLOSED_REQUEST") });
   }
-  if (isDatabaseUnavailable(err)) {
-    log.error("database unavailable", { request_id: requestId, url: req?.url, method: req?.method, error: err instanceof Error ? err.message : String(err), cause: err instanceof Error ? String(err.cause ?? "") : undefined });
-    const res = NextResponse.json({ error: { code: "SERVICE_UNAVAILABLE", message: "The database is not reachable right now. Try again shortly.", retry_after_s: DB_RETRY_AFTER_S } }, { status: 503 });
-    res.headers.set("Retry-After", String(DB_RETRY_AFTER_S));
-    return res;
-  }
-  log.error("unhandled error in route", {
-    request_id: requestId,
-    url: req?.url,
-    method: req?.method,
-    error: err instanceof Error ? { name: err.name, message: err.message, stack: err.stack, cause: String(err.cause ?? "") } : String(err),
-  });
-  return NextResponse.json({ error: { code: "INTERNAL", message: "Something went wrong on our side. It has been logged." } }, { status: 500 });
+  const appErr = toBoundaryError(err, { request_id: requestId, url: req?.url, method: req?.method });
+  const res = NextResponse.json(errorBody(appErr), { status: appErr.status });
+  // 429s and 503s (and any error that knows when to come back) tell clients when to retry.
+  const retry = appErr.details?.retry_after_s;
+  if (typeof retry === "number" && retry > 0) res.headers.set("Retry-After", String(Math.ceil(retry)));
+  return res;
 }
 
 /**

@@ -57,7 +57,7 @@ function decodeCursor(raw: string): Cursor {
   } catch {
     // fall through to the error below
   }
-  throw new AppError("VALIDATION_FAILED", "cursor: not a cursor this API returned", { status: 400, field: "cursor" });
+  throw new AppError("VALIDATION_FAILED", "cursor: not a cursor this API returned", { field: "cursor" });
 }
 
 /**

@@ -13,7 +13,7 @@ export const runtime = "nodejs";
 function lastEventId(req: Request): number | null {
   const raw = req.headers.get("last-event-id") ?? new URL(req.url).searchParams.get("last_event_id");
   if (raw === null || raw === "") return null;
-  if (!/^\d{1,18}$/.test(raw)) throw new AppError("VALIDATION_FAILED", "last_event_id must be a non-negative integer.", { status: 400, field: "last_event_id" });
+  if (!/^\d{1,18}$/.test(raw)) throw new AppError("VALIDATION_FAILED", "last_event_id must be a non-negative integer.", { field: "last_event_id" });
   return Number(raw);
 }
 
