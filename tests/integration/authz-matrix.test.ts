@@ -138,6 +138,9 @@ const ROUTES: Record<string, Case> = {
   "GET /api/v1/locations/nearby": { make: (fx) => ({ url: `/api/v1/locations/nearby?lat=${fx.lat}&lon=${fx.lon}&radius=2000&limit=5` }), expect: ANY_READ },
   // A read despite the POST: it computes a verdict and writes nothing, so read-only keys may call it.
   "POST /api/v1/locations/validate": { make: (fx) => ({ url: "/api/v1/locations/validate", body: { lat: fx.lat, lon: fx.lon, location_id: fx.locationId } }), expect: ANY_READ },
+  // Organisation settings: admins only (a read-only key may not read them: settings.manage is not a read).
+  "GET /api/v1/settings": { make: () => ({ url: "/api/v1/settings" }), expect: [401, 403, 403, 403, 403, 200, 403, 200] },
+  "PATCH /api/v1/settings": { make: () => ({ url: "/api/v1/settings", body: { client_id: randomUUID(), default_service_minutes: 20 } }), expect: [401, 403, 403, 403, 403, 200, 403, 200] },
 
   "GET /api/v1/visits": { make: (fx) => ({ url: `/api/v1/visits?personnel_id=${fx.ids.rep01}` }), expect: OWN_READ },
   "GET /api/v1/visits/{id}": { make: (fx) => ({ url: `/api/v1/visits/${fx.visitOfRep01}`, params: { id: String(fx.visitOfRep01) } }), expect: OWN_READ },

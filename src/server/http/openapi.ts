@@ -12,6 +12,7 @@ import { photosOperations } from "../photos/photos.openapi";
 import { realtimeOperations } from "../realtime/realtime.openapi";
 import { dashboardOperations } from "../dashboard/dashboard.openapi";
 import { reviewOperations } from "../visits/review.openapi";
+import { settingsOperations } from "../settings/settings.openapi";
 import type { ApiOperation } from "./openapi-types";
 
 type JsonSchema = Record<string, unknown>;
@@ -45,6 +46,7 @@ export const allOperations: ApiOperation[] = [
   ...reviewOperations,
   ...plansOperations,
   ...pushOperations,
+  ...settingsOperations,
 ];
 
 const errorSchema: JsonSchema = {
