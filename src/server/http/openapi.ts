@@ -4,6 +4,7 @@ import { authOperations } from "../auth/auth.openapi";
 import { personnelOperations } from "../personnel/personnel.openapi";
 import { trackingOperations } from "../tracking/tracking.openapi";
 import { locationsOperations } from "../locations/locations.openapi";
+import { customersOperations } from "../locations/customers.openapi";
 import { sessionsOperations } from "../sessions/sessions.openapi";
 import { plansOperations } from "../plans/plans.openapi";
 import { pushOperations } from "../push/push.openapi";
@@ -39,6 +40,7 @@ export const allOperations: ApiOperation[] = [
   ...trackingOperations,
   ...visitsOperations,
   ...locationsOperations,
+  ...customersOperations,
   ...sessionsOperations,
   ...photosOperations,
   ...realtimeOperations,
