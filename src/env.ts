@@ -36,6 +36,8 @@ export const envSchema = z.object({
   NEXT_PUBLIC_MAP_TILE_ATTRIBUTION: optional(z.string().min(1)),
   /** Google Maps JavaScript API key: when set, maps use Google instead of Leaflet + tiles. Inlined at build. */
   NEXT_PUBLIC_GOOGLE_MAPS_API_KEY: optional(z.string().min(1)),
+  /** Server-side Geocoding API key: the customer import places rows that have an address and no coordinates. Unset: such rows are errors. */
+  GOOGLE_MAPS_API_KEY: optional(z.string().min(1)),
   /** Run the scheduled jobs (alert check every minute, outbox pruning daily) in this process. Default on; on a PostgreSQL server every instance may run them (pg-boss runs each schedule once). */
   JOBS_ENABLED: z.preprocess(emptyToUndefined, z.enum(["true", "false", "1", "0"]).default("true").transform((v) => v === "true" || v === "1")),
   /** Bearer secret of the scheduled-job door GET /api/cron/{job} (Vercel sends it as "Authorization: Bearer <CRON_SECRET>"). Unset: the door answers 401 to everyone. */

@@ -18,7 +18,7 @@ export const PERMISSIONS = {
   "tracking.read": ["rep", "manager", "admin"],
   "tracking.write": ["rep", "manager"],
   "locations.read": ["rep", "manager", "admin"],
-  "locations.manage": ["admin"],
+  "locations.manage": ["manager", "admin"],
   "team.read": ["manager", "admin"],
   "validations.review": ["manager", "admin"],
   /** Acknowledging the dashboard's alerts (of people in one's scope). */
