@@ -95,9 +95,37 @@ const EXEMPT: Record<string, string> = {
   "action mfa.startEnrolment": "one pending secret per person, replaced by a new start; nothing else is written",
   "action mfa.confirmEnrolment": "a one-time code confirms once; a second confirm is MFA_ALREADY_ENABLED",
   "action mfa.disable": "disabling twice is MFA_NOT_ENABLED; the code is the proof, not a retryable request",
+  "POST /api/v1/locations/import":
+    "the file is its own key: rows match customers by external_ref (or the same name within 25 m), so importing the same file again creates and updates nothing; a dry run writes nothing",
 };
 
+async function throwawayLocation(fx: Fx): Promise<number> {
+  return makeLocation(fx.db, fx.lat + 0.01, fx.lon + 0.01);
+}
+
 const ROUTES: Record<string, Case> = {
+  "POST /api/v1/locations": {
+    as: "admin",
+    make: async (fx, id) => {
+      const body = { client_id: id, name: "Contract customer", lat: fx.lat + 0.02, lon: fx.lon, external_ref: `C-${id.slice(0, 8)}` };
+      return { same: { url: "/api/v1/locations", body }, other: { url: "/api/v1/locations", body: { ...body, name: "Another customer" } } };
+    },
+  },
+  "PATCH /api/v1/locations/{id}": {
+    as: "manager",
+    make: async (fx, id) => {
+      const l = await throwawayLocation(fx);
+      const call = (radius: number): Call => ({ url: `/api/v1/locations/${l}`, params: { id: String(l) }, body: { client_id: id, geofence_radius: radius } });
+      return { same: call(75), other: call(90) };
+    },
+  },
+  "PATCH /api/v1/settings": {
+    as: "admin",
+    make: async (_fx, id) => ({
+      same: { url: "/api/v1/settings", body: { client_id: id, default_service_minutes: 25 } },
+      other: { url: "/api/v1/settings", body: { client_id: id, default_service_minutes: 35 } },
+    }),
+  },
   "POST /api/v1/visits/check-in": {
     as: "rep",
     make: async (fx, id) => {
