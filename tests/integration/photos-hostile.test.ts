@@ -10,10 +10,9 @@ import { expect, it } from "vitest";
 import { GET as visitRoute } from "../../src/app/api/v1/visits/[id]/route";
 import { POST as selfieRoute } from "../../src/app/api/v1/visits/[id]/selfie/route";
 import { MAX_PIXELS_BY_TYPE } from "../../src/server/photos/inspect-image";
-import { checkIn } from "../../src/server/visits/check-in";
 import { describeEachDriver } from "../support/db";
-import { postSelfie, selfieForm, selfieMeta, setUpPhotoWorld } from "../support/photos-world";
-import { call, ctxFor, makeLocation, makePerson, uuid, writeCounts } from "../support/visits-world";
+import { postSelfie, selfieForm, selfieMeta, setUpPhotoWorld, openSelfieVisit } from "../support/photos-world";
+import { call, writeCounts } from "../support/visits-world";
 
 /** A JPEG whose EXIF Model is "Cam\0\u0001era 5D" (exifr hands the NUL and the control byte through as they are). */
 async function jpegWithNulModel(): Promise<Buffer> {
@@ -30,13 +29,7 @@ async function jpegWithNulModel(): Promise<Buffer> {
 describeEachDriver("selfie upload: hostile photos", (ctx) => {
   const world = setUpPhotoWorld(ctx);
 
-  async function openVisit() {
-    const db = ctx.handle.db;
-    const rep = await makePerson(db, "rep");
-    const loc = await makeLocation(db, 12.9, 77.5);
-    const { body } = await checkIn(ctxFor(db, rep), { client_id: uuid(), location_id: loc, lat: 12.9, lon: 77.5, accuracy_m: 8, captured_at: new Date().toISOString() });
-    return { rep, visitId: body.visit.id };
-  }
+  const openVisit = () => openSelfieVisit(ctx.handle.db);
 
   it("a real 49-megapixel PNG (7000×7000, made with sharp) → 413 IMAGE_TOO_LARGE from its header, nothing stored", async () => {
     const { rep, visitId } = await openVisit();
