@@ -87,3 +87,11 @@ export const selfieUploadResult = z.object({
   urls_expire_at: z.string(),
 });
 export type SelfieUploadResult = z.infer<typeof selfieUploadResult>;
+
+/** The selfie as `GET /api/v1/visits/{id}` shows it: what was uploaded, with fresh signed URLs (null once retention deleted the files). */
+export const visitPhoto = selfieUploadResult.shape.photo.extend({
+  display_url: z.string().nullable().describe("Signed, expiring URL of the re-encoded copy; null after the retention period deleted the files"),
+  thumb_url: z.string().nullable(),
+  urls_expire_at: z.string().nullable(),
+});
+export type VisitPhoto = z.infer<typeof visitPhoto>;

@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { idString, idValue } from "./ids";
 import { accuracyM, clientId, isoInstant, latitude, longitude, validationStatus } from "./locations";
+import { visitPhoto } from "./photos";
 
 const fix = {
   lat: latitude,
@@ -104,5 +105,8 @@ export const storedValidation = z.object({
 });
 export const visitDetailResponse = z.object({ visit: visitSchema, validations: z.array(storedValidation) });
 export type VisitDetailResponse = z.infer<typeof visitDetailResponse>;
+/** `GET /api/v1/visits/{id}`: the visit, its validations and its selfie (null when none was uploaded) with signed URLs. */
+export const visitWithPhotoResponse = visitDetailResponse.extend({ photo: visitPhoto.nullable() });
+export type VisitWithPhotoResponse = z.infer<typeof visitWithPhotoResponse>;
 
 export const visitIdParams = z.object({ id: idString });

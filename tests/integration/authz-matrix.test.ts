@@ -209,7 +209,7 @@ const ROUTES: Record<string, Case> = {
   // Push: one's own devices; a read-only key may read the public key only.
   "GET /api/v1/push/vapid-public-key": { make: () => ({ url: "/api/v1/push/vapid-public-key" }), expect: ANY_READ },
   "POST /api/v1/push/subscriptions": {
-    make: () => ({ url: "/api/v1/push/subscriptions", body: { endpoint: `https://push.invalid/${randomUUID()}`, keys: { p256dh: "B".repeat(87), auth: "A".repeat(22) } } }),
+    make: () => ({ url: "/api/v1/push/subscriptions", body: { endpoint: `https://8.8.8.8/${randomUUID()}` /* a public address literal: registration checks addresses (no DNS here), never connects */, keys: { p256dh: "B".repeat(87), auth: "A".repeat(22) } } }),
     expect: [401, 201, 201, 201, 201, 201, 403, 201],
   },
   "POST /api/v1/push/unsubscribe": { make: () => ({ url: "/api/v1/push/unsubscribe", body: { endpoint: `https://push.invalid/${randomUUID()}` } }), expect: [401, 200, 200, 200, 200, 200, 403, 200] },

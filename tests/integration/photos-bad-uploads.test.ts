@@ -6,23 +6,16 @@ import { sql } from "drizzle-orm";
 import sharp from "sharp";
 import { expect, it } from "vitest";
 import { POST as selfieRoute } from "../../src/app/api/v1/visits/[id]/selfie/route";
-import { checkIn } from "../../src/server/visits/check-in";
 import { SELFIE_MAX_BYTES } from "../../src/contracts/photos";
 import { describeEachDriver } from "../support/db";
-import { canvasJpeg, fixturePhoto, postSelfie, selfieForm, selfieMeta, setUpPhotoWorld } from "../support/photos-world";
-import { ctxFor, hasFixtures, makeLocation, makePerson, uuid, writeCounts } from "../support/visits-world";
+import { canvasJpeg, fixturePhoto, postSelfie, selfieForm, selfieMeta, setUpPhotoWorld, openSelfieVisit } from "../support/photos-world";
+import { hasFixtures, makePerson, writeCounts } from "../support/visits-world";
 
 
 describeEachDriver("selfie upload: bad uploads store nothing", (ctx) => {
   const world = setUpPhotoWorld(ctx);
 
-  async function openVisit() {
-    const db = ctx.handle.db;
-    const rep = await makePerson(db, "rep");
-    const loc = await makeLocation(db, 12.9, 77.5);
-    const { body } = await checkIn(ctxFor(db, rep), { client_id: uuid(), location_id: loc, lat: 12.9, lon: 77.5, accuracy_m: 8, captured_at: new Date().toISOString() });
-    return { rep, visitId: body.visit.id };
-  }
+  const openVisit = () => openSelfieVisit(ctx.handle.db);
 
   /** Runs `send`, expects `status`/`code`, and that no table a selfie writes and no file changed. */
   async function refused(send: () => Promise<{ status: number; body: { error?: { code: string } } }>, status: number, code: string) {

@@ -4,12 +4,14 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import sharp from "sharp";
 import { afterAll, beforeAll } from "vitest";
-import type { DbHandle } from "../../src/server/db/client";
+import type { Actor } from "../../src/server/auth/actor";
+import type { Db, DbHandle } from "../../src/server/db/client";
+import { checkIn } from "../../src/server/visits/check-in";
 import { useDbHandle } from "../../src/server/db";
 import { issueAccessToken } from "../../src/server/auth/tokens";
 import { LocalStorage } from "../../src/server/storage/local-storage";
 import { setStorageForTests } from "../../src/server/storage/storage";
-import { fixturesDir, uuid } from "./visits-world";
+import { ctxFor, fixturesDir, makeLocation, makePerson, uuid } from "./visits-world";
 
 /** Points the app's storage at a fresh temp directory; returns it and a cleanup. */
 export function tempStorage(): { root: string; files: () => string[]; dispose: () => void } {
@@ -90,4 +92,12 @@ export function setUpPhotoWorld(ctx: { readonly handle: DbHandle }): { readonly 
       return storage;
     },
   };
+}
+
+/** A new rep with a visit checked in now at a new location (12.9, 77.5): the target of one selfie upload. */
+export async function openSelfieVisit(db: Db): Promise<{ rep: Actor; visitId: number }> {
+  const rep = await makePerson(db, "rep");
+  const loc = await makeLocation(db, 12.9, 77.5);
+  const { body } = await checkIn(ctxFor(db, rep), { client_id: uuid(), location_id: loc, lat: 12.9, lon: 77.5, accuracy_m: 8, captured_at: new Date().toISOString() });
+  return { rep, visitId: body.visit.id };
 }

@@ -5,8 +5,8 @@ import { SELFIE_FILE_FIELD, SELFIE_META_FIELD } from "../../src/contracts/photos
 import { ApiError, NetworkError } from "../../src/lib/api/client";
 import { SELFIE_FIELDS, type RepApi } from "../../src/lib/api/endpoints";
 import { openDB } from "idb";
-import { consentKey, DB_VERSION, openOfflineDb, STORES, type OfflineDb } from "../../src/lib/offline/db";
-import { claimUnownedItems, discardItem, enqueue, listItems, retryItem } from "../../src/lib/offline/queue";
+import { consentKey, DB_VERSION, getMeta, openOfflineDb, requestPersistentStorage, STORAGE_PERSISTED, STORES, type OfflineDb } from "../../src/lib/offline/db";
+import { claimUnownedItems, discardItem, enqueue, listItems, pruneSent, retryItem, SENT_KEEP_MS } from "../../src/lib/offline/queue";
 import { backoffMs, drainQueue } from "../../src/lib/offline/replay";
 
 /**
@@ -79,6 +79,45 @@ describe("offline queue", () => {
     expect(server.calls).toHaveLength(5);
   });
 
+  it("prunes what the server answered: sent pings at once, other sent items after a day; failed and pending items stay", async () => {
+    const server = await day(fakeServer());
+    const refusedCi = randomUUID();
+    server.refuse.add(refusedCi);
+    await enqueue(db, ME, { kind: "visit.check_in", body: { client_id: refusedCi, location_id: 8, ...fix }, location_name: "Closed shop" }, T0);
+    await drainQueue({ db, owner: ME, api: server.api, now: () => T0 });
+    const after = await listItems(db);
+    expect(after.some((i) => i.kind === "tracking.pings")).toBe(false); // 3 sent ping items gone
+    expect(after.map((i) => `${i.kind}:${i.status}`)).toEqual(["session.start:done", "visit.check_in:done", "visit.selfie:done", "visit.check_out:done", "visit.check_in:failed"]);
+    // A day later the sent ones go too; the refused one stays for the person to see, retry or discard.
+    const later = new Date(T0.getTime() + SENT_KEEP_MS);
+    expect(await pruneSent(db, later)).toBe(4);
+    expect((await listItems(db)).map((i) => `${i.kind}:${i.status}`)).toEqual(["visit.check_in:failed"]);
+  });
+
+  it("keeps a sent check-in while a check-out or selfie that needs its visit id is not sent yet", async () => {
+    const server = fakeServer();
+    const ci = randomUUID();
+    await enqueue(db, ME, { kind: "visit.check_in", body: { client_id: ci, location_id: 7, ...fix }, location_name: "Shop" }, T0);
+    await drainQueue({ db, owner: ME, api: server.api, now: () => T0 });
+    await enqueue(db, ME, { kind: "visit.check_out", check_in_client_id: ci, location_name: "Shop", body: { client_id: randomUUID(), ...fix } }, T0);
+    const later = new Date(T0.getTime() + 2 * SENT_KEEP_MS);
+    expect(await pruneSent(db, later)).toBe(0);
+    server.set("up");
+    expect(await drainQueue({ db, owner: ME, api: server.api, now: () => later })).toMatchObject({ sent: 1, failed: 0 });
+    expect(server.calls).toContain("check-out:101");
+  });
+
+  it("asks for persistent storage (at consent) and remembers the answer; no API, no answer", async () => {
+    let asked = 0;
+    const storage = { persisted: async () => false, persist: async () => (asked++, true) };
+    expect(await requestPersistentStorage(db, storage)).toBe(true);
+    expect(asked).toBe(1);
+    expect(await getMeta(db, STORAGE_PERSISTED)).toBe(true);
+    expect(await requestPersistentStorage(db, { persisted: async () => true, persist: async () => (asked++, true) })).toBe(true);
+    expect(asked).toBe(1); // already persisted: not asked again
+    expect(await requestPersistentStorage(db, undefined)).toBeNull();
+  });
+
   it("a double tap enqueues one action", async () => {
     const body = { client_id: randomUUID() };
     await enqueue(db, ME, { kind: "session.start", body }, T0);
@@ -114,15 +153,16 @@ describe("offline queue", () => {
     server.refuse.add(items[1]!.client_id);
     expect(await drainQueue({ db, owner: ME, api: server.api, now: () => T0 })).toMatchObject({ sent: 4, failed: 3, stoppedBy: null });
     const after = await listItems(db);
-    expect(after.map((i) => i.status)).toEqual(["done", "failed", "failed", "done", "done", "done", "failed"]);
+    // The three sent ping items were pruned after the server's answer (issue #17 item 6); the failed ones stay.
+    expect(after.map((i) => `${i.kind}:${i.status}`)).toEqual(["session.start:done", "visit.check_in:failed", "visit.selfie:failed", "visit.check_out:failed"]);
     expect(after[1]!.error).toEqual({ status: 404, code: "NOT_FOUND", message: "Location not found." });
-    expect(after[6]!.error!.code).toBe("CHECK_IN_NOT_SYNCED");
+    expect(after[3]!.error!.code).toBe("CHECK_IN_NOT_SYNCED");
 
     await retryItem(db, after[1]!.seq!);
     expect((await listItems(db))[1]!.status).toBe("pending");
     await drainQueue({ db, owner: ME, api: server.api, now: () => T0 });
     for (const i of (await listItems(db)).filter((x) => x.status === "failed")) await discardItem(db, i.seq!, ME);
-    expect(await listItems(db)).toHaveLength(4);
+    expect((await listItems(db)).map((i) => i.kind)).toEqual(["session.start"]); // the sent pings were pruned
     expect(await db.count(STORES.blobs)).toBe(0);
   });
 

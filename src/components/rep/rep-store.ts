@@ -5,7 +5,7 @@ import type { TodayPlanResponse } from "@/contracts/plans";
 import type { TodaySessionResponse } from "@/contracts/sessions";
 import { createApiClient } from "@/lib/api/client";
 import { repApi } from "@/lib/api/endpoints";
-import { consentKey, getCached, getMeta, lastSyncKey, openOfflineDb, setCached, setMeta, SIGNED_IN, type OfflineDb } from "@/lib/offline/db";
+import { consentKey, getCached, getMeta, lastSyncKey, openOfflineDb, requestPersistentStorage, setCached, setMeta, SIGNED_IN, type OfflineDb } from "@/lib/offline/db";
 import { claimUnownedItems, discardItem, enqueue, listItems, retryItem } from "@/lib/offline/queue";
 import type { QueueItem, QueuedAction } from "@/lib/offline/queue-types";
 import type { DrainReport } from "@/lib/offline/replay";
@@ -141,6 +141,7 @@ export function useRepStore(me: number) {
     const c = { version: CONSENT_VERSION, at: new Date().toISOString() };
     await setMeta(db, consentKey(me), c);
     setConsent(c);
+    await requestPersistentStorage(db); // the queue must survive storage pressure; asked at this user gesture
   }, [db, me]);
 
   const retry = useCallback(async (seq: number) => db && (await retryItem(db, seq), await sync(true)), [db, sync]);

@@ -112,3 +112,22 @@ export async function setCached(db: OfflineDb, key: string, value: unknown, now 
 export async function forgetSignedIn(): Promise<void> {
   await (await openOfflineDb()).delete(STORES.meta, SIGNED_IN);
 }
+
+export const STORAGE_PERSISTED = "storage_persisted";
+
+/**
+ * Asks the browser to keep this origin's storage (the queue, its Blobs) under storage pressure instead of evicting it
+ * (`navigator.storage.persist()`; issue #17 item 6). Called when the person accepts the consent screen, a user
+ * gesture, which Chromium weighs. The answer is kept in meta; null when the browser has no such API.
+ */
+export async function requestPersistentStorage(db: OfflineDb, storage: Pick<StorageManager, "persist" | "persisted"> | undefined = globalThis.navigator?.storage): Promise<boolean | null> {
+  if (!storage?.persist) return null;
+  let granted: boolean;
+  try {
+    granted = (await storage.persisted?.()) || (await storage.persist());
+  } catch {
+    return null;
+  }
+  await setMeta(db, STORAGE_PERSISTED, granted);
+  return granted;
+}

@@ -81,3 +81,30 @@ export async function claimUnownedItems(db: OfflineDb, me: number): Promise<numb
 }
 
 export const getBlob = async (db: OfflineDb, key: string): Promise<Blob | undefined> => (await db.get(STORES.blobs, key))?.blob;
+
+/** How long a sent (done) item other than pings stays on the phone: the Sync screen and today's verdicts show it. */
+export const SENT_KEEP_MS = 24 * 3600_000;
+
+/**
+ * Removes what the server has answered (issue #17 item 6), so the queue does not grow for ever: sent ping batches at
+ * once (a day holds thousands, nothing reads them again), other sent items once older than SENT_KEEP_MS — except a
+ * check-in that a not-yet-sent check-out or selfie still needs for its visit id. Failed and pending items are kept.
+ * Returns how many items were removed.
+ */
+export async function pruneSent(db: OfflineDb, now: Date): Promise<number> {
+  const tx = db.transaction(STORES.queue, "readwrite");
+  const all = await tx.store.getAll();
+  const needed = new Set<string>();
+  for (const i of all) if (i.status !== "done" && (i.kind === "visit.check_out" || i.kind === "visit.selfie")) needed.add(i.check_in_client_id);
+  let removed = 0;
+  for (const i of all) {
+    if (i.status !== "done" || i.seq === undefined || needed.has(i.client_id)) continue;
+    const old = i.done_at !== null && Date.parse(i.done_at) <= now.getTime() - SENT_KEEP_MS;
+    if (i.kind === "tracking.pings" || old) {
+      await tx.store.delete(i.seq);
+      removed++;
+    }
+  }
+  await tx.done;
+  return removed;
+}

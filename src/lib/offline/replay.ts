@@ -1,7 +1,7 @@
 import { ApiError, NetworkError } from "../api/client";
 import type { RepApi } from "../api/endpoints";
 import { lastSyncKey, setMeta, STORES, type OfflineDb } from "./db";
-import { getBlob, getItemByClientId, updateItem } from "./queue";
+import { getBlob, getItemByClientId, pruneSent, updateItem } from "./queue";
 import type { QueueItem } from "./queue-types";
 
 export const MAX_PINGS_PER_REQUEST = 500;
@@ -85,6 +85,15 @@ function pingRun(items: QueueItem[], start: number): QueueItem[] {
  */
 export async function drainQueue(deps: DrainDeps): Promise<DrainReport> {
   const now = deps.now ?? (() => new Date());
+  try {
+    return await drainPending(deps, now);
+  } finally {
+    // After the server's answers: what it accepted leaves the phone (failed and pending items stay).
+    await pruneSent(deps.db, now()).catch(() => undefined);
+  }
+}
+
+async function drainPending(deps: DrainDeps, now: () => Date): Promise<DrainReport> {
   // Only the signed-in person's items: another account's work waits on this phone until they sign in again.
   const items = (await deps.db.getAllFromIndex(STORES.queue, "by_owner", deps.owner)).filter((i) => i.status === "pending");
   const report: DrainReport = { sent: 0, failed: 0, stoppedBy: null };

@@ -7,14 +7,22 @@ import { limitApiRequest, type RateLimitInfo } from "../auth/rate-limit";
 import { getDb, type Db } from "../db";
 import { AppError } from "../errors";
 import { readBodyLimited } from "./body";
-import { assertSafeStrings } from "./safe-input";
+import { checkJsonShape } from "@/contracts/safe-text";
+import { assertSafeStrings, unsafeInputError } from "./safe-input";
 import { route, withHeaders } from "./handler";
 import { requestNow } from "./request-clock";
 import { clientIp } from "./request-meta";
 
 export const MAX_JSON_BYTES = 1_000_000;
 
-/** Route options: `maxBodyBytes` bounds the body read before any credential work (default 1 MB). */
+/**
+ * The body limit of public (anonymous) routes unless they say otherwise: sign-in, refresh and sign-out bodies
+ * (an e-mail, a password and a code, or a token) fit in a few KB, so an anonymous caller cannot make the
+ * server parse a megabyte.
+ */
+export const PUBLIC_BODY_MAX_BYTES = 16 * 1024;
+
+/** Route options: `maxBodyBytes` bounds the body read before any credential work (default 1 MB; 16 KB on public routes). */
 export type RouteOptions = { maxBodyBytes?: number };
 
 // Bodies read (bounded) by the wrapper before authentication; handlers read them from here.
@@ -52,14 +60,21 @@ export async function readJsonValue(req: Request, maxBytes = MAX_JSON_BYTES): Pr
   if (!/^application\/json\b/i.test(type)) throw new AppError("UNSUPPORTED_MEDIA_TYPE", "Send the body as application/json.");
   // Counted while it streams in: a chunked body past the limit is cut off, never buffered whole.
   const bytes = await requestBody(req, maxBytes);
-  let raw: unknown;
+  let text: string;
   try {
     // fatal: invalid UTF-8 is malformed input, not text with replacement characters.
-    raw = JSON.parse(new TextDecoder("utf-8", { fatal: true }).decode(bytes));
+    text = new TextDecoder("utf-8", { fatal: true }).decode(bytes);
   } catch {
     throw new AppError("INVALID_JSON", "The body is not valid JSON.");
   }
-  return raw;
+  // Depth and value count from the text itself, before JSON.parse builds anything (issue #17 item 0).
+  const shape = checkJsonShape(text);
+  if (shape) throw unsafeInputError({ reason: shape });
+  try {
+    return JSON.parse(text);
+  } catch {
+    throw new AppError("INVALID_JSON", "The body is not valid JSON.");
+  }
 }
 
 /** zod → AppError with the first failing field ("pings.3.lat"), 400. Every string in the input must be safe text. */
@@ -125,10 +140,10 @@ export function apiRoute<P = Record<string, string>>(permission: Permission, han
 
 export type PublicApiHandler<P> = (args: { req: Request; db: Db; now: Date; params: P }) => Promise<Response>;
 
-/** A public /api/v1 route (login, refresh, logout): no credential needed, rate-limited per IP. */
+/** A public /api/v1 route (login, refresh, logout): no credential needed, rate-limited per IP, small bodies. */
 export function publicApiRoute<P = Record<string, string>>(handler: PublicApiHandler<P>, opts: RouteOptions = {}) {
   return route<P>(async (req, { params }) => {
-    await prereadBody(req, opts.maxBodyBytes ?? MAX_JSON_BYTES);
+    await prereadBody(req, opts.maxBodyBytes ?? PUBLIC_BODY_MAX_BYTES);
     const info = await limitByIp(req);
     const db = await getDb();
     const res = await handler({ req, db, now: requestNow(req), params: await params });

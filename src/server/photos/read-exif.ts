@@ -1,4 +1,5 @@
 import exifr from "exifr";
+import { sanitizeText } from "@/contracts/safe-text";
 import { zonedInstant } from "@/lib/time";
 import { withTimeout } from "./with-timeout";
 
@@ -52,7 +53,15 @@ export async function readPhotoExif(buf: Buffer, timeoutMs = EXIF_TIMEOUT_MS): P
   };
 }
 
-const text = (v: unknown) => (typeof v === "string" && v.replace(/\0+$/, "").trim() ? v.replace(/\0+$/, "").trim() : null);
+/**
+ * A string tag as storable text (issue #17 item 7): a real camera pads or splits its model name with NUL bytes,
+ * which jsonb refuses; sanitizeText drops them and every other control character. At most 200 characters.
+ */
+const text = (v: unknown) => {
+  if (typeof v !== "string") return null;
+  const clean = sanitizeText(v, 200);
+  return clean ? clean : null;
+};
 
 /** Empty GPS tags (exifr-broken1.jpg) mean "no GPS": require both rational triples and a finite, in-range result. */
 function gpsOf(raw: Raw): PhotoExif["gps"] {

@@ -3,7 +3,8 @@ import { getOrgSettings } from "../settings/org-settings";
 import { sql } from "drizzle-orm";
 import { queryRows, type Db } from "../db/client";
 import { localDate } from "@/lib/time";
-import { sendPushToPerson, type PushTransport } from "./send-push";
+import { arrayLiteral, textArray } from "../db/array-literal";
+import { sendPushBatch, type PushTransport } from "./send-push";
 
 /** Minutes before the first planned visit's planned_time when the reminder goes out. */
 export const FIRST_VISIT_LEAD_MIN = 30;
@@ -16,23 +17,30 @@ export type ReminderRun = { due: number; sent: number; skipped: number };
 /**
  * Claims each (person, kind, subject) once in push_deliveries, then sends. The unique key makes a job idempotent:
  * a second run, a retry or a second instance finds the row and sends nothing (at most once per rep, day and kind).
+ * Set-based: one INSERT claims every due item, sendPushBatch reads all their devices at once, one UPDATE records
+ * the device counts, whatever the number of reps.
  */
 async function claimAndSend(db: Db, kind: string, due: Due[], now: Date, transport: PushTransport): Promise<ReminderRun> {
   const run: ReminderRun = { due: due.length, sent: 0, skipped: 0 };
-  for (const d of due) {
-    const [claimed] = await queryRows<{ id: number }>(
-      db,
-      sql`INSERT INTO push_deliveries (personnel_id, kind, subject, sent_at) VALUES (${d.personnel_id}, ${kind}, ${d.subject}, ${now.toISOString()})
-          ON CONFLICT ON CONSTRAINT push_deliveries_once DO NOTHING RETURNING id`,
-    );
-    if (!claimed) {
-      run.skipped++;
-      continue;
-    }
-    const r = await sendPushToPerson(db, d.personnel_id, { title: d.title, body: d.body, url: d.url, tag: `${kind}:${d.subject}` }, now, transport);
-    await db.execute(sql`UPDATE push_deliveries SET devices = ${r.sent} WHERE id = ${claimed.id}`);
-    if (r.sent > 0) run.sent++;
-  }
+  if (due.length === 0) return run;
+  const claimed = await queryRows<{ id: number; personnel_id: number; subject: string }>(
+    db,
+    sql`INSERT INTO push_deliveries (personnel_id, kind, subject, sent_at)
+        SELECT d.personnel_id, ${kind}, d.subject, ${now.toISOString()}::timestamptz
+        FROM unnest(${arrayLiteral(due.map((d) => d.personnel_id))}::int[], ${textArray(due.map((d) => d.subject))}::text[]) AS d(personnel_id, subject)
+        ON CONFLICT ON CONSTRAINT push_deliveries_once DO NOTHING RETURNING id, personnel_id, subject`,
+  );
+  run.skipped = due.length - claimed.length;
+  if (claimed.length === 0) return run;
+  const byKey = new Map(due.map((d) => [`${d.personnel_id}|${d.subject}`, d]));
+  const items = claimed.map((c) => {
+    const d = byKey.get(`${Number(c.personnel_id)}|${c.subject}`)!;
+    return { personnelId: d.personnel_id, payload: { title: d.title, body: d.body, url: d.url, tag: `${kind}:${d.subject}` } };
+  });
+  const results = await sendPushBatch(db, items, now, transport);
+  await db.execute(sql`UPDATE push_deliveries p SET devices = r.devices
+    FROM unnest(${arrayLiteral(claimed.map((c) => c.id))}::int[], ${arrayLiteral(results.map((r) => r.sent))}::int[]) AS r(id, devices) WHERE p.id = r.id`);
+  run.sent = results.filter((r) => r.sent > 0).length;
   return run;
 }
 

@@ -184,6 +184,10 @@ const utcDate = (ms: number) => new Date(ms).toISOString().slice(0, 10);
  * The rep's days (any status) dated from the day before the batch's earliest accepted-age fix to the day after its
  * latest, in UTC dates: every org-local date a kept fix can have (offsets are within ±14 h) is in that range. Fixes
  * too old or too far ahead are refused anyway, so the range is clamped to what can be kept.
+ * The rows are locked (FOR NO KEY UPDATE, in id order) until the batch commits, so a day cannot close under it
+ * (issue #17 item 6): "End day" (FOR UPDATE on the open day) waits for the batch and then counts its pings, or the
+ * batch waits for "End day" and then reads the day as closed (no_open_day). A plain read would let a batch insert
+ * into a day that closed, without those pings, between its read and its commit.
  */
 async function daysAround(tx: Db, personnelId: number, pings: readonly PingInput[], now: Date): Promise<Map<string, OpenDay>> {
   const out = new Map<string, OpenDay>();
@@ -200,7 +204,8 @@ async function daysAround(tx: Db, personnelId: number, pings: readonly PingInput
   const found = await queryRows<{ id: number; session_date: unknown; status: string; login_time: unknown }>(
     tx,
     sql`SELECT id, session_date::text AS session_date, status, login_time FROM daily_sessions
-        WHERE personnel_id = ${personnelId} AND session_date BETWEEN ${addDays(utcDate(lo), -1)}::date AND ${addDays(utcDate(hi), 1)}::date`,
+        WHERE personnel_id = ${personnelId} AND session_date BETWEEN ${addDays(utcDate(lo), -1)}::date AND ${addDays(utcDate(hi), 1)}::date
+        ORDER BY id FOR NO KEY UPDATE`,
   );
   for (const r of found) {
     out.set(String(r.session_date), { id: r.id, status: r.status, loginTime: r.login_time == null ? null : new Date(r.login_time as string) });

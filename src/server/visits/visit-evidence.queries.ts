@@ -8,7 +8,8 @@ import type { SelfieMetadata } from "../photos/selfie-metadata";
 import { isSelfieRequired } from "../photos/selfie-policy";
 import { getVisit } from "./visits.queries";
 import type { VisitReview } from "@/contracts/visit-review";
-import type { VisitDetailResponse } from "@/contracts/visits";
+import type { VisitDetailResponse, VisitWithPhotoResponse } from "@/contracts/visits";
+import type { VisitPhoto } from "@/contracts/photos";
 
 export type VisitEvidence = VisitDetailResponse & {
   person: { id: number; name: string };
@@ -17,6 +18,31 @@ export type VisitEvidence = VisitDetailResponse & {
   selfie_required: boolean;
   reviews: VisitReview[];
 };
+
+type EvidencePhoto = NonNullable<VisitEvidence["photo"]>;
+
+/** A visit's stored selfie metadata without its storage keys, with fresh signed URLs (null ones once retention deleted the files). */
+async function selfieWithUrls(raw: SelfieMetadata | string | null, now: Date): Promise<EvidencePhoto | null> {
+  const meta = typeof raw === "string" ? (JSON.parse(raw) as SelfieMetadata) : raw;
+  if (!meta?.client_id) return null;
+  const { original_key: _o, display_key, thumb_key, ...rest } = meta;
+  const urls = display_key && thumb_key && !meta.deleted_at ? await signPhotoKeys(display_key, thumb_key, now) : { display_url: null, thumb_url: null, urls_expire_at: null };
+  return { ...rest, ...urls };
+}
+
+/**
+ * `GET /api/v1/visits/{id}`: the visit and its validations (getVisit: scoped, out of scope is 404) with its selfie's
+ * upload facts and signed URLs, as the evidence page has them.
+ */
+export async function getVisitWithPhoto(ctx: Ctx, visitId: number): Promise<VisitWithPhotoResponse> {
+  const detail = await getVisit(ctx, visitId);
+  const [row] = await queryRows<{ meta: SelfieMetadata | string | null }>(ctx.db, sql`SELECT selfie_metadata AS meta FROM visits WHERE id = ${visitId}`);
+  const p = await selfieWithUrls(row?.meta ?? null, ctx.now);
+  const photo: VisitPhoto | null = p
+    ? { client_id: p.client_id, source: p.source, content_type: p.content_type, bytes: p.bytes, width: p.width, height: p.height, received_at: p.received_at, exif: p.exif, display_url: p.display_url, thumb_url: p.thumb_url, urls_expire_at: p.urls_expire_at }
+    : null;
+  return { ...detail, photo };
+}
 
 /**
  * Everything a manager needs to judge a visit, in one place: the visit and its validation rows (scoped by getVisit:
@@ -32,13 +58,7 @@ export async function getVisitEvidence(ctx: Ctx, visitId: number): Promise<Visit
         FROM visits v JOIN personnel p ON p.id = v.personnel_id JOIN locations l ON l.id = v.location_id WHERE v.id = ${visitId}`,
   );
   if (!row) throw new Error(`visit ${visitId} lost its person or location`);
-  const meta = typeof row.meta === "string" ? (JSON.parse(row.meta) as SelfieMetadata) : row.meta;
-  let photo: VisitEvidence["photo"] = null;
-  if (meta?.client_id) {
-    const { original_key: _o, display_key, thumb_key, ...rest } = meta;
-    const urls = display_key && thumb_key && !meta.deleted_at ? await signPhotoKeys(display_key, thumb_key, ctx.now) : { display_url: null, thumb_url: null, urls_expire_at: null };
-    photo = { ...rest, ...urls };
-  }
+  const photo = await selfieWithUrls(row.meta, ctx.now);
   const reviews: VisitReview[] = detail.validations
     .filter((v) => v.validation_type === "MANUAL" && v.details)
     .map((v) => ({

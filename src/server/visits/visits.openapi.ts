@@ -1,5 +1,5 @@
 import type { ApiOperation } from "../http/openapi-types";
-import { checkInInput, checkOutInput, listVisitsQuery, listVisitsResponse, visitDetailResponse, visitResult } from "@/contracts/visits";
+import { checkInInput, checkOutInput, listVisitsQuery, listVisitsResponse, visitResult, visitWithPhotoResponse } from "@/contracts/visits";
 
 const common = {
   401: { description: "No valid credential" },
@@ -71,11 +71,11 @@ export const visitsOperations: ApiOperation[] = [
   {
     method: "get",
     path: "/api/v1/visits/{id}",
-    summary: "One visit with its validations (GPS check-in/out, manual reviews)",
+    summary: "One visit with its validations (GPS check-in/out, manual reviews) and its selfie with signed, expiring URLs",
     tag: "visits",
     permission: "visits.read",
     responses: {
-      200: { description: "The visit", schema: visitDetailResponse },
+      200: { description: "The visit", schema: visitWithPhotoResponse },
       400: { description: "VALIDATION_FAILED: id is not a positive integer" },
       401: common[401],
       404: { description: "No such visit, or out of the caller's scope" },

@@ -47,7 +47,7 @@ export const apiKeys = pgTable(
     expiresAt: timestamp("expires_at", { withTimezone: true }),
     revokedAt: timestamp("revoked_at", { withTimezone: true }),
   },
-  (t) => [check("api_keys_access_known", sql`${t.access} IN ('read','read_write')`)],
+  (t) => [check("api_keys_access_known", sql`${t.access} IN ('read','read_write')`), index("idx_api_keys_personnel").on(t.personnelId)],
 );
 
 /** One-time MFA recovery codes (10 per enrolment), stored hashed; `used_at` burns one. */

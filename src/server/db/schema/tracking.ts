@@ -36,5 +36,5 @@ export const trackingGaps = pgTable(
     cause: varchar("cause", { length: 30 }).notNull().default("unknown"),
     createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
   },
-  (t) => [unique("tracking_gaps_session_start").on(t.sessionId, t.startedAt)],
+  (t) => [unique("tracking_gaps_session_start").on(t.sessionId, t.startedAt), index("idx_tracking_gaps_personnel").on(t.personnelId, t.startedAt)],
 );

@@ -74,5 +74,11 @@ export const plannedVisits = pgTable(
     visitId: integer("visit_id").references(() => visits.id),
     createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
   },
-  (t) => [unique("planned_visits_rep_date_seq").on(t.personnelId, t.plannedDate, t.sequence), index("idx_planned_visits_date").on(t.plannedDate)],
+  (t) => [
+    unique("planned_visits_rep_date_seq").on(t.personnelId, t.plannedDate, t.sequence),
+    index("idx_planned_visits_date").on(t.plannedDate),
+    // Foreign keys that joins and checks use (issue #17 item 6): visit → its planned stop, location → its plans.
+    index("idx_planned_visits_visit").on(t.visitId).where(sql`${t.visitId} IS NOT NULL`),
+    index("idx_planned_visits_location").on(t.locationId),
+  ],
 );
