@@ -11,7 +11,7 @@ import { visitsOperations } from "../visits/visits.openapi";
 import { photosOperations } from "../photos/photos.openapi";
 import { realtimeOperations } from "../realtime/realtime.openapi";
 import { dashboardOperations } from "../dashboard/dashboard.openapi";
-import { reviewOperations } from "../visits/review.openapi";
+import { closeOperations, reviewOperations } from "../visits/review.openapi";
 import type { ApiOperation } from "./openapi-types";
 
 type JsonSchema = Record<string, unknown>;
@@ -43,6 +43,7 @@ export const allOperations: ApiOperation[] = [
   ...realtimeOperations,
   ...dashboardOperations,
   ...reviewOperations,
+  ...closeOperations,
   ...plansOperations,
   ...pushOperations,
 ];
