@@ -30,7 +30,7 @@ export function RepTimeline({ items, timeZone }: { items: TimelineItem[]; timeZo
               <td className="py-1 pr-3">{t.planned_time ?? "—"}</td>
               <td className="py-1 pr-3">{t.check_in_time ? formatClock(t.check_in_time, timeZone) : <span className="text-red-700">missed</span>}</td>
               <td className="py-1 pr-3">{t.late_minutes === null ? "—" : t.late_minutes > 0 ? `+${t.late_minutes} min` : "on time"}</td>
-              <td className="py-1 pr-3">{t.check_out_time ? formatClock(t.check_out_time, timeZone) : t.check_in_time ? "open" : "—"}</td>
+              <td className="py-1 pr-3">{t.check_out_time ? formatClock(t.check_out_time, timeZone) : t.check_in_time && t.visit_id ? <Link href={`/manager/visits/${t.visit_id}`} className="font-semibold text-amber-800 underline">open: close it</Link> : "—"}</td>
               <td className="py-1 pr-3">{t.duration_minutes === null ? "—" : `${t.duration_minutes} min`}</td>
               <td className={`py-1 pr-3 ${VERDICT[t.validation_status ?? ""] ?? ""}`}>
                 {t.validation_status ?? "—"}

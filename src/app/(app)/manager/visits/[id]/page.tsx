@@ -4,6 +4,7 @@ import { notFound } from "next/navigation";
 import { Fact, Flags, FixesTable, Reasons } from "@/components/manager/visit-evidence-parts";
 import { VisitMap } from "@/components/manager/visit-map";
 import { VisitReviewForm } from "@/components/manager/visit-review-form";
+import { CloseVisitForm } from "@/components/manager/close-visit-form";
 import { pageCtx, requirePageActor } from "@/server/auth/page-guard";
 import { AppError } from "@/server/errors";
 import { orgToday } from "@/server/team/team.queries";
@@ -111,6 +112,7 @@ export default async function VisitEvidencePage({ params }: { params: Promise<{ 
           </ul>
         </section>
       ) : null}
+      {v.check_in_time && !v.check_out_time ? <CloseVisitForm visitId={v.id} /> : null}
       {ev.person.id !== actor.id ? <VisitReviewForm visitId={v.id} /> : null}
     </div>
   );
