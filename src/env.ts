@@ -18,6 +18,8 @@ export const envSchema = z.object({
   DATABASE_URL: optional(postgresUrl),
   PGLITE_DATA_DIR: optional(z.string()),
   DEMO_PASSWORD: z.preprocess(emptyToUndefined, z.string().min(8).default("fieldbeat-demo")),
+  /** Password of the first admin made by `db:create-admin` (generated and printed once when unset). */
+  ADMIN_PASSWORD: optional(z.string().min(12, "must be at least 12 characters")),
   FIXTURES_DIR: optional(z.string()),
   LOG_LEVEL: z.preprocess(emptyToUndefined, z.enum(["debug", "info", "warn", "error"]).default("info")),
   /** Signs session cookies and API access tokens. Required in production; a fixed dev value otherwise. */
@@ -34,6 +36,8 @@ export const envSchema = z.object({
   NEXT_PUBLIC_MAP_TILE_ATTRIBUTION: optional(z.string().min(1)),
   /** Google Maps JavaScript API key: when set, maps use Google instead of Leaflet + tiles. Inlined at build. */
   NEXT_PUBLIC_GOOGLE_MAPS_API_KEY: optional(z.string().min(1)),
+  /** Server-side Geocoding API key: the customer import places rows that have an address and no coordinates. Unset: such rows are errors. */
+  GOOGLE_MAPS_API_KEY: optional(z.string().min(1)),
   /** Run the scheduled jobs (alert check every minute, outbox pruning daily) in this process. Default on; on a PostgreSQL server every instance may run them (pg-boss runs each schedule once). */
   JOBS_ENABLED: z.preprocess(emptyToUndefined, z.enum(["true", "false", "1", "0"]).default("true").transform((v) => v === "true" || v === "1")),
   /** Bearer secret of the scheduled-job door GET /api/cron/{job} (Vercel sends it as "Authorization: Bearer <CRON_SECRET>"). Unset: the door answers 401 to everyone. */
@@ -78,6 +82,11 @@ export function parseEnv(source: Record<string, string | undefined>): Env {
     throw new EnvError(
       result.error.issues.map((i) => ({ variable: String(i.path[0] ?? "(root)"), message: i.message })),
     );
+  }
+  // Vercel runs each request in a short-lived function with no persistent disk: the embedded database would be
+  // created empty, per instance, and lost. Refuse at build and start, by name, instead of failing at sign-in.
+  if (source.VERCEL === "1" && !result.data.DATABASE_URL) {
+    throw new EnvError([{ variable: "DATABASE_URL", message: "is required on Vercel (a managed PostgreSQL with PostGIS): the embedded database needs a persistent disk and one long-lived process" }]);
   }
   const cwd = process.cwd();
   return {

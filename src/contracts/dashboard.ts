@@ -1,7 +1,6 @@
 import { z } from "zod";
-
-const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, "must be a date YYYY-MM-DD");
-const id = z.coerce.number().int().positive();
+import { calendarDate as isoDate } from "./dates";
+import { idString as id } from "./ids";
 
 /** ?from&to (organisation-local dates, inclusive; default today) — at most a year. */
 export const dateRangeQuery = z.strictObject({

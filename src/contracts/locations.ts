@@ -54,3 +54,102 @@ export function queryParams(req: Request): Record<string, string> {
   for (const [k, v] of new URL(req.url).searchParams) if (v.trim() !== "") out[k] = v;
   return out;
 }
+
+// --- Customers (locations) API (issue #18) ---
+export const LOCATION_NAME_MAX = 255;
+export const LOCATION_TYPE_MAX = 50;
+export const EXTERNAL_REF_MAX = 100;
+export const ADDRESS_MAX = 1000;
+export const RADIUS_MIN_M = 5;
+export const RADIUS_MAX_M = 5000;
+
+const trimmedText = (field: string, max: number) =>
+  z.string({ error: `${field} must be text` }).trim().max(max, `${field}: at most ${max} characters`);
+const optionalText = (field: string, max: number) =>
+  trimmedText(field, max)
+    .transform((s) => (s === "" ? null : s))
+    .nullable()
+    .optional();
+const radius = z
+  .number({ error: "geofence_radius must be a number (metres)" })
+  .int("geofence_radius must be a whole number of metres")
+  .min(RADIUS_MIN_M, `geofence_radius: at least ${RADIUS_MIN_M} m`)
+  .max(RADIUS_MAX_M, `geofence_radius: at most ${RADIUS_MAX_M} m`);
+const lat = z.number({ error: "lat must be a number" }).min(-90, "lat must be between -90 and 90").max(90, "lat must be between -90 and 90");
+const lon = z.number({ error: "lon must be a number" }).min(-180, "lon must be between -180 and 180").max(180, "lon must be between -180 and 180");
+
+export const createLocationInput = z.strictObject({
+  client_id: z.uuid({ error: "client_id must be a UUID" }),
+  name: trimmedText("name", LOCATION_NAME_MAX).min(1, "name is required"),
+  lat,
+  lon,
+  address: optionalText("address", ADDRESS_MAX),
+  geofence_radius: radius.optional().describe("metres; the organisation's default when missing"),
+  location_type: optionalText("location_type", LOCATION_TYPE_MAX),
+  external_ref: optionalText("external_ref", EXTERNAL_REF_MAX).describe("your own id (CRM code): unique, the key CSV imports match on"),
+});
+export type CreateLocationInput = z.output<typeof createLocationInput>;
+
+export const updateLocationInput = z
+  .strictObject({
+    client_id: z.uuid({ error: "client_id must be a UUID" }),
+    name: trimmedText("name", LOCATION_NAME_MAX).min(1, "name is required").optional(),
+    lat: lat.optional(),
+    lon: lon.optional(),
+    address: optionalText("address", ADDRESS_MAX),
+    geofence_radius: radius.optional(),
+    location_type: optionalText("location_type", LOCATION_TYPE_MAX),
+    external_ref: optionalText("external_ref", EXTERNAL_REF_MAX),
+    active: z.boolean({ error: "active must be true or false" }).optional(),
+  })
+  .refine((v) => (v.lat === undefined) === (v.lon === undefined), { message: "send lat and lon together", path: ["lon"] });
+export type UpdateLocationInput = z.output<typeof updateLocationInput>;
+
+export const listLocationsQuery = z.strictObject({
+  q: z.string().trim().max(100).optional().describe("search in name, address and external ref"),
+  active: z.enum(["true", "false"]).transform((v) => v === "true").optional(),
+  type: z.string().trim().max(LOCATION_TYPE_MAX).optional(),
+  cursor: z.string().max(500).optional(),
+  limit: z.coerce.number().int().min(1).max(1000).default(100),
+});
+export type ListLocationsQuery = z.output<typeof listLocationsQuery>;
+
+export const locationSchema = z.object({
+  id: z.number().int(),
+  name: z.string(),
+  address: z.string().nullable(),
+  lat: z.number(),
+  lon: z.number(),
+  geofence_radius: z.number().int(),
+  location_type: z.string().nullable(),
+  external_ref: z.string().nullable(),
+  active: z.boolean(),
+  created_at: z.string(),
+  updated_at: z.string(),
+});
+export type Location = z.infer<typeof locationSchema>;
+export const locationPageSchema = z.object({ items: z.array(locationSchema), next_cursor: z.string().nullable() });
+export type LocationPage = z.infer<typeof locationPageSchema>;
+
+/** Answer of POST /api/v1/locations/import. `row` = the record's line in the file (header = 1); `column` = the file's own header. */
+export const importErrorSchema = z.object({ row: z.number().int(), column: z.string().nullable(), code: z.string(), message: z.string() });
+export type ImportError = z.infer<typeof importErrorSchema>;
+export const importResultSchema = z.object({
+  committed: z.boolean(),
+  dry_run: z.boolean(),
+  total_rows: z.number().int(),
+  created: z.number().int(),
+  updated: z.number().int(),
+  unchanged: z.number().int(),
+  invalid: z.number().int(),
+  ignored_columns: z.array(z.string()),
+  errors: z.array(importErrorSchema).describe("the first 1,000 row errors, in file order"),
+  errors_truncated: z.boolean(),
+  geocoded: z.array(z.object({ row: z.number().int(), quality: z.string(), ambiguous: z.boolean() })).describe("rows placed by geocoding (only with GOOGLE_MAPS_API_KEY)"),
+  preview: z.array(z.object({ row: z.number().int(), name: z.string(), lat: z.number(), lon: z.number(), action: z.enum(["create", "update", "unchanged"]) })).describe("up to 2,000 valid rows, for a map"),
+});
+export type ImportResult = z.infer<typeof importResultSchema>;
+export const importQuery = z.strictObject({
+  dry_run: z.enum(["true", "false"]).transform((v) => v === "true").default(true),
+  skip_invalid: z.enum(["true", "false"]).transform((v) => v === "true").default(false),
+});

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { calendarDate } from "./dates";
 import { idString } from "./ids";
 
 /** Largest ping batch one request may carry; more answers 413 BATCH_TOO_LARGE (nothing written). */
@@ -42,7 +43,7 @@ export const recordPingsSchema = z.strictObject({
 });
 export type RecordPingsInput = z.infer<typeof recordPingsSchema>;
 
-export const pingRejectReasons = ["future_timestamp", "too_old", "outside_work_hours", "no_open_day", "before_day_start"] as const;
+export const pingRejectReasons = ["future_timestamp", "too_old", "outside_work_hours", "no_open_day", "before_day_start", "client_id_reused"] as const;
 export type PingRejectReason = (typeof pingRejectReasons)[number];
 
 export const recordPingsResultSchema = z.object({
@@ -55,7 +56,7 @@ export type RecordPingsResult = z.infer<typeof recordPingsResultSchema>;
 
 export const trailQuerySchema = z.strictObject({
   personnel_id: idString.optional(),
-  date: z.iso.date({ error: "date must be YYYY-MM-DD" }).optional(),
+  date: calendarDate.optional(),
 });
 export type TrailQuery = z.infer<typeof trailQuerySchema>;
 

@@ -73,11 +73,8 @@ export type ErrorCode = keyof typeof ERROR_STATUS;
 
 export const statusOf = (code: ErrorCode): number => ERROR_STATUS[code];
 
-/**
- * `status` is accepted only while older throw sites are converted (issue #17: no `status:` at throw sites);
- * new code must not pass it — the code decides.
- */
-export type AppErrorOptions = { /** @deprecated the code decides the status */ status?: number; field?: string; details?: Record<string, unknown>; cause?: unknown };
+/** No `status`: the code decides it (ERROR_STATUS), so two throw sites can never answer one code differently. */
+export type AppErrorOptions = { field?: string; details?: Record<string, unknown>; cause?: unknown };
 
 export class AppError extends Error {
   readonly status: number;
@@ -90,13 +87,13 @@ export class AppError extends Error {
   ) {
     super(message, { cause: opts.cause });
     this.name = "AppError";
-    this.status = opts.status ?? ERROR_STATUS[code];
+    this.status = ERROR_STATUS[code];
     this.field = opts.field;
     this.details = opts.details;
   }
 }
 
-type Opts = Omit<AppErrorOptions, "status">;
+type Opts = AppErrorOptions;
 export const notFound = (message = "Not found.", opts?: Opts) => new AppError("NOT_FOUND", message, opts);
 export const forbidden = (message = "You are not allowed to do this.", opts?: Opts) => new AppError("FORBIDDEN", message, opts);
 export const validationFailed = (message: string, field?: string, opts?: Opts) => new AppError("VALIDATION_FAILED", message, { ...opts, field: field ?? opts?.field });

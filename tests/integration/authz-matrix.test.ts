@@ -138,6 +138,28 @@ const ROUTES: Record<string, Case> = {
   "GET /api/v1/locations/nearby": { make: (fx) => ({ url: `/api/v1/locations/nearby?lat=${fx.lat}&lon=${fx.lon}&radius=2000&limit=5` }), expect: ANY_READ },
   // A read despite the POST: it computes a verdict and writes nothing, so read-only keys may call it.
   "POST /api/v1/locations/validate": { make: (fx) => ({ url: "/api/v1/locations/validate", body: { lat: fx.lat, lon: fx.lon, location_id: fx.locationId } }), expect: ANY_READ },
+  // Customers (issue #18): every signed-in role reads; admins and managers write (reps and read-only keys 403).
+  "GET /api/v1/locations": { make: () => ({ url: "/api/v1/locations?limit=5&q=a" }), expect: ANY_READ },
+  "GET /api/v1/locations/{id}": { make: (fx) => ({ url: `/api/v1/locations/${fx.locationId}`, params: { id: String(fx.locationId) } }), expect: ANY_READ },
+  "POST /api/v1/locations": {
+    make: (fx) => ({ url: "/api/v1/locations", body: { client_id: randomUUID(), name: `Matrix customer ${randomUUID().slice(0, 8)}`, lat: fx.lat, lon: fx.lon } }),
+    expect: [401, 403, 403, 201, 201, 201, 403, 201],
+  },
+  "PATCH /api/v1/locations/{id}": {
+    make: (fx) => ({ url: `/api/v1/locations/${fx.locationId}`, params: { id: String(fx.locationId) }, body: { client_id: randomUUID(), address: `Matrix ${randomUUID().slice(0, 8)}` } }),
+    expect: [401, 403, 403, 200, 200, 200, 403, 200],
+  },
+  "POST /api/v1/locations/import": {
+    make: (fx) => {
+      const form = new FormData();
+      form.set("file", new Blob([`name,lat,lon\r\nMatrix import,${fx.lat},${fx.lon}\r\n`], { type: "text/csv" }), "customers.csv");
+      return { url: "/api/v1/locations/import?dry_run=true", form };
+    },
+    expect: [401, 403, 403, 200, 200, 200, 403, 200],
+  },
+  // Organisation settings: admins only (a read-only key may not read them: settings.manage is not a read).
+  "GET /api/v1/settings": { make: () => ({ url: "/api/v1/settings" }), expect: [401, 403, 403, 403, 403, 200, 403, 200] },
+  "PATCH /api/v1/settings": { make: () => ({ url: "/api/v1/settings", body: { client_id: randomUUID(), default_service_minutes: 20 } }), expect: [401, 403, 403, 403, 403, 200, 403, 200] },
 
   "GET /api/v1/visits": { make: (fx) => ({ url: `/api/v1/visits?personnel_id=${fx.ids.rep01}` }), expect: OWN_READ },
   "GET /api/v1/visits/{id}": { make: (fx) => ({ url: `/api/v1/visits/${fx.visitOfRep01}`, params: { id: String(fx.visitOfRep01) } }), expect: OWN_READ },

@@ -58,7 +58,11 @@ const HOSTILE_VALUES: unknown[] = [
   "0x10", "010", "+1", "1e3", " 1", "NaN", "Infinity", true, false, [], {}, [1, 2], { a: { b: { c: 1 } } }, "2026-13-45T99:99:99Z",
   "' OR 1=1 --", "<script>", "../../etc/passwd", "😀", "ﾠ", "\u202e", "x".repeat(300),
 ];
-const HOSTILE_PARAMS = ["0", "-1", "2147483648", "99999999999999999999", "0x10", "010", "+1", "1.0", "1e3", "abc", "%00", "\u0000", "\ud800", "", " ", "1 ", "１"];
+/** Impossible calendar dates and instants (issue #17.4: `?from=2026-02-31` was a 500). */
+const IMPOSSIBLE_DATES = ["2026-02-31", "2025-02-29", "2026-04-31", "2026-13-01", "2026-00-10", "0000-01-01", "2026-02-30T10:00:00Z", "2026-06-31T25:61:00+05:30"];
+/** Integers just outside an `integer` column (issue #17.4: a dashboard `manager_id` above 2,147,483,647 was a 500). */
+const OUT_OF_RANGE_IDS = ["2147483648", "4294967296", "9007199254740993", "-2147483649"];
+const HOSTILE_PARAMS = ["0", "-1", "99999999999999999999", "0x10", "010", "+1", "1.0", "1e3", "abc", "%00", "\u0000", "\ud800", "", " ", "1 ", "１", ...IMPOSSIBLE_DATES, ...OUT_OF_RANGE_IDS];
 const RAW_BODIES = ['{"a":1e309}', "{", "[]", "null", "1", '"x"', "{'a':1}", "\u0000", deep(5000), `{"a":${deep(200)}}`, '{"__proto__":{"x":1}}', "{\"a\":\"\\ud800\"}"];
 
 type Req = { method: string; url: string; params: Record<string, string>; headers: Record<string, string>; body?: string };
@@ -189,4 +193,38 @@ describeEachDriver("fuzz: every operation of the OpenAPI document", (ctx) => {
     expect(failures).toEqual([]);
     expect(sent).toBeGreaterThanOrEqual(ops.length * 200);
   }, 900_000);
+
+  it("answers every impossible date and out-of-range id in any query parameter with a 400 naming the field (never a 5xx)", async () => {
+    const failures: string[] = [];
+    let sent = 0;
+    for (const op of ops.filter((o) => o.method === "GET" && o.query.length > 0)) {
+      const mod = (await import(op.file)) as Record<string, (req: Request, c: { params: Promise<unknown> }) => Promise<Response>>;
+      const params: Record<string, string> = {};
+      const base = op.path.replace(/\{(\w+)\}/g, (_m, name: string) => (params[name] = "1"));
+      for (const name of op.query.map((p) => String(p.name))) {
+        for (const value of [...IMPOSSIBLE_DATES, ...OUT_OF_RANGE_IDS]) {
+          const url = `http://localhost${base}?${new URLSearchParams({ [name]: value })}`;
+          const res = await mod.GET!(new Request(url, { headers: auth.admin }), { params: Promise.resolve(params) });
+          sent++;
+          const body = (await res.json().catch(() => null)) as { error?: { code?: string; field?: string } } | null;
+          // A value the parameter accepts (a free-text filter) may answer 200; a refusal must be a 400 naming a field
+          // (this one, or a required one the request lacks).
+          if (res.status >= 500 || (res.status === 400 && !body?.error?.field) || (res.status >= 400 && res.status !== 400 && res.status !== 404)) {
+            failures.push(`GET ${base}?${name}=${value} → ${res.status} ${JSON.stringify(body)}`);
+          }
+        }
+      }
+    }
+    expect(sent).toBeGreaterThan(0);
+    expect(failures).toEqual([]);
+  }, 300_000);
+
+  it("refuses ?from=2026-02-31 and a dashboard manager_id above 2,147,483,647 with 400 and the field", async () => {
+    const { GET } = await import("../../src/app/api/v1/dashboard/team-summary/route");
+    for (const [q, field] of [["from=2026-02-31", "from"], ["to=2025-02-29", "to"], ["manager_id=2147483648", "manager_id"]] as const) {
+      const res = await GET(new Request(`http://localhost/api/v1/dashboard/team-summary?${q}`, { headers: auth.admin }), { params: Promise.resolve({}) });
+      expect(res.status, q).toBe(400);
+      expect(((await res.json()) as { error: { field?: string } }).error.field, q).toBe(field);
+    }
+  });
 });

@@ -54,7 +54,7 @@ describeEachDriver("MFA: enrolment and sign-in with a second factor", (ctx) => {
     // Pending enrolment: the password alone still signs in.
     await signIn(db(), { email: manager.email, password: PASSWORD }, meta(), T0);
 
-    expect(await errorOf(confirmMfaEnrolment(c(manager), { code: "000000" }))).toMatchObject({ code: "MFA_INVALID", status: 400, field: "code" });
+    expect(await errorOf(confirmMfaEnrolment(c(manager), { code: "000000" }))).toMatchObject({ code: "MFA_CODE_INVALID", status: 400, field: "code" });
     const { recovery_codes } = await confirmMfaEnrolment(c(manager), { code: await totpCode(started.secret, T0) });
     expect(recovery_codes).toHaveLength(10);
     expect(new Set(recovery_codes).size).toBe(10);
@@ -105,7 +105,7 @@ describeEachDriver("MFA: enrolment and sign-in with a second factor", (ctx) => {
   it("turning MFA off needs a current code, is audited, and is refused while the organisation requires MFA", async () => {
     const manager = await makePerson(db(), "manager");
     const { secret, codes } = await enrol(manager);
-    expect(await errorOf(disableMfa(c(manager), { code: "000000" }))).toMatchObject({ code: "MFA_INVALID", status: 400 });
+    expect(await errorOf(disableMfa(c(manager), { code: "000000" }))).toMatchObject({ code: "MFA_CODE_INVALID", status: 400 });
     await setRequireManagerMfa(db(), true);
     try {
       expect(await errorOf(disableMfa(c(manager), { code: await totpCode(secret, T0) }))).toMatchObject({ code: "MFA_REQUIRED_BY_ORG", status: 409 });

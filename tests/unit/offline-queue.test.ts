@@ -11,10 +11,10 @@ import { backoffMs, drainQueue } from "../../src/lib/offline/replay";
 
 /**
  * Pure queue logic on fake-indexeddb with an in-memory stand-in for the routes (idempotent on client_id like the
- * real ones). The real browser, IndexedDB and server are exercised by the Playwright offline-day spec.
+ * real ones: the same id for another request, here another path, is 409 CLIENT_ID_REUSED). The real browser, IndexedDB and server are exercised by the Playwright offline-day spec.
  */
 function fakeServer() {
-  const seen = new Map<string, unknown>();
+  const seen = new Map<string, { path: string; answer: unknown }>();
   const calls: string[] = [];
   let visitSeq = 100;
   let mode: "up" | "down" | "busy" = "up";
@@ -24,8 +24,10 @@ function fakeServer() {
     if (mode === "down") return Promise.reject(new NetworkError(new TypeError("Failed to fetch")));
     if (mode === "busy") return Promise.reject(new ApiError(429, "RATE_LIMITED", "Too many requests", undefined, 7));
     if (refuse.has(clientId)) return Promise.reject(new ApiError(404, "NOT_FOUND", "Location not found."));
-    if (!seen.has(clientId)) seen.set(clientId, make());
-    return Promise.resolve(seen.get(clientId) as T);
+    const prior = seen.get(clientId);
+    if (prior && prior.path !== path) return Promise.reject(new ApiError(409, "CLIENT_ID_REUSED", "This client_id was already used for a different request.", "client_id"));
+    if (!prior) seen.set(clientId, { path, answer: make() });
+    return Promise.resolve(seen.get(clientId)!.answer as T);
   };
   const api = {
     startDay: (b: { client_id: string }) => once("start", b.client_id, () => ({ session: { id: 1 } })),
@@ -122,6 +124,18 @@ describe("offline queue", () => {
     for (const i of (await listItems(db)).filter((x) => x.status === "failed")) await discardItem(db, i.seq!, ME);
     expect(await listItems(db)).toHaveLength(4);
     expect(await db.count(STORES.blobs)).toBe(0);
+  });
+
+  it("a selfie whose client_id the server already holds for another visit (409) fails with the reason and keeps its Blob", async () => {
+    const server = await day(fakeServer());
+    const selfie = (await listItems(db))[2]!;
+    if (selfie.kind !== "visit.selfie") throw new Error("the day's third item is its selfie");
+    server.seen.set(selfie.meta.client_id, { path: "selfie:999:1234", answer: { ok: true } }); // the id's first use: another visit
+    expect(await drainQueue({ db, owner: ME, api: server.api, now: () => T0 })).toMatchObject({ sent: 6, failed: 1, stoppedBy: null });
+    const after = await listItems(db);
+    expect(after.map((i) => i.status)).toEqual(["done", "done", "failed", "done", "done", "done", "done"]);
+    expect(after[2]!.error).toEqual({ status: 409, code: "CLIENT_ID_REUSED", message: "This client_id was already used for a different request." });
+    expect(await db.count(STORES.blobs)).toBe(1); // the photo stays on the phone: retry shows the reason again, discard is the rep's choice
   });
 
   it("survives a reopen (a reload or browser restart): items and Blobs are still there", async () => {

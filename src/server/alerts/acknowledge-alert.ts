@@ -6,7 +6,7 @@ import { requirePermission } from "../auth/permissions";
 import { notFound, requirePersonnelInScope } from "../auth/scope";
 import { recordAudit } from "../audit/record-audit";
 import { queryRows } from "../db/client";
-import { withIdempotency } from "../idempotency";
+import { idempotent } from "../idempotency";
 import { emitEvent } from "../realtime/outbox";
 import { loadAlert } from "./alerts.queries";
 
@@ -19,7 +19,7 @@ export async function acknowledgeAlert(ctx: Ctx, input: AcknowledgeAlertInput): 
   const existing = await loadAlert(ctx.db, input.alert_id);
   if (!existing) throw notFound("Alert");
   await requirePersonnelInScope(ctx, existing.personnel_id, "Alert");
-  const { result } = await withIdempotency(ctx, input.client_id, "alerts.acknowledge", async (tx) => {
+  const { result } = await idempotent(ctx, { scope: "alerts.acknowledge", clientId: input.client_id, request: input }, async (tx) => {
     const [row] = await queryRows<{ id: number }>(
       tx,
       sql`UPDATE alerts SET acknowledged_at = ${ctx.now.toISOString()}::timestamptz, acknowledged_by = ${ctx.actor.id}

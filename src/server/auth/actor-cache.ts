@@ -1,8 +1,7 @@
 import "server-only";
-import postgres, { type Sql } from "postgres";
 import type { DbHandle } from "../db/client";
 import type { PersonnelRole } from "../db/schema";
-import { log } from "../log";
+import { NotifyListener } from "../db/notify-listener";
 
 /**
  * The person behind an API credential, cached between requests in one app instance on a PostgreSQL server
@@ -30,13 +29,14 @@ export type CachedPerson = { id: number; role: PersonnelRole; name: string; emai
 export class ActorCache {
   private readonly entries = new Map<number, { person: CachedPerson; at: number }>();
   private generation = 0;
-  private conn: Sql | null = null;
-  private listening: Promise<void> | null = null;
-  private inflight: Promise<boolean> | null = null;
-  private next: Promise<boolean> | null = null;
-  private closed = false;
+  private readonly listener: NotifyListener;
 
-  constructor(private readonly url: string) {}
+  constructor(url: string) {
+    this.listener = new NotifyListener(url, PERSONNEL_CHANNEL, "fieldbeat-actor-cache", (payload) => {
+      const id = payload === null ? NaN : Number(payload);
+      this.invalidate(Number.isInteger(id) ? id : null);
+    });
+  }
 
   /** The entry, if there is one and every change committed before this call has been heard. */
   async get(id: number, now = Date.now()): Promise<CachedPerson | undefined> {
@@ -46,92 +46,31 @@ export class ActorCache {
       this.entries.delete(id);
       return undefined;
     }
-    if (!(await this.barrier())) return undefined;
+    if (!(await this.listener.barrier())) return undefined;
     // The barrier may have delivered an invalidation of this very entry.
     return this.entries.get(id) === e ? e.person : undefined;
   }
 
   /** The generation to pass to `set` after reading the row: a change heard in between voids the store. */
   begin(): number {
-    if (!this.listening && !this.closed) void this.barrier(); // start listening before the first entry is stored
+    this.listener.start(); // start listening before the first entry is stored
     return this.generation;
   }
 
   set(person: CachedPerson, generation: number, now = Date.now()): void {
-    if (generation !== this.generation || !this.listening || this.closed) return;
+    if (generation !== this.generation || !this.listener.active) return;
     if (this.entries.size >= MAX_ENTRIES) this.entries.delete(this.entries.keys().next().value!);
     this.entries.set(person.id, { person, at: now });
   }
 
-  async close(): Promise<void> {
-    this.closed = true;
-    this.invalidate(null);
-    await this.conn?.end({ timeout: 1 });
-    this.conn = null;
+  close(): Promise<void> {
+    return this.listener.close();
   }
 
   private invalidate(id: number | null): void {
     this.generation++;
     if (id === null) this.entries.clear();
     else this.entries.delete(id);
-  }
-
-  /** Resolves true once a round trip on the listener connection that started after this call has completed. */
-  private barrier(): Promise<boolean> {
-    if (this.closed) return Promise.resolve(false);
-    if (!this.inflight) return this.startBarrier();
-    // One is in flight, but it started before this call: wait for the next one (shared by everyone waiting).
-    this.next ??= this.inflight.then(() => {
-      this.next = null;
-      return this.startBarrier();
-    });
-    return this.next;
-  }
-
-  private startBarrier(): Promise<boolean> {
-    const p = this.roundTrip().finally(() => {
-      if (this.inflight === p) this.inflight = null;
-    });
-    this.inflight = p;
-    return p;
-  }
-
-  private async roundTrip(): Promise<boolean> {
-    try {
-      const conn = this.connection();
-      this.listening ??= conn`LISTEN fieldbeat_personnel`.then(() => this.invalidate(null));
-      await this.listening;
-      await conn`SELECT 1`;
-      return this.listening !== null;
-    } catch (err) {
-      this.listening = null;
-      this.invalidate(null);
-      log.warn("actor cache: listener unavailable, reading the database", { error: err instanceof Error ? err.message : String(err) });
-      return false;
-    }
-  }
-
-  private connection(): Sql {
-    if (this.conn) return this.conn;
-    this.conn = postgres(this.url, {
-      max: 1,
-      // Closed after a quiet minute (tests, idle servers); the next request re-listens on a fresh, empty cache.
-      idle_timeout: 60,
-      max_lifetime: null,
-      fetch_types: false,
-      connection: { application_name: "fieldbeat-actor-cache" },
-      onnotice: () => {},
-      onnotify: (_channel: string, payload: string) => {
-        const id = Number(payload);
-        this.invalidate(Number.isInteger(id) ? id : null);
-      },
-      // The connection dropped: LISTEN is gone with it, and whatever changed meanwhile is unknown.
-      onclose: () => {
-        this.listening = null;
-        this.invalidate(null);
-      },
-    } as Parameters<typeof postgres>[1]);
-    return this.conn;
   }
 }
 

@@ -49,7 +49,7 @@ export function assertSameOrigin(req: Request): void {
     host = null;
   }
   if (!host || !ownHosts(req).has(host)) {
-    throw new AppError("CSRF_ORIGIN_MISMATCH", "Cookie-authenticated changes must come from this app's own pages (Origin header mismatch).", { status: 403 });
+    throw new AppError("CSRF_ORIGIN_MISMATCH", "Cookie-authenticated changes must come from this app's own pages (Origin header mismatch).");
   }
 }
 
@@ -83,4 +83,4 @@ export async function authenticate(req: Request, db: Db, now: Date): Promise<Act
   return actor;
 }
 
-export const unauthorized = (message = "Sign in first.") => new AppError("UNAUTHENTICATED", message, { status: 401 });
+export const unauthorized = (message = "Sign in first.") => new AppError("UNAUTHENTICATED", message);

@@ -26,11 +26,11 @@ export async function googleSignIn(db: Db, profile: GoogleProfile, meta: Request
     await recordAudit(db, { action: "auth.sign_in_failed", actor: p ? { id: p.id, email: p.email } : null, actorEmail: email.slice(0, 255) || null, details: { reason, method: "google" }, meta, at: now });
     throw error;
   };
-  const noAccount = new AppError("OAUTH_NO_ACCOUNT", "No active Fieldbeat account uses this Google address. Ask your administrator.", { status: 403 });
+  const noAccount = new AppError("OAUTH_NO_ACCOUNT", "No active Fieldbeat account uses this Google address. Ask your administrator.");
   if (!email || profile.email_verified !== true) return refuse("email_not_verified", noAccount);
   if (!p) return refuse("unknown_email", noAccount);
   if (!p.active) return refuse("deactivated", noAccount);
-  if (p.mfaEnabledAt) return refuse("mfa_enrolled", new AppError("OAUTH_MFA_ENROLLED", "Your account uses two-step verification: sign in with your password and code.", { status: 403 }));
+  if (p.mfaEnabledAt) return refuse("mfa_enrolled", new AppError("OAUTH_MFA_ENROLLED", "Your account uses two-step verification: sign in with your password and code."));
   await recordAudit(db, { action: "auth.sign_in", actor: { id: p.id, email: p.email }, details: { method: "google" }, meta, at: now });
   return { id: p.id, role: p.role, name: p.name, email: p.email, via: "session", readOnly: false };
 }

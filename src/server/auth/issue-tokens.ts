@@ -1,8 +1,9 @@
 import "server-only";
+import { getOrgSettings } from "../settings/org-settings";
 import type { RequestMeta } from "../audit/record-audit";
 import { eq } from "drizzle-orm";
 import type { Db } from "../db/client";
-import { orgSettings, personnel } from "../db/schema";
+import { personnel } from "../db/schema";
 import { AppError } from "../errors";
 import type { Actor } from "./actor";
 import type { TokenResponse } from "@/contracts/auth";
@@ -27,8 +28,7 @@ export async function tokenPair(db: Db, person: Pick<Actor, "id" | "name" | "ema
 export async function assertApiTokensAllowed(db: Db, personnelId: number): Promise<void> {
   const [p] = await db.select({ role: personnel.role, mfaEnabledAt: personnel.mfaEnabledAt }).from(personnel).where(eq(personnel.id, personnelId));
   if (!p || p.role === "rep" || p.mfaEnabledAt) return;
-  const [s] = await db.select({ required: orgSettings.requireManagerMfa }).from(orgSettings).where(eq(orgSettings.id, 1));
-  if (s?.required) {
-    throw new AppError("MFA_ENROLMENT_REQUIRED", "Your organisation requires two-step verification: enrol in the web app (Security page) first.", { status: 403 });
+  if ((await getOrgSettings(db)).require_manager_mfa) {
+    throw new AppError("MFA_ENROLMENT_REQUIRED", "Your organisation requires two-step verification: enrol in the web app (Security page) first.");
   }
 }

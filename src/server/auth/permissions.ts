@@ -18,7 +18,7 @@ export const PERMISSIONS = {
   "tracking.read": ["rep", "manager", "admin"],
   "tracking.write": ["rep", "manager"],
   "locations.read": ["rep", "manager", "admin"],
-  "locations.manage": ["admin"],
+  "locations.manage": ["manager", "admin"],
   "team.read": ["manager", "admin"],
   "validations.review": ["manager", "admin"],
   /** Checking out a visit a rep in one's scope forgot (flagged CLOSED_BY_MANAGER). */
@@ -42,6 +42,6 @@ export function can(actor: Actor, permission: Permission): boolean {
 /** 403 when the role (or a read-only key) lacks the permission. Out-of-scope *records* answer 404 instead (scope.ts). */
 export function requirePermission(actor: Actor, permission: Permission): void {
   if (!can(actor, permission)) {
-    throw new AppError("FORBIDDEN", actor.readOnly && !permission.endsWith(".read") ? "This API key is read-only." : `Your role (${actor.role}) may not do this (${permission}).`, { status: 403 });
+    throw new AppError("FORBIDDEN", actor.readOnly && !permission.endsWith(".read") ? "This API key is read-only." : `Your role (${actor.role}) may not do this (${permission}).`);
   }
 }

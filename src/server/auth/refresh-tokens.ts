@@ -35,7 +35,7 @@ async function revokeFamily(db: Db, familyId: string, reason: string, now: Date)
   return rows.length;
 }
 
-const invalidRefresh = () => new AppError("INVALID_REFRESH_TOKEN", "The refresh token is expired, revoked or unknown. Sign in again.", { status: 401 });
+const invalidRefresh = () => new AppError("INVALID_REFRESH_TOKEN", "The refresh token is expired, revoked or unknown. Sign in again.");
 
 /**
  * Exchanges a refresh token for a new one in the same family (the old one is marked rotated).
@@ -73,7 +73,7 @@ export async function rotateRefreshToken(
         at: now,
       });
       // Commit the revocation, then answer 401 (throwing here would roll it back).
-      return { error: new AppError("REFRESH_TOKEN_REUSED", "This refresh token was already used. All sessions from this sign-in were ended; sign in again.", { status: 401 }) };
+      return { error: new AppError("REFRESH_TOKEN_REUSED", "This refresh token was already used. All sessions from this sign-in were ended; sign in again.") };
     }
     if (row.expiresAt.getTime() <= now.getTime()) return { error: invalidRefresh() };
     const [person] = await tx

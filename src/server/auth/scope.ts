@@ -35,4 +35,4 @@ export async function requirePersonnelInScope(ctx: Ctx, personnelId: number, wha
   if (!(await canSeePersonnel(ctx, personnelId))) throw notFound(what);
 }
 
-export const notFound = (what: string) => new AppError("NOT_FOUND", `${what} not found.`, { status: 404 });
+export const notFound = (what: string) => new AppError("NOT_FOUND", `${what} not found.`);

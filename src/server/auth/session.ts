@@ -1,11 +1,10 @@
 import "server-only";
-import { eq } from "drizzle-orm";
+import { getOrgSettings } from "../settings/org-settings";
 import { decode, type JWT } from "next-auth/jwt";
 import { cookies } from "next/headers";
 import { requireAuthSecret } from "@/env";
 import { getDb } from "../db";
 import type { Db } from "../db/client";
-import { orgSettings } from "../db/schema";
 import type { Actor } from "./actor";
 import { loadActivePerson } from "./load-actor";
 import { SESSION_COOKIE } from "./session-cookie";
@@ -45,8 +44,7 @@ export async function sessionStateFromToken(db: Db, token: JWT | null, now: Date
   if (!p) return null;
   let mfaEnrolmentRequired = false;
   if (p.role !== "rep" && !p.mfaEnabledAt) {
-    const [s] = await db.select({ required: orgSettings.requireManagerMfa }).from(orgSettings).where(eq(orgSettings.id, 1));
-    mfaEnrolmentRequired = s?.required ?? false;
+    mfaEnrolmentRequired = (await getOrgSettings(db)).require_manager_mfa;
   }
   return { actor: { id: p.id, role: p.role, name: p.name, email: p.email, via: "session", readOnly: false }, mfaEnrolmentRequired };
 }

@@ -19,10 +19,10 @@ type FailReason = "unknown_email" | "wrong_password" | "deactivated" | "mfa_requ
 export const INVALID_CREDENTIALS_MESSAGE = "The email or password is incorrect.";
 
 const failure = (reason: FailReason): AppError => {
-  if (reason === "mfa_required") return new AppError("MFA_REQUIRED", "Enter the 6-digit code from your authenticator app, or a recovery code.", { status: 401, field: "totp" });
+  if (reason === "mfa_required") return new AppError("MFA_REQUIRED", "Enter the 6-digit code from your authenticator app, or a recovery code.", { field: "totp" });
   if (reason === "mfa_invalid" || reason === "recovery_code_invalid")
-    return new AppError("MFA_INVALID", "That code is not valid. Check your authenticator app's time, or use a recovery code.", { status: 401, field: reason === "mfa_invalid" ? "totp" : "recovery_code" });
-  return new AppError("INVALID_CREDENTIALS", INVALID_CREDENTIALS_MESSAGE, { status: 401 });
+    return new AppError("MFA_INVALID", "That code is not valid. Check your authenticator app's time, or use a recovery code.", { field: reason === "mfa_invalid" ? "totp" : "recovery_code" });
+  return new AppError("INVALID_CREDENTIALS", INVALID_CREDENTIALS_MESSAGE);
 };
 
 /**

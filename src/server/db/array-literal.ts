@@ -7,5 +7,6 @@
 export const arrayLiteral = (values: readonly (string | number | null | undefined)[]) =>
   `{${values.map((v) => (v === null || v === undefined ? "NULL" : String(v))).join(",")}}`;
 
-/** Any text: every element quoted, `"` and `\` escaped. */
-export const textArray = (values: readonly string[]) => `{${values.map((v) => `"${v.replace(/["\\]/g, "\\$&")}"`).join(",")}}`;
+/** Any text: every element quoted, `"` and `\` escaped; null → NULL. */
+export const textArray = (values: readonly (string | null)[]) =>
+  `{${values.map((v) => (v === null ? "NULL" : `"${v.replace(/["\\]/g, "\\$&")}"`)).join(",")}}`;

@@ -5,9 +5,8 @@ import { unauthorized } from "../auth/authenticate";
 import { requirePermission, type Permission } from "../auth/permissions";
 import { getSessionActor } from "../auth/session";
 import { getDb } from "../db";
-import { AppError, errorBody, type ErrorBody } from "../errors";
-import { isDatabaseUnavailable } from "../db/unavailable";
-import { log } from "../log";
+import { errorBody, type ErrorBody } from "../errors";
+import { toBoundaryError } from "./boundary-error";
 import { parseInput } from "./api";
 
 /** What a server action answers: never throws to the client, so forms can show `error.field`. */
@@ -30,13 +29,8 @@ export async function invokeAction<S extends z.ZodType, R>(def: ActionDef<S, R>,
     const db = await getDb();
     return { ok: true, data: await def.run({ db, actor, now }, input) };
   } catch (err) {
-    if (err instanceof AppError) return { ok: false, status: err.status, ...errorBody(err) };
-    if (isDatabaseUnavailable(err)) {
-      log.error("database unavailable in server action", { action: def.name, error: err instanceof Error ? err.message : String(err) });
-      return { ok: false, status: 503, error: { code: "SERVICE_UNAVAILABLE", message: "The database is not reachable right now. Try again shortly." } };
-    }
-    log.error("unhandled error in server action", { action: def.name, error: err instanceof Error ? { message: err.message, stack: err.stack } : String(err) });
-    return { ok: false, status: 500, error: { code: "INTERNAL", message: "Something went wrong on our side. It has been logged." } };
+    const appErr = toBoundaryError(err, { action: def.name });
+    return { ok: false, status: appErr.status, ...errorBody(appErr) };
   }
 }
 

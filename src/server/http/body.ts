@@ -2,7 +2,7 @@ import "server-only";
 import { AppError } from "../errors";
 
 export const payloadTooLarge = (maxBytes: number) =>
-  new AppError("PAYLOAD_TOO_LARGE", `The body exceeds ${maxBytes} bytes.`, { status: 413, details: { max_bytes: maxBytes } });
+  new AppError("PAYLOAD_TOO_LARGE", `The body exceeds ${maxBytes} bytes.`, { details: { max_bytes: maxBytes } });
 
 /**
  * Reads a request body into one Buffer, refusing it (413) as soon as more than `maxBytes` have streamed in:

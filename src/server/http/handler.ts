@@ -1,45 +1,28 @@
 import "server-only";
 import { NextResponse } from "next/server";
 import { ZodError } from "zod";
-import { AppError, errorBody } from "../errors";
+import { AppError, errorBody, statusOf } from "../errors";
 import { env } from "@/env";
-import { DB_RETRY_AFTER_S, isDatabaseUnavailable } from "../db/unavailable";
 import { log } from "../log";
 import { apiSecurityHeaders } from "./security-headers";
+import { toBoundaryError } from "./boundary-error";
+import { logRequest, requestIdOf } from "./request-log";
 
 type RouteContext<P> = { params: Promise<P> };
 
-/** Turns anything thrown by a route into the API's error shape; unknown errors become a bare 500. */
-export function toErrorResponse(err: unknown, req?: Request): NextResponse {
-  if (err instanceof AppError) {
-    const res = NextResponse.json(errorBody(err), { status: err.status });
-    // 429s (and any error that knows when to come back) tell clients when to retry.
-    const retry = err.details?.retry_after_s;
-    if (typeof retry === "number" && retry > 0) res.headers.set("Retry-After", String(Math.ceil(retry)));
-    return res;
-  }
-  if (err instanceof ZodError) {
-    const issue = err.issues[0];
-    const field = issue?.path.join(".") || undefined;
-    return NextResponse.json(errorBody(new AppError("VALIDATION_FAILED", issue?.message ?? "invalid input", { field })), { status: 400 });
-  }
+/** Turns anything thrown by a route into the API's error shape (toBoundaryError decides what it is). */
+export function toErrorResponse(err: unknown, req?: Request, requestId?: string): NextResponse {
   // The client went away mid-request (closed tab, load generator stopping): nobody reads the answer.
-  if (req?.signal.aborted) {
+  if (!(err instanceof AppError) && !(err instanceof ZodError) && req?.signal.aborted) {
     log.info("request aborted by the client", { url: req.url, method: req.method });
-    return NextResponse.json({ error: { code: "CLIENT_CLOSED_REQUEST", message: "The client closed the request." } }, { status: 499 });
+    return NextResponse.json(errorBody(new AppError("CLIENT_CLOSED_REQUEST", "The client closed the request.")), { status: statusOf("CLIENT_CLOSED_REQUEST") });
   }
-  if (isDatabaseUnavailable(err)) {
-    log.error("database unavailable", { url: req?.url, method: req?.method, error: err instanceof Error ? err.message : String(err), cause: err instanceof Error ? String(err.cause ?? "") : undefined });
-    const res = NextResponse.json({ error: { code: "SERVICE_UNAVAILABLE", message: "The database is not reachable right now. Try again shortly.", retry_after_s: DB_RETRY_AFTER_S } }, { status: 503 });
-    res.headers.set("Retry-After", String(DB_RETRY_AFTER_S));
-    return res;
-  }
-  log.error("unhandled error in route", {
-    url: req?.url,
-    method: req?.method,
-    error: err instanceof Error ? { name: err.name, message: err.message, stack: err.stack, cause: String(err.cause ?? "") } : String(err),
-  });
-  return NextResponse.json({ error: { code: "INTERNAL", message: "Something went wrong on our side. It has been logged." } }, { status: 500 });
+  const appErr = toBoundaryError(err, { request_id: requestId, url: req?.url, method: req?.method });
+  const res = NextResponse.json(errorBody(appErr), { status: appErr.status });
+  // 429s and 503s (and any error that knows when to come back) tell clients when to retry.
+  const retry = appErr.details?.retry_after_s;
+  if (typeof retry === "number" && retry > 0) res.headers.set("Retry-After", String(Math.ceil(retry)));
+  return res;
 }
 
 /**
@@ -67,13 +50,21 @@ export function withHeaders(res: Response, headers: Record<string, string>): Res
   }
 }
 
-/** Route-handler wrapper: every /api route goes through it so errors and common headers are handled in one place. */
+/**
+ * Route-handler wrapper: every /api route goes through it (on both doors), so errors, common headers, the request
+ * id and the request's log line are handled in one place.
+ */
 export function route<P = Record<string, string>>(fn: (req: Request, ctx: RouteContext<P>) => Promise<Response>) {
   return async (req: Request, ctx: RouteContext<P>): Promise<Response> => {
+    const started = performance.now();
+    const requestId = requestIdOf(req);
+    let res: Response;
     try {
-      return withApiHeaders(await fn(req, ctx));
+      res = withApiHeaders(await fn(req, ctx), { "X-Request-Id": requestId });
     } catch (err) {
-      return withApiHeaders(toErrorResponse(err, req));
+      res = withApiHeaders(toErrorResponse(err, req, requestId), { "X-Request-Id": requestId });
     }
+    logRequest(req, res.status, started, requestId);
+    return res;
   };
 }

@@ -4,6 +4,7 @@ import { authOperations } from "../auth/auth.openapi";
 import { personnelOperations } from "../personnel/personnel.openapi";
 import { trackingOperations } from "../tracking/tracking.openapi";
 import { locationsOperations } from "../locations/locations.openapi";
+import { customersOperations } from "../locations/customers.openapi";
 import { sessionsOperations } from "../sessions/sessions.openapi";
 import { plansOperations } from "../plans/plans.openapi";
 import { pushOperations } from "../push/push.openapi";
@@ -12,6 +13,7 @@ import { photosOperations } from "../photos/photos.openapi";
 import { realtimeOperations } from "../realtime/realtime.openapi";
 import { dashboardOperations } from "../dashboard/dashboard.openapi";
 import { closeOperations, reviewOperations } from "../visits/review.openapi";
+import { settingsOperations } from "../settings/settings.openapi";
 import type { ApiOperation } from "./openapi-types";
 
 type JsonSchema = Record<string, unknown>;
@@ -38,6 +40,7 @@ export const allOperations: ApiOperation[] = [
   ...trackingOperations,
   ...visitsOperations,
   ...locationsOperations,
+  ...customersOperations,
   ...sessionsOperations,
   ...photosOperations,
   ...realtimeOperations,
@@ -46,6 +49,7 @@ export const allOperations: ApiOperation[] = [
   ...closeOperations,
   ...plansOperations,
   ...pushOperations,
+  ...settingsOperations,
 ];
 
 const errorSchema: JsonSchema = {

@@ -8,5 +8,5 @@ export function assertSafeStrings(raw: unknown): void {
   if (!bad) return;
   const field = bad.path || undefined;
   const message = bad.reason === "too_deep" ? "The input is nested too deeply." : "Text must not contain NUL characters or unpaired UTF-16 surrogates.";
-  throw new AppError("VALIDATION_FAILED", field ? `${field}: ${message}` : message, { status: 400, field });
+  throw new AppError("VALIDATION_FAILED", field ? `${field}: ${message}` : message, { field });
 }

@@ -19,9 +19,9 @@ export async function runCronJob(openDb: () => Promise<Db>, input: { job: string
   const given = input.authorization?.match(/^Bearer (.+)$/)?.[1];
   // Compared as digests: equal length for timingSafeEqual, and no early exit on the first differing byte.
   if (!input.secret || !given || !timingSafeEqual(digest(given), digest(input.secret))) {
-    throw new AppError("UNAUTHENTICATED", "A valid cron secret is required.", { status: 401 });
+    throw new AppError("UNAUTHENTICATED", "A valid cron secret is required.");
   }
   const job = JOBS.find((j) => j.name === input.job);
-  if (!job) throw new AppError("NOT_FOUND", "Job not found.", { status: 404 });
+  if (!job) throw new AppError("NOT_FOUND", "Job not found.");
   return { job: job.name, ran_at: input.now.toISOString(), result: await job.run(await openDb(), input.now) };
 }

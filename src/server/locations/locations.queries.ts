@@ -34,7 +34,7 @@ export async function checkFence(db: Db, locationId: number, lat: number, lon: n
     sql`SELECT l.id, l.name, l.geofence_radius AS radius, ${fenceDistanceSql(sql`l.coordinates`, lat, lon)} AS distance
         FROM locations l WHERE l.id = ${locationId} AND (l.active OR NOT ${activeOnly})`,
   );
-  if (!row) throw new AppError("NOT_FOUND", "Location not found.", { status: 404, field });
+  if (!row) throw new AppError("NOT_FOUND", "Location not found.", { field });
   const distance = Number(row.distance);
   const radius = Number(row.radius);
   return { locationId: row.id, name: row.name, radius, distance, status: geofenceStatus(distance, radius) };

@@ -16,11 +16,10 @@ import type { Person, PersonRefInput } from "@/contracts/personnel";
  */
 export async function applyDeactivate(t: TxCtx, p: LockedPerson): Promise<void> {
   if (!p.active) return;
-  if (p.id === t.actor.id) throw new AppError("SELF_DEACTIVATION", "You cannot deactivate yourself: ask another admin.", { status: 409, field: "active" });
+  if (p.id === t.actor.id) throw new AppError("SELF_DEACTIVATION", "You cannot deactivate yourself: ask another admin.", { field: "active" });
   const reports = await countActiveReports(t.tx, p.id);
   if (reports > 0) {
     throw new AppError("HAS_ACTIVE_REPORTS", `${p.name} still manages ${reports} active ${reports === 1 ? "person" : "people"}: move them to another manager first.`, {
-      status: 409,
       field: "active",
       details: { active_reports: reports },
     });
@@ -34,5 +33,5 @@ export async function applyDeactivate(t: TxCtx, p: LockedPerson): Promise<void> 
 }
 
 export async function deactivatePerson(ctx: Ctx, input: PersonRefInput): Promise<Person> {
-  return mutatePerson(ctx, input.client_id, "personnel.deactivate", input.id, (t, p) => applyDeactivate(t, p));
+  return mutatePerson(ctx, { scope: "personnel.deactivate", clientId: input.client_id, request: input }, input.id, (t, p) => applyDeactivate(t, p));
 }

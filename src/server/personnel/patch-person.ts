@@ -15,11 +15,11 @@ import { applyDetails } from "./update-person";
  * role, then activation last (so a reactivated rep can be given a manager in the same request).
  */
 export async function patchPerson(ctx: Ctx, id: number, input: UpdatePersonInput): Promise<Person> {
-  return mutatePerson(ctx, input.client_id, "personnel.patch", id, async (t, p) => {
+  return mutatePerson(ctx, { scope: "personnel.patch", clientId: input.client_id, request: { id, ...input } }, id, async (t, p) => {
     await applyDetails(t, p, input);
     if (input.manager_id !== undefined) await applyManager(t, p, input.manager_id, input.role ?? p.role);
     if (input.role !== undefined) await applyRole(t, p, input.role);
     if (input.active === true) await applyReactivate(t, p);
     if (input.active === false) await applyDeactivate(t, p);
-  }, { id, ...input });
+  });
 }

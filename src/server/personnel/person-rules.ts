@@ -4,8 +4,8 @@ import type { Actor, Ctx } from "../auth/actor";
 import { requirePermission } from "../auth/permissions";
 import { recordAudit } from "../audit/record-audit";
 import { queryRows, type Db } from "../db/client";
-import { AppError } from "../errors";
-import { withIdempotency } from "../idempotency";
+import { AppError, clientIdReused } from "../errors";
+import { idempotent, type IdempotencyKey } from "../idempotency";
 import { emitEvent } from "../realtime/outbox";
 import { loadPerson } from "./personnel.queries";
 import type { Person } from "@/contracts/personnel";
@@ -30,7 +30,7 @@ export async function lockPerson(tx: Db, id: number): Promise<LockedPerson> {
     tx,
     sql`SELECT id, name, email, phone, employee_id, role::text AS role, manager_id, active FROM personnel WHERE id = ${id} FOR UPDATE`,
   );
-  if (!row) throw new AppError("NOT_FOUND", "Person not found.", { status: 404 });
+  if (!row) throw new AppError("NOT_FOUND", "Person not found.");
   return row;
 }
 
@@ -72,9 +72,9 @@ export async function requireAssignableManager(tx: Db, managerId: number, lock: 
       ? sql`SELECT role::text AS role, active FROM personnel WHERE id = ${managerId} FOR SHARE`
       : sql`SELECT role::text AS role, active FROM personnel WHERE id = ${managerId}`,
   );
-  if (!m) throw new AppError("NOT_FOUND", `Manager ${managerId} not found.`, { status: 404, field: "manager_id" });
-  if (!m.active) throw new AppError("INVALID_MANAGER", "The chosen manager is deactivated.", { status: 409, field: "manager_id" });
-  if (m.role === "rep") throw new AppError("INVALID_MANAGER", "A rep cannot be someone's manager: choose a manager or an admin.", { status: 409, field: "manager_id" });
+  if (!m) throw new AppError("NOT_FOUND", `Manager ${managerId} not found.`, { field: "manager_id" });
+  if (!m.active) throw new AppError("INVALID_MANAGER", "The chosen manager is deactivated.", { field: "manager_id" });
+  if (m.role === "rep") throw new AppError("INVALID_MANAGER", "A rep cannot be someone's manager: choose a manager or an admin.", { field: "manager_id" });
 }
 
 export async function countActiveReports(tx: Db, id: number): Promise<number> {
@@ -83,7 +83,7 @@ export async function countActiveReports(tx: Db, id: number): Promise<number> {
 }
 
 export const repNeedsManager = () =>
-  new AppError("VALIDATION_FAILED", "manager_id: a rep needs a manager (an active manager or admin).", { status: 400, field: "manager_id" });
+  new AppError("VALIDATION_FAILED", "manager_id: a rep needs a manager (an active manager or admin).", { field: "manager_id" });
 
 /** Ends every session and token of a person: access tokens issued before `now` are refused, refresh tokens revoked. */
 export async function endSessions(tx: Db, id: number, now: Date, reason: string): Promise<void> {
@@ -98,7 +98,7 @@ export async function auditPerson(t: TxCtx, action: string, personId: number, de
 }
 
 export const concurrentChange = () =>
-  new AppError("CONCURRENT_CHANGE", "Someone changed these people at the same moment: reload and try again.", { status: 409 });
+  new AppError("CONCURRENT_CHANGE", "Someone changed these people at the same moment: reload and try again.");
 
 /** Finds the PostgreSQL error behind a driver/drizzle wrapper (postgres.js and PGlite name fields differently). */
 function pgError(err: unknown): { code?: string; constraint?: string } | null {
@@ -118,25 +118,28 @@ export function mapDbError(err: unknown): unknown {
   if (!pg) return err;
   if (pg.code === "23505" && pg.constraint?.includes("email")) return emailTaken();
   if (pg.code === "23505" && pg.constraint?.includes("employee_id")) return employeeIdTaken();
+  // A person created under this client_id before request fingerprints were stored: not a replay we can prove.
+  if (pg.code === "23505" && pg.constraint?.includes("client_id")) return clientIdReused();
   if (pg.code === "40P01" || pg.code === "40001" || pg.code === "55P03") return concurrentChange();
   if (pg.code === "23514" && pg.constraint === "personnel_not_own_manager") return cycle();
   return err;
 }
 
-export const emailTaken = () => new AppError("EMAIL_TAKEN", "Someone already has this email address.", { status: 409, field: "email" });
-export const employeeIdTaken = () => new AppError("EMPLOYEE_ID_TAKEN", "Someone already has this employee id.", { status: 409, field: "employee_id" });
+export const emailTaken = () => new AppError("EMAIL_TAKEN", "Someone already has this email address.", { field: "email" });
+export const employeeIdTaken = () => new AppError("EMPLOYEE_ID_TAKEN", "Someone already has this employee id.", { field: "employee_id" });
 export const cycle = () =>
-  new AppError("HIERARCHY_CYCLE", "That manager reports (directly or indirectly) to this person: the hierarchy would loop.", { status: 409, field: "manager_id" });
+  new AppError("HIERARCHY_CYCLE", "That manager reports (directly or indirectly) to this person: the hierarchy would loop.", { field: "manager_id" });
 
 /**
  * The frame of every change to an existing person: permission (personnel.manage), one transaction
- * keyed by the client-generated id (a replay answers the first result), the row locked, then `apply`.
- * Answers the person as it stands after the change.
+ * keyed by the client-generated id (a replay answers the first result, another request under it is 409),
+ * the row locked, then `apply`. Answers the person as it stands after the change.
  */
-export async function mutatePerson(ctx: Ctx, clientId: string, operation: string, id: number, apply: (t: TxCtx, p: LockedPerson) => Promise<void>, request: unknown = { id }): Promise<Person> {
+export async function mutatePerson(ctx: Ctx, key: IdempotencyKey, id: number, apply: (t: TxCtx, p: LockedPerson) => Promise<void>): Promise<Person> {
   requirePermission(ctx.actor, "personnel.manage");
+  const operation = key.scope;
   try {
-    const { result } = await withIdempotency(ctx, clientId, operation, async (tx) => {
+    const { result } = await idempotent(ctx, key, async (tx) => {
       const p = await lockPerson(tx, id);
       await apply({ tx, actor: ctx.actor, now: ctx.now }, p);
       // Live dashboards re-read their team scope on this (a rep moved between managers changes who sees what).
@@ -144,7 +147,7 @@ export async function mutatePerson(ctx: Ctx, clientId: string, operation: string
       const after = await loadPerson(tx, id);
       if (!after) throw new Error(`person ${id} vanished inside its own transaction`);
       return after;
-    }, request);
+    });
     return result;
   } catch (err) {
     throw mapDbError(err);

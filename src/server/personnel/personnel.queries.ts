@@ -1,10 +1,10 @@
 import "server-only";
+import { decodeNameCursor, encodeNameCursor } from "../db/name-cursor";
 import { sql, type SQL } from "drizzle-orm";
 import type { Ctx } from "../auth/actor";
 import { requirePermission } from "../auth/permissions";
 import { notFound, visiblePersonnelIds } from "../auth/scope";
 import { queryRows, type Db } from "../db/client";
-import { AppError } from "../errors";
 import type { ListPersonnelQuery, Person, PersonnelPage } from "@/contracts/personnel";
 
 type PersonRow = {
@@ -48,17 +48,6 @@ export async function getPersonOrThrow(ctx: Ctx, id: number): Promise<Person> {
   return toPerson(row);
 }
 
-type Cursor = { n: string; id: number };
-const encodeCursor = (c: Cursor) => Buffer.from(JSON.stringify(c)).toString("base64url");
-function decodeCursor(raw: string): Cursor {
-  try {
-    const c: unknown = JSON.parse(Buffer.from(raw, "base64url").toString("utf8"));
-    if (c && typeof c === "object" && typeof (c as Cursor).n === "string" && Number.isInteger((c as Cursor).id)) return c as Cursor;
-  } catch {
-    // fall through to the error below
-  }
-  throw new AppError("VALIDATION_FAILED", "cursor: not a cursor this API returned", { status: 400, field: "cursor" });
-}
 
 /**
  * The people directory, ordered by name (keyset-paginated on lower(name), id).
@@ -75,7 +64,7 @@ export async function listPersonnel(ctx: Ctx, f: ListPersonnelQuery): Promise<Pe
   if (f.active !== undefined) where.push(sql`p.active = ${f.active}`);
   if (f.manager_id) where.push(sql`p.manager_id = ${f.manager_id}`);
   if (f.cursor) {
-    const c = decodeCursor(f.cursor);
+    const c = decodeNameCursor(f.cursor);
     where.push(sql`(lower(p.name), p.id) > (${c.n}, ${c.id})`);
   }
   const rows = await queryRows<PersonRow>(
@@ -84,7 +73,7 @@ export async function listPersonnel(ctx: Ctx, f: ListPersonnelQuery): Promise<Pe
   );
   const page = rows.slice(0, f.limit);
   const last = page[page.length - 1];
-  return { items: page.map(toPerson), next_cursor: rows.length > f.limit && last ? encodeCursor({ n: last.sort_key ?? "", id: last.id }) : null };
+  return { items: page.map(toPerson), next_cursor: rows.length > f.limit && last ? encodeNameCursor({ n: last.sort_key ?? "", id: last.id }) : null };
 }
 
 /** Active managers and admins an admin may pick as someone's manager (for forms). */

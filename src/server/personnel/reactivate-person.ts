@@ -19,5 +19,5 @@ export async function applyReactivate(t: TxCtx, p: LockedPerson): Promise<void> 
 }
 
 export async function reactivatePerson(ctx: Ctx, input: PersonRefInput): Promise<Person> {
-  return mutatePerson(ctx, input.client_id, "personnel.reactivate", input.id, (t, p) => applyReactivate(t, p));
+  return mutatePerson(ctx, { scope: "personnel.reactivate", clientId: input.client_id, request: input }, input.id, (t, p) => applyReactivate(t, p));
 }

@@ -26,5 +26,5 @@ export async function applyManager(t: TxCtx, p: LockedPerson, managerId: number 
 }
 
 export async function setManager(ctx: Ctx, input: SetManagerInput): Promise<Person> {
-  return mutatePerson(ctx, input.client_id, "personnel.set_manager", input.id, (t, p) => applyManager(t, p, input.manager_id), input);
+  return mutatePerson(ctx, { scope: "personnel.set_manager", clientId: input.client_id, request: input }, input.id, (t, p) => applyManager(t, p, input.manager_id));
 }

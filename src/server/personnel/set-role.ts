@@ -12,12 +12,11 @@ import type { Person, SetRoleInput } from "@/contracts/personnel";
  */
 export async function applyRole(t: TxCtx, p: LockedPerson, role: LockedPerson["role"]): Promise<void> {
   if (role === p.role) return;
-  if (p.id === t.actor.id) throw new AppError("SELF_ROLE_CHANGE", "You cannot change your own role: ask another admin.", { status: 409, field: "role" });
+  if (p.id === t.actor.id) throw new AppError("SELF_ROLE_CHANGE", "You cannot change your own role: ask another admin.", { field: "role" });
   if (role === "rep") {
     const reports = await countActiveReports(t.tx, p.id);
     if (reports > 0) {
       throw new AppError("HAS_ACTIVE_REPORTS", `${p.name} still manages ${reports} active ${reports === 1 ? "person" : "people"}: move them to another manager first.`, {
-        status: 409,
         field: "role",
         details: { active_reports: reports },
       });
@@ -31,5 +30,5 @@ export async function applyRole(t: TxCtx, p: LockedPerson, role: LockedPerson["r
 }
 
 export async function setRole(ctx: Ctx, input: SetRoleInput): Promise<Person> {
-  return mutatePerson(ctx, input.client_id, "personnel.set_role", input.id, (t, p) => applyRole(t, p, input.role), input);
+  return mutatePerson(ctx, { scope: "personnel.set_role", clientId: input.client_id, request: input }, input.id, (t, p) => applyRole(t, p, input.role));
 }

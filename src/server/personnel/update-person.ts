@@ -29,5 +29,5 @@ export async function applyDetails(t: TxCtx, p: LockedPerson, d: DetailsChange):
 }
 
 export async function updatePerson(ctx: Ctx, input: UpdateDetailsInput): Promise<Person> {
-  return mutatePerson(ctx, input.client_id, "personnel.update_details", input.id, (t, p) => applyDetails(t, p, input), input);
+  return mutatePerson(ctx, { scope: "personnel.update_details", clientId: input.client_id, request: input }, input.id, (t, p) => applyDetails(t, p, input));
 }

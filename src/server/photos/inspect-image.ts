@@ -12,11 +12,10 @@ export type InspectedImage = { type: ImageType; width: number; height: number };
 export type RenderedCopies = { display: Buffer; thumb: Buffer; width: number; height: number };
 
 export const unsupportedImage = () =>
-  new AppError("UNSUPPORTED_MEDIA_TYPE", "The photo must be a JPEG, PNG or WebP image (checked by its content, not its name).", { status: 415, field: "photo" });
-export const unreadableImage = (why: string) => new AppError("IMAGE_UNREADABLE", `The photo cannot be read: ${why}.`, { status: 422, field: "photo" });
+  new AppError("UNSUPPORTED_MEDIA_TYPE", "The photo must be a JPEG, PNG or WebP image (checked by its content, not its name).", { field: "photo" });
+export const unreadableImage = (why: string) => new AppError("IMAGE_UNREADABLE", `The photo cannot be read: ${why}.`, { field: "photo" });
 export const tooManyPixels = (w: number, h: number) =>
   new AppError("IMAGE_TOO_LARGE", `The photo is ${w}×${h} pixels; at most ${SELFIE_MAX_PIXELS / 1_000_000} megapixels are accepted.`, {
-    status: 413,
     field: "photo",
     details: { max_pixels: SELFIE_MAX_PIXELS },
   });

@@ -17,8 +17,8 @@ export async function readPhotoFile(ctx: Ctx, key: string, exp: string | null, s
   requirePermission(ctx.actor, "visits.read");
   if (!isStorageKey(key)) throw notFound("File");
   const check = verifyFileSignature(key, exp, sig, ctx.now);
-  if (check === "invalid") throw new AppError("SIGNATURE_INVALID", "This file link is not valid.", { status: 403 });
-  if (check === "expired") throw new AppError("URL_EXPIRED", "This file link has expired: reload the page for a fresh one.", { status: 403 });
+  if (check === "invalid") throw new AppError("SIGNATURE_INVALID", "This file link is not valid.");
+  if (check === "expired") throw new AppError("URL_EXPIRED", "This file link has expired: reload the page for a fresh one.");
   const visitId = /^visits\/(\d{1,10})\//.exec(key)?.[1];
   if (!visitId) throw notFound("File");
   const [row] = await queryRows<{ display_key: string | null; thumb_key: string | null; original_key: string | null }>(

@@ -16,25 +16,25 @@ export const SELFIE_BODY_MAX_BYTES = SELFIE_MAX_BYTES + MULTIPART_OVERHEAD;
  */
 export async function readSelfieForm(req: Request): Promise<{ meta: SelfieUploadMeta; photo: Buffer }> {
   const type = req.headers.get("content-type") ?? "";
-  if (!/^multipart\/form-data\b/i.test(type)) throw new AppError("UNSUPPORTED_MEDIA_TYPE", "Send the selfie as multipart/form-data (fields photo and meta).", { status: 415 });
+  if (!/^multipart\/form-data\b/i.test(type)) throw new AppError("UNSUPPORTED_MEDIA_TYPE", "Send the selfie as multipart/form-data (fields photo and meta).");
   const body = await requestBody(req, SELFIE_BODY_MAX_BYTES);
   let form: FormData;
   try {
     form = await new Response(new Uint8Array(body), { headers: { "content-type": type } }).formData();
   } catch {
-    throw new AppError("INVALID_MULTIPART", "The multipart body cannot be parsed.", { status: 400 });
+    throw new AppError("INVALID_MULTIPART", "The multipart body cannot be parsed.");
   }
   const file = form.get(SELFIE_FILE_FIELD);
-  if (!(file instanceof Blob)) throw new AppError("VALIDATION_FAILED", "photo: attach the image as a file field named photo.", { status: 400, field: "photo" });
+  if (!(file instanceof Blob)) throw new AppError("VALIDATION_FAILED", "photo: attach the image as a file field named photo.", { field: "photo" });
   if (file.size > SELFIE_MAX_BYTES) throw payloadTooLarge(SELFIE_MAX_BYTES);
-  if (file.size === 0) throw new AppError("VALIDATION_FAILED", "photo: the file is empty.", { status: 400, field: "photo" });
+  if (file.size === 0) throw new AppError("VALIDATION_FAILED", "photo: the file is empty.", { field: "photo" });
   const rawMeta = form.get(SELFIE_META_FIELD);
-  if (typeof rawMeta !== "string") throw new AppError("VALIDATION_FAILED", "meta: send the metadata as a JSON text field named meta.", { status: 400, field: "meta" });
+  if (typeof rawMeta !== "string") throw new AppError("VALIDATION_FAILED", "meta: send the metadata as a JSON text field named meta.", { field: "meta" });
   let json: unknown;
   try {
     json = JSON.parse(rawMeta);
   } catch {
-    throw new AppError("INVALID_JSON", "meta is not valid JSON.", { status: 400, field: "meta" });
+    throw new AppError("INVALID_JSON", "meta is not valid JSON.", { field: "meta" });
   }
   return { meta: parseInput(selfieUploadMeta, json), photo: Buffer.from(await file.arrayBuffer()) };
 }

@@ -1,14 +1,14 @@
 import "server-only";
 import { sql } from "drizzle-orm";
-import { queryRows, type Db } from "../db/client";
+import type { Db } from "../db/client";
+import { getOrgSettings } from "../settings/org-settings";
 
 /** "*" in org_settings.selfie_required_types means every location; otherwise the location's type must be listed. */
 export const requiredBy = (types: readonly string[], locationType: string | null) => types.includes("*") || (locationType !== null && types.includes(locationType));
 
 /** Whether a visit at a location of this type must carry a selfie (Settings → Photos). */
 export async function isSelfieRequired(db: Db, locationType: string | null): Promise<boolean> {
-  const [row] = await queryRows<{ types: string[] | null }>(db, sql`SELECT selfie_required_types AS types FROM org_settings WHERE id = 1`);
-  return requiredBy(row?.types ?? [], locationType);
+  return requiredBy((await getOrgSettings(db)).selfie_required_types, locationType);
 }
 
 /** SQL: the visit aliased `v` needs a selfie it does not have (for check-out's NO_SELFIE flag). */

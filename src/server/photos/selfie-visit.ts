@@ -23,9 +23,9 @@ export async function requireSelfieVisit(db: Db, visitId: number, personnelId: n
         FROM visits WHERE id = ${visitId} AND personnel_id = ${personnelId} ${lock ? sql`FOR UPDATE` : sql``}`,
   );
   if (!row || row.check_in_ms === null) throw notFound("Visit");
-  if (row.has_selfie) throw new AppError("SELFIE_ALREADY_UPLOADED", "This visit already has its selfie (one per visit, so evidence cannot be retaken until it looks right).", { status: 409 });
+  if (row.has_selfie) throw new AppError("SELFIE_ALREADY_UPLOADED", "This visit already has its selfie (one per visit, so evidence cannot be retaken until it looks right).");
   if (row.closed_ms !== null && Number(row.closed_ms) < now.getTime() - SELFIE_AFTER_CHECK_OUT_MS) {
-    throw new AppError("VISIT_CLOSED", `This visit was checked out more than ${SELFIE_AFTER_CHECK_OUT_MS / 60_000} minutes ago.`, { status: 409 });
+    throw new AppError("VISIT_CLOSED", `This visit was checked out more than ${SELFIE_AFTER_CHECK_OUT_MS / 60_000} minutes ago.`);
   }
   return { id: Number(row.id), locationId: Number(row.location_id), checkInAt: new Date(Number(row.check_in_ms)) };
 }

@@ -1,17 +1,17 @@
 import "server-only";
 import { createHash, randomUUID } from "node:crypto";
-import { and, eq, sql } from "drizzle-orm";
+import { sql } from "drizzle-orm";
 import type { Ctx } from "../auth/actor";
 import { requirePermission } from "../auth/permissions";
 import { arrayLiteral } from "../db/array-literal";
 import { queryRows, type Db } from "../db/client";
-import { idempotencyKeys, locationValidations } from "../db/schema";
-import { withIdempotency } from "../idempotency";
+import { locationValidations } from "../db/schema";
+import { idempotent, isKnownClientId } from "../idempotency";
 import { log } from "../log";
 import { emitEvent } from "../realtime/outbox";
 import { getStorage } from "../storage/storage";
 import { inspectImage, renderCopies, type InspectedImage, type RenderedCopies } from "./inspect-image";
-import { judgePhoto } from "./photo-evidence";
+import { judgePhoto, photoTimeWithoutExif } from "./photo-evidence";
 import { signSelfieUrls } from "./photo-urls";
 import { photoTakenAt, readPhotoExif, type PhotoExif } from "./read-exif";
 import { readPhotoPlaceFacts, requireSelfieVisit } from "./selfie-visit";
@@ -32,8 +32,11 @@ const OPERATION = "visits.selfie";
 export async function uploadSelfie(ctx: Ctx, input: UploadSelfieInput): Promise<{ body: SelfieUploadResult; created: boolean }> {
   requirePermission(ctx.actor, "visits.write");
   const { meta } = input;
+  // The fingerprint covers the visit, the metadata and the photo's bytes: the same client_id for another visit or
+  // another photo is 409 (never a 200 that would let the queue drop a photo that was not stored).
+  const key = { scope: OPERATION, clientId: meta.client_id, request: { visit_id: input.visitId, meta, photo_sha256: sha256(input.photo) } };
   let processed: Processed | null = null;
-  if (!(await isReplay(ctx, meta.client_id))) {
+  if (!(await isKnownClientId(ctx.db, meta.client_id))) {
     // Cheap checks first (another rep's visit is refused before any image work), and the image work outside the
     // transaction so a slow decode never holds a database connection.
     await requireSelfieVisit(ctx.db, input.visitId, ctx.actor.id, ctx.now, false);
@@ -41,11 +44,11 @@ export async function uploadSelfie(ctx: Ctx, input: UploadSelfieInput): Promise<
   }
   const stored: string[] = [];
   try {
-    const { result, replayed } = await withIdempotency(ctx, meta.client_id, OPERATION, async (tx) => {
+    const { result, replayed } = await idempotent(ctx, key, async (tx) => {
       if (!processed) throw new Error("selfie: an idempotency key vanished between the replay check and the transaction");
       return record(ctx, tx, input, processed, stored);
     });
-    return { body: await signSelfieUrls(result as StoredResult, ctx.now), created: !replayed };
+    return { body: await signSelfieUrls(result, ctx.now), created: !replayed };
   } catch (err) {
     // Nothing of a refused or failed upload stays on disk (the transaction rolled back its rows).
     if (stored.length > 0) await getStorage().delete(stored).catch((e: unknown) => log.error("selfie cleanup failed", { keys: stored, error: String(e) }));
@@ -53,10 +56,7 @@ export async function uploadSelfie(ctx: Ctx, input: UploadSelfieInput): Promise<
   }
 }
 
-async function isReplay(ctx: Ctx, clientId: string): Promise<boolean> {
-  const rows = await ctx.db.select({ c: idempotencyKeys.clientId }).from(idempotencyKeys).where(and(eq(idempotencyKeys.clientId, clientId), eq(idempotencyKeys.operation, OPERATION)));
-  return rows.length > 0;
-}
+const sha256 = (data: Buffer) => createHash("sha256").update(data).digest("hex");
 
 type Processed = { image: InspectedImage; exif: PhotoExif; copies: RenderedCopies };
 
@@ -73,6 +73,12 @@ async function record(ctx: Ctx, tx: Db, input: UploadSelfieInput, p: Processed, 
   const fix = meta.capture_fix;
   const place = await readPhotoPlaceFacts(tx, visit.locationId, p.exif.gps, fix);
   const exifTime = photoTakenAt(p.exif, place.tz);
+  const deviceTime = photoTimeWithoutExif({
+    deviceTime: new Date(meta.device_time),
+    receivedAt: ctx.now,
+    captureFixAt: fix ? new Date(fix.captured_at) : null,
+    offlineReplay: meta.offline_replay ?? false,
+  });
   const validation = judgePhoto({
     source: meta.source,
     radiusM: place.radiusM,
@@ -80,7 +86,10 @@ async function record(ctx: Ctx, tx: Db, input: UploadSelfieInput, p: Processed, 
     exifGpsDistanceM: place.exifGpsDistanceM,
     captureFix: fix,
     captureFixDistanceM: place.captureFixDistanceM,
-    photoTime: exifTime ?? { at: new Date(meta.device_time), basis: "device_time" },
+    photoTime: exifTime ?? deviceTime,
+    photoTimeDoubt: exifTime ? null : deviceTime.doubt,
+    deviceTime: new Date(meta.device_time),
+    receivedAt: ctx.now,
     checkInAt: visit.checkInAt,
   });
 
@@ -99,7 +108,7 @@ async function record(ctx: Ctx, tx: Db, input: UploadSelfieInput, p: Processed, 
     thumb_key: keys.thumb,
     content_type: p.image.type,
     bytes: input.photo.length,
-    sha256: createHash("sha256").update(input.photo).digest("hex"),
+    sha256: sha256(input.photo),
     width: p.image.width,
     height: p.image.height,
     source: meta.source,

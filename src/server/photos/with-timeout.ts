@@ -8,7 +8,7 @@ import { AppError } from "../errors";
 export async function withTimeout<T>(work: Promise<T>, ms: number, what: string): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new AppError("IMAGE_UNREADABLE", `${what} took longer than ${ms} ms: the file looks corrupt.`, { status: 422 })), ms);
+    timer = setTimeout(() => reject(new AppError("IMAGE_UNREADABLE", `${what} took longer than ${ms} ms: the file looks corrupt.`)), ms);
   });
   try {
     return await Promise.race([work, timeout]);

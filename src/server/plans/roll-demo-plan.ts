@@ -2,6 +2,7 @@ import "server-only";
 import { sql } from "drizzle-orm";
 import { queryRows, type Db } from "../db/client";
 import { localDate } from "@/lib/time";
+import { readOrgSettings } from "../settings/read-org-settings";
 
 /**
  * Demo organisation only (org_settings.is_demo, set by the demo seed): gives every active rep without a plan for
@@ -10,8 +11,8 @@ import { localDate } from "@/lib/time";
  * skipped and the (rep, date, sequence) key refuses doubles. Returns the number of stops added.
  */
 export async function rollDemoPlanForward(db: Db, now: Date): Promise<number> {
-  const [s] = await queryRows<{ time_zone: string; is_demo: boolean }>(db, sql`SELECT time_zone, is_demo FROM org_settings WHERE id = 1`);
-  if (!s?.is_demo) return 0;
+  const s = await readOrgSettings(db);
+  if (!s.is_demo) return 0;
   const today = localDate(now, s.time_zone);
   const rows = await queryRows<{ id: number }>(
     db,

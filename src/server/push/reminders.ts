@@ -1,4 +1,5 @@
 import "server-only";
+import { getOrgSettings } from "../settings/org-settings";
 import { sql } from "drizzle-orm";
 import { queryRows, type Db } from "../db/client";
 import { localDate } from "@/lib/time";
@@ -40,8 +41,7 @@ async function claimAndSend(db: Db, kind: string, due: Due[], now: Date, transpo
  * within FIRST_VISIT_LEAD_MIN minutes (and not yet checked in, day not yet started late). Run it every few minutes.
  */
 export async function sendFirstVisitReminders(ctx: { db: Db; now: Date }, transport: PushTransport = {}): Promise<ReminderRun> {
-  const [tz] = await queryRows<{ time_zone: string }>(ctx.db, sql`SELECT time_zone FROM org_settings WHERE id = 1`);
-  const zone = tz?.time_zone ?? "Asia/Kolkata";
+  const zone = (await getOrgSettings(ctx.db)).time_zone;
   const today = localDate(ctx.now, zone);
   const due = await queryRows<Due>(
     ctx.db,

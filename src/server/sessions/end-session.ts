@@ -4,7 +4,7 @@ import type { Ctx } from "../auth/actor";
 import { requirePermission } from "../auth/permissions";
 import { queryRows } from "../db/client";
 import { AppError } from "../errors";
-import { withIdempotency } from "../idempotency";
+import { idempotent } from "../idempotency";
 import { emitEvent } from "../realtime/outbox";
 import { recomputeSessionTravel } from "../tracking/compute-travel";
 import { decodeStoredBody, requireAcceptableCaptureTime } from "../visits/plausibility";
@@ -18,13 +18,13 @@ import type { EndSessionInput, SessionResponse } from "@/contracts/sessions";
  */
 export async function endSession(ctx: Ctx, input: EndSessionInput): Promise<SessionResponse> {
   requirePermission(ctx.actor, "sessions.write");
-  const { result } = await withIdempotency(ctx, input.client_id, "sessions.end", async (tx) => {
+  const { result } = await idempotent(ctx, { scope: "sessions.end", clientId: input.client_id, request: input }, async (tx) => {
     const at = input.captured_at ? requireAcceptableCaptureTime(input.captured_at, ctx.now) : ctx.now;
     const open = await findOpenSessionForUpdate(tx, ctx.actor.id);
-    if (!open) throw new AppError("NO_OPEN_SESSION", "There is no open day to end.", { status: 409 });
+    if (!open) throw new AppError("NO_OPEN_SESSION", "There is no open day to end.");
     const openVisitId = await findOpenVisitId(tx, ctx.actor.id);
     if (openVisitId !== null) {
-      throw new AppError("VISIT_STILL_OPEN", `Visit ${openVisitId} is still open: check out first.`, { status: 409, details: { open_visit_id: openVisitId } });
+      throw new AppError("VISIT_STILL_OPEN", `Visit ${openVisitId} is still open: check out first.`, { details: { open_visit_id: openVisitId } });
     }
     const [updated] = await queryRows<{ id: number }>(
       tx,
@@ -40,6 +40,6 @@ export async function endSession(ctx: Ctx, input: EndSessionInput): Promise<Sess
       payload: { session_id: open.id, session_date: open.session_date, total_visits: session?.total_visits ?? 0, total_travel_km },
     });
     return JSON.stringify({ session });
-  }, input);
+  });
   return decodeStoredBody<SessionResponse>(result);
 }

@@ -4,7 +4,7 @@ import type { Ctx } from "../auth/actor";
 import { requirePermission } from "../auth/permissions";
 import { recordAudit } from "../audit/record-audit";
 import { queryRows, type Db } from "../db/client";
-import { withIdempotency } from "../idempotency";
+import { idempotent } from "../idempotency";
 import type { DashboardSettings, UpdateDashboardSettingsInput } from "@/contracts/settings";
 
 const KEYS = ["alert_late_check_in_minutes", "alert_open_visit_minutes", "alert_untracked_minutes", "events_retention_days"] as const;
@@ -26,7 +26,7 @@ export async function getDashboardSettings(ctx: Ctx): Promise<DashboardSettings>
 /** Alert thresholds and event retention (settings.manage), audited as `settings.changed` with from → to of what changed. */
 export async function updateDashboardSettings(ctx: Ctx, input: UpdateDashboardSettingsInput): Promise<DashboardSettings> {
   requirePermission(ctx.actor, "settings.manage");
-  const { result } = await withIdempotency(ctx, input.client_id, "settings.update_dashboard", async (tx) => {
+  const { result } = await idempotent(ctx, { scope: "settings.update_dashboard", clientId: input.client_id, request: input }, async (tx) => {
     const before = await readDashboardThresholds(tx, true);
     const changes = Object.fromEntries(KEYS.filter((k) => before[k] !== input[k]).map((k) => [k, { from: before[k], to: input[k] }]));
     if (Object.keys(changes).length === 0) return before;

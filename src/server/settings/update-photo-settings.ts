@@ -5,7 +5,7 @@ import type { Ctx } from "../auth/actor";
 import { requirePermission } from "../auth/permissions";
 import { recordAudit } from "../audit/record-audit";
 import { queryRows, type Db } from "../db/client";
-import { withIdempotency } from "../idempotency";
+import { idempotent } from "../idempotency";
 import type { PhotoSettings, updatePhotoSettingsInput } from "@/contracts/settings";
 
 /** A text[] built from bound parameters (no literal escaping). */
@@ -28,7 +28,7 @@ export async function getPhotoSettings(ctx: Ctx): Promise<PhotoSettings> {
 /** Photo retention and the per-location-type selfie policy (settings.manage), audited as settings.changed with from → to. */
 export async function updatePhotoSettings(ctx: Ctx, input: z.output<typeof updatePhotoSettingsInput>): Promise<PhotoSettings> {
   requirePermission(ctx.actor, "settings.manage");
-  const { result } = await withIdempotency(ctx, input.client_id, "settings.update_photos", async (tx) => {
+  const { result } = await idempotent(ctx, { scope: "settings.update_photos", clientId: input.client_id, request: input }, async (tx) => {
     const before = await readPhotoSettings(tx, true);
     const after: PhotoSettings = { photo_retention_days: input.photo_retention_days, selfie_required_types: input.selfie_required_types };
     if (JSON.stringify(before) === JSON.stringify(after)) return before;

@@ -5,7 +5,7 @@ import { requirePermission } from "../auth/permissions";
 import { recordAudit } from "../audit/record-audit";
 import { queryRows } from "../db/client";
 import { AppError } from "../errors";
-import { withIdempotency } from "../idempotency";
+import { idempotent } from "../idempotency";
 import { readSecuritySettings } from "./get-settings";
 import type { SecuritySettings, UpdateSecuritySettingsInput } from "@/contracts/settings";
 
@@ -17,14 +17,13 @@ import type { SecuritySettings, UpdateSecuritySettingsInput } from "@/contracts/
  */
 export async function updateSecuritySettings(ctx: Ctx, input: UpdateSecuritySettingsInput): Promise<SecuritySettings> {
   requirePermission(ctx.actor, "settings.manage");
-  const { result } = await withIdempotency(ctx, input.client_id, "settings.update_security", async (tx) => {
+  const { result } = await idempotent(ctx, { scope: "settings.update_security", clientId: input.client_id, request: input }, async (tx) => {
     const before = await readSecuritySettings(tx, true);
     if (before.require_manager_mfa === input.require_manager_mfa) return before;
     if (input.require_manager_mfa) {
       const [me] = await queryRows<{ enrolled: boolean }>(tx, sql`SELECT mfa_enabled_at IS NOT NULL AS enrolled FROM personnel WHERE id = ${ctx.actor.id}`);
       if (!me?.enrolled) {
         throw new AppError("MFA_NOT_ENROLLED", "Set up MFA for your own account first (Security page), then require it for managers.", {
-          status: 409,
           field: "require_manager_mfa",
         });
       }
@@ -41,6 +40,6 @@ export async function updateSecuritySettings(ctx: Ctx, input: UpdateSecuritySett
       at: ctx.now,
     });
     return readSecuritySettings(tx);
-  }, input);
+  });
   return result;
 }

@@ -1,16 +1,15 @@
 import "server-only";
-import { eq, sql } from "drizzle-orm";
+import { sql } from "drizzle-orm";
 import { addDays, localDate, zonedInstant } from "@/lib/time";
 import type { Ctx } from "../auth/actor";
 import { requirePermission } from "../auth/permissions";
 import { notFound, requirePersonnelInScope, visiblePersonnelIds } from "../auth/scope";
 import { queryRows } from "../db/client";
-import { orgSettings } from "../db/schema";
+import { getOrgSettings } from "../settings/org-settings";
 
 /** The organisation's "today" (its time zone, not the server's) as a date and a half-open instant range. */
 export async function orgToday(ctx: Ctx): Promise<{ date: string; start: Date; end: Date; timeZone: string }> {
-  const [s] = await ctx.db.select({ tz: orgSettings.timeZone }).from(orgSettings).where(eq(orgSettings.id, 1));
-  const timeZone = s?.tz ?? "Asia/Kolkata";
+  const timeZone = (await getOrgSettings(ctx.db)).time_zone;
   const date = localDate(ctx.now, timeZone);
   return { date, start: zonedInstant(date, 0, timeZone), end: zonedInstant(addDays(date, 1), 0, timeZone), timeZone };
 }

@@ -26,7 +26,6 @@ type OpenDay = { id: number; status: string; loginTime: Date | null };
 
 export const batchTooLarge = (n: number) =>
   new AppError("BATCH_TOO_LARGE", `A batch may hold at most ${MAX_PINGS_PER_BATCH} pings (got ${n}); send the rest in another request.`, {
-    status: 413,
     field: "pings",
   });
 
@@ -53,15 +52,26 @@ export async function recordPings(ctx: Ctx, input: RecordPingsInput): Promise<Re
     const allIds = arrayLiteral(input.pings.map((p) => p.client_id));
     const [hours, stored, days] = await settleAll([
       loadWorkHours(tx),
-      queryRows<{ client_id: string }>(tx, sql`SELECT client_id::text FROM location_pings WHERE client_id = ANY(${allIds}::uuid[])`),
+      queryRows<StoredFix>(
+        tx,
+        sql`SELECT client_id::text, personnel_id, ST_Y(coords::geometry) AS lat, ST_X(coords::geometry) AS lon, accuracy_m,
+                   (extract(epoch FROM captured_at) * 1000)::float8 AS captured_ms
+            FROM location_pings WHERE client_id = ANY(${allIds}::uuid[])`,
+      ),
       daysAround(tx, ctx.actor.id, input.pings, ctx.now),
     ] as const);
     const seen = new Set<string>(stored.map((r) => r.client_id));
+    const storedById = new Map(stored.map((r) => [r.client_id, r]));
     let repeatedInBatch = 0;
     const candidates: { ping: PingInput; at: Date; date: string }[] = [];
     for (const ping of input.pings) {
       const at = new Date(ping.captured_at);
       const key = ping.client_id.toLowerCase();
+      const prior = storedById.get(key);
+      if (prior && !sameFix(prior, ping, ctx.actor.id)) {
+        reject(ping, "client_id_reused"); // the same id for another fix: not a replay, and never stored over the first
+        continue;
+      }
       if (seen.has(key)) {
         repeatedInBatch++; // already stored, or twice in this batch: a replay
         continue;
@@ -132,6 +142,21 @@ export async function recordPings(ctx: Ctx, input: RecordPingsInput): Promise<Re
 }
 
 type PingRow = typeof locationPings.$inferInsert;
+type StoredFix = { client_id: string; personnel_id: unknown; lat: unknown; lon: unknown; accuracy_m: unknown; captured_ms: unknown };
+
+/**
+ * A stored ping is its own request fingerprint: a replay must carry the same fix (person, instant, position and
+ * accuracy as stored: accuracy is a float4 column, so compared at that precision); anything else is a reused id.
+ */
+function sameFix(prior: StoredFix, ping: PingInput, personnelId: number): boolean {
+  return (
+    Number(prior.personnel_id) === personnelId &&
+    Number(prior.captured_ms) === Date.parse(ping.captured_at) &&
+    Number(prior.lat) === ping.lat &&
+    Number(prior.lon) === ping.lon &&
+    Math.fround(Number(prior.accuracy_m)) === Math.fround(ping.accuracy_m)
+  );
+}
 
 /**
  * The batch in one statement with ten array parameters (unnest), whatever its size: the same statement text for

@@ -1,27 +1,15 @@
 import "server-only";
-import { sql } from "drizzle-orm";
-import { queryRows, type Db } from "../db/client";
+import type { Db } from "../db/client";
+import { getOrgSettings } from "../settings/org-settings";
 import { zoneOffsetMinutes } from "@/lib/time";
+import { minutesOfDay } from "@/contracts/settings";
 
 export type WorkHours = { timeZone: string; startMin: number; endMin: number; workDays: number[] };
 
-const DEFAULT_HOURS: WorkHours = { timeZone: "Asia/Kolkata", startMin: 9 * 60, endMin: 19 * 60, workDays: [1, 2, 3, 4, 5, 6] };
-
-const toMinutes = (t: string) => {
-  const [h, m] = t.split(":").map(Number);
-  return (h ?? 0) * 60 + (m ?? 0);
-};
-
-/** The organisation's calendar (org_settings row 1), or the column defaults when the row is missing. */
+/** The organisation's calendar, from the one settings reader. */
 export async function loadWorkHours(db: Db): Promise<WorkHours> {
-  const [row] = await queryRows<{ time_zone: string; work_day_start: string; work_day_end: string; work_days: number[] | string }>(
-    db,
-    sql`SELECT time_zone, work_day_start::text AS work_day_start, work_day_end::text AS work_day_end, work_days FROM org_settings WHERE id = 1`,
-  );
-  if (!row) return DEFAULT_HOURS;
-  // postgres.js parses int[]; PGlite too, but be tolerant of the text form "{1,2,3}".
-  const days = Array.isArray(row.work_days) ? row.work_days.map(Number) : String(row.work_days).replace(/[{}]/g, "").split(",").filter(Boolean).map(Number);
-  return { timeZone: row.time_zone, startMin: toMinutes(row.work_day_start), endMin: toMinutes(row.work_day_end), workDays: days };
+  const s = await getOrgSettings(db);
+  return { timeZone: s.time_zone, startMin: minutesOfDay(s.work_start), endMin: minutesOfDay(s.work_end), workDays: s.work_days };
 }
 
 /**

@@ -53,7 +53,7 @@ export async function checkIn(ctx: Ctx, input: CheckInInput): Promise<{ body: Vi
       if (raced && attempt < 2) continue; // the next read sees what the other request committed
       if (isUniqueViolation(err, "visits_one_open_per_rep")) throw visitAlreadyOpen((await findOpenVisitId(ctx.db, ctx.actor.id)) ?? 0);
       // A visit carries this client_id but no stored request does (e.g. imported history): not ours to replay.
-      if (isUniqueViolation(err, "visits_client_id_unique")) throw new AppError("CLIENT_ID_REUSED", "This client_id was already used for another request.", { status: 409, field: "client_id" });
+      if (isUniqueViolation(err, "visits_client_id_unique")) throw new AppError("CLIENT_ID_REUSED", "This client_id was already used for another request.", { field: "client_id" });
       throw err;
     }
   }
@@ -70,7 +70,7 @@ async function attemptCheckIn(ctx: Ctx, input: CheckInInput, capturedAt: Date, r
     return { body: decodeCheckInBody(facts.prior.response), created: false };
   }
   const fence = facts.fence;
-  if (!fence) throw new AppError("NOT_FOUND", "Location not found.", { status: 404, field: "location_id" });
+  if (!fence) throw new AppError("NOT_FOUND", "Location not found.", { field: "location_id" });
   if (facts.openVisitId !== null) throw visitAlreadyOpen(facts.openVisitId);
 
   const fixInput = {
@@ -245,7 +245,7 @@ async function requirePlannedVisit(tx: Db, id: number, personnelId: number, loca
     tx,
     sql`SELECT location_id, visit_id FROM planned_visits WHERE id = ${id} AND personnel_id = ${personnelId} FOR UPDATE`,
   );
-  if (!row) throw new AppError("NOT_FOUND", "Planned visit not found.", { status: 404, field: "planned_visit_id" });
+  if (!row) throw new AppError("NOT_FOUND", "Planned visit not found.", { field: "planned_visit_id" });
   if (Number(row.location_id) !== locationId) throw new AppError("PLANNED_VISIT_MISMATCH", "This planned visit is for another location.", { field: "planned_visit_id" });
-  if (row.visit_id !== null) throw new AppError("PLANNED_VISIT_DONE", `This planned visit already has visit ${row.visit_id}.`, { status: 409, field: "planned_visit_id" });
+  if (row.visit_id !== null) throw new AppError("PLANNED_VISIT_DONE", `This planned visit already has visit ${row.visit_id}.`, { field: "planned_visit_id" });
 }

@@ -6,7 +6,7 @@ import { arrayLiteral } from "../db/array-literal";
 import { queryRows, type Db } from "../db/client";
 import { locationValidations } from "../db/schema";
 import { AppError } from "../errors";
-import { withIdempotency } from "../idempotency";
+import { idempotent } from "../idempotency";
 import { checkFence, pointSql } from "../locations/locations.queries";
 import { PHOTO_FLAG_PENALTY } from "../photos/photo-evidence";
 import { missingRequiredSelfieSql } from "../photos/selfie-policy";
@@ -26,7 +26,7 @@ import type { CheckOutInput, VisitResult } from "@/contracts/visits";
  */
 export async function checkOut(ctx: Ctx, input: CheckOutInput): Promise<VisitResult> {
   requirePermission(ctx.actor, "visits.write");
-  const { result } = await withIdempotency(ctx, input.client_id, "visits.check_out", async (tx) => JSON.stringify(await record(ctx, tx, input)), input);
+  const { result } = await idempotent(ctx, { scope: "visits.check_out", clientId: input.client_id, request: input }, async (tx) => JSON.stringify(await record(ctx, tx, input)));
   return decodeStoredBody<VisitResult>(result);
 }
 
@@ -35,7 +35,7 @@ type OpenVisit = { id: number; personnel_id: number; location_id: number; check_
 async function record(ctx: Ctx, tx: Db, input: CheckOutInput): Promise<VisitResult> {
   const capturedAt = requireAcceptableCaptureTime(input.captured_at, ctx.now);
   const visit = await lockOwnVisit(tx, input.visit_id, ctx.actor.id);
-  if (visit.closed) throw new AppError("VISIT_ALREADY_CLOSED", `Visit ${visit.id} is already checked out.`, { status: 409, field: "visit_id" });
+  if (visit.closed) throw new AppError("VISIT_ALREADY_CLOSED", `Visit ${visit.id} is already checked out.`, { field: "visit_id" });
   if (capturedAt.getTime() < visit.check_in_ms) throw new AppError("VALIDATION_FAILED", "captured_at: check-out cannot be before the check-in.", { field: "captured_at" });
 
   // The three reads are independent: queued together on the transaction's connection (one round trip).
@@ -95,6 +95,6 @@ async function lockOwnVisit(tx: Db, visitId: number, personnelId: number): Promi
                check_out_client_id::text AS check_out_client_id, check_out_time IS NOT NULL AS closed
         FROM visits WHERE id = ${visitId} AND personnel_id = ${personnelId} FOR UPDATE`,
   );
-  if (!row || row.check_in_ms === null) throw new AppError("NOT_FOUND", "Visit not found.", { status: 404, field: "visit_id" });
+  if (!row || row.check_in_ms === null) throw new AppError("NOT_FOUND", "Visit not found.", { field: "visit_id" });
   return { ...row, id: Number(row.id), location_id: Number(row.location_id), check_in_ms: Number(row.check_in_ms), closed: Boolean(row.closed) };
 }

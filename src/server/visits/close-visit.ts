@@ -6,7 +6,7 @@ import { notFound, visiblePersonnelIds } from "../auth/scope";
 import { recordAudit } from "../audit/record-audit";
 import { queryRows, type Db } from "../db/client";
 import { AppError } from "../errors";
-import { withIdempotency } from "../idempotency";
+import { idempotent } from "../idempotency";
 import { emitEvent } from "../realtime/outbox";
 import { loadVisitJson } from "./visits.queries";
 import { CLOSED_BY_MANAGER, type CloseVisitInput, type CloseVisitResult } from "@/contracts/visit-close";
@@ -45,10 +45,9 @@ export async function writeVisitClosed(tx: Db, v: { id: number; personnel_id: nu
 export async function closeVisit(ctx: Ctx, input: CloseVisitInput): Promise<CloseVisitResult> {
   requirePermission(ctx.actor, "visits.close");
   const visitId = Number(input.visit_id);
-  const { result } = await withIdempotency(
+  const { result } = await idempotent(
     ctx,
-    input.client_id,
-    "visits.close",
+    { scope: "visits.close", clientId: input.client_id, request: { visit_id: visitId, reason: input.reason } },
     async (tx) => {
       const [visit] = await queryRows<{ id: number; personnel_id: number; location_id: number; closed: boolean }>(
         tx,
@@ -70,7 +69,6 @@ export async function closeVisit(ctx: Ctx, input: CloseVisitInput): Promise<Clos
       });
       return { visit: (await loadVisitJson(tx, v.id))! };
     },
-    { visit_id: visitId, reason: input.reason },
   );
   return result;
 }

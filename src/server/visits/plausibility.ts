@@ -1,4 +1,5 @@
 import "server-only";
+import { getOrgSettings } from "../settings/org-settings";
 import { sql, type SQL } from "drizzle-orm";
 import { queryRows, type Db } from "../db/client";
 import { AppError } from "../errors";
@@ -76,16 +77,13 @@ export function isUniqueViolation(err: unknown, constraint: string): boolean {
   return false;
 }
 
-/** The organisation's time zone (org_settings), Asia/Kolkata when no settings row exists yet. */
+/** The organisation's time zone, through the one settings reader. */
 export async function orgTimeZone(db: Db): Promise<string> {
-  const [row] = await queryRows<{ tz: string | null }>(db, sql`SELECT ${orgTimeZoneSql} AS tz`);
-  return orgTimeZoneOrDefault(row?.tz);
+  return (await getOrgSettings(db)).time_zone;
 }
 
-/** The time zone as a scalar subquery (null without a settings row): see orgTimeZoneOrDefault. */
-export const orgTimeZoneSql = sql<string | null>`(SELECT time_zone FROM org_settings WHERE id = 1)`;
-export const DEFAULT_TIME_ZONE = "Asia/Kolkata";
-export const orgTimeZoneOrDefault = (tz: unknown): string => (typeof tz === "string" && tz ? tz : DEFAULT_TIME_ZONE);
+// The SQL form for hot paths that fold the zone into the query they already run (settings/read-org-settings.ts).
+export { DEFAULT_TIME_ZONE, orgTimeZoneOrDefault, orgTimeZoneSql } from "../settings/read-org-settings";
 
 /**
  * Use-cases serialise their answer once and store that text as the idempotency response, so a replay

@@ -7,7 +7,7 @@ import { recordAudit } from "../audit/record-audit";
 import { queryRows, type Db } from "../db/client";
 import { locationValidations } from "../db/schema";
 import { AppError } from "../errors";
-import { withIdempotency } from "../idempotency";
+import { idempotent } from "../idempotency";
 import { emitEvent } from "../realtime/outbox";
 import type { ReviewVisitInput, VisitReview } from "@/contracts/visit-review";
 
@@ -20,14 +20,14 @@ import type { ReviewVisitInput, VisitReview } from "@/contracts/visit-review";
  */
 export async function reviewVisit(ctx: Ctx, input: ReviewVisitInput): Promise<VisitReview> {
   requirePermission(ctx.actor, "validations.review");
-  const { result } = await withIdempotency(ctx, input.client_id, "visits.review", async (tx) => {
+  const { result } = await idempotent(ctx, { scope: "visits.review", clientId: input.client_id, request: input }, async (tx) => {
     const [visit] = await queryRows<{ id: number; personnel_id: number; location_id: number }>(
       tx,
       sql`SELECT id, personnel_id, location_id FROM visits
           WHERE id = ${input.visit_id} AND check_in_time IS NOT NULL AND personnel_id IN (${visiblePersonnelIds(ctx.actor)}) FOR UPDATE`,
     );
     if (!visit) throw notFound("Visit");
-    if (Number(visit.personnel_id) === ctx.actor.id) throw new AppError("SELF_REVIEW", "You cannot review your own visit.", { status: 403 });
+    if (Number(visit.personnel_id) === ctx.actor.id) throw new AppError("SELF_REVIEW", "You cannot review your own visit.");
     const approved = input.decision === "APPROVED";
     const details = { decision: input.decision, comment: input.comment, reviewer_id: ctx.actor.id, reviewer_name: ctx.actor.name, client_id: input.client_id };
     const [row] = await tx

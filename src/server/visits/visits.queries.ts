@@ -73,7 +73,7 @@ export const openVisitIdSql = (personnelId: number) =>
   sql<number | null>`(SELECT id FROM visits WHERE personnel_id = ${personnelId} AND check_in_time IS NOT NULL AND check_out_time IS NULL LIMIT 1)`;
 
 export const visitAlreadyOpen = (openVisitId: number) =>
-  new AppError("VISIT_ALREADY_OPEN", `Visit ${openVisitId} is still open: check out first.`, { status: 409, details: { open_visit_id: openVisitId } });
+  new AppError("VISIT_ALREADY_OPEN", `Visit ${openVisitId} is still open: check out first.`, { details: { open_visit_id: openVisitId } });
 
 /** Keyset cursor: check_in_time + id of the last row, base64url. */
 const encodeCursor = (t: string, id: number) => Buffer.from(`${t}|${id}`).toString("base64url");

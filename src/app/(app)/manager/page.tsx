@@ -6,7 +6,7 @@ import { pageCtx, requirePageActor } from "@/server/auth/page-guard";
 import { openAlerts } from "@/server/alerts/alerts.queries";
 import { recentActivity } from "@/server/dashboard/activity.queries";
 import { getTeamSummary, teamReps } from "@/server/dashboard/team-summary";
-import { AppError } from "@/server/errors";
+import { orNotFound } from "@/server/http/page";
 
 export const metadata: Metadata = { title: "Team now" };
 
@@ -20,13 +20,7 @@ export default async function TeamNowPage({ searchParams }: { searchParams: Sear
   const sp = await searchParams;
   const parsed = teamSummaryQuery.safeParse({ from: one(sp.date), to: one(sp.date), manager_id: one(sp.manager_id) });
   if (!parsed.success) notFound();
-  let summary;
-  try {
-    summary = await getTeamSummary(ctx, parsed.data);
-  } catch (err) {
-    if (err instanceof AppError && err.status === 404) notFound();
-    throw err;
-  }
+  const summary = await orNotFound(getTeamSummary(ctx, parsed.data));
   const team = teamReps(ctx, summary.manager_id);
   const activity = await recentActivity(ctx.db, team);
   const alerts = await openAlerts(ctx.db, team, ctx.now);

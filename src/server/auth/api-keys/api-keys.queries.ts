@@ -37,11 +37,6 @@ export async function getApiKeyView(db: Db, id: number, now: Date): Promise<ApiK
   return row ? toApiKeyView(row, now) : null;
 }
 
-export async function getApiKeyViewByClientId(db: Db, clientId: string, now: Date): Promise<(ApiKeyView & { createdBy: number }) | null> {
-  const [row] = await select(db).where(eq(apiKeys.clientId, clientId));
-  return row ? { ...toApiKeyView(row, now), createdBy: row.key.createdBy } : null;
-}
-
 export async function listApiKeyViews(db: Db, now: Date): Promise<ApiKeyView[]> {
   const rows = await select(db).orderBy(desc(apiKeys.createdAt), desc(apiKeys.id));
   return rows.map((r) => toApiKeyView(r, now));

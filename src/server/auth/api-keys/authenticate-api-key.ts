@@ -9,7 +9,7 @@ import { hashApiKey, isWellFormedApiKey } from "./api-key-format";
 /** last_used_at is written at most once a minute per key: a busy integration must not turn every read into a write. */
 const LAST_USED_GRANULARITY_MS = 60_000;
 
-const invalidKey = (message: string) => new AppError("UNAUTHENTICATED", message, { status: 401 });
+const invalidKey = (message: string) => new AppError("UNAUTHENTICATED", message);
 
 /**
  * The key's actor: its person (who must be active), read-only unless the key is read_write.

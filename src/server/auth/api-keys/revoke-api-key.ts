@@ -37,7 +37,7 @@ export async function revokeApiKey(ctx: Ctx, raw: { id: number }): Promise<ApiKe
       });
     }
     const view = await getApiKeyView(db, id, ctx.now);
-    if (!view) throw new AppError("NOT_FOUND", "No such API key.", { status: 404 });
+    if (!view) throw new AppError("NOT_FOUND", "No such API key.");
     return view;
   });
 }

@@ -24,12 +24,12 @@ export async function confirmMfaEnrolment(ctx: Ctx, input: { code: string }): Pr
       .from(personnel)
       .where(eq(personnel.id, ctx.actor.id))
       .for("update");
-    if (!p) throw new AppError("NOT_FOUND", "Account not found.", { status: 404 });
-    if (p.enabled) throw new AppError("MFA_ALREADY_ENABLED", "Two-step verification is already on.", { status: 409 });
+    if (!p) throw new AppError("NOT_FOUND", "Account not found.");
+    if (p.enabled) throw new AppError("MFA_ALREADY_ENABLED", "Two-step verification is already on.");
     const secret = p.secret ? decryptSecret(p.secret) : null;
-    if (!secret) throw new AppError("MFA_NOT_STARTED", "Start the enrolment first: scan the QR code, then enter a code.", { status: 409 });
+    if (!secret) throw new AppError("MFA_NOT_STARTED", "Start the enrolment first: scan the QR code, then enter a code.");
     if (!(await spendTotp(tx, ctx.actor.id, secret, input.code, ctx.now))) {
-      throw new AppError("MFA_INVALID", "That code does not match. Check the time on your phone and try the newest code.", { status: 400, field: "code" });
+      throw new AppError("MFA_CODE_INVALID", "That code does not match. Check the time on your phone and try the newest code.", { field: "code" });
     }
     await tx.update(personnel).set({ mfaEnabledAt: ctx.now, updatedAt: sql`now()` }).where(eq(personnel.id, ctx.actor.id));
     const recovery_codes = await replaceRecoveryCodes(tx, ctx.actor.id, ctx.now);

@@ -19,15 +19,15 @@ export async function disableMfa(ctx: Ctx, input: { code: string }): Promise<{ d
   return ctx.db.transaction(async (txRaw) => {
     const tx = txRaw as unknown as Db;
     const [p] = await tx.select({ secret: personnel.mfaSecret, enabled: personnel.mfaEnabledAt }).from(personnel).where(eq(personnel.id, ctx.actor.id)).for("update");
-    if (!p?.enabled || !p.secret) throw new AppError("MFA_NOT_ENABLED", "Two-step verification is not on.", { status: 409 });
+    if (!p?.enabled || !p.secret) throw new AppError("MFA_NOT_ENABLED", "Two-step verification is not on.");
     if (ctx.actor.role !== "rep") {
       const [s] = await tx.select({ required: orgSettings.requireManagerMfa }).from(orgSettings).where(eq(orgSettings.id, 1));
-      if (s?.required) throw new AppError("MFA_REQUIRED_BY_ORG", "Your organisation requires two-step verification for managers and admins.", { status: 409 });
+      if (s?.required) throw new AppError("MFA_REQUIRED_BY_ORG", "Your organisation requires two-step verification for managers and admins.");
     }
     const secret = decryptSecret(p.secret);
     const code = input.code.trim();
     const ok = /^\d{6}$/.test(code) ? !!secret && (await spendTotp(tx, ctx.actor.id, secret, code, ctx.now)) : (await redeemRecoveryCode(tx, ctx.actor.id, code, ctx.now)) !== null;
-    if (!ok) throw new AppError("MFA_INVALID", "That code is not valid.", { status: 400, field: "code" });
+    if (!ok) throw new AppError("MFA_CODE_INVALID", "That code is not valid.", { field: "code" });
     await tx.update(personnel).set({ mfaSecret: null, mfaEnabledAt: null, updatedAt: ctx.now }).where(eq(personnel.id, ctx.actor.id));
     await tx.delete(mfaRecoveryCodes).where(eq(mfaRecoveryCodes.personnelId, ctx.actor.id));
     await recordAudit(tx, { action: "mfa.disabled", actor: ctx.actor, subjectType: "personnel", subjectId: ctx.actor.id, targetPersonnelId: ctx.actor.id, at: ctx.now });

@@ -16,8 +16,8 @@ export async function startMfaEnrolment(ctx: Ctx, input: Record<string, never> =
   void input;
   requirePermission(ctx.actor, "account.manage");
   const [p] = await ctx.db.select({ enabled: personnel.mfaEnabledAt }).from(personnel).where(eq(personnel.id, ctx.actor.id));
-  if (!p) throw new AppError("NOT_FOUND", "Account not found.", { status: 404 });
-  if (p.enabled) throw new AppError("MFA_ALREADY_ENABLED", "Two-step verification is already on. Turn it off first to enrol a new device.", { status: 409 });
+  if (!p) throw new AppError("NOT_FOUND", "Account not found.");
+  if (p.enabled) throw new AppError("MFA_ALREADY_ENABLED", "Two-step verification is already on. Turn it off first to enrol a new device.");
   const secret = newTotpSecret();
   await ctx.db.update(personnel).set({ mfaSecret: encryptSecret(secret), updatedAt: ctx.now }).where(eq(personnel.id, ctx.actor.id));
   const otpauth_uri = totpUri(ctx.actor.email, secret);

@@ -1,5 +1,5 @@
 import { sql } from "drizzle-orm";
-import { boolean, check, integer, pgTable, smallint, text, time, timestamp, varchar } from "drizzle-orm/pg-core";
+import { boolean, check, doublePrecision, integer, pgTable, smallint, text, time, timestamp, varchar } from "drizzle-orm/pg-core";
 
 /** Organisation-wide settings: a single row (id = 1). */
 export const orgSettings = pgTable(
@@ -38,6 +38,15 @@ export const orgSettings = pgTable(
      * so a newcomer sees a route whatever the day they first open the app. Production organisations keep it false.
      */
     isDemo: boolean("is_demo").notNull().default(false),
+    // --- Office setup (issue #18): planning inputs and the rep app's tracking interval ---
+    /** Planned time at a customer when a plan gives none. */
+    defaultServiceMinutes: integer("default_service_minutes").notNull().default(20),
+    /** Average driving speed for the keyless travel estimate, km/h. */
+    travelSpeedKmh: doublePrecision("travel_speed_kmh").notNull().default(30),
+    /** Road distance ÷ straight-line distance for the keyless travel estimate. */
+    routeDetourFactor: doublePrecision("route_detour_factor").notNull().default(1.3),
+    /** A breadcrumb at most this often while the rep's app is open. */
+    trackingIntervalSeconds: integer("tracking_interval_seconds").notNull().default(60),
   },
   (t) => [check("org_settings_singleton", sql`${t.id} = 1`)],
 );

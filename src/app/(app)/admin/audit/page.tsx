@@ -7,6 +7,7 @@ import { inputClass } from "@/components/admin/form-bits";
 import { flatParams, withParams } from "@/components/admin/search-params";
 import { listAuditLog } from "@/server/audit/audit.queries";
 import { listAuditQuery } from "@/contracts/audit";
+import { calendarDate } from "@/contracts/dates";
 import { pageCtx, requirePageActor } from "@/server/auth/page-guard";
 import { listPersonnel } from "@/server/personnel/personnel.queries";
 
@@ -25,7 +26,7 @@ const ACTIONS = [
   ["settings.changed", "Settings changed"],
 ] as const;
 
-const DAY = /^\d{4}-\d{2}-\d{2}$/;
+const isDay = (v: string | undefined) => calendarDate.safeParse(v).success;
 const nextDay = (d: string) => new Date(Date.parse(`${d}T00:00:00Z`) + 86_400_000).toISOString().slice(0, 10);
 
 type Props = { searchParams: Promise<Record<string, string | string[] | undefined>> };
@@ -38,8 +39,8 @@ export default async function AuditPage({ searchParams }: Props) {
   const { from_day, to_day, ...rest } = params;
   const parsed = listAuditQuery.safeParse({
     ...rest,
-    ...(from_day && DAY.test(from_day) ? { from: `${from_day}T00:00:00Z` } : {}),
-    ...(to_day && DAY.test(to_day) ? { to: `${nextDay(to_day)}T00:00:00Z` } : {}),
+    ...(isDay(from_day) ? { from: `${from_day}T00:00:00Z` } : {}),
+    ...(isDay(to_day) ? { to: `${nextDay(to_day!)}T00:00:00Z` } : {}),
   });
   const query = parsed.success ? parsed.data : listAuditQuery.parse({});
   const [page, people] = await Promise.all([listAuditLog(ctx, query), listPersonnel(ctx, { limit: 500 })]);

@@ -3,7 +3,7 @@ import { AppError } from "@/server/errors";
 
 /** Any /api/v1 path no route file claims: a JSON 404 in the error shape (never Next's HTML page), for every method. */
 const notFound = route<{ path: string[] }>(async () => {
-  throw new AppError("NOT_FOUND", "No such API path. See /api/v1/openapi.json.", { status: 404 });
+  throw new AppError("NOT_FOUND", "No such API path. See /api/v1/openapi.json.");
 });
 
 export const GET = notFound;

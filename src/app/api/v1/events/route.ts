@@ -1,4 +1,6 @@
 import { getDbHandle } from "@/server/db";
+import { authenticate } from "@/server/auth/authenticate";
+import { can } from "@/server/auth/permissions";
 import { AppError } from "@/server/errors";
 import { apiRoute } from "@/server/http/api";
 import { openEventStream } from "@/server/realtime/event-stream";
@@ -11,7 +13,7 @@ export const runtime = "nodejs";
 function lastEventId(req: Request): number | null {
   const raw = req.headers.get("last-event-id") ?? new URL(req.url).searchParams.get("last_event_id");
   if (raw === null || raw === "") return null;
-  if (!/^\d{1,18}$/.test(raw)) throw new AppError("VALIDATION_FAILED", "last_event_id must be a non-negative integer.", { status: 400, field: "last_event_id" });
+  if (!/^\d{1,18}$/.test(raw)) throw new AppError("VALIDATION_FAILED", "last_event_id must be a non-negative integer.", { field: "last_event_id" });
   return Number(raw);
 }
 
@@ -21,7 +23,14 @@ function lastEventId(req: Request): number | null {
  */
 export const GET = apiRoute("team.read", async ({ req, ctx }) => {
   const after = lastEventId(req);
-  const body = await openEventStream(ctx, await getDbHandle(), { lastEventId: after, signal: req.signal });
+  const handle = await getDbHandle();
+  // The same credential checked again whenever the viewer's row or API key changes: a deactivation, password reset,
+  // key revocation or role change closes the stream (EventSource's reconnect then gets the 401/403).
+  const reauthorize = async () => {
+    const actor = await authenticate(req, handle.db, new Date()).catch(() => null);
+    return actor && can(actor, "team.read") ? actor : null;
+  };
+  const body = await openEventStream(ctx, handle, { lastEventId: after, signal: req.signal, reauthorize });
   return new Response(body, {
     status: 200,
     headers: {

@@ -1,13 +1,12 @@
 import type { Metadata } from "next";
 import Link from "next/link";
-import { notFound } from "next/navigation";
 import { orgTimeZone } from "@/server/visits/plausibility";
 import { AuditTable } from "@/components/admin/audit-table";
 import { EditPersonForm } from "@/components/admin/edit-person-form";
 import { PersonActions } from "@/components/admin/person-actions";
 import { listAuditLog } from "@/server/audit/audit.queries";
 import { pageCtx, requirePageActor } from "@/server/auth/page-guard";
-import { AppError } from "@/server/errors";
+import { orNotFound, pageId } from "@/server/http/page";
 import { getPersonOrThrow, listManagerChoices, listPersonnel } from "@/server/personnel/personnel.queries";
 
 export const metadata: Metadata = { title: "Person" };
@@ -15,13 +14,8 @@ export const metadata: Metadata = { title: "Person" };
 export default async function PersonPage({ params }: { params: Promise<{ id: string }> }) {
   const actor = await requirePageActor(["admin"]);
   const ctx = await pageCtx(actor);
-  const { id: raw } = await params;
-  if (!/^[1-9][0-9]{0,9}$/.test(raw) || Number(raw) > 2_147_483_647) notFound();
-  const id = Number(raw);
-  const person = await getPersonOrThrow(ctx, id).catch((err: unknown) => {
-    if (err instanceof AppError && err.status === 404) notFound();
-    throw err;
-  });
+  const id = pageId((await params).id);
+  const person = await orNotFound(getPersonOrThrow(ctx, id));
   const [managers, reports, history] = await Promise.all([
     listManagerChoices(ctx),
     listPersonnel(ctx, { manager_id: id, limit: 500 }),

@@ -10,7 +10,9 @@ import { RepTrail } from "@/components/manager/rep-trail";
 import { addDays } from "@/lib/time";
 import { pageCtx, requirePageActor } from "@/server/auth/page-guard";
 import { getPersonnelSummary } from "@/server/dashboard/personnel-summary";
-import { AppError } from "@/server/errors";
+import { orNotFound, pageId } from "@/server/http/page";
+import { trustedClientIp } from "@/server/http/trust";
+import { calendarDate } from "@/contracts/dates";
 import { orgToday } from "@/server/team/team.queries";
 import { getTrail } from "@/server/tracking/tracking.queries";
 
@@ -18,29 +20,22 @@ export const metadata: Metadata = { title: "Rep" };
 
 type Search = Promise<Record<string, string | string[] | undefined>>;
 const one = (v: string | string[] | undefined) => (Array.isArray(v) ? v[0] : v) || undefined;
-const DAY = /^\d{4}-\d{2}-\d{2}$/;
+const isDay = (v: string | undefined) => calendarDate.safeParse(v).success;
 
 /** One rep over a date range: KPIs, charts, the visit timeline and one day's trail. Another team's rep is a 404 (decided by the use-cases' scope). */
 export default async function RepView({ params, searchParams }: { params: Promise<{ id: string }>; searchParams: Search }) {
   const actor = await requirePageActor(["manager", "admin"]);
-  const { id } = await params;
-  if (!/^\d{1,9}$/.test(id) || Number(id) <= 0) notFound();
+  const id = pageId((await params).id);
   const ctx = await pageCtx(actor);
   const sp = await searchParams;
   const to = one(sp.to) ?? (await orgToday(ctx)).date;
-  const range = dateRangeQuery.safeParse({ from: one(sp.from) ?? (DAY.test(to) ? addDays(to, -6) : undefined), to });
+  const range = dateRangeQuery.safeParse({ from: one(sp.from) ?? (isDay(to) ? addDays(to, -6) : undefined), to });
   if (!range.success) notFound();
-  let summary;
-  try {
-    summary = await getPersonnelSummary(ctx, Number(id), range.data);
-  } catch (err) {
-    if (err instanceof AppError && (err.status === 404 || err.status === 400)) notFound();
-    throw err;
-  }
-  const day = one(sp.day) && DAY.test(one(sp.day)!) ? one(sp.day)! : summary.to;
+  const summary = await orNotFound(getPersonnelSummary(ctx, id, range.data));
+  const day = isDay(one(sp.day)) ? one(sp.day)! : summary.to;
   const h = await headers();
-  // Viewing someone's trail is audit-logged by getTrail (trail.viewed).
-  const trail = await getTrail(ctx, { personnel_id: summary.person.id, date: day }, { ip: h.get("x-forwarded-for")?.split(",")[0]?.trim() ?? null, userAgent: h.get("user-agent") });
+  // Viewing someone's trail is audit-logged by getTrail (trail.viewed), with the client address under the one trusted-proxy rule.
+  const trail = await getTrail(ctx, { personnel_id: summary.person.id, date: day }, { ip: trustedClientIp(h), userAgent: h.get("user-agent") });
   const { person } = summary;
   return (
     <div className="flex flex-col gap-4">

@@ -1,12 +1,11 @@
 import type { Metadata } from "next";
 import Link from "next/link";
-import { notFound } from "next/navigation";
 import { Fact, Flags, FixesTable, Reasons } from "@/components/manager/visit-evidence-parts";
 import { VisitMap } from "@/components/manager/visit-map";
 import { VisitReviewForm } from "@/components/manager/visit-review-form";
 import { CloseVisitForm } from "@/components/manager/close-visit-form";
 import { pageCtx, requirePageActor } from "@/server/auth/page-guard";
-import { AppError } from "@/server/errors";
+import { orNotFound, pageId } from "@/server/http/page";
 import { orgToday } from "@/server/team/team.queries";
 import { getVisitEvidence } from "@/server/visits/visit-evidence.queries";
 import { formatDateTime, VisitStatus } from "../../../visit-status";
@@ -16,16 +15,9 @@ export const metadata: Metadata = { title: "Visit evidence" };
 /** One visit's evidence in one place: fixes, verdicts, photo, EXIF, flags with reasons, score, and the manual review. */
 export default async function VisitEvidencePage({ params }: { params: Promise<{ id: string }> }) {
   const actor = await requirePageActor(["manager", "admin"]);
-  const { id } = await params;
-  if (!/^\d{1,9}$/.test(id) || Number(id) <= 0) notFound();
+  const id = pageId((await params).id);
   const ctx = await pageCtx(actor);
-  let ev;
-  try {
-    ev = await getVisitEvidence(ctx, Number(id));
-  } catch (err) {
-    if (err instanceof AppError && err.status === 404) notFound();
-    throw err;
-  }
+  const ev = await orNotFound(getVisitEvidence(ctx, id));
   const { timeZone } = await orgToday(ctx);
   const { visit: v, location: loc, photo } = ev;
   const gps = (phase: string) => ev.validations.find((x) => x.validation_type === "GPS" && x.details?.phase === phase);

@@ -1,9 +1,8 @@
 import type { Metadata } from "next";
 import Link from "next/link";
-import { notFound } from "next/navigation";
 import { SelfieUploader } from "@/components/rep/selfie-uploader";
 import { pageCtx, requirePageActor } from "@/server/auth/page-guard";
-import { AppError } from "@/server/errors";
+import { orNotFound, pageId } from "@/server/http/page";
 import { getOwnVisitForSelfie } from "@/server/photos/photos.queries";
 import { orgToday } from "@/server/team/team.queries";
 import { formatDateTime } from "../../../../visit-status";
@@ -13,16 +12,9 @@ export const metadata: Metadata = { title: "Add selfie" };
 /** Online "Add selfie to this visit": the capture component, uploaded straight to the API (the offline PWA queues it instead). */
 export default async function AddSelfiePage({ params }: { params: Promise<{ id: string }> }) {
   const actor = await requirePageActor(["rep", "manager"]);
-  const { id } = await params;
-  if (!/^\d{1,9}$/.test(id) || Number(id) <= 0) notFound();
+  const id = pageId((await params).id);
   const ctx = await pageCtx(actor);
-  let visit;
-  try {
-    visit = await getOwnVisitForSelfie(ctx, Number(id));
-  } catch (err) {
-    if (err instanceof AppError && err.status === 404) notFound();
-    throw err;
-  }
+  const visit = await orNotFound(getOwnVisitForSelfie(ctx, id));
   const { timeZone } = await orgToday(ctx);
   return (
     <div className="mx-auto flex max-w-xl flex-col gap-4">
