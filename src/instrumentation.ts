@@ -5,6 +5,14 @@
  */
 export async function register() {
   if (process.env.NEXT_RUNTIME !== "nodejs" || process.env.NEXT_PHASE === "phase-production-build") return;
+  // A production server without its signing secret stops here with the reason, not with a 500 at the first sign-in.
+  const { requireAuthSecret } = await import("./env");
+  try {
+    requireAuthSecret();
+  } catch {
+    console.error("[fieldbeat] AUTH_SECRET is not set: a production server needs it (≥ 32 characters; `openssl rand -base64 32`). Put it in the environment or .env.local, or run `npm run demo`, which writes one.");
+    process.exit(1);
+  }
   const { getDbHandle } = await import("./server/db");
   try {
     const handle = await getDbHandle();

@@ -31,5 +31,17 @@ export type SessionJson = z.infer<typeof sessionSchema>;
 
 export const sessionResponse = z.object({ session: sessionSchema });
 export type SessionResponse = z.infer<typeof sessionResponse>;
-export const todaySessionResponse = z.object({ session: sessionSchema.nullable(), session_date: z.string() });
+/** The person's open visit (checked in, not out), wherever and on whichever phone it was opened: the app rebuilds from it. */
+export const openVisitSchema = z.object({
+  id: z.number().int(),
+  client_id: z.string().nullable().describe("The check-in's client_id"),
+  check_in_time: z.string(),
+  location: z.object({ id: z.number().int(), name: z.string(), address: z.string().nullable(), lat: z.number(), lon: z.number(), geofence_radius: z.number().int() }),
+});
+export type OpenVisitJson = z.infer<typeof openVisitSchema>;
+export const todaySessionResponse = z.object({
+  session: sessionSchema.nullable(),
+  session_date: z.string(),
+  open_visit: openVisitSchema.nullable().optional().describe("The caller's open visit, if any (it blocks a new check-in and the day's end until checked out)"),
+});
 export type TodaySessionResponse = z.infer<typeof todaySessionResponse>;

@@ -192,6 +192,14 @@ const ROUTES: Record<string, Case> = {
     make: (fx) => ({ url: `/api/v1/visits/${fx.visitOfRep01}/review`, params: { id: String(fx.visitOfRep01) }, body: { client_id: randomUUID(), decision: "APPROVED", comment: "matrix" } }),
     expect: [401, 403, 403, 200, 404, 200, 403, 200],
   },
+  // A forgotten open visit: the rep's managers (subtree) and admins close it; another team's manager 404; reps and read-only keys 403.
+  "POST /api/v1/visits/{id}/close": {
+    make: async (fx) => {
+      const id = await openVisitOfRep01(fx);
+      return { url: `/api/v1/visits/${id}/close`, params: { id: String(id) }, body: { client_id: randomUUID(), reason: "matrix" } };
+    },
+    expect: [401, 403, 403, 200, 404, 200, 403, 200],
+  },
   // Signed URL of rep01's photo: its visit's scope decides (another team's manager or rep: 404 as if missing).
   "GET /api/v1/files/{key}": { make: (fx) => signedPhotoOfRep01(fx), expect: OWN_READ },
 
@@ -276,6 +284,7 @@ const ACTIONS: Record<string, ActionCase> = {
   },
   "visits.checkOut": { input: async (fx) => ({ client_id: randomUUID(), visit_id: await openVisitOfRep01(fx), ...fix(fx) }), expect: [401, 200, 404, 404, 404, 403, 403, 403] },
   "visits.review": { input: (fx) => ({ client_id: randomUUID(), visit_id: fx.visitOfRep01, decision: "REJECTED", comment: "matrix" }), expect: [401, 403, 403, 200, 404, 200, 403, 200] },
+  "visits.close": { input: async (fx) => ({ client_id: randomUUID(), visit_id: await openVisitOfRep01(fx), reason: "matrix" }), expect: [401, 403, 403, 200, 404, 200, 403, 200] },
   "sessions.start": { input: () => ({ client_id: randomUUID() }), expect: [401, 200, 200, 200, 200, 403, 403, 403] },
   "sessions.end": {
     input: async (fx, a) => {

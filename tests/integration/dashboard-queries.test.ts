@@ -55,9 +55,12 @@ describeEachDriver("dashboard queries", (ctx) => {
     const s = await getTeamSummary({ db: ctx.handle.db, actor: mgr, now: NOW }, {});
     expect(s).toMatchObject({ from: DAY, to: DAY, today: DAY, time_zone: "Asia/Kolkata", manager_id: mgr.id });
     expect(s.kpis).toEqual({
-      planned: 3, planned_done: 2, visits: 2, completed: 1, completion_pct: 66.7, valid_pct: 50, avg_visit_minutes: 30,
+      planned: 3, planned_done: 2, due: 3, visits: 2, completed: 1, completion_pct: 66.7, valid_pct: 50, avg_visit_minutes: 30,
       on_time_pct: 33.3, km_travelled: expect.any(Number), active_reps_now: 1, reps: 2,
     });
+    // At 03:00 org time repB's 09:30 stop is not due yet: upcoming, in neither completion nor on-time (only visited stops count).
+    const early = await getTeamSummary({ db: ctx.handle.db, actor: mgr, now: at("03:00") }, {});
+    expect(early.kpis).toMatchObject({ planned: 3, planned_done: 2, due: 2, completion_pct: 100, on_time_pct: 50 });
     const byId = new Map(s.reps.map((r) => [r.id, r]));
     expect(byId.get(repA.id)).toMatchObject({ state: "in_visit", open_visit_id: visit2, planned: 2, planned_done: 2, visits: 2, last_fix: { source: "check_in", lat: 13.05 } });
     expect(byId.get(repB.id)).toMatchObject({ state: "day_not_started", last_fix: null, planned: 1, visits: 0 });

@@ -162,6 +162,14 @@ const ROUTES: Record<string, Case> = {
       return { same: call("APPROVED"), other: call("REJECTED") };
     },
   },
+  "POST /api/v1/visits/{id}/close": {
+    as: "manager",
+    make: async (fx, id) => {
+      const v = await visitOfRep01(fx, true);
+      const call = (reason: string): Call => ({ url: `/api/v1/visits/${v}/close`, params: { id: String(v) }, body: { client_id: id, reason } });
+      return { same: call("contract"), other: call("another reason") };
+    },
+  },
   "POST /api/v1/sessions/start": {
     as: "rep",
     make: async (fx, id) => {

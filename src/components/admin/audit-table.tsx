@@ -1,4 +1,5 @@
 import Link from "next/link";
+import { dateTimeFormat } from "@/lib/time";
 import type { AuditEntry } from "@/contracts/audit";
 
 /** Human phrasing for the actions admins look for most; others show their code. */
@@ -47,7 +48,8 @@ const person = (id: number | null, name: string | null, fallback: string | null)
   );
 
 /** The audit rows as a table (server component): when, who, what, whom, details, from where. */
-export function AuditTable({ entries, caption }: { entries: AuditEntry[]; caption: string }) {
+export function AuditTable({ entries, caption, timeZone }: { entries: AuditEntry[]; caption: string; /** the organisation's, like the rest of the dashboard */ timeZone: string }) {
+  const fmt = dateTimeFormat("en-GB", { timeZone, year: "numeric", month: "2-digit", day: "2-digit", hour: "2-digit", minute: "2-digit", second: "2-digit", hourCycle: "h23", timeZoneName: "short" });
   if (entries.length === 0) return <p className="text-slate-600">No entries.</p>;
   return (
     <div className="overflow-x-auto">
@@ -67,7 +69,7 @@ export function AuditTable({ entries, caption }: { entries: AuditEntry[]; captio
           {entries.map((e) => (
             <tr key={e.id} className="border-b border-slate-100 align-top" data-action={e.action}>
               <td className="whitespace-nowrap p-2">
-                <time dateTime={e.at}>{e.at.slice(0, 19).replace("T", " ")}</time>
+                <time dateTime={e.at}>{fmt.format(new Date(e.at))}</time>
               </td>
               <td className="p-2">{person(e.actor_id, e.actor_name, e.actor_email)}</td>
               <td className="p-2">

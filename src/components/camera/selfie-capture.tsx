@@ -12,6 +12,8 @@ export type SelfieCaptureProps = {
   confirmLabel?: string;
   /** Disables the confirm button while the caller is busy with a result. */
   busy?: boolean;
+  /** The app's latest position (its watch), read at the moment of capture; null: none recent enough. Absent: one request here. */
+  currentFix?: () => CaptureFix | null;
 };
 
 const FIX_OPTIONS: PositionOptions = { enableHighAccuracy: true, timeout: 10_000, maximumAge: 0 };
@@ -35,7 +37,8 @@ type Shot = { blob: Blob; url: string; source: PhotoSource; captureFix: CaptureF
  * Live front camera (getUserMedia) with preview, capture to JPEG on a canvas, retake. When the camera is unavailable
  * or denied, a file input with capture="user" takes over, marked source "file" (weaker evidence: it may be an old photo).
  */
-export function SelfieCapture({ onCapture, onCancel, confirmLabel = "Use this photo", busy = false }: SelfieCaptureProps) {
+export function SelfieCapture({ onCapture, onCancel, confirmLabel = "Use this photo", busy = false, currentFix }: SelfieCaptureProps) {
+  const fixNow = () => (currentFix ? Promise.resolve(currentFix()) : freshFix());
   const videoRef = useRef<HTMLVideoElement>(null);
   const streamRef = useRef<MediaStream | null>(null);
   const [mode, setMode] = useState<"starting" | "live" | "fallback">("starting");
@@ -86,7 +89,7 @@ export function SelfieCapture({ onCapture, onCancel, confirmLabel = "Use this ph
     canvas.getContext("2d")?.drawImage(video, 0, 0);
     const deviceTime = new Date().toISOString();
     setStatus("Captured. Taking a GPS fix…");
-    const [blob, captureFix] = await Promise.all([new Promise<Blob | null>((r) => canvas.toBlob(r, "image/jpeg", JPEG_QUALITY)), freshFix()]);
+    const [blob, captureFix] = await Promise.all([new Promise<Blob | null>((r) => canvas.toBlob(r, "image/jpeg", JPEG_QUALITY)), fixNow()]);
     if (!blob) return setStatus("The photo could not be encoded: try again.");
     setShot({ blob, url: URL.createObjectURL(blob), source: "camera", captureFix, deviceTime });
     setStatus(captureFix ? "Photo ready. Use it or retake." : "Photo ready, but no GPS fix could be taken. Use it or retake.");
@@ -96,7 +99,7 @@ export function SelfieCapture({ onCapture, onCancel, confirmLabel = "Use this ph
     if (!file) return;
     const deviceTime = new Date().toISOString();
     setStatus("Photo chosen. Taking a GPS fix…");
-    const captureFix = await freshFix();
+    const captureFix = await fixNow();
     setShot({ blob: file, url: URL.createObjectURL(file), source: "file", captureFix, deviceTime });
     setStatus("Photo ready. Use it or choose another.");
   }

@@ -6,9 +6,9 @@ const fmt = (v: number | null, unit = "") => (v === null ? "—" : `${v}${unit}`
 export function KpiCards({ kpis, showActive = true }: { kpis: Kpis; showActive?: boolean }) {
   const cards: [string, string, string?][] = [
     ["Planned vs done", `${kpis.planned_done} / ${kpis.planned}`, `${kpis.visits} check-ins, ${kpis.completed} checked out`],
-    ["Completion", fmt(kpis.completion_pct, " %")],
+    ["Completion", fmt(kpis.completion_pct, " %"), `of ${kpis.due} stops due by now; ${kpis.planned - kpis.due} upcoming`],
     ["Valid check-ins", fmt(kpis.valid_pct, " %")],
-    ["On time", fmt(kpis.on_time_pct, " %")],
+    ["On time", fmt(kpis.on_time_pct, " %"), "of due stops with a planned time"],
     ["Avg time per visit", fmt(kpis.avg_visit_minutes, " min")],
     ["Km travelled", `${kpis.km_travelled}`],
   ];

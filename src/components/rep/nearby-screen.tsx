@@ -5,18 +5,21 @@ import type { NearbyResponse } from "@/contracts/locations";
 import { formatDistance } from "@/lib/geo/distance";
 import { api } from "./rep-store";
 import { Btn, Card, FixBadge, PermissionHelp } from "./ui";
-import { GLANCE_OPTIONS, useCurrentFix } from "./use-location";
+import { FIX_WAIT_S, useFreshFix, type Fix, type LocStatus } from "./use-location";
 import type { VisitPlace } from "./visit-screen";
 
 /** Customers around the rep (online: the server's PostGIS nearest-first search), to check in off-plan. */
-export function NearbyScreen({ onOpen }: { onOpen: (p: VisitPlace) => void }) {
-  const { fix, status, locate } = useCurrentFix();
+export function NearbyScreen({ onOpen, liveFix, fixStatus }: { onOpen: (p: VisitPlace) => void; liveFix: Fix | null; fixStatus: LocStatus }) {
+  const fix = liveFix;
+  const status = fixStatus;
+  const { wait, get } = useFreshFix(liveFix);
   const [list, setList] = useState<NearbyResponse["locations"] | null>(null);
   const [error, setError] = useState<string | null>(null);
   const search = async () => {
     setError(null);
-    const f = await locate(GLANCE_OPTIONS);
-    if (!f) return;
+    // For a search, the watch's latest position (up to 30 s old) will do; else a fresh one, with a countdown.
+    const f = liveFix && Date.now() - liveFix.t < 30_000 ? liveFix : ((await get()) ?? liveFix);
+    if (!f) return setError(`No position in ${FIX_WAIT_S} s: check that location is on for this browser, then try again.`);
     try {
       setList((await api.nearby({ lat: f.lat, lon: f.lon, radius: 2000, limit: 20 })).locations);
     } catch {
@@ -30,7 +33,9 @@ export function NearbyScreen({ onOpen }: { onOpen: (p: VisitPlace) => void }) {
       </h1>
       <FixBadge fix={fix} status={status} />
       {status === "denied" ? <PermissionHelp what="location" /> : null}
-      <Btn onClick={() => void search()}>Find customers near me</Btn>
+      <Btn onClick={() => void search()} disabled={wait.phase === "waiting"}>
+        {wait.phase === "waiting" ? `Waiting for your position… ${wait.secondsLeft} s` : "Find customers near me"}
+      </Btn>
       {error ? <p role="alert">{error}</p> : null}
       {list && list.length === 0 ? <Card>No customers within 2 km.</Card> : null}
       <ul aria-label="Nearby customers" className="flex flex-col gap-2">

@@ -1,14 +1,14 @@
 "use client";
 
 import dynamic from "next/dynamic";
-import { useCallback, useEffect, useMemo, useState, useSyncExternalStore } from "react";
+import { useCallback, useMemo, useState, useSyncExternalStore } from "react";
 import { metersBetween } from "@/lib/geo/distance";
 import { noSubscription } from "@/lib/use-hydrated";
 import { InstallHelp, UpdateBanner } from "./pwa-chrome";
 import { useRepStore } from "./rep-store";
-import { stopViews, type StopView } from "./stops";
+import { nextStop, placeOfOpenVisit, stopViews, type StopView } from "./stops";
 import { TodayScreen } from "./today-screen";
-import { GLANCE_OPTIONS, insideWorkHours, useBreadcrumbs, useCurrentFix, type Fix } from "./use-location";
+import { insideWorkHours, useBreadcrumbs, type Fix } from "./use-location";
 import type { VisitPlace } from "./visit-screen";
 import { repScreenFromUrl } from "@/lib/pwa/sw-protocol";
 
@@ -35,7 +35,6 @@ export function RepApp({ me, serviceWorker }: { me: { id: number; name: string }
   const [chosen, setScreen] = useState<Screen | null>(null);
   const [liveFix, setLiveFix] = useState<Fix | null>(null);
   const [dismissed, setDismissed] = useState<Set<number>>(new Set());
-  const startFix = useCurrentFix();
   const { plan, day, act } = store;
 
   const views = useMemo(() => stopViews(plan?.value.stops ?? [], day), [plan, day]);
@@ -43,7 +42,8 @@ export function RepApp({ me, serviceWorker }: { me: { id: number; name: string }
   // screen, once the plan is known), until the rep goes elsewhere. The server render has no query: Today.
   const search = useSyncExternalStore(noSubscription, () => window.location.search, () => "");
   const screen: Screen = chosen ?? screenFromUrl(search, views) ?? { name: "today" };
-  const fix = liveFix ?? startFix.fix;
+  // One position source for the whole app: the watch, running from consent on (breadcrumbs only while the day is open).
+  const fix = liveFix;
   const inHours = plan ? insideWorkHours(new Date(), plan.value.work_hours, plan.value.time_zone) : false;
   const tracking = !!store.consent && day.started && !day.ended && inHours;
 
@@ -52,7 +52,7 @@ export function RepApp({ me, serviceWorker }: { me: { id: number; name: string }
       void act({ kind: "tracking.pings", body: { pings: [{ client_id: crypto.randomUUID(), lat: f.lat, lon: f.lon, accuracy_m: f.accuracy_m, captured_at: new Date(f.t).toISOString() }], ...(gaps.length ? { gaps } : {}) } }),
     [act],
   );
-  const crumbs = useBreadcrumbs({ active: tracking, since: day.startedAt, onFix: setLiveFix, onBreadcrumb });
+  const crumbs = useBreadcrumbs({ watch: !!store.consent, active: tracking, since: day.startedAt, onFix: setLiveFix, onBreadcrumb });
 
   // A fresh fix (from the open day's watch) inside a planned stop's fence offers the check-in; it never checks in by itself.
   const prompt = useMemo(() => {
@@ -60,19 +60,16 @@ export function RepApp({ me, serviceWorker }: { me: { id: number; name: string }
     return views.find((v) => v.localStatus === "PENDING" && v.location.active && !dismissed.has(v.planned_visit_id) && metersBetween(liveFix, v.location) <= v.location.geofence_radius) ?? null;
   }, [liveFix, views, day, dismissed]);
 
-  useEffect(() => {
-    if (store.consent) void startFix.locate(GLANCE_OPTIONS);
-    // Once per consent: the first fix for distances on Today.
-    // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, [store.consent]);
-
-
+  // The open visit's customer, wherever it was opened (a planned stop, Nearby, another phone): Check out is one tap away.
+  const openPlace = placeOfOpenVisit(day.openVisit, views);
   const openStop = (locationId: number) => {
     const v = views.find((s) => s.location.id === locationId);
     if (v) setScreen({ name: "visit", place: { ...v.location } });
+    else if (openPlace?.id === locationId) setScreen({ name: "visit", place: openPlace });
   };
   const startDay = async () => {
-    const f = fix ?? (await startFix.locate(GLANCE_OPTIONS));
+    // Start day never waits for a fix: the position is a nice-to-have here.
+    const f = fix;
     await act({ kind: "session.start", body: { client_id: crypto.randomUUID(), captured_at: new Date().toISOString(), ...(f ? { lat: f.lat, lon: f.lon } : {}) } });
   };
   const endDay = () => void act({ kind: "session.end", body: { client_id: crypto.randomUUID(), captured_at: new Date().toISOString() } });
@@ -95,7 +92,9 @@ export function RepApp({ me, serviceWorker }: { me: { id: number; name: string }
           store={store}
           views={views}
           fix={fix}
-          fixStatus={liveFix ? crumbs.status : startFix.status}
+          fixStatus={crumbs.status}
+          openPlace={openPlace}
+          onOpenPlace={(place) => setScreen({ name: "visit", place })}
           onOpenStop={openStop}
           onStartDay={() => void startDay()}
           onEndDay={endDay}
@@ -104,8 +103,20 @@ export function RepApp({ me, serviceWorker }: { me: { id: number; name: string }
           gate={store.consent === null ? <ConsentScreen onAccept={() => void store.acceptConsent()} /> : store.consent === undefined ? <p>Loading…</p> : undefined}
         />
       ) : null}
-      {screen.name === "visit" ? <VisitScreen store={store} place={screen.place} liveFix={liveFix} onBack={() => setScreen({ name: "today" })} /> : null}
-      {screen.name === "nearby" ? <NearbyScreen onOpen={(place) => setScreen({ name: "visit", place })} /> : null}
+      {screen.name === "visit" ? (
+        <VisitScreen
+          store={store}
+          place={screen.place}
+          liveFix={liveFix}
+          fixStatus={crumbs.status}
+          openPlace={openPlace}
+          nextPlace={nextStop(views.filter((v) => v.location.id !== screen.place.id))?.location ?? null}
+          onOpen={(place) => setScreen({ name: "visit", place })}
+          onOpenSync={() => setScreen({ name: "sync" })}
+          onBack={() => setScreen({ name: "today" })}
+        />
+      ) : null}
+      {screen.name === "nearby" ? <NearbyScreen liveFix={liveFix} fixStatus={crumbs.status} onOpen={(place) => setScreen({ name: "visit", place })} /> : null}
       {screen.name === "sync" ? <SyncScreen store={store} /> : null}
       {screen.name === "summary" ? <SummaryScreen store={store} /> : null}
       <nav aria-label="Rep app" className="fixed inset-x-0 bottom-0 z-10 border-t border-slate-300 bg-white">

@@ -2,7 +2,7 @@
 
 import { useCallback, useEffect, useMemo, useRef, useState, useSyncExternalStore } from "react";
 import type { TodayPlanResponse } from "@/contracts/plans";
-import type { TodaySessionResponse } from "@/contracts/sessions";
+import type { OpenVisitJson, TodaySessionResponse } from "@/contracts/sessions";
 import { createApiClient } from "@/lib/api/client";
 import { repApi } from "@/lib/api/endpoints";
 import { consentKey, getCached, getMeta, lastSyncKey, openOfflineDb, requestPersistentStorage, setCached, setMeta, SIGNED_IN, type OfflineDb } from "@/lib/offline/db";
@@ -37,6 +37,8 @@ export function useRepStore(me: number) {
   const [all, setAll] = useState<QueueItem[]>([]);
   const [plan, setPlan] = useState<{ value: TodayPlanResponse; saved_at: string } | null>(null);
   const [session, setSession] = useState<TodaySessionResponse | null>(null);
+  /** When the session in `session` was asked for (ms): queue items done before it are reflected in it. */
+  const [sessionAt, setSessionAt] = useState(0);
   const [consent, setConsent] = useState<Consent | null | undefined>(undefined);
   const [lastSync, setLastSync] = useState<string | null>(null);
   const online = useSyncExternalStore(subscribeOnline, () => navigator.onLine, () => true);
@@ -51,10 +53,14 @@ export function useRepStore(me: number) {
 
   const refreshServer = useCallback(async (d: OfflineDb) => {
     try {
+      const asked = Date.now();
       const [p, s] = await Promise.all([api.planToday(), api.sessionToday()]);
       await setCached(d, `plan_today:${me}`, p);
+      // The open day and open visit as the server knows them: a new or cleared phone rebuilds from this.
+      await setCached(d, `session_today:${me}`, s);
       setPlan({ value: p, saved_at: new Date().toISOString() });
       setSession(s);
+      setSessionAt(asked);
     } catch {
       // Offline or signed out: the cached plan stays on screen with its age.
     }
@@ -100,6 +106,11 @@ export function useRepStore(me: number) {
       setConsent((await getMeta<Consent>(d, consentKey(me))) ?? null);
       const cached = await getCached<TodayPlanResponse>(d, `plan_today:${me}`);
       if (cached) setPlan(cached);
+      const cachedSession = await getCached<TodaySessionResponse>(d, `session_today:${me}`);
+      if (cachedSession) {
+        setSession(cachedSession.value);
+        setSessionAt(Date.parse(cachedSession.saved_at) || 0);
+      }
       await reload(d);
       await refreshServer(d);
     })();
@@ -151,7 +162,7 @@ export function useRepStore(me: number) {
   const items = useMemo(() => all.filter((i) => i.owner === me), [all, me]);
   /** Other accounts' (or unknown owners') items not yet sent: kept, shown apart, never sent with this session. */
   const others = useMemo(() => all.filter((i) => i.owner !== me && i.status !== "done"), [all, me]);
-  const day = useMemo(() => dayState(items, session, plan?.value.date ?? null), [items, session, plan]);
+  const day = useMemo(() => dayState(items, session, plan?.value.date ?? null, sessionAt), [items, session, plan, sessionAt]);
   return { db, me, items, others, plan, session, consent, lastSync, online, lastReport, day, act, sync, retry, discard, claimUnowned, acceptConsent };
 }
 
@@ -164,16 +175,42 @@ function subscribeOnline(onChange: () => void) {
   };
 }
 
-export type DayState = { started: boolean; ended: boolean; /** ms of the last Start day on this phone (0: unknown) */ startedAt: number; openVisit: QueueItem | null; checkIns: QueueItem[]; checkOuts: QueueItem[] };
+export type DayState = {
+  started: boolean;
+  ended: boolean;
+  /** ms of the last Start day on this phone (0: unknown) */
+  startedAt: number;
+  /** When the day ended (ISO), from this phone's End day or the server's session. */
+  endedAt: string | null;
+  openVisit: QueueItem | null;
+  checkIns: QueueItem[];
+  checkOuts: QueueItem[];
+  /** Check-ins (client_id) this phone sent that the server has closed without it: by a manager or the end-of-day job. */
+  closedElsewhere: Set<string>;
+};
 
 /** The day as this phone knows it: the server's session plus whatever is still queued. Failed items do not count. */
-export function dayState(items: QueueItem[], server: TodaySessionResponse | null, date: string | null): DayState {
+export function dayState(items: QueueItem[], server: TodaySessionResponse | null, date: string | null, serverAt = 0): DayState {
   const live = items.filter((i) => i.status !== "failed" && (!date || i.created_at.slice(0, 10) >= addDaysIso(date, -1)));
   const lastStart = live.filter((i) => i.kind === "session.start").at(-1);
   const lastEnd = live.filter((i) => i.kind === "session.end").at(-1);
-  const checkIns = live.filter((i) => i.kind === "visit.check_in");
+  const checkIns: QueueItem[] = live.filter((i) => i.kind === "visit.check_in");
   const checkOuts = live.filter((i) => i.kind === "visit.check_out");
   const closed = new Set(checkOuts.map((i) => (i.kind === "visit.check_out" ? i.check_in_client_id : "")));
+  const closedElsewhere = new Set<string>();
+  const serverOpen = server?.open_visit;
+  if (server && serverOpen !== undefined) {
+    // Sent and acknowledged before the server was asked, yet not open there: a manager or the end-of-day job closed it.
+    for (const c of checkIns) {
+      if (c.status === "done" && !closed.has(c.client_id) && c.client_id !== serverOpen?.client_id && Date.parse(c.done_at ?? "") < serverAt) {
+        closed.add(c.client_id);
+        closedElsewhere.add(c.client_id);
+      }
+    }
+    // Open on the server but unknown here (opened on another phone, or this phone's data was cleared): the phone adopts it.
+    const key = serverOpen ? (serverOpen.client_id ?? `server-visit-${serverOpen.id}`) : null;
+    if (serverOpen && key && !checkIns.some((c) => c.client_id === key)) checkIns.push(serverCheckIn(serverOpen, key));
+  }
   const openVisit = checkIns.filter((i) => !closed.has(i.client_id)).at(-1) ?? null;
   const localStarted = !!lastStart || checkIns.length > 0;
   const localEnded = !!lastEnd && (!lastStart || (lastEnd.seq ?? 0) > (lastStart.seq ?? 0));
@@ -182,7 +219,29 @@ export function dayState(items: QueueItem[], server: TodaySessionResponse | null
   const ended = lastEnd || lastStart ? localEnded : serverStatus === "CLOSED";
   const startBody = lastStart?.kind === "session.start" ? lastStart.body : null;
   const startedAt = startBody?.captured_at ? Date.parse(startBody.captured_at) : Date.parse(server?.session?.login_time ?? "") || 0;
-  return { started, ended, startedAt, openVisit, checkIns, checkOuts };
+  const endBody = lastEnd?.kind === "session.end" ? lastEnd.body : null;
+  const endedAt = ended ? (endBody?.captured_at ?? lastEnd?.created_at ?? server?.session?.logout_time ?? null) : null;
+  return { started, ended, startedAt, endedAt, openVisit, checkIns, checkOuts, closedElsewhere };
+}
+
+/** The server's open visit as a check-in this phone already sent (never stored, never sent again): check-out names its visit id. */
+function serverCheckIn(v: OpenVisitJson, key: string): QueueItem {
+  return {
+    kind: "visit.check_in",
+    body: { client_id: key, location_id: v.location.id, lat: v.location.lat, lon: v.location.lon, accuracy_m: 0, captured_at: v.check_in_time },
+    location_name: v.location.name,
+    place: v.location,
+    owner: null,
+    client_id: key,
+    status: "done",
+    created_at: v.check_in_time,
+    attempts: 0,
+    next_attempt_at: null,
+    last_attempt_at: null,
+    done_at: v.check_in_time,
+    error: null,
+    result: { visit: { id: v.id } },
+  };
 }
 
 function addDaysIso(date: string, days: number): string {

@@ -1,11 +1,12 @@
 "use client";
 
 import dynamic from "next/dynamic";
-import { useState } from "react";
+import { useEffect, useRef, useState } from "react";
 import type { SelfieUploadResult } from "@/contracts/photos";
 import type { QueueItem } from "@/lib/offline/queue-types";
 import type { RepStore } from "./rep-store";
 import { Btn, Card } from "./ui";
+import { STALE_FIX_MS, type Fix } from "./use-location";
 
 // Camera code loads only when a rep reaches this step (first-load JS of /rep stays small).
 const SelfieCapture = dynamic(() => import("@/components/camera/selfie-capture").then((m) => m.SelfieCapture), {
@@ -42,7 +43,12 @@ function SelfieStatus({ item }: { item: QueueItem }) {
  * Blob in IndexedDB and uploaded once the check-in has synced (DESIGN §8). Optional for the rep; a location type
  * that requires one flags the visit NO_SELFIE at check-out.
  */
-export function SelfieStep({ store, checkIn, locationName }: { store: RepStore; checkIn: QueueItem; locationName: string }) {
+export function SelfieStep({ store, checkIn, locationName, visitId, liveFix }: { store: RepStore; checkIn: QueueItem; locationName: string; visitId?: number; liveFix: Fix | null }) {
+  // The watch's latest fix at the moment of capture (the app's one position source); none within the freshness window: flagged.
+  const latest = useRef(liveFix);
+  useEffect(() => {
+    latest.current = liveFix;
+  }, [liveFix]);
   const [capturing, setCapturing] = useState(false);
   const [busy, setBusy] = useState(false);
   const queued = [...store.items].reverse().find((i) => i.kind === "visit.selfie" && i.check_in_client_id === checkIn.client_id) ?? null;
@@ -53,6 +59,10 @@ export function SelfieStep({ store, checkIn, locationName }: { store: RepStore; 
         <SelfieStatus item={queued} />
       ) : capturing ? (
         <SelfieCapture
+          currentFix={() => {
+            const f = latest.current;
+            return f && Date.now() - f.t <= STALE_FIX_MS ? { lat: f.lat, lon: f.lon, accuracy_m: Math.min(Math.max(f.accuracy_m, 0), 100_000), captured_at: new Date(f.t).toISOString() } : null;
+          }}
           confirmLabel={busy ? "Saving…" : "Save selfie"}
           busy={busy}
           onCancel={() => setCapturing(false)}
@@ -64,6 +74,7 @@ export function SelfieStep({ store, checkIn, locationName }: { store: RepStore; 
                   kind: "visit.selfie",
                   check_in_client_id: checkIn.client_id,
                   location_name: locationName,
+                  ...(visitId ? { visit_id: visitId } : {}),
                   meta: { client_id: crypto.randomUUID(), source: c.source, capture_fix: c.captureFix, device_time: c.deviceTime, user_agent: c.userAgent.slice(0, 500), offline_replay: !navigator.onLine },
                 },
                 c.blob,

@@ -4,7 +4,9 @@ import dynamic from "next/dynamic";
 import { useState, type ReactNode } from "react";
 import { formatDistance, metersBetween } from "@/lib/geo/distance";
 import type { RepStore } from "./rep-store";
-import { nextStop, type StopView } from "./stops";
+import type { QueuedPlace } from "@/lib/offline/queue-types";
+import { dateTimeFormat } from "@/lib/time";
+import { nextStop, stopVerdict, type StopView } from "./stops";
 import { Btn, Card, FixBadge, StopBadge } from "./ui";
 import type { Fix, LocStatus } from "./use-location";
 
@@ -18,6 +20,9 @@ type Props = {
   onEndDay: () => void;
   prompt: StopView | null;
   onDismissPrompt: () => void;
+  /** The open visit's customer, wherever it was opened (null: no open visit). */
+  openPlace: QueuedPlace | null;
+  onOpenPlace: (place: QueuedPlace) => void;
   /** Shown instead of Start day until the rep has read what is tracked (the consent panel). */
   gate?: ReactNode;
 };
@@ -26,10 +31,13 @@ type Props = {
 const FieldMap = dynamic(() => import("@/components/map/field-map"), { ssr: false, loading: () => <p role="status">Loading map…</p> });
 
 /** Today: Start/End day, the planned stops in order with distance and status, the next stop highlighted. */
-export function TodayScreen({ store, views, fix, fixStatus, onOpenStop, onStartDay, onEndDay, prompt, onDismissPrompt, gate }: Props) {
+export function TodayScreen({ store, views, fix, fixStatus, onOpenStop, onStartDay, onEndDay, prompt, onDismissPrompt, openPlace, onOpenPlace, gate }: Props) {
   const { plan, day } = store;
   const next = nextStop(views);
   const [showMap, setShowMap] = useState(false);
+  const [confirmEnd, setConfirmEnd] = useState(false);
+  const unvisited = views.filter((v) => v.localStatus === "PENDING" && v.location.active);
+  const askEnd = () => (unvisited.length || day.openVisit ? setConfirmEnd(true) : onEndDay());
   return (
     <section aria-labelledby="today-h" className="flex flex-col gap-3">
       <div className="flex items-baseline justify-between gap-2">
@@ -55,12 +63,28 @@ export function TodayScreen({ store, views, fix, fixStatus, onOpenStop, onStartD
       {gate ? (
         gate
       ) : !day.started || day.ended ? (
-        <Btn onClick={onStartDay}>{day.ended ? "Start day again" : "Start day"}</Btn>
+        <>
+          {day.ended ? (
+            <p className="rounded-xl bg-slate-100 p-3 font-medium text-slate-900" role="status" data-testid="day-ended">
+              Your day has ended{day.endedAt ? ` at ${timeOf(day.endedAt, plan?.value.time_zone)}` : ""}.
+            </p>
+          ) : null}
+          <Btn onClick={onStartDay}>{day.ended ? "Start day again" : "Start day"}</Btn>
+        </>
       ) : (
         <p className="rounded-xl bg-green-50 p-3 font-medium text-green-950" role="status">
           Your day is open{day.openVisit ? " · a visit is open" : ""}.
         </p>
       )}
+      {openPlace && day.openVisit ? (
+        <div role="region" aria-label="Open visit" className="flex flex-col gap-2 rounded-xl border-2 border-amber-600 bg-amber-50 p-3 text-amber-950">
+          <p className="font-semibold">
+            You are checked in at {openPlace.name}
+            {day.openVisit.kind === "visit.check_in" ? ` since ${timeOf(day.openVisit.body.captured_at, plan?.value.time_zone)}` : ""}.
+          </p>
+          <Btn onClick={() => onOpenPlace(openPlace)}>Check out at {openPlace.name}</Btn>
+        </div>
+      ) : null}
       {!plan ? (
         <p className="text-slate-700">Loading today’s plan…</p>
       ) : views.length === 0 ? (
@@ -88,7 +112,11 @@ export function TodayScreen({ store, views, fix, fixStatus, onOpenStop, onStartD
                     {v.location.active ? "" : " · closed"}
                   </span>
                 </span>
-                <StopBadge status={v.localStatus} />
+                {v.localStatus === "DONE" && stopVerdict(v) === "INVALID" ? (
+                  <span className="shrink-0 rounded bg-red-700 px-2 py-0.5 text-sm font-semibold text-white">Done · invalid</span>
+                ) : (
+                  <StopBadge status={v.localStatus} />
+                )}
               </button>
             </li>
           ))}
@@ -109,12 +137,43 @@ export function TodayScreen({ store, views, fix, fixStatus, onOpenStop, onStartD
           Show map
         </Btn>
       ) : null}
-      {day.started && !day.ended ? (
-        <Btn tone="secondary" onClick={onEndDay} disabled={!!day.openVisit}>
+      {day.started && !day.ended && !confirmEnd ? (
+        <Btn tone="secondary" onClick={askEnd}>
           End day
         </Btn>
       ) : null}
-      {day.started && !day.ended && day.openVisit ? <p className="text-sm text-slate-700">Check out of the open visit before ending the day.</p> : null}
+      {day.started && !day.ended && confirmEnd ? (
+        <div role="alertdialog" aria-labelledby="end-h" className="flex flex-col gap-2 rounded-xl border-2 border-slate-700 bg-white p-3">
+          <p id="end-h" className="font-semibold">
+            {openPlace && day.openVisit ? `A visit is still open at ${openPlace.name}: check out first.` : "End the day?"}
+          </p>
+          {unvisited.length ? (
+            <p>
+              Not visited yet: {unvisited.map((v) => v.location.name).join(", ")}.
+            </p>
+          ) : null}
+          {openPlace && day.openVisit ? (
+            <Btn onClick={() => onOpenPlace(openPlace)}>Check out at {openPlace.name}</Btn>
+          ) : (
+            <Btn
+              onClick={() => {
+                setConfirmEnd(false);
+                onEndDay();
+              }}
+            >
+              End day anyway
+            </Btn>
+          )}
+          <Btn tone="secondary" onClick={() => setConfirmEnd(false)}>
+            Keep working
+          </Btn>
+        </div>
+      ) : null}
     </section>
   );
+}
+
+/** HH:MM of an instant in the organisation's time zone (the phone's when unknown). */
+function timeOf(iso: string, timeZone: string | undefined): string {
+  return dateTimeFormat("en-GB", { hour: "2-digit", minute: "2-digit", hourCycle: "h23", ...(timeZone ? { timeZone } : {}) }).format(new Date(iso));
 }

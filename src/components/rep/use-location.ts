@@ -50,6 +50,9 @@ export function useCurrentFix() {
 }
 
 type Breadcrumbs = {
+  /** Watch the position (the app's one position source: Today's distances, check-in, check-out, selfie). */
+  watch: boolean;
+  /** Record breadcrumbs from it (the day is open and inside work hours). */
   active: boolean;
   /** When the day was opened (ms): a position cached from before it is not a breadcrumb of this day. */
   since: number;
@@ -62,7 +65,7 @@ type Breadcrumbs = {
  * Stretches without fixes are labelled with their cause (hidden, offline, permission denied) and sent with the
  * next breadcrumb, so the server labels the gap instead of guessing (browsers give no location to a hidden app).
  */
-export function useBreadcrumbs({ active, since: daySince, onFix, onBreadcrumb }: Breadcrumbs) {
+export function useBreadcrumbs({ watch, active, since: daySince, onFix, onBreadcrumb }: Breadcrumbs) {
   const last = useRef<Fix | null>(null);
   const gaps = useRef<ClientGap[]>([]);
   const since = useRef<{ cause: ClientGap["cause"]; from: number } | null>(null);
@@ -81,14 +84,20 @@ export function useBreadcrumbs({ active, since: daySince, onFix, onBreadcrumb }:
     if (g && Date.now() - g.from > 1000) gaps.current.push({ from: new Date(g.from).toISOString(), to: new Date().toISOString(), cause: g.cause });
   };
 
+  const recording = useRef(active);
   useEffect(() => {
-    if (!active || !("geolocation" in navigator)) return;
+    recording.current = active;
+  }, [active]);
+
+  useEffect(() => {
+    if (!watch || !("geolocation" in navigator)) return;
     const id = navigator.geolocation.watchPosition(
       (p) => {
         const f = toFix(p);
         setStatus("ok");
         closeGap();
         cb.current.onFix(f);
+        if (!recording.current) return;
         // A position cached from before the day opened is not a breadcrumb of this day (the server refuses it).
         if (f.t < daySince) return;
         const prev = last.current;
@@ -100,12 +109,13 @@ export function useBreadcrumbs({ active, since: daySince, onFix, onBreadcrumb }:
       },
       (e) => {
         setStatus(statusOf(e));
-        if (e.code === 1) openGap("permission_denied");
+        if (e.code === 1 && recording.current) openGap("permission_denied");
       },
-      FIX_OPTIONS,
+      // A watch never times out: a slow fix is shown as a countdown by the screen waiting for it (useFreshFix).
+      { enableHighAccuracy: true, maximumAge: 0 },
     );
-    const onVisibility = () => (document.visibilityState === "hidden" ? openGap("hidden") : closeGap());
-    const onOffline = () => openGap("offline");
+    const onVisibility = () => (!recording.current ? undefined : document.visibilityState === "hidden" ? openGap("hidden") : closeGap());
+    const onOffline = () => recording.current && openGap("offline");
     window.addEventListener("offline", onOffline);
     document.addEventListener("visibilitychange", onVisibility);
     return () => {
@@ -113,8 +123,78 @@ export function useBreadcrumbs({ active, since: daySince, onFix, onBreadcrumb }:
       window.removeEventListener("offline", onOffline);
       document.removeEventListener("visibilitychange", onVisibility);
     };
-  }, [active, daySince]);
+  }, [watch, daySince]);
   return { status };
+}
+
+/** A fix this recent is used as is for a check-in, check-out or start of day. */
+export const FRESH_FIX_MS = 10_000;
+/** How long an action waits for a fresh fix from the watch before offering the best recent one. */
+export const FIX_WAIT_S = 15;
+/** Older than this, a fix is STALE_FIX on the server (DESIGN §6): the selfie flags NO_CAPTURE_FIX only past it. */
+export const STALE_FIX_MS = 120_000;
+
+export type FreshFixWait = { phase: "idle" } | { phase: "waiting"; secondsLeft: number } | { phase: "timed_out"; best: Fix | null; /** how old `best` was when the wait ran out */ ageMs: number };
+
+/**
+ * Waits for a fresh fix from the app's one position source (the watch) with a visible countdown; never a second
+ * position request beside the watch (it can stall in Chromium). After FIX_WAIT_S seconds the screen offers a retry,
+ * or the best recent fix (the server flags it STALE_FIX when it is over 2 minutes old).
+ */
+export function useFreshFix(latest: Fix | null) {
+  const [wait, setWait] = useState<FreshFixWait>({ phase: "idle" });
+  const pending = useRef<{ resolve: (f: Fix | null) => void; deadline: number } | null>(null);
+  const latestRef = useRef(latest);
+  useEffect(() => {
+    latestRef.current = latest;
+    const p = pending.current;
+    if (p && latest && Date.now() - latest.t < FRESH_FIX_MS) {
+      pending.current = null;
+      setWait({ phase: "idle" });
+      p.resolve(latest);
+    }
+  }, [latest]);
+  useEffect(() => {
+    if (wait.phase !== "waiting") return;
+    const timer = window.setInterval(() => {
+      const p = pending.current;
+      if (!p) return;
+      const left = Math.ceil((p.deadline - Date.now()) / 1000);
+      if (left > 0) return setWait({ phase: "waiting", secondsLeft: left });
+      pending.current = null;
+      const best = latestRef.current;
+      setWait({ phase: "timed_out", best, ageMs: best ? Date.now() - best.t : 0 });
+      p.resolve(null);
+    }, 250);
+    return () => window.clearInterval(timer);
+  }, [wait.phase]);
+  /** A fix under FRESH_FIX_MS old now, or after waiting for one; null when the wait ran out (see `wait`). */
+  const get = useCallback((): Promise<Fix | null> => {
+    const f = latestRef.current;
+    if (f && Date.now() - f.t < FRESH_FIX_MS) return Promise.resolve(f);
+    pending.current?.resolve(null);
+    return new Promise((resolve) => {
+      const mine = { resolve, deadline: Date.now() + FIX_WAIT_S * 1000 };
+      pending.current = mine;
+      setWait({ phase: "waiting", secondsLeft: FIX_WAIT_S });
+      // A standing phone's watch may stay silent (no movement, no new fix): one request nudges it. If that request
+      // stalls too (it can beside an active watch), the countdown still ends in a choice, never a dead button.
+      navigator.geolocation?.getCurrentPosition(
+        (p) => {
+          if (pending.current !== mine) return;
+          pending.current = null;
+          setWait({ phase: "idle" });
+          const f = toFix(p);
+          latestRef.current = f;
+          resolve(f);
+        },
+        () => undefined,
+        { enableHighAccuracy: true, maximumAge: 0, timeout: FIX_WAIT_S * 1000 },
+      );
+    });
+  }, []);
+  const reset = useCallback(() => setWait({ phase: "idle" }), []);
+  return { wait, get, reset };
 }
 
 /** Whether `now` is inside the organisation's work hours (its time zone, HH:MM bounds, ISO weekdays). */

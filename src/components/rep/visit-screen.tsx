@@ -1,13 +1,13 @@
 "use client";
 
-import { useState } from "react";
+import { useRef, useState } from "react";
 import type { VisitResult } from "@/contracts/visits";
 import { formatDistance, metersBetween } from "@/lib/geo/distance";
 import type { QueueItem } from "@/lib/offline/queue-types";
 import type { RepStore } from "./rep-store";
 import { SelfieStep } from "./selfie-step";
 import { Btn, Card, FixBadge, PermissionHelp, VerdictBadge } from "./ui";
-import { useCurrentFix, type Fix } from "./use-location";
+import { FIX_WAIT_S, STALE_FIX_MS, useFreshFix, type Fix, type LocStatus } from "./use-location";
 
 export type VisitPlace = { id: number; name: string; address: string | null; lat: number; lon: number; geofence_radius: number };
 
@@ -22,17 +22,22 @@ const uuid = () => crypto.randomUUID();
 const fixBody = (f: Fix) => ({ lat: f.lat, lon: f.lon, accuracy_m: f.accuracy_m, captured_at: new Date(f.t).toISOString() });
 
 /** What the server said about a queued check-in/out: verdict, distance, flags with reasons; or that it is still queued or refused. */
-function Verdict({ item, what }: { item: QueueItem; what: string }) {
+function Verdict({ item, what, onOpenSync }: { item: QueueItem; what: string; onOpenSync: () => void }) {
   if (item.status === "failed") {
     return (
-      <div role="alert" className="rounded-xl border-2 border-red-700 bg-red-50 p-3 text-red-950">
+      <div role="alert" className="flex flex-col gap-2 rounded-xl border-2 border-red-700 bg-red-50 p-3 text-red-950">
         <p className="font-semibold">{what} refused by the server</p>
         <p>{item.error?.message}</p>
-        <p className="text-sm">Open Sync to retry or discard it.</p>
+        <p className="text-sm">Retry it or discard it in Sync.</p>
+        <Btn tone="secondary" onClick={onOpenSync}>
+          Open Sync
+        </Btn>
       </div>
     );
   }
   const r = item.result as VisitResult | null;
+  // A check-in known from the server only (another phone, cleared data): no verdict on this phone.
+  if (item.status === "done" && r && !r.validation) return <p className="rounded-xl bg-slate-100 p-3 text-slate-900">{what} recorded on the server at {new Date(item.created_at).toLocaleTimeString()}.</p>;
   if (item.status !== "done" || !r) return <p className="rounded-xl bg-slate-100 p-3 text-slate-900">{what} saved on this phone; the verdict arrives when it syncs.</p>;
   const v = r.validation;
   return (
@@ -52,10 +57,25 @@ function Verdict({ item, what }: { item: QueueItem; what: string }) {
 }
 
 /** Check in → selfie → notes and outcome → check out, at a planned stop or any nearby customer. */
-export function VisitScreen({ store, place, onBack, liveFix }: { store: RepStore; place: VisitPlace; onBack: () => void; liveFix: Fix | null }) {
-  const { fix: ownFix, status: ownStatus, locate, setFix } = useCurrentFix();
-  const fix = ownFix ?? liveFix;
-  const status = ownFix || !liveFix ? ownStatus : "ok";
+type VisitProps = {
+  store: RepStore;
+  place: VisitPlace;
+  liveFix: Fix | null;
+  fixStatus: LocStatus;
+  /** The open visit's customer (null: none open). */
+  openPlace: VisitPlace | null;
+  /** The next planned stop after this one (null: none left). */
+  nextPlace: VisitPlace | null;
+  onOpen: (place: VisitPlace) => void;
+  onOpenSync: () => void;
+  onBack: () => void;
+};
+
+export function VisitScreen({ store, place, onBack, liveFix, fixStatus, openPlace, nextPlace, onOpen, onOpenSync }: VisitProps) {
+  const fix = liveFix;
+  const status = fixStatus;
+  const { wait, get, reset } = useFreshFix(liveFix);
+  const retryWith = useRef<((f: Fix) => Promise<unknown>) | null>(null);
   const [notes, setNotes] = useState("");
   const [outcome, setOutcome] = useState<string>(OUTCOMES[0][0]);
   const [busy, setBusy] = useState(false);
@@ -67,20 +87,37 @@ export function VisitScreen({ store, place, onBack, liveFix }: { store: RepStore
   const lastAttempt = [...store.items].reverse().find((i) => i.kind === "visit.check_in" && i.body.location_id === place.id) ?? null;
   const refused = lastAttempt?.status === "failed" && !here ? lastAttempt : null;
   const openElsewhere = open && open.kind === "visit.check_in" && open.body.location_id !== place.id ? open : null;
+  const closedElsewhere = here ? day.closedElsewhere.has(here.client_id) : false;
+  const finished = !!checkOut || closedElsewhere;
+  const knownVisitId = here && here.seq === undefined ? ((here.result as { visit?: { id?: number } } | null)?.visit?.id ?? undefined) : undefined;
 
+  // The fix comes from the watch (fresh, or after a visible countdown); when none comes, the rep chooses (below).
   const run = async (fn: (f: Fix) => Promise<unknown>) => {
     setBusy(true);
+    retryWith.current = fn;
     try {
-      // During an open day the watch already delivers fresh fixes: one under 10 s old is as good as a new request
-      // (and a second request beside an active watch can stall on some devices).
-      const fresh = liveFix && Date.now() - liveFix.t < 10_000 ? liveFix : null;
-      if (fresh) setFix(fresh);
-      const f = fresh ?? (await locate());
-      if (f) await fn(f);
+      const f = await get();
+      if (f) {
+        retryWith.current = null;
+        await fn(f);
+      }
     } finally {
       setBusy(false);
     }
   };
+  const sendWithBest = async (best: Fix) => {
+    const fn = retryWith.current;
+    reset();
+    retryWith.current = null;
+    if (!fn) return;
+    setBusy(true);
+    try {
+      await fn(best);
+    } finally {
+      setBusy(false);
+    }
+  };
+  const busyLabel = wait.phase === "waiting" ? `Waiting for a fresh position… ${wait.secondsLeft} s` : "Saving…";
 
   return (
     <section aria-labelledby="visit-h" className="flex flex-col gap-3">
@@ -94,26 +131,57 @@ export function VisitScreen({ store, place, onBack, liveFix }: { store: RepStore
       <FixBadge fix={fix} status={status} />
       {fix ? <p className="text-sm text-slate-800">About {formatDistance(metersBetween(fix, place))} from the customer (fence {place.geofence_radius} m)</p> : null}
       {status === "denied" ? <PermissionHelp what="location" /> : null}
+      {wait.phase === "timed_out" ? (
+        <div role="alert" className="flex flex-col gap-2 rounded-xl border-2 border-amber-600 bg-amber-50 p-3 text-amber-950">
+          <p className="font-semibold">No fresh position in {FIX_WAIT_S} s.</p>
+          {wait.best ? (
+            <>
+              <p className="text-sm">
+                The last position is {ageText(wait.ageMs)} old{wait.ageMs > STALE_FIX_MS ? ": the visit will be flagged STALE_FIX for your manager" : ""}.
+              </p>
+              <Btn onClick={() => void sendWithBest(wait.best!)}>Use the position from {ageText(wait.ageMs)} ago</Btn>
+            </>
+          ) : (
+            <p className="text-sm">Step outside or near a window, and check that location is on for this browser.</p>
+          )}
+          <Btn tone="secondary" onClick={() => retryWith.current && void run(retryWith.current)}>
+            Try again
+          </Btn>
+        </div>
+      ) : null}
 
-      {refused ? <Verdict item={refused} what="Check-in" /> : null}
+      {refused ? <Verdict item={refused} what="Check-in" onOpenSync={onOpenSync} /> : null}
       {openElsewhere && openElsewhere.kind === "visit.check_in" ? (
-        <p role="status" className="rounded-xl bg-amber-50 p-3 text-amber-950">
-          You are checked in at {openElsewhere.location_name}: check out there first.
-        </p>
-      ) : !here || checkOut ? (
+        <div role="status" className="flex flex-col gap-2 rounded-xl bg-amber-50 p-3 text-amber-950">
+          <p>You are checked in at {openElsewhere.location_name}: check out there first.</p>
+          {openPlace ? <Btn onClick={() => onOpen(openPlace)}>Go to {openPlace.name} to check out</Btn> : null}
+        </div>
+      ) : finished ? (
+        <>
+          {closedElsewhere ? <p className="rounded-xl bg-slate-100 p-3 text-slate-900">This visit was closed for you (by your manager or at the end of the work day).</p> : null}
+          {nextPlace ? <Btn onClick={() => onOpen(nextPlace)}>Next stop: {nextPlace.name}</Btn> : <Btn onClick={onBack}>Back to Today</Btn>}
+          <Btn
+            tone="secondary"
+            disabled={busy}
+            onClick={() => run((f) => store.act({ kind: "visit.check_in", location_name: place.name, place, body: { client_id: uuid(), location_id: place.id, ...fixBody(f) } }))}
+          >
+            {busy ? busyLabel : "Check in here again"}
+          </Btn>
+        </>
+      ) : !here ? (
         <Btn
           disabled={busy}
-          onClick={() => run((f) => store.act({ kind: "visit.check_in", location_name: place.name, body: { client_id: uuid(), location_id: place.id, ...fixBody(f) } }))}
+          onClick={() => run((f) => store.act({ kind: "visit.check_in", location_name: place.name, place, body: { client_id: uuid(), location_id: place.id, ...fixBody(f) } }))}
         >
-          {busy ? "Getting a fresh fix…" : checkOut ? "Check in again" : "Check in"}
+          {busy ? busyLabel : "Check in"}
         </Btn>
       ) : null}
 
       {here ? (
         <div aria-live="polite" className="flex flex-col gap-3">
-          <Verdict item={here} what="Check-in" />
-          {here.status !== "failed" ? <SelfieStep store={store} checkIn={here} locationName={place.name} /> : null}
-          {!checkOut && here.status !== "failed" ? (
+          <Verdict item={here} what="Check-in" onOpenSync={onOpenSync} />
+          {here.status !== "failed" && !closedElsewhere ? <SelfieStep store={store} checkIn={here} locationName={place.name} visitId={knownVisitId} liveFix={liveFix} /> : null}
+          {!finished && here.status !== "failed" ? (
             <Card className="flex flex-col gap-2">
               <label htmlFor="visit-notes" className="font-semibold">
                 Notes
@@ -133,17 +201,28 @@ export function VisitScreen({ store, place, onBack, liveFix }: { store: RepStore
                 disabled={busy}
                 onClick={() =>
                   run((f) =>
-                    store.act({ kind: "visit.check_out", check_in_client_id: here.client_id, location_name: place.name, body: { client_id: uuid(), ...fixBody(f), outcome, ...(notes.trim() ? { notes: notes.trim() } : {}) } }),
+                    store.act({
+                      kind: "visit.check_out",
+                      check_in_client_id: here.client_id,
+                      location_name: place.name,
+                      ...(knownVisitId ? { visit_id: knownVisitId } : {}),
+                      body: { client_id: uuid(), ...fixBody(f), outcome, ...(notes.trim() ? { notes: notes.trim() } : {}) },
+                    }),
                   )
                 }
               >
-                Check out
+                {busy ? busyLabel : "Check out"}
               </Btn>
             </Card>
           ) : null}
-          {checkOut ? <Verdict item={checkOut} what="Check-out" /> : null}
+          {checkOut ? <Verdict item={checkOut} what="Check-out" onOpenSync={onOpenSync} /> : null}
         </div>
       ) : null}
     </section>
   );
+}
+
+function ageText(ms: number): string {
+  const sec = Math.max(0, Math.round(ms / 1000));
+  return sec < 90 ? `${sec} s` : `${Math.round(sec / 60)} min`;
 }

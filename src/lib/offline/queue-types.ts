@@ -7,10 +7,13 @@ import type { CheckInInput, CheckOutInput } from "@/contracts/visits";
 export type QueuedAction =
   | { kind: "session.start"; body: StartSessionInput }
   | { kind: "session.end"; body: EndSessionInput }
-  | { kind: "visit.check_in"; body: CheckInInput; location_name: string }
-  | { kind: "visit.check_out"; body: Omit<CheckOutInput, "visit_id">; check_in_client_id: string; location_name: string }
-  | { kind: "visit.selfie"; meta: SelfieUploadMeta; check_in_client_id: string; location_name: string }
+  | { kind: "visit.check_in"; body: CheckInInput; location_name: string; /** The customer, so an open visit can be reopened from Today wherever it began */ place?: QueuedPlace }
+  // visit_id: set when the check-in is known from the server only (opened on another phone, or before this phone's data was cleared).
+  | { kind: "visit.check_out"; body: Omit<CheckOutInput, "visit_id">; check_in_client_id: string; location_name: string; visit_id?: number }
+  | { kind: "visit.selfie"; meta: SelfieUploadMeta; check_in_client_id: string; location_name: string; visit_id?: number }
   | { kind: "tracking.pings"; body: RecordPingsInput };
+
+export type QueuedPlace = { id: number; name: string; address: string | null; lat: number; lon: number; geofence_radius: number };
 
 export type QueueStatus = "pending" | "done" | "failed";
 

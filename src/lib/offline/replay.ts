@@ -51,9 +51,10 @@ async function sendStep(deps: DrainDeps, item: QueueItem, run: QueueItem[]): Pro
     }
     case "visit.check_out":
     case "visit.selfie": {
-      const checkIn = await getItemByClientId(db, item.check_in_client_id);
-      if (!checkIn || checkIn.status === "failed") return { kind: "refused", code: "CHECK_IN_NOT_SYNCED", message: "Its check-in was refused or discarded, so this cannot be sent." };
-      const visitId = visitIdOf(checkIn);
+      // A check-in known from the server only (another phone, cleared data) names its visit itself.
+      const checkIn = item.visit_id === undefined ? await getItemByClientId(db, item.check_in_client_id) : undefined;
+      if (item.visit_id === undefined && (!checkIn || checkIn.status === "failed")) return { kind: "refused", code: "CHECK_IN_NOT_SYNCED", message: "Its check-in was refused or discarded, so this cannot be sent." };
+      const visitId = item.visit_id ?? visitIdOf(checkIn);
       if (visitId === null) return { kind: "blocked" };
       if (item.kind === "visit.check_out") return { kind: "sent", items: [item], result: await api.checkOut({ ...item.body, ...late(item, deps), visit_id: visitId }) };
       const blob = await getBlob(db, item.client_id);

@@ -21,6 +21,8 @@ export const PERMISSIONS = {
   "locations.manage": ["manager", "admin"],
   "team.read": ["manager", "admin"],
   "validations.review": ["manager", "admin"],
+  /** Checking out a visit a rep in one's scope forgot (flagged CLOSED_BY_MANAGER). */
+  "visits.close": ["manager", "admin"],
   /** Acknowledging the dashboard's alerts (of people in one's scope). */
   "alerts.manage": ["manager", "admin"],
   "reports.export": ["manager", "admin"],

@@ -17,7 +17,7 @@ export async function readDashboardSettings(ctx: Pick<Ctx, "db">): Promise<Dashb
   };
 }
 
-export type DayRange = { from: string; to: string; today: string; start: Date; end: Date; days: number; settings: DashboardSettings };
+export type DayRange = { from: string; to: string; today: string; start: Date; end: Date; days: number; settings: DashboardSettings; /** the request's clock: which planned stops are due yet */ now: Date };
 
 const MAX_DAYS = 366;
 
@@ -30,7 +30,7 @@ export async function resolveRange(ctx: Ctx, q: { from?: string; to?: string }):
   if (to < from) throw new AppError("VALIDATION_FAILED", "to must not be before from.", { field: "to" });
   const days = Math.round((Date.parse(to) - Date.parse(from)) / 86_400_000) + 1;
   if (days > MAX_DAYS) throw new AppError("VALIDATION_FAILED", `At most ${MAX_DAYS} days per request.`, { field: "to" });
-  return { from, to, today, days, settings, start: zonedInstant(from, 0, settings.timeZone), end: zonedInstant(addDays(to, 1), 0, settings.timeZone) };
+  return { from, to, today, days, settings, now: ctx.now, start: zonedInstant(from, 0, settings.timeZone), end: zonedInstant(addDays(to, 1), 0, settings.timeZone) };
 }
 
 export const num = (v: unknown): number => (v == null ? 0 : Number(v));

@@ -10,12 +10,18 @@ import { num, numOrNull, pct, type DayRange } from "./dashboard-range";
  */
 export async function teamKpis(db: Db, team: SQL, r: DayRange): Promise<Kpis> {
   const tz = r.settings.timeZone;
+  // Due by now: visited already, on a past day, or today past its planned time + the late threshold. A stop not yet
+  // due is upcoming: it counts in neither completion nor on-time (a 03:00 dashboard shows no stop as missed).
+  const due = sql`(p.visit_id IS NOT NULL OR p.planned_date < ${r.today}::date
+    OR (p.planned_date = ${r.today}::date AND p.planned_time IS NOT NULL
+        AND ((p.planned_date + p.planned_time) AT TIME ZONE ${tz}) + make_interval(mins => ${r.settings.lateMinutes}) <= ${r.now.toISOString()}::timestamptz))`;
   const [row] = await queryRows<Record<string, unknown>>(
     db,
     sql`WITH team AS (${team}),
       pv AS (
         SELECT count(*) AS planned, count(p.visit_id) AS planned_done,
-               count(*) FILTER (WHERE p.planned_time IS NOT NULL) AS timed,
+               count(*) FILTER (WHERE ${due}) AS due,
+               count(*) FILTER (WHERE p.planned_time IS NOT NULL AND ${due}) AS timed,
                count(*) FILTER (WHERE p.planned_time IS NOT NULL AND v.check_in_time
                  <= ((p.planned_date + p.planned_time) AT TIME ZONE ${tz}) + make_interval(mins => ${r.settings.lateMinutes})) AS on_time
         FROM planned_visits p LEFT JOIN visits v ON v.id = p.visit_id
@@ -40,7 +46,8 @@ export async function teamKpis(db: Db, team: SQL, r: DayRange): Promise<Kpis> {
     planned_done: done,
     visits,
     completed: num(x.completed),
-    completion_pct: pct(done, planned),
+    due: num(x.due),
+    completion_pct: pct(done, num(x.due)),
     valid_pct: pct(num(x.valid), judged),
     avg_visit_minutes: numOrNull(x.avg_min),
     on_time_pct: pct(num(x.on_time), num(x.timed)),

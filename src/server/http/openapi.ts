@@ -12,7 +12,7 @@ import { visitsOperations } from "../visits/visits.openapi";
 import { photosOperations } from "../photos/photos.openapi";
 import { realtimeOperations } from "../realtime/realtime.openapi";
 import { dashboardOperations } from "../dashboard/dashboard.openapi";
-import { reviewOperations } from "../visits/review.openapi";
+import { closeOperations, reviewOperations } from "../visits/review.openapi";
 import { settingsOperations } from "../settings/settings.openapi";
 import type { ApiOperation } from "./openapi-types";
 
@@ -46,6 +46,7 @@ export const allOperations: ApiOperation[] = [
   ...realtimeOperations,
   ...dashboardOperations,
   ...reviewOperations,
+  ...closeOperations,
   ...plansOperations,
   ...pushOperations,
   ...settingsOperations,

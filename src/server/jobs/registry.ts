@@ -4,6 +4,7 @@ import { checkAlerts } from "../alerts/check-alerts";
 import { purgeExpiredPhotos } from "../photos/purge-old-photos";
 import { pruneEvents } from "../realtime/prune-events";
 import { sendFirstVisitReminders, sendOpenVisitReminders } from "../push/reminders";
+import { closeOverdueVisits } from "../visits/close-overdue-visits";
 
 /**
  * Every scheduled job of the app, in one list. Each runs an ordinary, idempotent use-case with the database and
@@ -20,4 +21,6 @@ export const JOBS: JobDef[] = [
   // Push reminders: each is sent once per rep, day and kind (push_deliveries is unique on them), so a rerun sends nothing twice.
   { name: "push-first-visit-reminders", cron: "*/5 * * * *", run: (db, now) => sendFirstVisitReminders({ db, now }) },
   { name: "push-open-visit-reminders", cron: "*/5 * * * *", run: (db, now) => sendOpenVisitReminders({ db, now }) },
+  // Visits still open after work hours: checked out (AUTO_CLOSED) and their managers alerted, so nobody starts tomorrow stuck.
+  { name: "visits-close-overdue", cron: "*/15 * * * *", run: closeOverdueVisits },
 ];

@@ -2,7 +2,7 @@ import "server-only";
 import { sql } from "drizzle-orm";
 import { queryRows, type Db } from "../db/client";
 import { isoSql } from "../visits/visits.queries";
-import type { SessionJson } from "@/contracts/sessions";
+import type { OpenVisitJson, SessionJson } from "@/contracts/sessions";
 
 const columns = sql`s.id, s.personnel_id, s.session_date::text AS session_date, ${isoSql(sql`s.login_time`)} AS login_time,
   ${isoSql(sql`s.logout_time`)} AS logout_time, s.total_visits, s.total_travel_km, s.status,
@@ -44,4 +44,22 @@ export async function findOpenSessionForUpdate(db: Db, personnelId: number): Pro
         WHERE personnel_id = ${personnelId} AND status = 'OPEN' ORDER BY session_date DESC LIMIT 1 FOR UPDATE`,
   );
   return row ? { id: Number(row.id), session_date: String(row.session_date) } : null;
+}
+
+/** The person's open visit (checked in, not out) with its place, or null. */
+export async function loadOpenVisit(db: Db, personnelId: number): Promise<OpenVisitJson | null> {
+  const [r] = await queryRows<Raw>(
+    db,
+    sql`SELECT v.id, v.client_id::text AS client_id, ${isoSql(sql`v.check_in_time`)} AS check_in_time, l.id AS location_id, l.name, l.address,
+               ST_Y(l.coordinates::geometry) AS lat, ST_X(l.coordinates::geometry) AS lon, l.geofence_radius
+        FROM visits v JOIN locations l ON l.id = v.location_id
+        WHERE v.personnel_id = ${personnelId} AND v.check_in_time IS NOT NULL AND v.check_out_time IS NULL ORDER BY v.check_in_time DESC LIMIT 1`,
+  );
+  if (!r) return null;
+  return {
+    id: Number(r.id),
+    client_id: str(r.client_id),
+    check_in_time: String(r.check_in_time),
+    location: { id: Number(r.location_id), name: String(r.name), address: str(r.address), lat: Number(r.lat), lon: Number(r.lon), geofence_radius: Number(r.geofence_radius) },
+  };
 }

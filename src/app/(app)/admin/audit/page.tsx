@@ -1,5 +1,6 @@
 import type { Metadata } from "next";
 import Link from "next/link";
+import { orgTimeZone } from "@/server/visits/plausibility";
 import { AuditTable } from "@/components/admin/audit-table";
 import { FilterActions } from "@/components/admin/filter-actions";
 import { inputClass } from "@/components/admin/form-bits";
@@ -83,7 +84,7 @@ export default async function AuditPage({ searchParams }: Props) {
           Some filters were not understood ({parsed.error.issues[0]?.message}); showing everything instead.
         </p>
       ) : null}
-      <AuditTable entries={page.items} caption="Audit log entries, newest first" />
+      <AuditTable entries={page.items} caption="Audit log entries, newest first" timeZone={await orgTimeZone(ctx.db)} />
       <nav aria-label="Pages" className="flex gap-3">
         {params.cursor ? (
           <Link href={withParams("/admin/audit", params, { cursor: null })} className="inline-flex min-h-11 items-center underline">

@@ -1,5 +1,6 @@
 import type { Metadata } from "next";
 import Link from "next/link";
+import { orgTimeZone } from "@/server/visits/plausibility";
 import { AuditTable } from "@/components/admin/audit-table";
 import { EditPersonForm } from "@/components/admin/edit-person-form";
 import { PersonActions } from "@/components/admin/person-actions";
@@ -77,7 +78,7 @@ export default async function PersonPage({ params }: { params: Promise<{ id: str
         <h2 id="history-h" className="text-lg font-semibold">
           Recent audit entries about {person.name}
         </h2>
-        <AuditTable entries={history.items} caption={`Audit entries about ${person.name}, newest first`} />
+        <AuditTable entries={history.items} caption={`Audit entries about ${person.name}, newest first`} timeZone={await orgTimeZone(ctx.db)} />
         <Link href={`/admin/audit?target_personnel_id=${person.id}`} className="inline-flex min-h-11 items-center underline">
           All entries about {person.name}
         </Link>

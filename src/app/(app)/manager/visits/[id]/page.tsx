@@ -3,6 +3,7 @@ import Link from "next/link";
 import { Fact, Flags, FixesTable, Reasons } from "@/components/manager/visit-evidence-parts";
 import { VisitMap } from "@/components/manager/visit-map";
 import { VisitReviewForm } from "@/components/manager/visit-review-form";
+import { CloseVisitForm } from "@/components/manager/close-visit-form";
 import { pageCtx, requirePageActor } from "@/server/auth/page-guard";
 import { orNotFound, pageId } from "@/server/http/page";
 import { orgToday } from "@/server/team/team.queries";
@@ -103,6 +104,7 @@ export default async function VisitEvidencePage({ params }: { params: Promise<{ 
           </ul>
         </section>
       ) : null}
+      {v.check_in_time && !v.check_out_time ? <CloseVisitForm visitId={v.id} /> : null}
       {ev.person.id !== actor.id ? <VisitReviewForm visitId={v.id} /> : null}
     </div>
   );
