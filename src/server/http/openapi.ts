@@ -12,6 +12,7 @@ import { photosOperations } from "../photos/photos.openapi";
 import { realtimeOperations } from "../realtime/realtime.openapi";
 import { dashboardOperations } from "../dashboard/dashboard.openapi";
 import { reviewOperations } from "../visits/review.openapi";
+import { reportSchedulesOperations, reportsOperations } from "../reports/reports.openapi";
 import type { ApiOperation } from "./openapi-types";
 
 type JsonSchema = Record<string, unknown>;
@@ -42,6 +43,8 @@ export const allOperations: ApiOperation[] = [
   ...photosOperations,
   ...realtimeOperations,
   ...dashboardOperations,
+  ...reportsOperations,
+  ...reportSchedulesOperations,
   ...reviewOperations,
   ...plansOperations,
   ...pushOperations,

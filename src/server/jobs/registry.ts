@@ -4,6 +4,7 @@ import { checkAlerts } from "../alerts/check-alerts";
 import { purgeExpiredPhotos } from "../photos/purge-old-photos";
 import { pruneEvents } from "../realtime/prune-events";
 import { sendFirstVisitReminders, sendOpenVisitReminders } from "../push/reminders";
+import { sendDueReports } from "../reports/send-due-reports";
 
 /**
  * Every scheduled job of the app, in one list. Each runs an ordinary, idempotent use-case with the database and
@@ -20,4 +21,6 @@ export const JOBS: JobDef[] = [
   // Push reminders: each is sent once per rep, day and kind (push_deliveries is unique on them), so a rerun sends nothing twice.
   { name: "push-first-visit-reminders", cron: "*/5 * * * *", run: (db, now) => sendFirstVisitReminders({ db, now }) },
   { name: "push-open-visit-reminders", cron: "*/5 * * * *", run: (db, now) => sendOpenVisitReminders({ db, now }) },
+  // Scheduled report e-mails: one delivery row per schedule and period (unique), so each period is sent once.
+  { name: "reports-send", cron: "* * * * *", run: (db, now) => sendDueReports(db, now) },
 ];
