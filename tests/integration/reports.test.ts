@@ -14,6 +14,7 @@ import { useDbHandle } from "../../src/server/db";
 import { queryRows, type Db } from "../../src/server/db/client";
 import { getSummaryReport, getVisitsReport, isReportFile, VISITS_PAGE, type ReportFile } from "../../src/server/reports/get-report";
 import { VISIT_COLUMNS } from "../../src/server/reports/formats/columns";
+import { getAnalytics } from "../../src/server/reports/analytics.queries";
 import { describeEachDriver } from "../support/db";
 import { parseCsv, pdfText, readAll, readXlsx } from "../support/report-files";
 import { call, makeLocation, makePerson } from "../support/visits-world";
@@ -205,5 +206,21 @@ describeEachDriver("reports", (ctx) => {
     expect(ok.status).toBe(200);
     const rep = await call(summaryRoute, `/api/v1/reports/summary?from=2026-03-01&to=2026-03-02&personnel_id=${repB.id}`, { as: repA.id });
     expect(rep.status).toBe(404);
+  });
+
+  it("builds the analytics from the same layer: weekly trends vs the previous period, reps, beats, heat cells", async () => {
+    const db = ctx.handle.db;
+    await db.execute(sql`UPDATE visits SET check_in_coords = ST_SetSRID(ST_MakePoint(77.591, 12.971), 4326)::geography WHERE personnel_id = ${repA.id}`);
+    const a = await getAnalytics({ db, actor: mgr, now: NOW }, 4);
+    expect(a).toMatchObject({ from: "2026-02-16", to: DAY, weeks: 4 });
+    expect(a.trends.map((t) => t.key)).toEqual(["2026-02-16", "2026-02-23", "2026-03-02", "2026-03-09"]);
+    const week = (await getSummaryReport({ db, actor: mgr, now: NOW }, { from: "2026-02-16", to: DAY, group_by: "rep", format: "json" })) as SummaryReport;
+    expect(a.current).toEqual(week.totals);
+    expect(a.previous.visits).toBe(0);
+    expect(a.reps).toEqual(week.rows);
+    expect(a.beats.reduce((n, b) => n + b.planned, 0)).toBe(5);
+    expect(a.heat.cells.reduce((n, c) => n + c.visits, 0)).toBe(3); // repA's visits with a fix, Sunday's included
+    expect(a.heat.cells.length).toBeLessThanOrEqual(20_000);
+    await expect(getAnalytics({ db, actor: repA, now: NOW }, 4)).rejects.toMatchObject({ status: 403 });
   });
 });

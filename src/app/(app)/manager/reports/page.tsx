@@ -1,4 +1,5 @@
 import type { Metadata } from "next";
+import { TableHead } from "@/components/manager/table-head";
 import { summaryReportQuery, type SummaryReport, type VisitsReport } from "@/contracts/reports";
 import { ReportDownloads } from "@/components/manager/report-downloads";
 import { PRESET_LABELS, PRESETS, presetRange, type Preset } from "@/lib/report-presets";
@@ -95,15 +96,7 @@ export default async function ReportsPage({ searchParams }: { searchParams: Sear
           <div className="overflow-x-auto rounded-xl border border-slate-200 bg-white">
             <table className="min-w-full text-sm">
               <caption className="sr-only">Summary per rep</caption>
-              <thead className="bg-slate-50 text-left">
-                <tr>
-                  {["Rep", "Planned", "Due", "Visited", "Completion %", "On time %", "Visits", "Valid", "Warning", "Invalid", "Minutes", "Km", "Flags"].map((h) => (
-                    <th key={h} scope="col" className="px-2 py-1.5 font-semibold">
-                      {h}
-                    </th>
-                  ))}
-                </tr>
-              </thead>
+              <TableHead headers={["Rep", "Planned", "Due", "Visited", "Completion %", "On time %", "Visits", "Valid", "Warning", "Invalid", "Minutes", "Km", "Flags"]} />
               <tbody>
                 {[...summary.rows, summary.totals].map((r) => (
                   <tr key={r.key} className={r.key === "total" ? "border-t-2 border-slate-300 font-semibold" : "border-t border-slate-100"}>
@@ -131,15 +124,7 @@ export default async function ReportsPage({ searchParams }: { searchParams: Sear
           <div className="overflow-x-auto rounded-xl border border-slate-200 bg-white">
             <table className="min-w-full text-sm">
               <caption className="sr-only">Visits in the period</caption>
-              <thead className="bg-slate-50 text-left">
-                <tr>
-                  {["Date", "Rep", "Customer", "Planned", "Check-in", "Check-out", "Minutes", "Verdict", "Distance m", "Flags"].map((h) => (
-                    <th key={h} scope="col" className="px-2 py-1.5 font-semibold">
-                      {h}
-                    </th>
-                  ))}
-                </tr>
-              </thead>
+              <TableHead headers={["Date", "Rep", "Customer", "Planned", "Check-in", "Check-out", "Minutes", "Verdict", "Distance m", "Flags"]} />
               <tbody>
                 {visits.rows.slice(0, PREVIEW_ROWS).map((r) => (
                   <tr key={r.visit_id} className="border-t border-slate-100">
