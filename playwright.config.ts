@@ -1,4 +1,4 @@
-import { existsSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import { defineConfig, devices } from "@playwright/test";
 
 // Debian's Chromium: Playwright's own browser download is not reachable here (see README).
@@ -12,6 +12,8 @@ if (!existsSync(chromium)) {
 const port = Number(process.env.E2E_PORT ?? 3100);
 const baseURL = `http://127.0.0.1:${port}`;
 const dataDir = `.data/e2e-pglite-${port}`;
+// `npm start`'s own command (the production start: supervisor, lean door and Next), without npm in between.
+const npmStart = (JSON.parse(readFileSync("package.json", "utf8")) as { scripts: { start: string } }).scripts.start;
 
 export default defineConfig({
   testDir: "tests/e2e",
@@ -33,10 +35,11 @@ export default defineConfig({
     { name: "desktop", use: { ...devices["Desktop Chrome"], channel: undefined }, testIgnore: /.*\.mobile\.spec\.ts/ },
     { name: "phone", use: { ...devices["Pixel 7"], viewport: { width: 360, height: 780 }, channel: undefined }, testMatch: /.*\.mobile\.spec\.ts/ },
   ],
-  // A production build on a fresh embedded database, seeded on first start as a newcomer's would be.
+  // A production build on a fresh embedded database, seeded on first start as a newcomer's would be, served by
+  // `npm start` (both doors: the lean one for the hot API routes, Next for the rest).
   webServer: {
     // The service worker is built after Next (its precache lists the build output), as `npm run build` does.
-    command: `rm -rf ${dataDir} .data/e2e-uploads-${port} && node_modules/.bin/next build && node_modules/.bin/tsx scripts/build-sw.ts && node_modules/.bin/next start -p ${port}`,
+    command: `rm -rf ${dataDir} .data/e2e-uploads-${port} && node_modules/.bin/next build && node_modules/.bin/tsx scripts/build-sw.ts && ${npmStart} -p ${port}`,
     url: `${baseURL}/api/health`,
     timeout: 240_000,
     reuseExistingServer: !process.env.CI,

@@ -11,6 +11,8 @@ export default defineConfig({
   test: {
     projects: [
       { resolve: { alias }, test: { name: "unit", include: ["tests/unit/**/*.test.ts"], environment: "node" } },
+      // The Docker image's runtime folder, assembled by the Dockerfile's own script and started alone (slow: a build).
+      { resolve: { alias }, test: { name: "deploy", include: ["tests/deploy/**/*.test.ts"], environment: "node", testTimeout: 300_000, hookTimeout: 20 * 60_000 } },
       {
         resolve: { alias },
         test: {
@@ -20,7 +22,8 @@ export default defineConfig({
           globalSetup: ["tests/support/global-setup.ts"],
           // Tests name callers by X-Forwarded-For as one trusted proxy would set it; hardening-trust.test.ts
           // switches to "no proxy" (the production default) with setTrustForTests.
-          env: { TRUST_PROXY_HOPS: "1" },
+          // Request log lines (one per API call) would flood the output; request-log.test.ts reads them itself.
+          env: { TRUST_PROXY_HOPS: "1", LOG_LEVEL: "warn" },
           testTimeout: 60_000,
           hookTimeout: 120_000,
           // Each file opens its own databases; two at a time suits a 2-core machine.

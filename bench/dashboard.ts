@@ -4,7 +4,7 @@
  *  - team-summary (the Team now page's query layer: summary + feed + alerts) for a manager (100 reps) and an admin (1,000);
  *  - personnel summary for 90 days;
  *  - 1,000 concurrent SSE streams on this process's hub: commit → receive delay of check-ins, and memory per stream;
- *  - the Team now page itself (GET /manager, server render through `next start` of this tree's production build, with a
+ *  - the Team now page itself (GET /manager, server render through `npm start` of this tree's production build, with a
  *    session cookie) for a manager of 100 reps and for the admin. Needs `npm run build` first (else skipped, said so);
  *    BENCH_PAGE_PORT [3605] for the server it starts, or BENCH_PAGE_URL for one already running on this database
  *    with the AUTH_SECRET below.
@@ -149,7 +149,7 @@ export async function runDashboardBench() {
     ["team-summary, admin, 1,000 reps, 90 days", await time(() => getTeamSummary({ db, actor: admin, now }, { from: from90 }))],
     ["personnel/{id}, 90 days", await time(() => getPersonnelSummary({ db, actor: managers[0]!, now }, reps[0]!.id, { from: from90 }))],
   ];
-  const pages = await pageBench([["Team now page (GET /manager, next start), manager, 100 reps", managers[0]!], ["Team now page, admin, 1,000 reps", admin]]);
+  const pages = await pageBench([["Team now page (GET /manager, npm start), manager, 100 reps", managers[0]!], ["Team now page, admin, 1,000 reps", admin]]);
   rows.push(...pages);
   const sse = await sseBench(handle, managers, reps);
   await handle.close();
@@ -162,7 +162,7 @@ export async function runDashboardBench() {
 
 /**
  * The Team now page as a browser gets it: GET /manager with a session cookie (an encrypted JWT exactly as next-auth's
- * jwt callback writes it) against `next start` of this tree's build, on the bench database, jobs off (the alert
+ * jwt callback writes it) against the production start (scripts/start.mjs) of this tree's build, on the bench database, jobs off (the alert
  * check would otherwise run on 1,000 reps every minute beside the measurement). Sequential requests; the body is read.
  */
 async function pageBench(who: [string, BenchActor][]): Promise<[string, number[]][]> {
@@ -174,15 +174,15 @@ async function pageBench(who: [string, BenchActor][]): Promise<[string, number[]
       return [];
     }
     base = `http://127.0.0.1:${PAGE_PORT}`;
-    // next-server directly (not npx): killing npx would leave it running (TOOLCHAIN.md).
-    server = spawn(path.join(ROOT, "node_modules/.bin/next"), ["start", "-p", String(PAGE_PORT)], {
+    // The production start (`npm start`'s command without npm): its supervisor passes SIGTERM on to its server process.
+    server = spawn(process.execPath, ["--max-old-space-size=192", "scripts/start.mjs", "-p", String(PAGE_PORT)], {
       cwd: ROOT,
       env: { ...process.env, NODE_ENV: "production", DATABASE_URL: DB_URL, AUTH_SECRET: PAGE_SECRET, JOBS_ENABLED: "false", NEXT_TELEMETRY_DISABLED: "1", LOG_LEVEL: "warn" },
       stdio: ["ignore", "ignore", "inherit"],
     });
     for (let i = 0; ; i++) {
       if (await fetch(`${base}/api/health`).then((r) => r.ok, () => false)) break;
-      if (i > 300 || server.exitCode !== null) throw new Error(`next start on port ${PAGE_PORT} did not come up`);
+      if (i > 300 || server.exitCode !== null) throw new Error(`npm start on port ${PAGE_PORT} did not come up`);
       await new Promise((r) => setTimeout(r, 100));
     }
   }

@@ -3,7 +3,7 @@
  * answering at the URL; and the resident set of whichever process listens on its port.
  */
 import { spawn, type ChildProcess } from "node:child_process";
-import { existsSync, readFileSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { processGroupStopper, run } from "./lib";
 
@@ -69,9 +69,16 @@ export async function startServer(opts: { base: string; dir: string; dbUrl: stri
 
 /** The pid listening on a local TCP port (`ss -ltnp`), or null. */
 export async function listeningPid(port: number): Promise<number | null> {
+  return (await listeningPids(port))[0] ?? null;
+}
+
+/**
+ * Every pid holding the listening socket of a local TCP port: `npm start`'s supervisor (it accepts connections for
+ * its node:cluster workers) and the server processes. CPU per request is their sum.
+ */
+export async function listeningPids(port: number): Promise<number[]> {
   const r = await run("ss", ["-H", "-ltnp", `sport = :${port}`], {});
-  const m = /pid=(\d+)/.exec(r.stdout);
-  return m ? Number(m[1]) : null;
+  return [...new Set([...r.stdout.matchAll(/pid=(\d+)/g)].map((m) => Number(m[1])))];
 }
 
 /**
@@ -95,6 +102,22 @@ export async function serverResidentSet(server: BenchServer | null, port: number
   const pid = await listeningPid(port);
   const rss = pid ? residentSet(pid) : null;
   return pid && rss ? { pid, ...rss } : null;
+}
+
+/** The pids of a process group (the bench's server: `sh` exec'd into `npm start`'s supervisor and its workers). */
+export function processGroup(pgid: number | undefined): number[] {
+  if (!pgid) return [];
+  const pids: number[] = [];
+  for (const entry of readdirSync("/proc")) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const stat = readFileSync(`/proc/${entry}/stat`, "utf8");
+      if (Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[2]) === pgid) pids.push(Number(entry));
+    } catch {
+      // gone meanwhile
+    }
+  }
+  return pids;
 }
 
 /** VmRSS (MB) and command line of a process, from /proc (`Name:` is cut at 15 characters). */

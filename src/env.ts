@@ -18,6 +18,8 @@ export const envSchema = z.object({
   DATABASE_URL: optional(postgresUrl),
   PGLITE_DATA_DIR: optional(z.string()),
   DEMO_PASSWORD: z.preprocess(emptyToUndefined, z.string().min(8).default("fieldbeat-demo")),
+  /** Password of the first admin made by `db:create-admin` (generated and printed once when unset). */
+  ADMIN_PASSWORD: optional(z.string().min(12, "must be at least 12 characters")),
   FIXTURES_DIR: optional(z.string()),
   LOG_LEVEL: z.preprocess(emptyToUndefined, z.enum(["debug", "info", "warn", "error"]).default("info")),
   /** Signs session cookies and API access tokens. Required in production; a fixed dev value otherwise. */
@@ -81,6 +83,11 @@ export function parseEnv(source: Record<string, string | undefined>): Env {
     throw new EnvError(
       result.error.issues.map((i) => ({ variable: String(i.path[0] ?? "(root)"), message: i.message })),
     );
+  }
+  // Vercel runs each request in a short-lived function with no persistent disk: the embedded database would be
+  // created empty, per instance, and lost. Refuse at build and start, by name, instead of failing at sign-in.
+  if (source.VERCEL === "1" && !result.data.DATABASE_URL) {
+    throw new EnvError([{ variable: "DATABASE_URL", message: "is required on Vercel (a managed PostgreSQL with PostGIS): the embedded database needs a persistent disk and one long-lived process" }]);
   }
   const cwd = process.cwd();
   return {

@@ -30,3 +30,9 @@ export const LIVE_EVENT_TYPES = [
   "alert.acknowledged",
   "personnel.changed",
 ] as const;
+
+/**
+ * Sent instead of events the server could not replay (the client was too far behind, or its resume point was
+ * pruned): the view is stale, reload it. The frame's id is the position to resume from afterwards.
+ */
+export const STREAM_RESET_EVENT = "stream.reset";

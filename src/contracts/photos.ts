@@ -60,7 +60,10 @@ export const photoValidation = z.object({
   exif_gps_distance_m: z.number().nullable(),
   capture_fix_distance_m: z.number().nullable(),
   photo_time: z.string().nullable(),
-  photo_time_basis: z.enum(["offset", "org_time_zone", "gps_time", "device_time"]).nullable(),
+  photo_time_basis: z
+    .enum(["offset", "org_time_zone", "gps_time", "device_time", "received_at"])
+    .nullable()
+    .describe("received_at: no EXIF time and the device clock did not agree with the server's receipt (or the capture fix), so the server's time is used"),
 });
 export type PhotoValidation = z.infer<typeof photoValidation>;
 

@@ -1,18 +1,37 @@
+import pino from "pino";
 import { env } from "@/env";
 
-const levels = { debug: 10, info: 20, warn: 30, error: 40 } as const;
-type Level = keyof typeof levels;
-
-function write(level: Level, message: string, fields?: Record<string, unknown>) {
-  if (levels[level] < levels[env.LOG_LEVEL]) return;
-  const line = JSON.stringify({ level, time: new Date().toISOString(), msg: message, ...fields });
-  if (level === "error" || level === "warn") console.error(line);
-  else console.log(line);
+/**
+ * Structured JSON logs (pino) on stdout, one object per line: `level` as a word, `time` ISO, `msg`, then fields.
+ * The level comes from LOG_LEVEL. Kept behind this small facade (message first, fields second) so call sites
+ * don't depend on the library.
+ */
+type Sink = { write(line: string): unknown };
+let sink: Sink = pino.destination({ fd: 1, sync: true });
+/** Tests read the lines the app writes (null restores stdout). */
+export function setLogSinkForTests(next: Sink | null): void {
+  sink = next ?? pino.destination({ fd: 1, sync: true });
 }
 
+const logger = pino(
+  {
+    level: env.LOG_LEVEL,
+    base: undefined,
+    messageKey: "msg",
+    timestamp: pino.stdTimeFunctions.isoTime,
+    formatters: { level: (label) => ({ level: label }) },
+  },
+  { write: (line: string) => sink.write(line) },
+);
+
+/** The level in force (LOG_LEVEL), changeable by tests that read debug or info lines. */
+export const setLogLevel = (level: "debug" | "info" | "warn" | "error") => void (logger.level = level);
+
+type Fields = Record<string, unknown>;
+
 export const log = {
-  debug: (m: string, f?: Record<string, unknown>) => write("debug", m, f),
-  info: (m: string, f?: Record<string, unknown>) => write("info", m, f),
-  warn: (m: string, f?: Record<string, unknown>) => write("warn", m, f),
-  error: (m: string, f?: Record<string, unknown>) => write("error", m, f),
+  debug: (m: string, f?: Fields) => logger.debug(f ?? {}, m),
+  info: (m: string, f?: Fields) => logger.info(f ?? {}, m),
+  warn: (m: string, f?: Fields) => logger.warn(f ?? {}, m),
+  error: (m: string, f?: Fields) => logger.error(f ?? {}, m),
 };

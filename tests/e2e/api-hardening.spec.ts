@@ -16,11 +16,12 @@ test.describe("/api/v1 answers JSON errors from the real server", () => {
     await expectError(await request.post("/api/v1/nothing-here", { data: {} }), 404, "NOT_FOUND");
   });
 
-  // Known and not fixed (issue #12 item 7, see the report): Next 16 builds a WHATWG Request for the proxy before any
-  // app code runs, and undici refuses TRACE ("'TRACE' HTTP method is unsupported") → 500. Block TRACE at the
-  // reverse proxy. Marked as an expected failure so it is noticed the day the framework lets it through.
-  test.fail("TRACE is a JSON 405 (framework limitation: 500 today)", async ({ request }) => {
+  // Next 16 builds a WHATWG Request before any app code runs, and undici refuses TRACE (a framework 500): the
+  // production server's door (scripts/door.mjs) answers it with the gate's JSON 405 before Next sees it.
+  test("TRACE is a JSON 405, on API paths and pages", async ({ request }) => {
     await expectError(await request.fetch("/api/v1/visits", { method: "TRACE" }), 405, "METHOD_NOT_ALLOWED");
+    await expectError(await request.fetch("/api/v1/visits/check-in", { method: "TRACE" }), 405, "METHOD_NOT_ALLOWED");
+    await expectError(await request.fetch("/login", { method: "TRACE" }), 405, "METHOD_NOT_ALLOWED");
   });
 
   test("a wrong method on a known path is a JSON 405 with Allow", async ({ request }) => {

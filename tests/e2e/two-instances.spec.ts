@@ -1,5 +1,5 @@
 /**
- * Fan-out across app instances: two `next start` processes (this build) on one PostgreSQL database. A manager's
+ * Fan-out across app instances: two `npm start` servers (this build) on one PostgreSQL database. A manager's
  * Team now page is served by instance B; a rep checks in through instance A; the feed and the marker on B update
  * without a reload (PostgreSQL NOTIFY → B's LISTEN → its SSE stream). Needs TEST_DATABASE_URL (a local PostgreSQL
  * with PostGIS); skipped without it. Ports: E2E_PORT + 10 and E2E_PORT + 11.
@@ -32,7 +32,8 @@ test.describe("two app instances on one PostgreSQL", () => {
     url = withDatabase(root, dbName);
     const env = { ...process.env, DATABASE_URL: url, NEXT_TELEMETRY_DISABLED: "1", AUTH_SECRET: "e2e-only-secret-0123456789abcdefghijklmnop" };
     execFileSync("node_modules/.bin/tsx", ["--conditions=react-server", "db/scripts/seed.ts"], { env, stdio: "pipe" });
-    for (const port of [portA, portB]) servers.push(spawn("node_modules/.bin/next", ["start", "-p", String(port)], { env, stdio: "ignore" }));
+    // The production start (npm start's command): supervisor, lean door and Next.
+    for (const port of [portA, portB]) servers.push(spawn(process.execPath, ["scripts/start.mjs", "-p", String(port)], { env, stdio: "ignore" }));
     for (const port of [portA, portB]) {
       await expect.poll(async () => (await fetch(`http://127.0.0.1:${port}/api/health`).catch(() => null))?.status ?? 0, { timeout: 60_000 }).toBe(200);
     }

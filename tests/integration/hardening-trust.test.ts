@@ -14,6 +14,8 @@ import { hashPassword } from "../../src/server/auth/password";
 import { queryRows, useDbHandle } from "../../src/server/db";
 import { personnel } from "../../src/server/db/schema";
 import { setTrustForTests } from "../../src/server/http/trust";
+import { DOOR_MARK, PEER_HEADER } from "../../scripts/door.mjs";
+import { POST as refresh } from "../../src/app/api/v1/auth/refresh/route";
 import { describeEachDriver } from "../support/db";
 import { call, emailOf, makePeople, PASSWORD, sessionCookie, type People } from "./api-auth-support";
 
@@ -21,6 +23,10 @@ const NO_PROXY = { proxyHops: 0, publicUrl: undefined };
 const ONE_PROXY = { proxyHops: 1, publicUrl: undefined };
 let n = 0;
 const rotating = () => ({ "x-forwarded-for": `198.18.${Math.floor(++n / 250)}.${n % 250}` });
+// The production server's door in this process (scripts/door.mjs sets the mark, and the peer header on every request).
+const openDoor = () => void ((globalThis as Record<symbol, unknown>)[DOOR_MARK] = { peerHeader: PEER_HEADER });
+const closeDoor = () => void delete (globalThis as Record<symbol, unknown>)[DOOR_MARK];
+const fromSocket = (ip: string) => ({ [PEER_HEADER]: ip });
 
 describe("lock policy constants (pinned)", () => {
   it("locks the 5th failure of a pair for 30 s, the 20th of an IP for 60 s, doubling, capped at exactly 1 h", () => {
@@ -53,16 +59,20 @@ describeEachDriver("trust boundaries", (ctx) => {
     useDbHandle(undefined);
     setApiRateLimitForTests(undefined);
     setTrustForTests(undefined);
+    closeDoor();
   });
 
   describe("item 2: X-Forwarded-For from anyone is not an identity", () => {
-    it("without a trusted proxy, rotating X-Forwarded-For does not escape the anonymous request limit", async () => {
+    it("without a trusted proxy, rotating X-Forwarded-For does not escape the anonymous limit of the socket's address (the door)", async () => {
       useDbHandle(ctx.handle);
       setTrustForTests(NO_PROXY);
+      openDoor();
       setApiRateLimitForTests(3);
       const statuses = [];
-      for (let i = 0; i < 4; i++) statuses.push((await call(me, "/api/v1/auth/me", { headers: { ...rotating(), authorization: "Bearer junk" } })).status);
+      for (let i = 0; i < 4; i++) statuses.push((await call(me, "/api/v1/auth/me", { headers: { ...rotating(), ...fromSocket("203.0.113.31"), authorization: "Bearer junk" } })).status);
       expect(statuses).toEqual([401, 401, 401, 429]);
+      // Another socket has its own budget.
+      expect((await call(me, "/api/v1/auth/me", { headers: { ...fromSocket("203.0.113.32"), authorization: "Bearer junk" } })).status).toBe(401);
     });
 
     it("behind one proxy, only the entry the proxy appended counts; what the client prepends is ignored", async () => {
@@ -91,18 +101,47 @@ describeEachDriver("trust boundaries", (ctx) => {
     });
 
     for (const [label, trust, headers] of [
-      ["without a proxy (rotating X-Forwarded-For)", NO_PROXY, () => rotating()],
+      ["without a proxy, through the door (rotating X-Forwarded-For)", NO_PROXY, () => ({ ...rotating(), ...fromSocket("203.0.113.33") })],
       ["behind one proxy (rotating the client's own prefix)", ONE_PROXY, () => ({ "x-forwarded-for": `${rotating()["x-forwarded-for"]}, 203.0.113.90` })],
     ] as const) {
       it(`a 30-account password spray from one client is locked at the 20th failure ${label}`, async () => {
         useDbHandle(ctx.handle);
         setTrustForTests(trust);
+        openDoor();
         const statuses: number[] = [];
         for (const email of victims) statuses.push((await call(login, "/api/v1/auth/login", { headers: headers(), json: { email, password: "wrong-guess-1" } })).status);
         expect(statuses.slice(0, 20)).toEqual(Array(20).fill(401));
         expect(statuses.slice(20)).toEqual(Array(10).fill(429));
       });
     }
+  });
+
+  describe("issue #17 item 0: an unknown address (no door, no trusted proxy) is no shared bucket anyone can lock", () => {
+    it("150 anonymous requests do not make anyone's sign-in or refresh answer 429", async () => {
+      useDbHandle(ctx.handle);
+      setTrustForTests(NO_PROXY);
+      setApiRateLimitForTests(100);
+      for (let i = 0; i < 150; i++) expect((await call(me, "/api/v1/auth/me", { headers: { ...rotating(), authorization: "Bearer junk" } })).status).toBe(401);
+      const signedIn = await call(login, "/api/v1/auth/login", { json: { email: emailOf(people, "other"), password: PASSWORD } });
+      expect(signedIn.status).toBe(200);
+      const refreshed = await call(refresh, "/api/v1/auth/refresh", { json: { refresh_token: signedIn.json.refresh_token } });
+      expect(refreshed.status).toBe(200);
+    });
+
+    it("a 30-account password spray does not lock the admin out (who has not signed in from anywhere before)", async () => {
+      useDbHandle(ctx.handle);
+      setTrustForTests(NO_PROXY);
+      const admin = `admin-never-${people.tag}@auth.test`;
+      await ctx.handle.db.insert(personnel).values({ name: "New Admin", email: admin, role: "admin", passwordHash: await hashPassword(PASSWORD) });
+      for (const email of victims) expect((await call(login, "/api/v1/auth/login", { headers: rotating(), json: { email, password: "wrong-guess-2" } })).status).toBe(401);
+      expect((await call(login, "/api/v1/auth/login", { json: { email: admin, password: PASSWORD } })).status).toBe(200);
+      // The per-account limits still hold: the 5th wrong password of one account locks that account.
+      const target = victims[0]!;
+      const statuses: number[] = [];
+      for (let i = 0; i < 5; i++) statuses.push((await call(login, "/api/v1/auth/login", { json: { email: target, password: "wrong-guess-3" } })).status);
+      expect(statuses.slice(0, 3)).toEqual([401, 401, 401]);
+      expect(statuses[4]).toBe(429);
+    });
   });
 
   describe("item 3: sign-in locks", () => {

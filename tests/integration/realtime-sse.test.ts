@@ -4,22 +4,19 @@
  * before the stream opens, heartbeat, and cleanup when the client disconnects. Both drivers: NOTIFY from the
  * events trigger reaches the hub through PGlite's in-process listen or a postgres.js LISTEN connection.
  */
-import path from "node:path";
 import { randomUUID } from "node:crypto";
 import { sql } from "drizzle-orm";
 import { afterAll, beforeAll, expect, it } from "vitest";
-import { seedDemoData } from "../../db/seed";
 import { GET as eventsRoute } from "../../src/app/api/v1/events/route";
 import type { Actor } from "../../src/server/auth/actor";
 import { issueAccessToken } from "../../src/server/auth/tokens";
-import { useDbHandle } from "../../src/server/db";
 import { queryRows } from "../../src/server/db/client";
 import { openEventStream } from "../../src/server/realtime/event-stream";
 import { hubFor } from "../../src/server/realtime/hub";
 import { startSession } from "../../src/server/sessions/start-session";
 import { checkIn } from "../../src/server/visits/check-in";
 import { describeEachDriver } from "../support/db";
-import { serveRoutes, SseClient } from "../support/live-http";
+import { seedDemoPeople, serveRoutes, SseClient } from "../support/live-http";
 
 describeEachDriver("SSE event stream", (ctx) => {
   let server: Awaited<ReturnType<typeof serveRoutes>>;
@@ -29,10 +26,7 @@ describeEachDriver("SSE event stream", (ctx) => {
 
   beforeAll(async () => {
     const db = ctx.handle.db;
-    await seedDemoData(db, { now: new Date(), password: "fieldbeat-demo", fixturesDir: path.resolve(__dirname, "../../../shared/fixtures"), historyDays: 1 });
-    useDbHandle(ctx.handle);
-    const rows = await queryRows<{ id: number; key: string; role: Actor["role"]; name: string; email: string }>(db, sql`SELECT id, split_part(email, '@', 1) AS key, role, name, email FROM personnel`);
-    people = Object.fromEntries(rows.map((p) => [p.key, { id: p.id, role: p.role, name: p.name, email: p.email, via: "access_token", readOnly: false } satisfies Actor]));
+    people = await seedDemoPeople(ctx.handle);
     const [l] = await queryRows<{ id: number; lat: number; lon: number }>(db, sql`SELECT id, ST_Y(coordinates::geometry) AS lat, ST_X(coordinates::geometry) AS lon FROM locations WHERE active ORDER BY id LIMIT 1`);
     loc = { id: l!.id, lat: Number(l!.lat), lon: Number(l!.lon) };
     server = await serveRoutes({ "/api/v1/events": eventsRoute as never });

@@ -4,6 +4,12 @@
  * goes away, as Next's own server does — and streams the Response back. Plus a small SSE reader.
  */
 import http from "node:http";
+import path from "node:path";
+import { sql } from "drizzle-orm";
+import { seedDemoData } from "../../db/seed";
+import type { Actor } from "../../src/server/auth/actor";
+import { useDbHandle as installDbHandle } from "../../src/server/db";
+import { queryRows, type DbHandle } from "../../src/server/db/client";
 import type { AddressInfo } from "node:net";
 import { Readable } from "node:stream";
 
@@ -23,6 +29,9 @@ export async function serveRoutes(routes: Record<string, Handler>): Promise<{ ur
     if (!response.body) return void res.end();
     Readable.fromWeb(response.body as never).on("error", () => res.destroy()).pipe(res);
   });
+  // Idle keep-alive sockets stay open longer than the client reuses them: otherwise a request on a busy machine can race
+  // the server closing its socket (ECONNRESET).
+  server.keepAliveTimeout = 60_000;
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   const { port } = server.address() as AddressInfo;
   return {
@@ -36,6 +45,8 @@ export type SseFrame = { id?: string; event?: string; data?: string; comment?: s
 /** An open SSE connection: frames as they arrive, `next()` waits for the next one matching a predicate. */
 export class SseClient {
   frames: SseFrame[] = [];
+  /** The server ended the stream (or close() was called). */
+  ended = false;
   private waiters: (() => void)[] = [];
   private constructor(public readonly status: number, public readonly contentType: string | null, private readonly abort: AbortController) {}
 
@@ -63,6 +74,9 @@ export class SseClient {
       }
     } catch {
       // aborted by close()
+    } finally {
+      this.ended = true;
+      this.waiters.splice(0).forEach((w) => w());
     }
   }
 
@@ -100,4 +114,13 @@ function parseFrame(text: string): SseFrame {
     }
   }
   return f;
+}
+
+/** The demo organisation seeded into a test database, its people by e-mail name (admin, manager1, rep01, …). */
+export async function seedDemoPeople(handle: DbHandle): Promise<Record<string, Actor>> {
+  const db = handle.db;
+  await seedDemoData(db, { now: new Date(), password: "fieldbeat-demo", fixturesDir: path.resolve(import.meta.dirname, "../../../shared/fixtures"), historyDays: 1 });
+  installDbHandle(handle);
+  const rows = await queryRows<{ id: number; key: string; role: Actor["role"]; name: string; email: string }>(db, sql`SELECT id, split_part(email, '@', 1) AS key, role, name, email FROM personnel`);
+  return Object.fromEntries(rows.map((p) => [p.key, { id: p.id, role: p.role, name: p.name, email: p.email, via: "access_token", readOnly: false } satisfies Actor]));
 }

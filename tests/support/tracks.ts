@@ -91,3 +91,44 @@ export function degrade(fixes: readonly Fix[], seed: number): { fixes: Fix[]; in
 
 /** The plain sum of consecutive moves: what a filter-less app would report. */
 export const naiveMeters = (fixes: readonly Fix[], meters: (a: Fix, b: Fix) => number) => fixes.slice(1).reduce((m, f, k) => m + meters(fixes[k]!, f), 0);
+
+/** A standard normal deviate from a uniform source (Box–Muller). */
+const gauss = (rand: () => number) => Math.sqrt(-2 * Math.log(1 - rand())) * Math.cos(2 * Math.PI * rand());
+
+/** `f` moved `m` metres towards `angle` (radians from north); small distances only. */
+const moved = (f: { lat: number; lon: number }, m: number, angle: number) => offset(f as Fix, m / 1000, angle);
+
+/**
+ * What a real phone records along a track (issue #17, item 8): GPS fixes every second (the recording interpolated in
+ * time, 1.5 m of noise, accuracy 3–5 m) interleaved with isolated network fixes — every 6–20 s a burst of one or two,
+ * off the path by a log-normal distance (median 17 m, at most 60 m). `regime` "network-40": the network fixes report
+ * 40 m accuracy; "all-10": every fix reports the same 10 m, so accuracy tells nothing apart.
+ */
+export function phoneTrack(fixes: readonly Fix[], seed: number, regime: "network-40" | "all-10"): { fixes: Fix[]; network: number; offsets: number[] } {
+  const rand = rng(seed);
+  const out: Fix[] = [];
+  const offsets: number[] = [];
+  let nextBurst = fixes[0]!.t + (6 + rand() * 14) * 1000;
+  for (let k = 1; k < fixes.length; k++) {
+    const a = fixes[k - 1]!;
+    const b = fixes[k]!;
+    for (let t = a.t; t < b.t || (k === fixes.length - 1 && t === b.t); t += 1000) {
+      const u = b.t === a.t ? 0 : (t - a.t) / (b.t - a.t);
+      const truth = { lat: a.lat + (b.lat - a.lat) * u, lon: a.lon + (b.lon - a.lon) * u };
+      const noisy = moved(truth, Math.abs(gauss(rand)) * 1.5, rand() * 2 * Math.PI);
+      out.push({ ...noisy, accuracy_m: regime === "all-10" ? 10 : 3 + rand() * 2, t });
+      if (t >= nextBurst) {
+        const m = Math.min(60, 17 * Math.exp(0.6 * gauss(rand)));
+        const angle = rand() * 2 * Math.PI;
+        const burst = rand() < 0.35 ? 2 : 1;
+        for (let j = 0; j < burst; j++) {
+          out.push({ ...moved(truth, m + j * rand() * 5, angle + j * (rand() - 0.5)), accuracy_m: regime === "all-10" ? 10 : 40, t: t + 300 + j * 400 });
+          offsets.push(m);
+        }
+        nextBurst = t + (6 + rand() * 14) * 1000;
+      }
+      if (b.t === a.t) break;
+    }
+  }
+  return { fixes: out, network: offsets.length, offsets };
+}

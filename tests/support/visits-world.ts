@@ -5,6 +5,7 @@ import path from "node:path";
 import { sql } from "drizzle-orm";
 import type { Actor, Ctx } from "../../src/server/auth/actor";
 import { issueAccessToken } from "../../src/server/auth/tokens";
+import { TEST_NOW_HEADER } from "../../src/server/http/request-clock";
 import { queryRows, type Db } from "../../src/server/db/client";
 import { locations, personnel, type PersonnelRole } from "../../src/server/db/schema";
 
@@ -26,7 +27,8 @@ export async function makeLocation(db: Db, lat: number, lon: number, radius = 50
 export const ctxFor = (db: Db, actor: Actor, now = new Date()): Ctx => ({ db, actor, now });
 
 type Handler<P> = (req: Request, ctx: { params: Promise<P> }) => Promise<Response>;
-export type CallOpts = { as?: number; body?: unknown; raw?: string; contentType?: string; params?: Record<string, string>; method?: string };
+/** `now`: the request's clock (X-Fieldbeat-Test-Now, honoured under NODE_ENV=test); the bearer token is issued then too. */
+export type CallOpts = { as?: number; body?: unknown; raw?: string; contentType?: string; params?: Record<string, string>; method?: string; now?: Date };
 
 // Tests read answers as loose JSON and assert on them field by field.
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
@@ -35,7 +37,8 @@ type LooseJson = any;
 /** Calls a route handler the way Next does, with `Authorization: Bearer <access token>` for `as`. */
 export async function call<P = Record<string, string>>(handler: Handler<P>, url: string, o: CallOpts = {}): Promise<{ status: number; body: LooseJson; text: string }> {
   const headers: Record<string, string> = {};
-  if (o.as !== undefined) headers.authorization = "Bearer " + (await issueAccessToken(o.as, new Date()));
+  if (o.as !== undefined) headers.authorization = "Bearer " + (await issueAccessToken(o.as, o.now ?? new Date()));
+  if (o.now) headers[TEST_NOW_HEADER] = o.now.toISOString();
   const hasBody = o.body !== undefined || o.raw !== undefined;
   if (hasBody) headers["content-type"] = o.contentType ?? "application/json";
   const req = new Request(`http://localhost${url}`, {

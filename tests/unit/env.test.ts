@@ -25,6 +25,11 @@ describe("parseEnv", () => {
     }
   });
 
+  it("refuses the embedded database on Vercel (no persistent disk, short-lived functions), by name", () => {
+    expect(() => parseEnv({ VERCEL: "1" })).toThrowError(/DATABASE_URL: is required on Vercel/);
+    expect(parseEnv({ VERCEL: "1", DATABASE_URL: "postgres://app@db.example.com/fb" }).DATABASE_URL).toBe("postgres://app@db.example.com/fb");
+  });
+
   it("accepts a PostgreSQL URL", () => {
     expect(parseEnv({ DATABASE_URL: "postgresql://app@db.internal:5432/fieldbeat" }).DATABASE_URL).toBe("postgresql://app@db.internal:5432/fieldbeat");
   });

@@ -89,7 +89,7 @@ export function TeamNow({ initial, feed, lastEventId, query, alerts: initialAler
   return (
     <div className="flex flex-col gap-3">
       <p className="text-xs text-slate-600" role="status" data-live-status={status}>
-        {status === "live" ? "● Live" : status === "connecting" ? "Connecting…" : "Reconnecting…"}
+        {status === "live" ? "● Live" : status === "connecting" ? "Connecting…" : status === "closed" ? "Disconnected: reload the page" : "Reconnecting…"}
       </p>
       <KpiCards kpis={summary.kpis} showActive={isToday} />
       <div className="grid gap-3 lg:grid-cols-[2fr_1fr]">

@@ -28,6 +28,18 @@ export const TRAVEL_FILTER = {
   spikeLegM: 200,
   /** A spike is at most this many consecutive fixes (coarse fixes during a pause can come two in a row). */
   spikeMaxFixes: 2,
+  /**
+   * Isolated outliers in a dense track (issue #17.8: a phone interleaving 1 s GPS fixes with network fixes 17–60 m
+   * off the path). Judged against the fixes before and after, at most this far apart in time.
+   */
+  outlierWindowMs: 60_000,
+  /** Neighbours at most this far apart: dense enough that the position in between is their time interpolation. */
+  denseWindowMs: 5_000,
+  /** An excursion faster than max(paceFactor × pace, pace + paceMarginMps), pace = the median move speed nearby. */
+  paceFactor: 3,
+  paceMarginMps: 3,
+  /** Fixes on each side whose move speeds give the local pace. */
+  paceFixes: 10,
 } as const;
 
 export type TravelDrops = { accuracy: number; network: number; backwards: number; speed: number; jitter: number; spike: number };
@@ -43,7 +55,7 @@ export type TravelResult = {
 };
 
 export function filteredTravel(fixes: readonly Fix[], opts = TRAVEL_FILTER): TravelResult {
-  const walk = new TravelWalk(fixes, opts);
+  const walk = new TravelWalk(fixes, opts, isolatedOutliers(fixes, opts));
   fixes.forEach((_, i) => walk.step(i));
   const meters = walk.legs.reduce((m, [a, b]) => m + walk.leg(a, b), 0);
   return { meters, kept: walk.keptIndices.length, keptIndices: walk.keptIndices, legs: walk.legs, dropped: walk.dropped };
@@ -61,6 +73,7 @@ class TravelWalk {
   constructor(
     private readonly fixes: readonly Fix[],
     private readonly opts: typeof TRAVEL_FILTER,
+    private readonly outliers: ReadonlySet<number>,
   ) {}
 
   leg(a: number, b: number): number {
@@ -71,6 +84,7 @@ class TravelWalk {
     const f = this.fixes[i]!;
     if (!(f.accuracy_m <= this.opts.maxAccuracyM)) return void this.dropped.accuracy++;
     if (f.source === "network") return void this.dropped.network++;
+    if (this.outliers.has(i)) return void this.dropped.spike++;
     if (this.last < 0) {
       this.last = i;
       this.keptIndices.push(i);
@@ -168,4 +182,70 @@ function consistent(run: readonly Fix[], opts: typeof TRAVEL_FILTER): boolean {
     if (v > opts.maxSpeedMps) return false;
   }
   return true;
+}
+
+/**
+ * Runs of one or two fixes that leave a dense track and come straight back (issue #17.8): their neighbours, close in
+ * time, agree with each other and not with them. An excursion is an outlier when
+ * - **accuracy differs**: each of its fixes claims a circle much wider than both neighbours' (a network fix
+ *   between GPS fixes), or
+ * - **geometry**, when accuracy says nothing (every fix claims the same): neighbours at most a few seconds apart and
+ *   the fix further from their time-interpolated position than either neighbour's accuracy; or, over a longer window,
+ *   an out-and-back detour wider than the neighbours' accuracy, travelled faster than the recent pace allows
+ *   (a walker "moving" 17 m in a second and back; a car's pace makes the same test lenient).
+ * Excursions with a long impossible leg are left to the speed rule, out-of-order fixes to the backwards rule.
+ */
+export function isolatedOutliers(fixes: readonly Fix[], opts = TRAVEL_FILTER): Set<number> {
+  const c: number[] = [];
+  for (let i = 0; i < fixes.length; i++) {
+    const f = fixes[i]!;
+    if (!(f.accuracy_m <= opts.maxAccuracyM) || f.source === "network") continue;
+    if (c.length && f.t <= fixes[c[c.length - 1]!]!.t) continue;
+    c.push(i);
+  }
+  const speeds = c.slice(1).map((k, j) => metersBetween(fixes[c[j]!]!, fixes[k]!) / ((fixes[k]!.t - fixes[c[j]!]!.t) / 1000));
+  const pace = (j: number) => median(speeds.slice(Math.max(0, j - opts.paceFixes), j + opts.paceFixes));
+  const out = new Set<number>();
+  let p = 0;
+  for (let j = 1; j + 1 < c.length; j++) {
+    const prev = fixes[c[p]!]!;
+    const at = (k: number) => fixes[c[k]!]!;
+    // Against the next fix, or the one after it (two outliers in a row agree with each other, not with the track).
+    const here = () => pace(j);
+    if (isOutlier(prev, at(j), at(j + 1), here, opts) || (j + 2 < c.length && isOutlier(prev, at(j), at(j + 2), here, opts))) {
+      out.add(c[j]!);
+      continue;
+    }
+    p = j;
+  }
+  return out;
+}
+
+function isOutlier(prev: Fix, f: Fix, next: Fix, pace: () => number, opts: typeof TRAVEL_FILTER): boolean {
+  const span = next.t - prev.t;
+  if (span > opts.outlierWindowMs) return false;
+  const path = [prev, f, next];
+  let legs = 0;
+  for (let k = 1; k < path.length; k++) {
+    const d = metersBetween(path[k - 1]!, path[k]!);
+    // A long impossible leg (a jump of kilometres) is the speed rule's: it re-anchors when the jump was the truth.
+    if (d >= opts.spikeLegM && (d - path[k - 1]!.accuracy_m - path[k]!.accuracy_m) / ((path[k]!.t - path[k - 1]!.t) / 1000) > opts.maxSpeedMps) return false;
+    legs += d;
+  }
+  const neighbours = Math.max(prev.accuracy_m, next.accuracy_m);
+  if (f.accuracy_m > Math.max(2 * neighbours, neighbours + 10)) return true;
+  if (span <= opts.denseWindowMs) {
+    const u = (f.t - prev.t) / span;
+    if (metersBetween(f, { lat: prev.lat + (next.lat - prev.lat) * u, lon: prev.lon + (next.lon - prev.lon) * u }) > 1.5 * neighbours) return true;
+  }
+  const detour = legs - metersBetween(prev, next);
+  if (detour <= (prev.accuracy_m + next.accuracy_m) / 2) return false;
+  const v = pace();
+  return legs / (span / 1000) > Math.max(opts.paceFactor * v, v + opts.paceMarginMps);
+}
+
+function median(xs: number[]): number {
+  if (xs.length === 0) return 0;
+  const s = [...xs].sort((a, b) => a - b);
+  return s[s.length >> 1]!;
 }

@@ -31,11 +31,13 @@ declare module "next-auth/jwt" {
 
 const first = (v: string | string[] | undefined) => (Array.isArray(v) ? v[0] : v);
 
-/** Client IP by the same trust rule as the API (TRUST_PROXY_HOPS; null when no trusted proxy says it). */
+/** Client IP by the same trust rule as the API (TRUST_PROXY_HOPS, else the door's peer address; null when neither says it). */
 function metaFrom(headers: Record<string, string | string[] | undefined> | undefined): RequestMeta {
   const h = new Headers();
-  const fwd = first(headers?.["x-forwarded-for"]);
-  if (fwd) h.set("x-forwarded-for", fwd);
+  for (const [name, value] of Object.entries(headers ?? {})) {
+    const v = first(value);
+    if (v !== undefined && /^[\x20-\x7e]*$/.test(v)) h.set(name, v);
+  }
   return { ip: trustedClientIp(h), userAgent: first(headers?.["user-agent"]) ?? null };
 }
 

@@ -138,7 +138,9 @@ export async function limitApiRequest(key: string): Promise<RateLimitInfo> {
  *    except for accounts that signed in successfully from that IP before (known pairs, 20 days): a spray
  *    from a shared office IP does not lock out the people who work there.
  *  - per account from anywhere: at most 100 failures an hour (ASVS 2.2.1), then refused until the hour ends.
- * Unknown IP (no trusted proxy) = one "direct" bucket.
+ * Unknown IP (no door in this process and no trusted proxy, src/server/http/trust.ts): every such caller would share
+ * one address, so the per-IP spray lock does not apply (20 failures would otherwise lock every account that had not
+ * signed in "from there"); the per-account limits do (the pair lock then keys the account alone, and the hourly cap).
  */
 export const SIGN_IN_POLICY = {
   windowS: 15 * 60,
@@ -150,7 +152,7 @@ export const SIGN_IN_POLICY = {
   maxLockS: 3600,
 } as const;
 
-/** The per-IP key of callers whose IP no trusted proxy reports. */
+/** The address part of an account+IP pair key when the address is unknown (the pair is then the account alone). */
 export const DIRECT_BUCKET = "direct";
 
 // Emails are hashed: a key column of 255 chars must hold any address, and the table need not list them.
@@ -177,18 +179,17 @@ export async function assertSignInAllowed(email: string, ip: string | null): Pro
   let waitMs = await lockedMs(l.signInLock, pairKey(email, ip));
   const hourly = await l.signInHourly.get(accountKey(email));
   if (hourly && hourly.consumedPoints >= SIGN_IN_POLICY.accountPerHour) waitMs = Math.max(waitMs, hourly.msBeforeNext);
-  const ipWait = await lockedMs(l.signInLock, ipKey(ip));
+  const ipWait = ip === null ? 0 : await lockedMs(l.signInLock, ipKey(ip));
   if (ipWait > 0 && !(await lockedMs(l.signInKnown, pairKey(email, ip)))) waitMs = Math.max(waitMs, ipWait);
   if (waitMs > 0) throw tooMany("Too many failed sign-in attempts. Try again later.", waitMs);
 }
 
-/** One more failure for the account+IP pair, the IP and the account's hour; locks once past the free attempts. */
+/** One more failure for the account+IP pair, the IP (when known) and the account's hour; locks once past the free attempts. */
 export async function recordSignInFailure(email: string, ip: string | null): Promise<void> {
   const l = await limiters();
-  const targets: [string, { free: number; baseLockS: number }][] = [
-    [pairKey(email, ip), SIGN_IN_POLICY.account],
-    [ipKey(ip), SIGN_IN_POLICY.ip],
-  ];
+  const targets: [string, { free: number; baseLockS: number }][] = [[pairKey(email, ip), SIGN_IN_POLICY.account]];
+  // An unknown address is everyone's: counting it would let one guesser lock every account.
+  if (ip !== null) targets.push([ipKey(ip), SIGN_IN_POLICY.ip]);
   for (const [key, policy] of targets) {
     const res = await l.signInCount.penalty(key, 1);
     const lock = lockSeconds(res.consumedPoints, policy);

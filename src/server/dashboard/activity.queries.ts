@@ -2,21 +2,23 @@ import "server-only";
 import { sql, type SQL } from "drizzle-orm";
 import { LIVE_EVENT_TYPES, type LiveEventJson } from "@/contracts/live-events";
 import { queryRows, type Db } from "../db/client";
+import { positionNow } from "../realtime/horizon";
 import { toLiveEvent } from "../realtime/live-event";
 
 const FEED_TYPES = LIVE_EVENT_TYPES.filter((t) => t !== "personnel.changed");
 
 /**
  * The activity feed's first screen (the newest events about the team's reps) and the outbox position it was read at:
- * the page's EventSource resumes after that id, so nothing committed between render and connect is missed.
+ * the page's EventSource resumes after that id, so nothing committed between render and connect is missed. The position
+ * is taken at the commit horizon (realtime/horizon.ts): an event committed late with a lower id is still ahead of it.
  */
 export async function recentActivity(db: Db, team: SQL, limit = 30): Promise<{ events: LiveEventJson[]; lastEventId: number }> {
-  const [{ last } = { last: 0 }] = await queryRows<{ last: number }>(db, sql`SELECT coalesce(max(id), 0)::bigint AS last FROM events`);
+  const at = await positionNow(db);
   const rows = await queryRows(
     db,
     sql`SELECT id, type, personnel_id, visit_id, location_id, payload, created_at FROM events
-        WHERE id <= ${Number(last)} AND personnel_id IN (${team}) AND type IN (${sql.join(FEED_TYPES.map((t) => sql`${t}`), sql`, `)})
-        ORDER BY id DESC LIMIT ${limit}`,
+        WHERE (xid, id) <= (${at.xid.toString()}::xid8, ${at.id}) AND personnel_id IN (${team}) AND type IN (${sql.join(FEED_TYPES.map((t) => sql`${t}`), sql`, `)})
+        ORDER BY xid DESC, id DESC LIMIT ${limit}`,
   );
-  return { events: rows.map(toLiveEvent), lastEventId: Number(last) };
+  return { events: rows.map(toLiveEvent), lastEventId: at.id };
 }

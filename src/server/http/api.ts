@@ -3,12 +3,13 @@ import type { z } from "zod";
 import type { Actor, Ctx } from "../auth/actor";
 import { authenticate, unauthorized } from "../auth/authenticate";
 import { requirePermission, type Permission } from "../auth/permissions";
-import { DIRECT_BUCKET, limitApiRequest, type RateLimitInfo } from "../auth/rate-limit";
+import { limitApiRequest, type RateLimitInfo } from "../auth/rate-limit";
 import { getDb, type Db } from "../db";
 import { AppError } from "../errors";
 import { readBodyLimited } from "./body";
 import { assertSafeStrings } from "./safe-input";
 import { route, withHeaders } from "./handler";
+import { requestNow } from "./request-clock";
 import { clientIp } from "./request-meta";
 
 export const MAX_JSON_BYTES = 1_000_000;
@@ -79,8 +80,16 @@ const rateLimitHeaders = (info: RateLimitInfo): Record<string, string> => ({
   "X-RateLimit-Reset": String(info.resetS),
 });
 
-/** Anonymous requests (and failed credentials) count against the caller's IP, so guessing tokens is throttled too. */
-const limitByIp = (req: Request) => limitApiRequest(`ip:${clientIp(req) ?? DIRECT_BUCKET}`);
+/**
+ * Anonymous requests (and failed credentials) count against the caller's IP, so guessing tokens is throttled too.
+ * Only a known address counts: with none (no door, no trusted proxy) every caller would share one bucket, and about
+ * a hundred anonymous requests a minute would refuse everyone's sign-in and refresh (docs/decisions/0010). Then
+ * nothing is counted here: credentials are unguessable, and sign-in keeps its per-account limits (rate-limit.ts).
+ */
+const limitByIp = async (req: Request): Promise<RateLimitInfo | null> => {
+  const ip = clientIp(req);
+  return ip ? limitApiRequest(`ip:${ip}`) : null;
+};
 
 /** The budget key of an actor: per API key for keys (each integration has its own), else per person. */
 const actorKey = (actor: Actor) => (actor.apiKeyId !== undefined ? `key:${actor.apiKeyId}` : `user:${actor.id}`);
@@ -95,7 +104,7 @@ export function apiRoute<P = Record<string, string>>(permission: Permission, han
   return route<P>(async (req, { params }) => {
     await prereadBody(req, opts.maxBodyBytes ?? MAX_JSON_BYTES);
     const db = await getDb();
-    const now = new Date();
+    const now = requestNow(req);
     let actor: Actor | null;
     try {
       actor = await authenticate(req, db, now);
@@ -122,7 +131,7 @@ export function publicApiRoute<P = Record<string, string>>(handler: PublicApiHan
     await prereadBody(req, opts.maxBodyBytes ?? MAX_JSON_BYTES);
     const info = await limitByIp(req);
     const db = await getDb();
-    const res = await handler({ req, db, now: new Date(), params: await params });
-    return withHeaders(res, rateLimitHeaders(info)); // the API headers themselves: once, by route()
+    const res = await handler({ req, db, now: requestNow(req), params: await params });
+    return info ? withHeaders(res, rateLimitHeaders(info)) : res; // the API headers themselves: once, by route()
   });
 }

@@ -6,11 +6,12 @@ import { env } from "@/env";
 import { DB_RETRY_AFTER_S, isDatabaseUnavailable } from "../db/unavailable";
 import { log } from "../log";
 import { apiSecurityHeaders } from "./security-headers";
+import { logRequest, requestIdOf } from "./request-log";
 
 type RouteContext<P> = { params: Promise<P> };
 
 /** Turns anything thrown by a route into the API's error shape; unknown errors become a bare 500. */
-export function toErrorResponse(err: unknown, req?: Request): NextResponse {
+export function toErrorResponse(err: unknown, req?: Request, requestId?: string): NextResponse {
   if (err instanceof AppError) {
     const res = NextResponse.json(errorBody(err), { status: err.status });
     // 429s (and any error that knows when to come back) tell clients when to retry.
@@ -29,12 +30,13 @@ export function toErrorResponse(err: unknown, req?: Request): NextResponse {
     return NextResponse.json({ error: { code: "CLIENT_CLOSED_REQUEST", message: "The client closed the request." } }, { status: 499 });
   }
   if (isDatabaseUnavailable(err)) {
-    log.error("database unavailable", { url: req?.url, method: req?.method, error: err instanceof Error ? err.message : String(err), cause: err instanceof Error ? String(err.cause ?? "") : undefined });
+    log.error("database unavailable", { request_id: requestId, url: req?.url, method: req?.method, error: err instanceof Error ? err.message : String(err), cause: err instanceof Error ? String(err.cause ?? "") : undefined });
     const res = NextResponse.json({ error: { code: "SERVICE_UNAVAILABLE", message: "The database is not reachable right now. Try again shortly.", retry_after_s: DB_RETRY_AFTER_S } }, { status: 503 });
     res.headers.set("Retry-After", String(DB_RETRY_AFTER_S));
     return res;
   }
   log.error("unhandled error in route", {
+    request_id: requestId,
     url: req?.url,
     method: req?.method,
     error: err instanceof Error ? { name: err.name, message: err.message, stack: err.stack, cause: String(err.cause ?? "") } : String(err),
@@ -67,13 +69,21 @@ export function withHeaders(res: Response, headers: Record<string, string>): Res
   }
 }
 
-/** Route-handler wrapper: every /api route goes through it so errors and common headers are handled in one place. */
+/**
+ * Route-handler wrapper: every /api route goes through it (on both doors), so errors, common headers, the request
+ * id and the request's log line are handled in one place.
+ */
 export function route<P = Record<string, string>>(fn: (req: Request, ctx: RouteContext<P>) => Promise<Response>) {
   return async (req: Request, ctx: RouteContext<P>): Promise<Response> => {
+    const started = performance.now();
+    const requestId = requestIdOf(req);
+    let res: Response;
     try {
-      return withApiHeaders(await fn(req, ctx));
+      res = withApiHeaders(await fn(req, ctx), { "X-Request-Id": requestId });
     } catch (err) {
-      return withApiHeaders(toErrorResponse(err, req));
+      res = withApiHeaders(toErrorResponse(err, req, requestId), { "X-Request-Id": requestId });
     }
+    logRequest(req, res.status, started, requestId);
+    return res;
   };
 }

@@ -11,7 +11,7 @@ import { log } from "../log";
 import { emitEvent } from "../realtime/outbox";
 import { getStorage } from "../storage/storage";
 import { inspectImage, renderCopies, type InspectedImage, type RenderedCopies } from "./inspect-image";
-import { judgePhoto } from "./photo-evidence";
+import { judgePhoto, photoTimeWithoutExif } from "./photo-evidence";
 import { signSelfieUrls } from "./photo-urls";
 import { photoTakenAt, readPhotoExif, type PhotoExif } from "./read-exif";
 import { readPhotoPlaceFacts, requireSelfieVisit } from "./selfie-visit";
@@ -73,6 +73,12 @@ async function record(ctx: Ctx, tx: Db, input: UploadSelfieInput, p: Processed, 
   const fix = meta.capture_fix;
   const place = await readPhotoPlaceFacts(tx, visit.locationId, p.exif.gps, fix);
   const exifTime = photoTakenAt(p.exif, place.tz);
+  const deviceTime = photoTimeWithoutExif({
+    deviceTime: new Date(meta.device_time),
+    receivedAt: ctx.now,
+    captureFixAt: fix ? new Date(fix.captured_at) : null,
+    offlineReplay: meta.offline_replay ?? false,
+  });
   const validation = judgePhoto({
     source: meta.source,
     radiusM: place.radiusM,
@@ -80,7 +86,10 @@ async function record(ctx: Ctx, tx: Db, input: UploadSelfieInput, p: Processed, 
     exifGpsDistanceM: place.exifGpsDistanceM,
     captureFix: fix,
     captureFixDistanceM: place.captureFixDistanceM,
-    photoTime: exifTime ?? { at: new Date(meta.device_time), basis: "device_time" },
+    photoTime: exifTime ?? deviceTime,
+    photoTimeDoubt: exifTime ? null : deviceTime.doubt,
+    deviceTime: new Date(meta.device_time),
+    receivedAt: ctx.now,
     checkInAt: visit.checkInAt,
   });
 

@@ -1,19 +1,34 @@
 import "server-only";
-import { sql } from "drizzle-orm";
-import type { Ctx } from "../auth/actor";
-import { queryRows, type DbHandle } from "../db/client";
+import { STREAM_RESET_EVENT } from "@/contracts/live-events";
+import type { Actor, Ctx } from "../auth/actor";
+import type { DbHandle } from "../db/client";
 import { log } from "../log";
+import { afterKey, keyOfId, positionNow, readAfter, type OutboxKey } from "./horizon";
 import { hubFor } from "./hub";
-import { toLiveEvent, type LiveEvent } from "./live-event";
+import type { LiveEvent } from "./live-event";
 import { ScopeFilter } from "./scope-filter";
 
 export const HEARTBEAT_MS = 25_000;
-/** Most events replayed on one reconnect; a client further behind reloads its page data instead. */
-const REPLAY_LIMIT = 5_000;
+/** Most events replayed on one reconnect; a client further behind gets `stream.reset` and reloads its view. */
+export const REPLAY_LIMIT = 5_000;
+/** A stream is closed after this long (± 10 %); EventSource reconnects with Last-Event-ID and is authorised afresh. */
+export const MAX_LIFETIME_MS = 15 * 60_000;
 /** A client that stops reading gets disconnected rather than buffered without bound. */
 const MAX_QUEUED_BYTES = 1_000_000;
+/** Changes to other people's rows (reporting lines) re-read the viewer's scope at most this often. */
+const SCOPE_DEBOUNCE_MS = 250;
 
-export type StreamOptions = { lastEventId: number | null; signal: AbortSignal; heartbeatMs?: number };
+export type StreamOptions = {
+  lastEventId: number | null;
+  signal: AbortSignal;
+  heartbeatMs?: number;
+  maxLifetimeMs?: number;
+  /**
+   * The stream's credential checked again (called when the viewer's row or API key changes): the actor it stands
+   * for now, or null when it no longer holds (deactivated, password reset, key revoked, permission gone).
+   */
+  reauthorize?: () => Promise<Actor | null>;
+};
 
 const encoder = new TextEncoder();
 
@@ -22,11 +37,20 @@ export function sseFrame(e: LiveEvent): string {
   return `id: ${e.id}\nevent: ${e.type}\ndata: ${JSON.stringify(e)}\n\n`;
 }
 
+/** The frame that makes a client reload its view; its id moves the client's resume point past what was skipped. */
+function resetFrame(key: OutboxKey): string {
+  return `id: ${key.id}\nevent: ${STREAM_RESET_EVENT}\ndata: ${JSON.stringify({ last_event_id: key.id })}\n\n`;
+}
+
+const sameGrant = (a: Actor, b: Actor) => a.id === b.id && a.role === b.role && a.readOnly === b.readOnly && a.apiKeyId === b.apiKeyId;
+
 /**
- * The live event stream of one viewer, as SSE bytes. Order of work: subscribe to the hub first (buffering),
- * then replay the outbox after Last-Event-ID, then flush the buffer minus what the replay already sent — so
- * nothing committed in between is lost or sent twice. Every event passes the viewer's scope filter.
- * Closed cleanly when the request aborts or the consumer cancels.
+ * The live event stream of one viewer, as SSE bytes. Order of work: subscribe to the hub first (buffering), then
+ * replay the outbox after Last-Event-ID's position up to the commit horizon, then the buffer and live events,
+ * each sent only when it lies after the last position handled (horizon.ts) — so nothing committed in between is
+ * lost or sent twice, whatever order concurrent transactions committed in. Every event passes the viewer's scope.
+ * The stream closes when the request aborts, the consumer cancels, the credential stops holding or changes (the
+ * hub hears every change to a person's row or API key), or after its maximum lifetime.
  */
 export async function openEventStream(ctx: Ctx, handle: DbHandle, opts: StreamOptions): Promise<ReadableStream<Uint8Array>> {
   const scope = new ScopeFilter(ctx);
@@ -34,32 +58,71 @@ export async function openEventStream(ctx: Ctx, handle: DbHandle, opts: StreamOp
   let controller!: ReadableStreamDefaultController<Uint8Array>;
   let closed = false;
   let live = false;
-  const buffered: LiveEvent[] = [];
-  const sent = new Set<number>();
+  const buffered: { event: LiveEvent | null; key: OutboxKey }[] = []; // null: a reset
+  /** Every event up to here has been handled (sent or out of scope). */
+  let handled: OutboxKey | null = null;
   let chain = Promise.resolve();
+  const serially = (work: () => Promise<void>) => {
+    chain = chain.then(work).catch((err: unknown) => log.error("sse: delivery failed", { error: String(err) }));
+  };
 
   const write = (text: string) => {
     if (closed) return;
     if ((controller.desiredSize ?? 0) < -MAX_QUEUED_BYTES) return cleanup();
     controller.enqueue(encoder.encode(text));
   };
-  const deliver = async (e: LiveEvent) => {
-    if (closed || sent.has(e.id)) return;
-    if (await scope.allows(e)) write(sseFrame(e));
+  const deliver = async (event: LiveEvent, key: OutboxKey) => {
+    if (closed || (handled && !afterKey(key, handled))) return;
+    handled = key;
+    if (await scope.allows(event)) write(sseFrame(event));
   };
-  // Serialised, so events leave in the order they arrived even when a scope refresh awaits the database.
-  const onEvent = (e: LiveEvent) => {
-    if (!live) buffered.push(e);
-    else chain = chain.then(() => deliver(e)).catch((err: unknown) => log.error("sse deliver failed", { error: String(err) }));
+  const onEvent = (event: LiveEvent, key: OutboxKey) => {
+    if (!live) buffered.push({ event, key });
+    else serially(() => deliver(event, key));
+  };
+  const reset = (key: OutboxKey) => {
+    if (closed || (handled && !afterKey(key, handled))) return;
+    handled = key;
+    write(resetFrame(key));
+  };
+  const onReset = (key: OutboxKey) => {
+    if (!live) buffered.push({ event: null, key });
+    else serially(async () => reset(key));
   };
 
-  const unsubscribe = await hubFor(handle).subscribe(onEvent);
+  let scopeTimer: ReturnType<typeof setTimeout> | null = null;
+  const recheck = (id: number | null) => {
+    if (closed) return;
+    if (id === null || id === ctx.actor.id) {
+      serially(async () => {
+        const now = opts.reauthorize ? await opts.reauthorize().catch(() => null) : ctx.actor;
+        if (!now || !sameGrant(now, ctx.actor)) {
+          log.info("sse: credential changed, stream closed", { personnel_id: ctx.actor.id });
+          cleanup();
+        } else if (id === null) await scope.refresh();
+      });
+    }
+    // Someone else's row: a reporting line may have moved into or out of this viewer's subtree.
+    if (id !== ctx.actor.id && !scope.all && !scopeTimer) {
+      scopeTimer = setTimeout(() => {
+        scopeTimer = null;
+        serially(() => scope.refresh());
+      }, SCOPE_DEBOUNCE_MS);
+    }
+  };
+
+  const unsubscribe = await hubFor(handle).subscribe(onEvent, { reset: onReset, personnel: recheck });
   const heartbeat = setInterval(() => write(`: heartbeat ${Date.now()}\n\n`), opts.heartbeatMs ?? HEARTBEAT_MS);
   heartbeat.unref?.();
+  const maxLifetime = opts.maxLifetimeMs ?? MAX_LIFETIME_MS;
+  const lifetime = setTimeout(() => serially(async () => cleanup()), maxLifetime * (0.9 + Math.random() * 0.2));
+  lifetime.unref?.();
   function cleanup() {
     if (closed) return;
     closed = true;
     clearInterval(heartbeat);
+    clearTimeout(lifetime);
+    if (scopeTimer) clearTimeout(scopeTimer);
     unsubscribe();
     opts.signal.removeEventListener("abort", cleanup);
     try {
@@ -83,21 +146,32 @@ export async function openEventStream(ctx: Ctx, handle: DbHandle, opts: StreamOp
   write(`retry: 3000\n: connected\n\n`);
 
   try {
-    if (opts.lastEventId !== null) for (const e of await replay(ctx, scope, opts.lastEventId)) { sent.add(e.id); write(sseFrame(e)); }
+    if (opts.lastEventId !== null) await replay(ctx, scope, opts.lastEventId, write, reset, (key) => (handled = key));
   } catch (err) {
     cleanup();
     throw err;
   }
   live = true;
-  for (const e of buffered.splice(0)) onEvent(e);
+  for (const b of buffered.splice(0)) {
+    if (b.event) onEvent(b.event, b.key);
+    else onReset(b.key);
+  }
   return stream;
 }
 
-async function replay(ctx: Ctx, scope: ScopeFilter, after: number): Promise<LiveEvent[]> {
-  const rows = await queryRows(
-    ctx.db,
-    sql`SELECT id, type, personnel_id, visit_id, location_id, payload, created_at FROM events
-        WHERE id > ${after} AND ${scope.condition()} ORDER BY id LIMIT ${REPLAY_LIMIT}`,
-  );
-  return rows.map(toLiveEvent);
+/**
+ * Sends what the client missed after `lastEventId`, up to the commit horizon, and records the position handled.
+ * A resume point that is no longer in the outbox (pruned, another database) or a backlog over REPLAY_LIMIT is
+ * answered with a reset instead: the client reloads its view and resumes from now.
+ */
+async function replay(ctx: Ctx, scope: ScopeFilter, lastEventId: number, write: (t: string) => void, reset: (k: OutboxKey) => void, setHandled: (k: OutboxKey) => void) {
+  const from = await keyOfId(ctx.db, lastEventId);
+  if (!from) return reset(await positionNow(ctx.db));
+  const batch = await readAfter(ctx.db, from, REPLAY_LIMIT + 1, scope.condition());
+  if (batch.rows.length > REPLAY_LIMIT) return reset(await positionNow(ctx.db));
+  setHandled(from);
+  for (const { event, key } of batch.rows) {
+    write(sseFrame(event));
+    setHandled(key);
+  }
 }

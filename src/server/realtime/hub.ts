@@ -1,22 +1,43 @@
 import "server-only";
-import { sql } from "drizzle-orm";
-import { queryRows, type DbHandle } from "../db/client";
+import { type DbHandle } from "../db/client";
 import { log } from "../log";
-import { EVENTS_CHANNEL, toLiveEvent, type LiveEvent } from "./live-event";
+import { PERSONNEL_CHANNEL } from "../auth/actor-cache";
+import { EVENTS_CHANNEL, type LiveEvent } from "./live-event";
+import { afterKey, positionNow, readAfter, type OutboxKey } from "./horizon";
 
-export type Listener = (event: LiveEvent) => void;
+/** An event with its place in delivery order. */
+export type Listener = (event: LiveEvent, key: OutboxKey) => void;
+/** Control messages: the hub skipped a backlog (`reset`, clients reload their view); a person's row or key changed. */
+export type ControlListener = { reset?(key: OutboxKey): void; personnel?(id: number | null): void };
+
+/** Rows read per round; a backlog bigger than RESET_AFTER (a listener that was away long) is skipped with a reset. */
+const BATCH = 500;
+const RESET_AFTER = 5_000;
+/** While committed events wait behind an older open transaction, look again this often. */
+const WAITING_RETRY_MS = 100;
+/** A slow safety round while anyone listens, in case a notification was lost with a half-open connection. */
+const SAFETY_POLL_MS = 10_000;
 
 /**
  * The realtime hub of one app instance: ONE database listener fanned out to every SSE stream in the process.
- * Committed outbox rows arrive through PostgreSQL NOTIFY (a trigger on `events`, delivered only at commit):
- * on a PostgreSQL server every instance LISTENs on a dedicated postgres.js connection, so an event written
- * by instance A reaches the streams of instance B; on the embedded database PGlite delivers the same NOTIFY
- * in-process (one process owns the data directory). Same interface either way.
+ * A notification (one per committing transaction that wrote events, delivered at commit) only wakes the hub; it
+ * then reads the outbox **below the commit horizon** in (xid, id) order from where it left off (horizon.ts), so
+ * every listener receives each event once, in one order, whatever order concurrent transactions committed in.
+ * On a PostgreSQL server the listener is a dedicated postgres.js connection (LISTEN across instances; after a
+ * reconnect the hub backfills from its position); on the embedded database PGlite delivers the notification
+ * in-process. The same connection carries `fieldbeat_personnel` (a person's row or API key changed), which the
+ * SSE streams use to re-authorise themselves.
  */
 export class EventHub {
   private listeners = new Set<Listener>();
+  private controls = new Set<ControlListener>();
   private started: Promise<void> | null = null;
   private stop: (() => Promise<void>) | null = null;
+  private position: OutboxKey | null = null;
+  private pumping: Promise<void> | null = null;
+  private again = false;
+  private retry: ReturnType<typeof setTimeout> | null = null;
+  private safety: ReturnType<typeof setInterval> | null = null;
 
   constructor(private readonly handle: DbHandle) {}
 
@@ -24,16 +45,37 @@ export class EventHub {
     return this.listeners.size;
   }
 
-  /** Subscribes; resolves once the database listener is active, so nothing committed afterwards is missed. */
-  async subscribe(fn: Listener): Promise<() => void> {
+  /** Subscribes; resolves once the database listener is active and the hub knows its position. */
+  async subscribe(fn: Listener, control?: ControlListener): Promise<() => void> {
     this.listeners.add(fn);
+    if (control) this.controls.add(control);
     try {
       await this.ensureStarted();
     } catch (err) {
       this.listeners.delete(fn);
+      if (control) this.controls.delete(control);
       throw err;
     }
-    return () => this.listeners.delete(fn);
+    return () => {
+      this.listeners.delete(fn);
+      if (control) this.controls.delete(control);
+    };
+  }
+
+  /** Reads what is deliverable now (tests and callers that just wrote use it to skip waiting for the wake-up). */
+  wake(): Promise<void> {
+    if (this.pumping) {
+      this.again = true;
+      return this.pumping;
+    }
+    this.pumping = this.pump().finally(() => {
+      this.pumping = null;
+      if (this.again) {
+        this.again = false;
+        void this.wake();
+      }
+    });
+    return this.pumping;
   }
 
   private ensureStarted(): Promise<void> {
@@ -45,45 +87,98 @@ export class EventHub {
   }
 
   private async listen(): Promise<void> {
-    const onPayload = (text: string) => void this.receive(text);
+    const onEvents = () => void this.wake();
+    const onPersonnel = (text: string) => {
+      const id = Number(text);
+      this.control((c) => c.personnel?.(Number.isInteger(id) && text !== "" ? id : null));
+    };
     const c = this.handle.client;
+    // Listen first, then take the position: whatever commits after the position was read wakes the hub.
     if (c.kind === "pglite") {
-      const unlisten = await c.pg.listen(EVENTS_CHANNEL, onPayload);
-      this.stop = unlisten;
+      const a = await c.pg.listen(EVENTS_CHANNEL, onEvents);
+      const b = await c.pg.listen(PERSONNEL_CHANNEL, onPersonnel);
+      this.stop = async () => (await a(), await b());
     } else {
-      // postgres.js keeps LISTEN on its own dedicated connection and re-listens after a reconnect.
-      const sub = await c.sql.listen(EVENTS_CHANNEL, onPayload);
-      this.stop = () => sub.unlisten();
+      // postgres.js keeps LISTEN on its own dedicated connection and re-listens after a reconnect; the third
+      // argument runs on every (re)connect: backfill what was committed while it was away, recheck everyone.
+      let first = true;
+      const reconnected = () => {
+        if (first) return void (first = false);
+        log.warn("realtime: listener reconnected, backfilling");
+        void this.wake();
+        this.control((ctl) => ctl.personnel?.(null));
+      };
+      const a = await c.sql.listen(EVENTS_CHANNEL, onEvents, reconnected);
+      const b = await c.sql.listen(PERSONNEL_CHANNEL, onPersonnel);
+      this.stop = async () => (await a.unlisten(), await b.unlisten());
     }
+    this.position = await positionNow(this.handle.db);
+    this.safety = setInterval(() => {
+      if (this.listeners.size > 0) void this.wake();
+    }, SAFETY_POLL_MS);
+    this.safety.unref?.();
   }
 
-  private async receive(text: string): Promise<void> {
+  private async pump(): Promise<void> {
+    if (!this.position) return;
+    if (this.retry) clearTimeout(this.retry);
+    this.retry = null;
+    let delivered = 0;
     try {
-      const raw = JSON.parse(text) as Record<string, unknown>;
-      const event = raw.truncated ? await this.readRow(Number(raw.id)) : toLiveEvent(raw);
-      if (!event) return;
-      for (const fn of this.listeners) {
-        try {
-          fn(event);
-        } catch (err) {
-          log.error("realtime listener failed", { error: String(err) });
+      for (;;) {
+        const from = this.position;
+        const batch = await readAfter(this.handle.db, from, BATCH);
+        if (delivered + batch.rows.length > RESET_AFTER) {
+          // Too far behind (a listener away for long): skip to now and have every client reload its view.
+          const to = await positionNow(this.handle.db);
+          this.position = to;
+          log.warn("realtime: backlog too large, clients reset", { from: from.id, to: to.id });
+          this.control((ctl) => ctl.reset?.(to));
+          return;
+        }
+        for (const { event, key } of batch.rows) {
+          if (!afterKey(key, this.position)) continue;
+          this.position = key;
+          delivered++;
+          for (const fn of this.listeners) {
+            try {
+              fn(event, key);
+            } catch (err) {
+              log.error("realtime listener failed", { error: String(err) });
+            }
+          }
+        }
+        if (batch.rows.length < BATCH) {
+          if (batch.waiting) this.retry = setTimeout(() => void this.wake(), WAITING_RETRY_MS);
+          return;
         }
       }
     } catch (err) {
-      log.error("realtime: bad notification", { error: String(err) });
+      log.error("realtime: reading the outbox failed", { error: String(err) });
+      this.retry = setTimeout(() => void this.wake(), 1_000);
     }
   }
 
-  private async readRow(id: number): Promise<LiveEvent | null> {
-    const [row] = await queryRows(this.handle.db, sql`SELECT id, type, personnel_id, visit_id, location_id, payload, created_at FROM events WHERE id = ${id}`);
-    return row ? toLiveEvent(row) : null;
+  private control(fn: (c: ControlListener) => void): void {
+    for (const c of this.controls) {
+      try {
+        fn(c);
+      } catch (err) {
+        log.error("realtime control listener failed", { error: String(err) });
+      }
+    }
   }
 
   async close(): Promise<void> {
     this.listeners.clear();
+    this.controls.clear();
+    if (this.retry) clearTimeout(this.retry);
+    if (this.safety) clearInterval(this.safety);
+    this.retry = this.safety = null;
     await this.stop?.();
     this.stop = null;
     this.started = null;
+    this.position = null;
   }
 }
 

@@ -1,8 +1,14 @@
-import { bigserial, index, integer, jsonb, pgTable, timestamp, varchar } from "drizzle-orm/pg-core";
+import { sql } from "drizzle-orm";
+import { bigserial, customType, index, integer, jsonb, pgTable, timestamp, varchar } from "drizzle-orm/pg-core";
+
+/** PostgreSQL's 64-bit transaction id (never wraps). Read it as text; JavaScript compares it as a bigint. */
+const xid8 = customType<{ data: string; driverData: string }>({ dataType: () => "xid8" });
 
 /**
  * Transactional outbox: written in the same transaction as the change it describes,
  * then NOTIFYed after commit and streamed to dashboards over SSE (resume by id).
+ * `xid` is the writing transaction's id (set by the database default, whoever inserts): events are delivered
+ * only once every transaction with a lower xid has finished, in (xid, id) order — see docs/decisions/0014-events-commit-horizon.md.
  */
 export const events = pgTable(
   "events",
@@ -14,6 +20,7 @@ export const events = pgTable(
     locationId: integer("location_id"),
     payload: jsonb("payload").notNull().default({}),
     createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
+    xid: xid8("xid").notNull().default(sql`pg_current_xact_id()`),
   },
-  (t) => [index("idx_events_personnel").on(t.personnelId, t.id)],
+  (t) => [index("idx_events_personnel").on(t.personnelId, t.id), index("idx_events_xid").on(t.xid, t.id)],
 );

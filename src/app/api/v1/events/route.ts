@@ -1,4 +1,6 @@
 import { getDbHandle } from "@/server/db";
+import { authenticate } from "@/server/auth/authenticate";
+import { can } from "@/server/auth/permissions";
 import { AppError } from "@/server/errors";
 import { apiRoute } from "@/server/http/api";
 import { openEventStream } from "@/server/realtime/event-stream";
@@ -21,7 +23,14 @@ function lastEventId(req: Request): number | null {
  */
 export const GET = apiRoute("team.read", async ({ req, ctx }) => {
   const after = lastEventId(req);
-  const body = await openEventStream(ctx, await getDbHandle(), { lastEventId: after, signal: req.signal });
+  const handle = await getDbHandle();
+  // The same credential checked again whenever the viewer's row or API key changes: a deactivation, password reset,
+  // key revocation or role change closes the stream (EventSource's reconnect then gets the 401/403).
+  const reauthorize = async () => {
+    const actor = await authenticate(req, handle.db, new Date()).catch(() => null);
+    return actor && can(actor, "team.read") ? actor : null;
+  };
+  const body = await openEventStream(ctx, handle, { lastEventId: after, signal: req.signal, reauthorize });
   return new Response(body, {
     status: 200,
     headers: {

@@ -1,0 +1,100 @@
+/**
+ * The production server's front door (docs/decisions/0013-hot-path.md, "The lean door"): one `node:http` listener
+ * per process that hands the few hot API routes straight to the handler functions their route files export, and
+ * every other request to Next's request handler. It decides nothing about a request's meaning: the handlers are
+ * the route files' own exports (the same module instances Next runs), and the answers for methods Next cannot parse
+ * come from the app's gate (src/server/http/api-gate.ts). What only the socket knows it passes on:
+ *
+ *  - PEER_HEADER carries the socket's address on every request, overwriting whatever the client sent, through
+ *    either door. The app believes it only where `globalThis[DOOR_MARK]` says this process runs the door
+ *    (src/server/http/trust.ts); under `next start`, `next dev` or a serverless host nothing sets the mark, so the
+ *    header is just a client's claim and ignored.
+ *  - A method outside the standard seven (TRACE, TRACK, PROPFIND…) never reaches Next, whose web Request refuses
+ *    some of them with a framework 500: the gate's JSON 405 answers it, on every path.
+ *
+ * Plain JavaScript: it runs where only the build and node_modules exist (scripts/server.mjs), and the integration
+ * tests run it in-process with the TypeScript route modules (tests/integration/lean-door.test.ts).
+ */
+import { getRequestListener } from "@hono/node-server";
+
+/** The hot paths: every method a route file exports for them is served here; anything else goes to Next. */
+export const LEAN_PATHS = ["/api/health", "/api/v1/visits/check-in", "/api/v1/visits/check-out", "/api/v1/locations/nearby", "/api/v1/tracking/pings"];
+
+/** The request header holding the socket's peer address (set by the door on every request it passes on). */
+export const PEER_HEADER = "x-fieldbeat-peer-address";
+
+/** Present on globalThis while a door runs in this process: only then is PEER_HEADER believed. */
+export const DOOR_MARK = Symbol.for("fieldbeat.door");
+
+/** Where the app publishes its gate (src/server/http/api-gate.ts) for the door to find in the same module instance. */
+export const GATE_KEY = Symbol.for("fieldbeat.apiGate");
+
+const STANDARD = new Set(["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"]);
+const NO_PARAMS = { params: Promise.resolve({}) };
+const HANDLER = Symbol("fieldbeat.door.handler");
+
+/**
+ * @typedef {(req: Request, ctx: { params: Promise<Record<string, string>> }) => Promise<Response>} RouteHandler
+ * @typedef {{
+ *   routes: Map<string, Record<string, unknown>>,
+ *   gate: (method: string, rawPath: string) => Response | null,
+ *   next: ((req: import("node:http").IncomingMessage, res: import("node:http").ServerResponse) => unknown) | null,
+ * }} DoorApp
+ */
+
+/**
+ * The request listener. `routes`: path → the route module's exports, for the LEAN_PATHS served on the lean
+ * door (an empty map sends everything to Next); `gate`: the app's `gateApiRequest`; `next`: Next's request handler,
+ * or null when there is none (in-process tests: 404 for the rest).
+ * @param {DoorApp} app
+ * @returns {(req: import("node:http").IncomingMessage, res: import("node:http").ServerResponse) => void}
+ */
+export function createDoor({ routes, gate, next }) {
+  /** @type {Record<symbol, unknown>} */ (/** @type {unknown} */ (globalThis))[DOOR_MARK] = { peerHeader: PEER_HEADER };
+  const handlers = new Map(LEAN_PATHS.filter((p) => routes.has(p)).map((p) => [p, routes.get(p)]));
+  // The handler chosen below rides on the response object, which hono hands back to the fetch callback.
+  const lean = getRequestListener((request, { outgoing }) => outgoing[HANDLER](request, NO_PARAMS), { overrideGlobalObjects: false });
+
+  return (req, res) => {
+    setPeerAddress(req);
+    const method = req.method ?? "";
+    const url = req.url ?? "/";
+    const q = url.indexOf("?");
+    const path = q < 0 ? url : url.slice(0, q);
+    if (!STANDARD.has(method)) {
+      void send(res, gate(method, path) ?? new Response(null, { status: 405 }));
+      return;
+    }
+    const mod = handlers.get(path);
+    const handler = mod && /** @type {RouteHandler | undefined} */ (mod[method] ?? (method === "HEAD" ? mod.GET : undefined));
+    if (typeof handler === "function") {
+      res[HANDLER] = handler;
+      void lean(req, res);
+      return;
+    }
+    if (next) void next(req, res);
+    else res.writeHead(404).end();
+  };
+}
+
+/** Replaces any client-sent PEER_HEADER with the socket's address, in both the raw and the parsed headers. */
+function setPeerAddress(req) {
+  const remote = req.socket.remoteAddress ?? "";
+  // An IPv4 client of a dual-stack listener shows as ::ffff:a.b.c.d; name it as the proxies and the audit log do.
+  const address = remote.startsWith("::ffff:") && remote.includes(".") ? remote.slice(7) : remote;
+  const raw = req.rawHeaders;
+  const kept = [];
+  for (let i = 0; i < raw.length; i += 2) if (raw[i].toLowerCase() !== PEER_HEADER) kept.push(raw[i], raw[i + 1]);
+  kept.push(PEER_HEADER, address);
+  req.rawHeaders = kept;
+  req.headers[PEER_HEADER] = address;
+}
+
+/** Writes a web Response built by the app (the gate's small JSON answers) to the socket. */
+async function send(res, response) {
+  const body = Buffer.from(await response.arrayBuffer());
+  const headers = Object.fromEntries(response.headers);
+  headers["content-length"] = String(body.length);
+  res.writeHead(response.status, headers);
+  res.end(body);
+}

@@ -1,0 +1,93 @@
+/**
+ * One server process of `npm start` (forked by scripts/start.mjs): Next's production server behind the lean door
+ * (scripts/door.mjs) on one `node:http` server. Both doors run the same handler functions, loaded once: the door
+ * takes the hot routes' exports from Next's own compiled route modules (the build's app-paths manifest), so the
+ * database pool, the actor cache and its LISTEN connection, the rate limiter and the realtime hub are the ones
+ * Next's routes use — one of each per process.
+ *
+ * Arguments as `next start`: -p/--port (else PORT, else 3000), -H/--hostname (else every interface).
+ * LEAN_DOOR=off sends every request through Next (the contract tests compare both; an operator's kill switch).
+ */
+import http from "node:http";
+import path from "node:path";
+import { readFileSync } from "node:fs";
+import { createRequire } from "node:module";
+import { createDoor, GATE_KEY, LEAN_PATHS } from "./door.mjs";
+
+// As `next start` does: the production build, whatever the shell says.
+process.env.NODE_ENV = "production";
+const require = createRequire(import.meta.url);
+const dir = path.resolve(path.dirname(new URL(import.meta.url).pathname), "..");
+
+function option(names, fallback) {
+  const argv = process.argv.slice(2);
+  for (let i = 0; i < argv.length; i++) {
+    for (const name of names) {
+      if (argv[i] === name) return argv[i + 1];
+      if (argv[i].startsWith(name + "=")) return argv[i].slice(name.length + 1);
+    }
+  }
+  return fallback;
+}
+const port = Number(option(["-p", "--port"], process.env.PORT || 3000));
+const hostname = option(["-H", "--hostname"], undefined);
+
+const { default: next } = await import("next");
+const app = next({ dev: false, dir, hostname: hostname ?? "localhost", port });
+const nextHandler = app.getRequestHandler();
+await app.prepare();
+
+// Loaded even with LEAN_DOOR=off: they import the gate, which the door needs for methods Next cannot parse.
+const routes = await loadRoutes(path.join(dir, app.options?.conf?.distDir ?? ".next"));
+const lean = process.env.LEAN_DOOR !== "off";
+const door = createDoor({ routes: lean ? routes : new Map(), gate: findGate(), next: nextHandler });
+
+/** The hot routes' exports, from the compiled modules Next itself loads (same module cache, same instances). */
+async function loadRoutes(distDir) {
+  const manifest = JSON.parse(readFileSync(path.join(distDir, "server", "app-paths-manifest.json"), "utf8"));
+  const routes = new Map();
+  for (const p of LEAN_PATHS) {
+    const file = manifest[`${p}/route`];
+    if (!file) throw new Error(`lean door: ${p} is not a route of this build`);
+    const { routeModule } = require(path.join(distDir, "server", file));
+    await routeModule.ensureUserland?.(); // a route module's exports may load asynchronously (Next 16)
+    routes.set(p, routeModule.userland);
+  }
+  return routes;
+}
+
+/** The gate the app published when api-gate.ts loaded (the hot routes import it). */
+function findGate() {
+  const gate = globalThis[GATE_KEY];
+  if (typeof gate !== "function") throw new Error("lean door: the app did not publish its API gate (src/server/http/api-gate.ts)");
+  return gate;
+}
+
+const server = http.createServer(door);
+server.listen(port, hostname, () => {
+  console.log(`[fieldbeat] server process ${process.pid} on http://${hostname ?? "localhost"}:${port} (lean door: ${lean ? LEAN_PATHS.length + " routes" : "off"})`);
+});
+
+/**
+ * SIGTERM/SIGINT (from the supervisor, a process manager or Ctrl-C): stop accepting, let requests in flight finish
+ * (at most DRAIN_MS; long-lived streams such as SSE are then cut and their clients reconnect with Last-Event-ID),
+ * close the database, exit 0.
+ */
+const DRAIN_MS = 20_000;
+let closing = false;
+async function shutdown(signal) {
+  if (closing) return;
+  closing = true;
+  console.log(`[fieldbeat] server process ${process.pid}: ${signal}, finishing the requests in flight`);
+  const cut = setTimeout(() => server.closeAllConnections(), DRAIN_MS);
+  await new Promise((resolve) => server.close(resolve));
+  clearTimeout(cut);
+  try {
+    // The app's process-wide database (src/server/db/index.ts keeps it on globalThis).
+    await (await globalThis.__fieldbeatDb?.handle)?.close();
+  } catch {
+    // already gone
+  }
+  process.exit(0);
+}
+for (const signal of ["SIGTERM", "SIGINT"]) process.on(signal, () => void shutdown(signal));

@@ -1,0 +1,31 @@
+import "server-only";
+import { randomUUID } from "node:crypto";
+import { log } from "../log";
+import { trustProxyHops } from "./trust";
+
+/** What an upstream request id may look like (a proxy's UUID, a trace id, …); anything else is replaced. */
+const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
+
+/**
+ * The request's id: a trusted proxy's `X-Request-Id` (only behind TRUST_PROXY_HOPS, the same rule as client
+ * addresses: without a proxy we run, the header is the client's own word), else a new UUID. Returned to the
+ * caller in `X-Request-Id` and written on every log line of the request, so a support ticket finds its lines.
+ */
+export function requestIdOf(req: Request): string {
+  if (trustProxyHops() > 0) {
+    const given = req.headers.get("x-request-id");
+    if (given && REQUEST_ID.test(given)) return given;
+  }
+  return randomUUID();
+}
+
+/** One line per API request: method, path, status, duration and request id (no query string: it may hold personal data). */
+export function logRequest(req: Request, status: number, startedMs: number, requestId: string): void {
+  let path = req.url;
+  try {
+    path = new URL(req.url).pathname;
+  } catch {
+    /* keep the raw value */
+  }
+  log.info("request", { method: req.method, path, status, duration_ms: Math.round((performance.now() - startedMs) * 10) / 10, request_id: requestId });
+}
