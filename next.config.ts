@@ -6,7 +6,7 @@ const nextConfig: NextConfig = {
   reactStrictMode: true,
   poweredByHeader: false,
   // Native and WASM packages must be loaded by Node at run time, not bundled.
-  serverExternalPackages: ["@electric-sql/pglite", "@electric-sql/pglite-postgis", "@node-rs/argon2", "postgres", "pg-boss", "pg", "sharp", "exifr", "uploadthing"],
+  serverExternalPackages: ["@electric-sql/pglite", "@electric-sql/pglite-postgis", "@node-rs/argon2", "postgres", "pg-boss", "pg", "sharp", "exifr", "uploadthing", "pdfkit", "exceljs", "nodemailer"],
   typedRoutes: false,
   // forbidden() renders app/forbidden.tsx with status 403 (the page guard's wrong-role answer).
   experimental: { authInterrupts: true },

@@ -59,6 +59,9 @@ export const envSchema = z.object({
   VAPID_PUBLIC_KEY: optional(z.string().min(20)),
   VAPID_PRIVATE_KEY: optional(z.string().min(20)),
   VAPID_SUBJECT: optional(z.string().regex(/^(mailto:|https:)/, "must be a mailto: or https: URL")),
+  // --- scheduled report e-mail (issue #20) --- unset SMTP_URL: schedules can be made but nothing is sent (the page says so).
+  SMTP_URL: optional(z.string().regex(/^smtps?:\/\/[^\s]+$/, "must be an smtp:// or smtps:// URL (smtp://user:pass@host:587)")),
+  MAIL_FROM: z.preprocess(emptyToUndefined, z.string().min(3).default("Fieldbeat <reports@fieldbeat.local>")),
 });
 
 export type Env = z.infer<typeof envSchema> & { PGLITE_DATA_DIR: string; FIXTURES_DIR: string; UPLOADS_DIR: string };

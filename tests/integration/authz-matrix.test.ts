@@ -15,6 +15,7 @@ import { afterAll, beforeAll, expect, it } from "vitest";
 import { seedDemoData } from "../../db/seed";
 import type { Actor } from "../../src/server/auth/actor";
 import { createApiKey } from "../../src/server/auth/api-keys/create-api-key";
+import { createReportSchedule } from "../../src/server/reports/report-schedules";
 import { mfaActionDefs } from "../../src/server/auth/mfa/mfa.action-defs";
 import { issueAccessToken } from "../../src/server/auth/tokens";
 import { startSession } from "../../src/server/sessions/start-session";
@@ -262,6 +263,28 @@ const ROUTES: Record<string, Case> = {
   "GET /api/v1/dashboard/personnel/{id}": {
     make: (fx) => ({ url: `/api/v1/dashboard/personnel/${fx.ids.rep01}?to=${fx.today}`, params: { id: String(fx.ids.rep01) } }),
     expect: [401, 403, 403, 200, 404, 200, 200, 200],
+  },
+  // Reports: everyone their own scope (a rep themself); another team's rep named explicitly is a 404 like a missing one.
+  "GET /api/v1/reports/visits": {
+    make: (fx) => ({ url: `/api/v1/reports/visits?from=${fx.today}&to=${fx.today}&personnel_id=${fx.ids.rep01}` }),
+    expect: OWN_READ,
+  },
+  "GET /api/v1/reports/summary": {
+    make: (fx) => ({ url: `/api/v1/reports/summary?from=${fx.today}&to=${fx.today}&group_by=day&personnel_id=${fx.ids.rep01}&format=csv` }),
+    expect: OWN_READ,
+  },
+  // Report schedules: managers and admins; a schedule of manager1's is another manager's 404.
+  "GET /api/v1/report-schedules": { make: () => ({ url: "/api/v1/report-schedules" }), expect: [401, 403, 403, 200, 200, 200, 200, 200] },
+  "POST /api/v1/report-schedules": {
+    make: () => ({ url: "/api/v1/report-schedules", body: { client_id: randomUUID(), report: "summary", cadence: "daily", time: "18:00", format: "csv", recipients: ["boss@fieldbeat.test"] } }),
+    expect: [401, 403, 403, 201, 201, 201, 403, 201],
+  },
+  "DELETE /api/v1/report-schedules/{id}": {
+    make: async (fx) => {
+      const { schedule } = await createReportSchedule({ db: fx.db, actor: fx.actors.manager, now: new Date() }, { client_id: randomUUID(), report: "visits", cadence: "weekly", weekday: 1, time: "08:00", format: "xlsx", recipients: ["boss@fieldbeat.test"] });
+      return { url: `/api/v1/report-schedules/${schedule.id}`, params: { id: String(schedule.id) } };
+    },
+    expect: [401, 403, 403, 200, 404, 200, 403, 200],
   },
   "DELETE /api/v1/api-keys/{id}": {
     make: async (fx) => {

@@ -5,10 +5,16 @@ import { SignOutButton } from "./sign-out-button";
 type NavItem = { href: string; label: string };
 const NAV: Record<string, NavItem[]> = {
   rep: [{ href: "/rep", label: "Today" }],
-  manager: [{ href: "/manager", label: "Team" }],
+  manager: [
+    { href: "/manager", label: "Team" },
+    { href: "/manager/analytics", label: "Analytics" },
+    { href: "/manager/reports", label: "Reports" },
+  ],
   admin: [
     { href: "/admin", label: "Admin" },
     { href: "/manager", label: "Team" },
+    { href: "/manager/analytics", label: "Analytics" },
+    { href: "/manager/reports", label: "Reports" },
   ],
 };
 

@@ -26,6 +26,10 @@ export const PERMISSIONS = {
   /** Acknowledging the dashboard's alerts (of people in one's scope). */
   "alerts.manage": ["manager", "admin"],
   "reports.export": ["manager", "admin"],
+  /** Reports of one's scope (visits, summary): a rep their own, a manager their subtree, an admin all. */
+  "reports.read": ["rep", "manager", "admin"],
+  /** Creating and deleting scheduled report e-mails (managers for their scope, admins any). */
+  "reports.schedule": ["manager", "admin"],
   "personnel.manage": ["admin"],
   "settings.manage": ["admin"],
   "apikeys.manage": ["admin"],

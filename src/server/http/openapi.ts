@@ -14,6 +14,7 @@ import { realtimeOperations } from "../realtime/realtime.openapi";
 import { dashboardOperations } from "../dashboard/dashboard.openapi";
 import { closeOperations, reviewOperations } from "../visits/review.openapi";
 import { settingsOperations } from "../settings/settings.openapi";
+import { reportSchedulesOperations, reportsOperations } from "../reports/reports.openapi";
 import type { ApiOperation } from "./openapi-types";
 
 type JsonSchema = Record<string, unknown>;
@@ -45,6 +46,8 @@ export const allOperations: ApiOperation[] = [
   ...photosOperations,
   ...realtimeOperations,
   ...dashboardOperations,
+  ...reportsOperations,
+  ...reportSchedulesOperations,
   ...reviewOperations,
   ...closeOperations,
   ...plansOperations,

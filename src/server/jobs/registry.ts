@@ -5,6 +5,7 @@ import { purgeExpiredPhotos } from "../photos/purge-old-photos";
 import { pruneEvents } from "../realtime/prune-events";
 import { sendFirstVisitReminders, sendOpenVisitReminders } from "../push/reminders";
 import { closeOverdueVisits } from "../visits/close-overdue-visits";
+import { sendDueReports } from "../reports/send-due-reports";
 
 /**
  * Every scheduled job of the app, in one list. Each runs an ordinary, idempotent use-case with the database and
@@ -23,4 +24,6 @@ export const JOBS: JobDef[] = [
   { name: "push-open-visit-reminders", cron: "*/5 * * * *", run: (db, now) => sendOpenVisitReminders({ db, now }) },
   // Visits still open after work hours: checked out (AUTO_CLOSED) and their managers alerted, so nobody starts tomorrow stuck.
   { name: "visits-close-overdue", cron: "*/15 * * * *", run: closeOverdueVisits },
+  // Scheduled report e-mails: one delivery row per schedule and period (unique), so each period is sent once.
+  { name: "reports-send", cron: "* * * * *", run: (db, now) => sendDueReports(db, now) },
 ];

@@ -1,0 +1,112 @@
+import "server-only";
+import { sql } from "drizzle-orm";
+import type { Transporter } from "nodemailer";
+import { addDays, isoWeekday, localDate, zonedInstant } from "@/lib/time";
+import { env } from "@/env";
+import type { Actor } from "../auth/actor";
+import { queryRows, type Db } from "../db/client";
+import { log } from "../log";
+import { getSummaryReport, getVisitsReport, type ReportFile } from "./get-report";
+import { readReportSettings } from "./report-range";
+
+/** Attempts per period before it stays failed; a failed attempt is retried after RETRY_AFTER_MIN minutes. */
+export const MAX_ATTEMPTS = 3;
+const RETRY_AFTER_MIN = 5;
+/** An attempt claimed longer ago than this without an outcome (the instance died) may be taken over. */
+const LEASE_MIN = 10;
+
+export type Mailer = Pick<Transporter, "sendMail">;
+
+let defaultMailer: { url: string; mailer: Mailer } | undefined;
+async function mailerFromEnv(): Promise<Mailer | null> {
+  if (!env.SMTP_URL) return null;
+  if (defaultMailer?.url !== env.SMTP_URL) {
+    const { createTransport } = await import("nodemailer");
+    defaultMailer = { url: env.SMTP_URL, mailer: createTransport(env.SMTP_URL) };
+  }
+  return defaultMailer.mailer;
+}
+
+type Schedule = { id: number; owner_id: number; report: "visits" | "summary"; cadence: "daily" | "weekly"; weekday: number | null; send_time: string; format: "csv" | "xlsx" | "pdf"; recipients: string[]; created_at: string };
+
+/** The org-local date of the schedule's latest send time at or before `now` (null: none in the last week). */
+export function latestOccurrence(s: Pick<Schedule, "cadence" | "weekday" | "send_time">, now: Date, tz: string): string | null {
+  const [h, m] = s.send_time.split(":").map(Number) as [number, number];
+  const today = localDate(now, tz);
+  for (let back = 0; back <= 7; back++) {
+    const d = addDays(today, -back);
+    if (s.cadence === "weekly" && isoWeekday(d) !== s.weekday) continue;
+    if (zonedInstant(d, h * 60 + m, tz).getTime() <= now.getTime()) return d;
+  }
+  return null;
+}
+
+/** The days a delivery covers: a daily report its own day, a weekly one the seven days ending on it. */
+export const periodRange = (cadence: Schedule["cadence"], period: string) => ({ from: cadence === "weekly" ? addDays(period, -6) : period, to: period });
+
+/**
+ * The job `reports-send`: every schedule whose latest send time has passed (and was not before the day it was
+ * made — so a schedule made after today's time is due at once for today) gets one delivery row for that period;
+ * whoever inserts or claims the row sends, so two runners and any number of reruns send each period once.
+ * Failures are kept with their reason and retried up to MAX_ATTEMPTS times.
+ */
+export async function sendDueReports(db: Db, now: Date, mailer?: Mailer | null): Promise<{ sent: number; failed: number; skipped?: string }> {
+  const transport = mailer === undefined ? await mailerFromEnv() : mailer;
+  if (!transport) return { sent: 0, failed: 0, skipped: "SMTP_URL is not set" };
+  const { timeZone: tz } = await readReportSettings({ db });
+  const schedules = await queryRows<Schedule>(
+    db,
+    sql`SELECT id, owner_id, report, cadence, weekday, send_time, format, recipients, created_at FROM report_schedules WHERE deleted_at IS NULL ORDER BY id`,
+  );
+  let sent = 0, failed = 0;
+  for (const s of schedules) {
+    const period = latestOccurrence(s, now, tz);
+    if (!period || period < localDate(new Date(s.created_at), tz)) continue;
+    await db.execute(sql`INSERT INTO report_deliveries (schedule_id, period, created_at) VALUES (${s.id}, ${period}, ${now.toISOString()}::timestamptz) ON CONFLICT DO NOTHING`);
+    const [claim] = await queryRows<{ id: number }>(
+      db,
+      sql`UPDATE report_deliveries SET attempts = attempts + 1, claimed_at = ${now.toISOString()}::timestamptz, status = 'pending'
+          WHERE schedule_id = ${s.id} AND period = ${period} AND status <> 'sent' AND attempts < ${MAX_ATTEMPTS}
+            AND (claimed_at IS NULL
+              OR (status = 'failed' AND claimed_at <= ${now.toISOString()}::timestamptz - make_interval(mins => ${RETRY_AFTER_MIN}))
+              OR (status = 'pending' AND claimed_at <= ${now.toISOString()}::timestamptz - make_interval(mins => ${LEASE_MIN})))
+          RETURNING id`,
+    );
+    if (!claim) continue;
+    try {
+      await deliver(db, transport, s, period, now);
+      await db.execute(sql`UPDATE report_deliveries SET status = 'sent', sent_at = ${now.toISOString()}::timestamptz, error = NULL WHERE id = ${claim.id}`);
+      sent++;
+    } catch (err) {
+      const reason = err instanceof Error ? err.message : String(err);
+      log.warn("scheduled report not sent", { schedule: s.id, period, reason });
+      await db.execute(sql`UPDATE report_deliveries SET status = 'failed', error = ${reason.slice(0, 1000)} WHERE id = ${claim.id}`);
+      failed++;
+    }
+  }
+  return { sent, failed };
+}
+
+async function deliver(db: Db, mailer: Mailer, s: Schedule, period: string, now: Date): Promise<void> {
+  const [owner] = await queryRows<{ id: number; name: string; email: string; role: Actor["role"]; active: boolean }>(
+    db,
+    sql`SELECT id, name, email, role, active FROM personnel WHERE id = ${s.owner_id}`,
+  );
+  if (!owner?.active) throw new Error("The schedule's owner is no longer active.");
+  const actor: Actor = { id: owner.id, name: owner.name, email: owner.email, role: owner.role, via: "session", readOnly: false };
+  const ctx = { db, actor, now };
+  const range = periodRange(s.cadence, period);
+  const file = (s.report === "visits"
+    ? await getVisitsReport(ctx, { ...range, format: s.format })
+    : await getSummaryReport(ctx, { ...range, format: s.format, group_by: s.cadence === "weekly" ? "day" : "rep" })) as ReportFile;
+  const content = Buffer.from(await new Response(file.stream).arrayBuffer());
+  const title = s.report === "visits" ? "Visits report" : "Summary report";
+  const span = range.from === range.to ? range.from : `${range.from} to ${range.to}`;
+  await mailer.sendMail({
+    from: env.MAIL_FROM,
+    to: s.recipients,
+    subject: `Fieldbeat ${title}: ${span}`,
+    text: `${title} for ${span}, attached as ${s.format.toUpperCase()}.\nScheduled by ${owner.name}.`,
+    attachments: [{ filename: file.filename, content, contentType: file.contentType }],
+  });
+}
