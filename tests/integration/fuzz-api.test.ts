@@ -97,7 +97,7 @@ function makeRequest(op: Op, r: () => number, pick: <T>(xs: T[]) => T): Req {
 }
 
 async function fingerprint(db: Parameters<typeof queryRows>[0], withAudit: boolean): Promise<string> {
-  const tables = ["visits", "location_validations", "events", "daily_sessions", "idempotency_keys", "personnel", "api_keys", "location_pings", "refresh_tokens", "mfa_recovery_codes"];
+  const tables = ["visits", "location_validations", "events", "daily_sessions", "idempotency_keys", "personnel", "api_keys", "location_pings", "refresh_tokens", "mfa_recovery_codes", "planned_visits", "plan_days", "beats"];
   if (withAudit) tables.push("audit_log");
   const [row] = await queryRows<Json>(db, sql.raw(`SELECT ${tables.map((t) => `(SELECT count(*) FROM ${t})::text AS ${t}`).join(", ")}, (SELECT coalesce(max(updated_at)::text, '') FROM personnel) AS p_upd, (SELECT count(*) FROM api_keys WHERE revoked_at IS NOT NULL)::text AS revoked`));
   return JSON.stringify(row);

@@ -441,3 +441,18 @@ export function describeRoute(p: Problem, input: RouteInput, route: number[]): R
     input_km: round(inputKm, 3),
   };
 }
+
+/** Km and travel minutes of visiting the stops in the order of `ids` (windows ignored): a before/after measure. */
+export function measureOrder(input: RouteInput, ids: string[], matrix?: TravelMatrix): { km: number; minutes: number } {
+  const p = buildProblem(input, matrix);
+  const index = new Map(input.stops.map((s, i) => [s.id, i + 1]));
+  let km = 0;
+  let minutes = 0;
+  let prev = 0;
+  for (const node of [...ids.map((id) => index.get(id)!), ...(p.hasEnd ? [p.n + 1] : [])]) {
+    km += p.km[prev * p.size + node]!;
+    minutes += p.min[prev * p.size + node]!;
+    prev = node;
+  }
+  return { km: round(km, 3), minutes: round(minutes, 1) };
+}

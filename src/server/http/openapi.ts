@@ -6,6 +6,7 @@ import { trackingOperations } from "../tracking/tracking.openapi";
 import { locationsOperations } from "../locations/locations.openapi";
 import { sessionsOperations } from "../sessions/sessions.openapi";
 import { plansOperations } from "../plans/plans.openapi";
+import { beatsOperations } from "../plans/beats.openapi";
 import { pushOperations } from "../push/push.openapi";
 import { visitsOperations } from "../visits/visits.openapi";
 import { photosOperations } from "../photos/photos.openapi";
@@ -44,6 +45,7 @@ export const allOperations: ApiOperation[] = [
   ...dashboardOperations,
   ...reviewOperations,
   ...plansOperations,
+  ...beatsOperations,
   ...pushOperations,
 ];
 

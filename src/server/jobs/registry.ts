@@ -2,6 +2,7 @@ import "server-only";
 import type { Db } from "../db/client";
 import { checkAlerts } from "../alerts/check-alerts";
 import { purgeExpiredPhotos } from "../photos/purge-old-photos";
+import { materializeBeats } from "../plans/materialize-beats";
 import { pruneEvents } from "../realtime/prune-events";
 import { sendFirstVisitReminders, sendOpenVisitReminders } from "../push/reminders";
 
@@ -20,4 +21,6 @@ export const JOBS: JobDef[] = [
   // Push reminders: each is sent once per rep, day and kind (push_deliveries is unique on them), so a rerun sends nothing twice.
   { name: "push-first-visit-reminders", cron: "*/5 * * * *", run: (db, now) => sendFirstVisitReminders({ db, now }) },
   { name: "push-open-visit-reminders", cron: "*/5 * * * *", run: (db, now) => sendOpenVisitReminders({ db, now }) },
+  // Day plans of the next 14 days from the beats (issue #19); hourly, so a new local day is written within the hour in any time zone. Never rewrites a planned day.
+  { name: "beats-materialize", cron: "7 * * * *", run: (db, now) => materializeBeats(db, now) },
 ];

@@ -9,3 +9,4 @@ export * from "./auth";
 export * from "./tracking";
 export * from "./alerts";
 export * from "./push";
+export * from "./planning";
