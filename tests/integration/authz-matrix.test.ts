@@ -201,9 +201,20 @@ const ROUTES: Record<string, Case> = {
   },
   "GET /api/v1/sessions/today": { make: () => ({ url: "/api/v1/sessions/today" }), expect: ANY_READ },
   "GET /api/v1/plans/today": { make: (fx) => ({ url: `/api/v1/plans/today?personnel_id=${fx.ids.rep01}` }), expect: OWN_READ },
-  // Day plans by date (issue #19): a rep reads and reorders their own (an empty day's reorder is an empty list); managers their subtree, admins anyone.
+  // Day plans by date (issue #19): a rep reads and reorders their own; managers their subtree, admins anyone.
   "GET /api/v1/plans/{personnel_id}/{date}": { make: (fx) => planDay(fx, 5), expect: OWN_READ },
-  "PUT /api/v1/plans/{personnel_id}/{date}": { make: (fx) => ({ ...planDay(fx, 5), body: { client_id: randomUUID(), stops: [] } }), expect: [401, 200, 404, 200, 404, 200, 403, 200] },
+  "PUT /api/v1/plans/{personnel_id}/{date}": {
+    make: async (fx) => {
+      // The day's pending stops sent back as they are: a reorder, which the rep may do (beats may have written the day).
+      const date = addDays(fx.today, 5);
+      const rows = await queryRows<{ location_id: number }>(
+        fx.db,
+        sql`SELECT location_id FROM planned_visits WHERE personnel_id = ${fx.ids.rep01} AND planned_date = ${date}::date AND visit_id IS NULL ORDER BY sequence`,
+      );
+      return { ...planDay(fx, 5), body: { client_id: randomUUID(), stops: rows.map((r) => ({ location_id: Number(r.location_id) })) } };
+    },
+    expect: [401, 200, 404, 200, 404, 200, 403, 200],
+  },
   "POST /api/v1/plans/{personnel_id}/{date}/optimize": {
     make: (fx) => ({ ...planDay(fx, 5, "/optimize"), body: { client_id: randomUUID() } }),
     expect: [401, 200, 404, 200, 404, 200, 403, 200],
