@@ -36,8 +36,10 @@ export const envSchema = z.object({
   NEXT_PUBLIC_MAP_TILE_ATTRIBUTION: optional(z.string().min(1)),
   /** Google Maps JavaScript API key: when set, maps use Google instead of Leaflet + tiles. Inlined at build. */
   NEXT_PUBLIC_GOOGLE_MAPS_API_KEY: optional(z.string().min(1)),
-  /** Server-side Geocoding API key: the customer import places rows that have an address and no coordinates. Unset: such rows are errors. */
+  /** Server-side Google key: geocodes CSV-import rows without coordinates, and road distances for route optimisation (unset: such rows are errors; geodesic km × detour factor). */
   GOOGLE_MAPS_API_KEY: optional(z.string().min(1)),
+  /** Which Google matrix API that key has: the Routes API (default; the only one new projects can enable) or the legacy Distance Matrix. */
+  GOOGLE_MAPS_MATRIX_API: z.preprocess(emptyToUndefined, z.enum(["routes", "distance-matrix"]).default("routes")),
   /** Run the scheduled jobs (alert check every minute, outbox pruning daily) in this process. Default on; on a PostgreSQL server every instance may run them (pg-boss runs each schedule once). */
   JOBS_ENABLED: z.preprocess(emptyToUndefined, z.enum(["true", "false", "1", "0"]).default("true").transform((v) => v === "true" || v === "1")),
   /** Bearer secret of the scheduled-job door GET /api/cron/{job} (Vercel sends it as "Authorization: Bearer <CRON_SECRET>"). Unset: the door answers 401 to everyone. */

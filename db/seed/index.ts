@@ -89,6 +89,13 @@ export async function seedDemoData(db: Db, opts: SeedOptions): Promise<SeedSumma
       tx.insert(plannedVisits).values(batch.map(({ visitClientId, ...p }) => ({ ...p, visitId: visitClientId ? visitIds.get(visitClientId)! : null }))),
     );
     await insertInBatches(plan.sessions, (batch) => tx.insert(dailySessions).values(batch));
+    // Each rep's round as a beat on the work days (issue #19): the beats-materialize job writes the coming days' plans from
+    // it, so the demo's Plans page and the rep's next days are filled whatever day the demo is first opened.
+    await tx.execute(sql`
+      INSERT INTO beats (personnel_id, name, weekdays, every_weeks, starts_on, stops, keep_order, client_id)
+      SELECT pv.personnel_id, 'Weekly round', ${`{${workDays.join(",")}}`}::integer[], 1, ${today}::date,
+             jsonb_agg(jsonb_build_object('location_id', pv.location_id, 'planned_time', substr(pv.planned_time::text, 1, 5)) ORDER BY pv.sequence), false, gen_random_uuid()
+      FROM planned_visits pv WHERE pv.planned_date = ${today}::date GROUP BY pv.personnel_id ORDER BY pv.personnel_id`);
 
     // Verdicts come from PostGIS on the spheroid, with the same rule the check-in use-case applies.
     const distance = distanceSql(sql`v.check_in_coords`, sql`l.coordinates`);

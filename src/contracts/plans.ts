@@ -1,6 +1,7 @@
 import { z } from "zod";
-import { idString } from "./ids";
-import { validationStatus } from "./locations";
+import { idString, idValue } from "./ids";
+import { clientId, validationStatus } from "./locations";
+import { hhmm, point } from "./routing";
 
 /** Where a planned stop stands: not yet visited, checked in (visit open), or checked out. */
 export const stopStatus = z.enum(["PENDING", "IN_PROGRESS", "DONE"]);
@@ -49,3 +50,46 @@ export const todayPlanResponse = z.object({
   stops: z.array(plannedStopSchema).describe("In route order"),
 });
 export type TodayPlanResponse = z.infer<typeof todayPlanResponse>;
+
+export const planDateParams = z.object({
+  personnel_id: idString,
+  date: z.iso.date({ error: "date must be YYYY-MM-DD" }),
+});
+
+/** The same answer as plans/today, for any date; `source` says who wrote the day. */
+export const dayPlanResponse = todayPlanResponse.extend({
+  date: z.string().describe("YYYY-MM-DD in the organisation's time zone"),
+  source: z.enum(["none", "beat", "manual"]).describe("none: no plan; beat: written by beats-materialize; manual: edited by hand (the job never overwrites it)"),
+});
+export type DayPlanResponse = z.infer<typeof dayPlanResponse>;
+
+export const MAX_PLAN_STOPS = 100;
+export const plannedStopInput = z.object({
+  location_id: idValue,
+  planned_time: hhmm.nullish().describe("Expected arrival HH:MM org-local (null: any time)"),
+});
+export const putPlanRequest = z
+  .object({
+    client_id: clientId,
+    stops: z.array(plannedStopInput).max(MAX_PLAN_STOPS).describe("The day's not-yet-visited stops, in order (visited stops stay as they are)"),
+  })
+  .strict();
+export type PutPlanRequest = z.infer<typeof putPlanRequest>;
+
+export const optimizePlanRequest = z
+  .object({
+    client_id: clientId,
+    start: point.nullish().describe("Where the rep starts (default: their last fix that day, else their home base, else the first stop)"),
+  })
+  .strict();
+export type OptimizePlanRequest = z.infer<typeof optimizePlanRequest>;
+
+export const optimizePlanResponse = z.object({
+  plan: dayPlanResponse,
+  km_before: z.number(),
+  km_after: z.number(),
+  minutes_before: z.number(),
+  minutes_after: z.number(),
+  unassigned: z.array(z.object({ location_id: z.number().int(), reason: z.string() })).describe("Pending stops whose window cannot be met (kept, at the end of the day)"),
+});
+export type OptimizePlanResponse = z.infer<typeof optimizePlanResponse>;

@@ -27,6 +27,8 @@ import { canvasJpeg, selfieForm, selfieMeta, tempStorage } from "../support/phot
 import { signFileUrl } from "../../src/server/storage/signed-url";
 import { getStorage } from "../../src/server/storage/storage";
 import { isMethodNotAllowedHandler } from "../../src/server/http/api-gate";
+import { createBeat } from "../../src/server/plans/beats";
+import { addDays } from "../../src/lib/time";
 
 const ROOT = path.resolve(__dirname, "../..");
 const API_DIR = path.join(ROOT, "src/app/api/v1");
@@ -104,6 +106,15 @@ async function openVisitOfRep01(fx: Fx): Promise<number> {
   return row!.id;
 }
 
+/** A beat of rep01 starting a month ahead (so it writes no plans that other cases would meet). */
+async function beatOfRep01(fx: Fx): Promise<number> {
+  const { beat } = await createBeat(
+    { db: fx.db, actor: fx.actors.manager, now: new Date() },
+    { client_id: randomUUID(), personnel_id: fx.ids.rep01, name: "matrix", weekdays: [1], every_weeks: 1, starts_on: addDays(fx.today, 30), stops: [{ location_id: fx.locationId }], keep_order: false },
+  );
+  return beat.id;
+}
+
 /** A fresh alert about rep01, for acknowledgement cases. */
 async function alertOfRep01(fx: Fx): Promise<number> {
   const [row] = await queryRows<{ id: number }>(
@@ -119,6 +130,12 @@ const ANY_READ: Row = /*  */ [401, 200, 200, 200, 200, 200, 200, 200];
 const SELF_WRITE: Row = /**/ [401, 201, 201, 201, 201, 403, 403, 403];
 const ADMIN_READ: Row = /**/ [401, 403, 403, 403, 403, 200, 200, 200];
 const PUBLIC: Row = /*    */ [200, 200, 200, 200, 200, 200, 200, 200];
+
+const planDay = (fx: Fx, daysAhead: number, suffix = "") => {
+  const date = addDays(fx.today, daysAhead);
+  return { url: `/api/v1/plans/${fx.ids.rep01}/${date}${suffix}`, params: { personnel_id: String(fx.ids.rep01), date } };
+};
+const beatUrl = (id: number) => ({ url: `/api/v1/beats/${id}`, params: { id: String(id) } });
 
 const NOWHERE: Row = /*   */ [404, 404, 404, 404, 404, 404, 404, 404];
 const unknownPath = () => ({ url: "/api/v1/no/such/path", params: { path: ["no", "such", "path"] } as unknown as Record<string, string> });
@@ -215,6 +232,41 @@ const ROUTES: Record<string, Case> = {
   },
   "GET /api/v1/sessions/today": { make: () => ({ url: "/api/v1/sessions/today" }), expect: ANY_READ },
   "GET /api/v1/plans/today": { make: (fx) => ({ url: `/api/v1/plans/today?personnel_id=${fx.ids.rep01}` }), expect: OWN_READ },
+  // Day plans by date (issue #19): a rep reads and reorders their own; managers their subtree, admins anyone.
+  "GET /api/v1/plans/{personnel_id}/{date}": { make: (fx) => planDay(fx, 5), expect: OWN_READ },
+  "PUT /api/v1/plans/{personnel_id}/{date}": {
+    make: async (fx) => {
+      // The day's pending stops sent back as they are: a reorder, which the rep may do (beats may have written the day).
+      const date = addDays(fx.today, 5);
+      const rows = await queryRows<{ location_id: number }>(
+        fx.db,
+        sql`SELECT location_id FROM planned_visits WHERE personnel_id = ${fx.ids.rep01} AND planned_date = ${date}::date AND visit_id IS NULL ORDER BY sequence`,
+      );
+      return { ...planDay(fx, 5), body: { client_id: randomUUID(), stops: rows.map((r) => ({ location_id: Number(r.location_id) })) } };
+    },
+    expect: [401, 200, 404, 200, 404, 200, 403, 200],
+  },
+  "POST /api/v1/plans/{personnel_id}/{date}/optimize": {
+    make: (fx) => ({ ...planDay(fx, 5, "/optimize"), body: { client_id: randomUUID() } }),
+    expect: [401, 200, 404, 200, 404, 200, 403, 200],
+  },
+  // A computation that writes nothing: everyone signed in, read-only keys too.
+  "POST /api/v1/routes/optimize": {
+    make: (fx) => ({ url: "/api/v1/routes/optimize", body: { start: { lat: fx.lat, lon: fx.lon }, stops: [{ id: "a", lat: fx.lat + 0.01, lon: fx.lon }] } }),
+    expect: ANY_READ,
+  },
+  // Beats: everyone reads their scope's; managers (subtree) and admins write them.
+  "GET /api/v1/beats": { make: () => ({ url: "/api/v1/beats" }), expect: ANY_READ },
+  "POST /api/v1/beats": {
+    make: (fx) => ({
+      url: "/api/v1/beats",
+      body: { client_id: randomUUID(), personnel_id: fx.ids.rep01, name: "matrix", weekdays: [2], starts_on: addDays(fx.today, 30), stops: [{ location_id: fx.locationId }] },
+    }),
+    expect: [401, 403, 403, 201, 404, 201, 403, 201],
+  },
+  "GET /api/v1/beats/{id}": { make: async (fx) => beatUrl(await beatOfRep01(fx)), expect: OWN_READ },
+  "PATCH /api/v1/beats/{id}": { make: async (fx) => ({ ...beatUrl(await beatOfRep01(fx)), body: { client_id: randomUUID(), name: "renamed" } }), expect: [401, 403, 403, 200, 404, 200, 403, 200] },
+  "DELETE /api/v1/beats/{id}": { make: async (fx) => beatUrl(await beatOfRep01(fx)), expect: [401, 403, 403, 204, 404, 204, 403, 204] },
   // Push: one's own devices; a read-only key may read the public key only.
   "GET /api/v1/push/vapid-public-key": { make: () => ({ url: "/api/v1/push/vapid-public-key" }), expect: ANY_READ },
   "POST /api/v1/push/subscriptions": {

@@ -18,6 +18,7 @@ import { queryRows, useDbHandle } from "../../src/server/db";
 import { gateApiRequest } from "../../src/server/http/api-gate";
 import { describeEachDriver } from "../support/db";
 import { makeLocation, makePerson } from "../support/visits-world";
+import { seededRandom } from "../../src/lib/routing/rng";
 
 const SEED = Number(process.env.FUZZ_SEED ?? 20261129);
 // 201 = 67 per actor: at least 200 per operation, and over 5,000 requests for the 25 operations documented now.
@@ -27,17 +28,8 @@ const API_DIR = path.resolve(import.meta.dirname, "../../src/app/api/v1");
 type Json = Record<string, unknown>;
 type Op = { method: string; path: string; file: string; body?: Json; query: Json[]; multipart: boolean };
 
-/** mulberry32: small, fast, seedable. */
-function rng(seed: number) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** mulberry32: small, fast, seedable (the route optimiser's generator). */
+const rng = seededRandom;
 
 /** /api/v1/visits/{id} → src/app/api/v1/visits/[id]/route.ts (null when no such file: skipped). */
 function routeFile(apiPath: string): string | null {
@@ -101,7 +93,7 @@ function makeRequest(op: Op, r: () => number, pick: <T>(xs: T[]) => T): Req {
 }
 
 async function fingerprint(db: Parameters<typeof queryRows>[0], withAudit: boolean): Promise<string> {
-  const tables = ["visits", "location_validations", "events", "daily_sessions", "idempotency_keys", "personnel", "api_keys", "location_pings", "refresh_tokens", "mfa_recovery_codes"];
+  const tables = ["visits", "location_validations", "events", "daily_sessions", "idempotency_keys", "personnel", "api_keys", "location_pings", "refresh_tokens", "mfa_recovery_codes", "planned_visits", "plan_days", "beats"];
   if (withAudit) tables.push("audit_log");
   const [row] = await queryRows<Json>(db, sql.raw(`SELECT ${tables.map((t) => `(SELECT count(*) FROM ${t})::text AS ${t}`).join(", ")}, (SELECT coalesce(max(updated_at)::text, '') FROM personnel) AS p_upd, (SELECT count(*) FROM api_keys WHERE revoked_at IS NOT NULL)::text AS revoked`));
   return JSON.stringify(row);

@@ -41,6 +41,10 @@ describeEachDriver("plans/today, auto-linked check-ins and the any-day demo", (c
     expect({ ...s, work_days: s!.work_days.map(Number) }).toEqual({ work_days: [1, 2, 3, 4, 5, 6, 7], start: "00:00:00", end: "24:00:00", is_demo: true });
     const perRep = await queryRows<{ n: number }>(ctx.handle.db, sql`SELECT count(*)::int n FROM planned_visits WHERE planned_date = '2026-03-22' GROUP BY personnel_id`);
     expect(perRep).toHaveLength(24);
+    // …and gives each of them a beat with that round, for beats-materialize to write the coming days from (issue #19).
+    const beats = await queryRows<{ n: number; stops: number }>(ctx.handle.db, sql`SELECT count(*)::int n, min(jsonb_array_length(stops))::int stops FROM beats WHERE active AND every_weeks = 1`);
+    expect(beats[0]!.n).toBe(24);
+    expect(beats[0]!.stops).toBeGreaterThanOrEqual(4);
     // The migration's defaults (what a production organisation gets) are unchanged.
     const [d] = await queryRows<{ days: string; start: string; end: string }>(
       ctx.handle.db,

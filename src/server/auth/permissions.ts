@@ -34,6 +34,13 @@ export const PERMISSIONS = {
   "settings.manage": ["admin"],
   "apikeys.manage": ["admin"],
   "audit.read": ["admin"],
+  /** Day plans (issue #19): managers their subtree's, admins anyone's; a rep only reorders their own pending stops (plans/day-plan.ts). */
+  "plans.write": ["rep", "manager", "admin"],
+  /** Beats: a rep reads their own; managers and admins write them for their scope. */
+  "beats.read": ["rep", "manager", "admin"],
+  "beats.manage": ["manager", "admin"],
+  /** Computing a route (POST /routes/optimize) writes nothing: anyone signed in, read-only keys too. */
+  "routes.read": ["rep", "manager", "admin"],
 } as const satisfies Record<string, readonly PersonnelRole[]>;
 
 export type Permission = keyof typeof PERMISSIONS;

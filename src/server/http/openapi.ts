@@ -7,6 +7,7 @@ import { locationsOperations } from "../locations/locations.openapi";
 import { customersOperations } from "../locations/customers.openapi";
 import { sessionsOperations } from "../sessions/sessions.openapi";
 import { plansOperations } from "../plans/plans.openapi";
+import { beatsOperations } from "../plans/beats.openapi";
 import { pushOperations } from "../push/push.openapi";
 import { visitsOperations } from "../visits/visits.openapi";
 import { photosOperations } from "../photos/photos.openapi";
@@ -51,6 +52,7 @@ export const allOperations: ApiOperation[] = [
   ...reviewOperations,
   ...closeOperations,
   ...plansOperations,
+  ...beatsOperations,
   ...pushOperations,
   ...settingsOperations,
 ];

@@ -2,6 +2,7 @@ import "server-only";
 import type { Db } from "../db/client";
 import { checkAlerts } from "../alerts/check-alerts";
 import { purgeExpiredPhotos } from "../photos/purge-old-photos";
+import { materializeBeats } from "../plans/materialize-beats";
 import { pruneEvents } from "../realtime/prune-events";
 import { sendFirstVisitReminders, sendOpenVisitReminders } from "../push/reminders";
 import { closeOverdueVisits } from "../visits/close-overdue-visits";
@@ -26,4 +27,6 @@ export const JOBS: JobDef[] = [
   { name: "visits-close-overdue", cron: "*/15 * * * *", run: closeOverdueVisits },
   // Scheduled report e-mails: one delivery row per schedule and period (unique), so each period is sent once.
   { name: "reports-send", cron: "* * * * *", run: (db, now) => sendDueReports(db, now) },
+  // Day plans of the next 14 days from the beats (issue #19); hourly, so a new local day is written within the hour in any time zone. Never rewrites a planned day.
+  { name: "beats-materialize", cron: "7 * * * *", run: (db, now) => materializeBeats(db, now) },
 ];

@@ -10,3 +10,4 @@ export * from "./tracking";
 export * from "./alerts";
 export * from "./push";
 export * from "./reports";
+export * from "./planning";
