@@ -95,6 +95,9 @@ const EXEMPT: Record<string, string> = {
   "action mfa.startEnrolment": "one pending secret per person, replaced by a new start; nothing else is written",
   "action mfa.confirmEnrolment": "a one-time code confirms once; a second confirm is MFA_ALREADY_ENABLED",
   "action mfa.disable": "disabling twice is MFA_NOT_ENABLED; the code is the proof, not a retryable request",
+  "DELETE /api/v1/report-schedules/{id}": "deleting a schedule twice is the same state (its delivery history stays)",
+  "POST /api/v1/routes/optimize": "a computation despite the POST: answers a route and writes nothing",
+  "DELETE /api/v1/beats/{id}": "deleting a beat twice is the same state (the second answers 404: it is gone)",
   "POST /api/v1/locations/import":
     "the file is its own key: rows match customers by external_ref (or the same name within 25 m), so importing the same file again creates and updates nothing; a dry run writes nothing",
 };
@@ -103,7 +106,72 @@ async function throwawayLocation(fx: Fx): Promise<number> {
   return makeLocation(fx.db, fx.lat + 0.01, fx.lon + 0.01);
 }
 
+/** A calendar day ahead of today (plans reach at most 366 days ahead). */
+const daysAhead = (n: number) => new Date(Date.now() + n * 86_400_000).toISOString().slice(0, 10);
+
+/** A future day with two pending stops of rep01 (the optimiser reorders them). */
+async function pendingDayOfRep01(fx: Fx, date: string): Promise<void> {
+  const a = await throwawayLocation(fx);
+  const b = await makeLocation(fx.db, fx.lat - 0.01, fx.lon + 0.02);
+  await fx.db.execute(sql`DELETE FROM planned_visits WHERE personnel_id = ${fx.ids.rep01} AND planned_date = ${date}::date`);
+  await fx.db.execute(
+    sql`INSERT INTO planned_visits (personnel_id, location_id, planned_date, sequence) VALUES (${fx.ids.rep01}, ${fx.locationId}, ${date}::date, 1), (${fx.ids.rep01}, ${a}, ${date}::date, 2), (${fx.ids.rep01}, ${b}, ${date}::date, 3)`,
+  );
+}
+
 const ROUTES: Record<string, Case> = {
+  "POST /api/v1/report-schedules": {
+    as: "manager",
+    make: async (_fx, id) => {
+      const body = { client_id: id, report: "summary", cadence: "weekly", weekday: 1, time: "07:30", format: "csv", recipients: ["boss@example.com"] };
+      return { same: { url: "/api/v1/report-schedules", body }, other: { url: "/api/v1/report-schedules", body: { ...body, recipients: ["someone.else@example.com"] } } };
+    },
+  },
+  "PUT /api/v1/plans/{personnel_id}/{date}": {
+    as: "manager",
+    make: async (fx, id) => {
+      const date = daysAhead(60);
+      const call = (time: string): Call => ({
+        url: `/api/v1/plans/${fx.ids.rep01}/${date}`,
+        params: { personnel_id: String(fx.ids.rep01), date },
+        body: { client_id: id, stops: [{ location_id: fx.locationId, planned_time: time }] },
+      });
+      return { same: call("10:00"), other: call("11:00") };
+    },
+  },
+  "POST /api/v1/plans/{personnel_id}/{date}/optimize": {
+    as: "manager",
+    make: async (fx, id) => {
+      const date = daysAhead(61);
+      await pendingDayOfRep01(fx, date);
+      const call = (start: { lat: number; lon: number } | undefined): Call => ({
+        url: `/api/v1/plans/${fx.ids.rep01}/${date}/optimize`,
+        params: { personnel_id: String(fx.ids.rep01), date },
+        body: { client_id: id, ...(start ? { start } : {}) },
+      });
+      return { same: call(undefined), other: call({ lat: fx.lat + 0.03, lon: fx.lon }) };
+    },
+  },
+  "POST /api/v1/beats": {
+    as: "manager",
+    make: async (fx, id) => {
+      const body = { client_id: id, personnel_id: fx.ids.rep01, name: "Contract round", weekdays: [2], every_weeks: 1, starts_on: "2030-01-01", stops: [{ location_id: fx.locationId }] };
+      return { same: { url: "/api/v1/beats", body }, other: { url: "/api/v1/beats", body: { ...body, name: "Another round" } } };
+    },
+  },
+  "PATCH /api/v1/beats/{id}": {
+    as: "manager",
+    make: async (fx, id) => {
+      const [row] = await queryRows<{ id: number }>(
+        fx.db,
+        sql`INSERT INTO beats (personnel_id, name, weekdays, every_weeks, starts_on, stops, client_id)
+            VALUES (${fx.ids.rep01}, 'Contract beat', '{3}', 1, '2030-01-01', ${JSON.stringify([{ location_id: fx.locationId, planned_time: null }])}::jsonb, ${randomUUID()}) RETURNING id`,
+      );
+      const b = row!.id;
+      const call = (name: string): Call => ({ url: `/api/v1/beats/${b}`, params: { id: String(b) }, body: { client_id: id, name } });
+      return { same: call("Renamed round"), other: call("Renamed again") };
+    },
+  },
   "POST /api/v1/locations": {
     as: "admin",
     make: async (fx, id) => {
@@ -226,6 +294,13 @@ const ROUTES: Record<string, Case> = {
 };
 
 const ACTIONS: Record<string, ActionCase> = {
+  "visits.close": {
+    as: "manager",
+    make: async (fx, id) => {
+      const v = await visitOfRep01(fx, true);
+      return { same: { client_id: id, visit_id: v, reason: "contract" }, other: { client_id: id, visit_id: v, reason: "another reason" } };
+    },
+  },
   "visits.checkIn": {
     as: "rep",
     make: async (fx, id) => {
