@@ -1,7 +1,6 @@
 import "server-only";
-import { sql } from "drizzle-orm";
-import { queryRows, type Db } from "../db/client";
-import { ROUTING_DEFAULTS } from "@/lib/routing/defaults";
+import type { Db } from "../db/client";
+import { getOrgSettings } from "../settings/org-settings";
 
 export type RoutingSettings = {
   time_zone: string;
@@ -14,22 +13,15 @@ export type RoutingSettings = {
   appointment_minutes: number;
 };
 
-/**
- * The organisation's routing numbers. Until the one settings object (issue #18) carries travel_speed_kmh,
- * default_service_minutes and route_detour_factor, they come from ROUTING_DEFAULTS; at merge this function reads
- * them from that object (one line).
- */
+/** The organisation's routing numbers, from the one settings object (Admin → Settings; PATCH /api/v1/settings). */
 export async function loadRoutingSettings(db: Db): Promise<RoutingSettings> {
-  const [s] = await queryRows<{ time_zone: string; day_start: string; late: number }>(
-    db,
-    sql`SELECT time_zone, substr(work_day_start::text, 1, 5) AS day_start, alert_late_check_in_minutes AS late FROM org_settings WHERE id = 1`,
-  );
+  const s = await getOrgSettings(db);
   return {
-    time_zone: s?.time_zone ?? "Asia/Kolkata",
-    day_start: s?.day_start ?? ROUTING_DEFAULTS.start_time,
-    appointment_minutes: Number(s?.late ?? 30),
-    travel_speed_kmh: ROUTING_DEFAULTS.travel_speed_kmh,
-    default_service_minutes: ROUTING_DEFAULTS.default_service_minutes,
-    route_detour_factor: ROUTING_DEFAULTS.route_detour_factor,
+    time_zone: s.time_zone,
+    day_start: s.work_start,
+    appointment_minutes: s.alert_late_check_in_minutes,
+    travel_speed_kmh: s.travel_speed_kmh,
+    default_service_minutes: s.default_service_minutes,
+    route_detour_factor: s.route_detour_factor,
   };
 }
