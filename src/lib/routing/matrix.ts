@@ -2,7 +2,7 @@ import { metersBetween, type Point } from "@/lib/geo/distance";
 
 /**
  * A travel matrix over points [start, stop 1 … stop n, end?]: km and minutes from row to column. The keyless model
- * (docs/decisions/0014-planning-route-optimiser.md) is the WGS84 geodesic distance × a detour factor, driven at one
+ * (docs/decisions/0019-route-optimiser.md) is the WGS84 geodesic distance × a detour factor, driven at one
  * average speed; a road provider (src/server/routing/google-distance.ts) fills the same shape with real roads.
  */
 export type TravelMatrix = { km: number[][]; minutes: number[][] };

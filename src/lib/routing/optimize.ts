@@ -6,7 +6,7 @@ import { formatHhmm, parseHhmm } from "./time";
 
 /**
  * One rep's day as a single-vehicle routing problem with time windows, solved in pure TypeScript so the same function
- * runs on the server, on Vercel and offline on the phone (docs/decisions/0014-planning-route-optimiser.md).
+ * runs on the server, on Vercel and offline on the phone (docs/decisions/0019-route-optimiser.md).
  *
  * Objective, lexicographic: serve as many stops as their windows allow, then least travel time (with the keyless model
  * travel time is proportional to km). A window {start, end} bounds when service may begin; arriving early waits.

@@ -6,7 +6,7 @@ import { log } from "../log";
 
 /**
  * Road distances and durations from Google, for the server's route optimisation when GOOGLE_MAPS_API_KEY is set
- * (docs/decisions/0014-planning-route-optimiser.md). NOT RUN HERE: this sandbox has no key and no route to Google, so
+ * (docs/decisions/0019-route-optimiser.md). NOT RUN HERE: this sandbox has no key and no route to Google, so
  * the code is written against the client library's types and Google's published REST contract, and every test uses
  * the keyless model. Two back ends:
  *  - "routes" (default): the Routes API computeRouteMatrix (the only one Google enables for new projects), blocks of
