@@ -82,7 +82,14 @@ function post(path: string, json: unknown, localAddress: string, headers: Record
 }
 
 /** Headers that describe the answer (not the connection or the moment). */
-const contractHeaders = (h: Headers) => Object.fromEntries([...h].filter(([k]) => !["date", "connection", "keep-alive", "transfer-encoding", "content-length"].includes(k)));
+/**
+ * The headers both doors must agree on. X-Request-Id is new on every answer by design: both doors must send one (a
+ * UUID, since nothing trusted supplied one), and its value is left out of the comparison.
+ */
+const contractHeaders = (h: Headers) => {
+  expect(h.get("x-request-id")).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+  return Object.fromEntries([...h].filter(([k]) => !["date", "connection", "keep-alive", "transfer-encoding", "content-length", "x-request-id"].includes(k)));
+};
 
 /** The same request through the door (HTTP) and straight to the route handler: status, headers and body. */
 async function both(path: string, init: RequestInit & { headers?: Record<string, string> } = {}) {

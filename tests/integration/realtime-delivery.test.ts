@@ -54,7 +54,7 @@ describeEachDriver("live event delivery", (ctx) => {
   };
   const listen = async (key: string, lastEventId?: number) => connect({ ...(await bearer(key)), ...(lastEventId === undefined ? {} : { "last-event-id": String(lastEventId) }) });
   /** The test's own events (payload.mark), in the order a client received them. */
-  const marks = (c: SseClient) => c.events().filter((e) => (e.data.payload as { mark?: string }).mark !== undefined).map((e) => (e.data.payload as { mark: string }).mark);
+  const marks = (c: SseClient) => c.events().filter((e) => (e.data.payload as { mark?: string } | undefined)?.mark !== undefined).map((e) => (e.data.payload as { mark: string }).mark);
   const insertEvent = (personnelId: number, mark: string) =>
     sql`INSERT INTO events (type, personnel_id, payload) VALUES ('visit.checked_in', ${personnelId}, ${JSON.stringify({ mark })}::jsonb) RETURNING id`;
   const emit = async (personnelId: number, mark: string) => Number((await queryRows<{ id: number }>(ctx.handle.db, insertEvent(personnelId, mark)))[0]!.id);
@@ -232,6 +232,13 @@ describeEachDriver("live event delivery", (ctx) => {
     await ctx.handle.db.execute(
       sql`INSERT INTO events (type, personnel_id, payload) SELECT 'tracking.pings', ${team1[0]!}, '{}'::jsonb FROM generate_series(1, ${REPLAY_LIMIT + 1})`,
     );
+    // The process's hub reads that backlog too and, past its own cap, resets its clients: wait until it is past it
+    // (a probe stream sees a marker written after the backlog, or the hub's reset), so the streams below meet only
+    // the replay path under test.
+    const probe = await listen("manager1");
+    await emit(team1[0]!, "hub-caught-up");
+    await probe.until(() => marks(probe).includes("hub-caught-up") || probe.frames.some((f) => f.event === "stream.reset"));
+    probe.close();
     const now = (await positionNow(ctx.handle.db)).id;
     const c = await listen("manager1", before);
     await c.until(() => c.frames.some((f) => f.event === "stream.reset"));

@@ -33,7 +33,7 @@ describeEachDriver("daily sessions: start, today, end", (ctx) => {
 
   it("a whole day: start (idempotent), visit, end blocked while the visit is open, end with travel from pings, reopen", async () => {
     const date = localDate(new Date(), "Asia/Kolkata");
-    expect((await today(rep.id)).body).toEqual({ session: null, session_date: date });
+    expect((await today(rep.id)).body).toEqual({ session: null, session_date: date, open_visit: null });
 
     const startBody = { client_id: uuid(), captured_at: isoAgo(30 * 60_000), lat: 12.97, lon: 77.59 };
     const s1 = await start(rep.id, startBody);

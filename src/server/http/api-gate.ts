@@ -45,7 +45,8 @@ export function allowedMethods(pathname: string): string[] | null {
 export function apiErrorResponse(status: number, code: string, message: string, headers: Record<string, string> = {}): Response {
   return Response.json(
     { error: { code, message } },
-    { status, headers: { ...apiSecurityHeaders(env.NODE_ENV === "production"), "Cache-Control": "no-store", ...headers } },
+    // Answered before route(): a fresh request id here too, so every API answer carries one (issue #22).
+    { status, headers: { ...apiSecurityHeaders(env.NODE_ENV === "production"), "Cache-Control": "no-store", "X-Request-Id": crypto.randomUUID(), ...headers } },
   );
 }
 
@@ -99,7 +100,10 @@ export function otherMethods(path: (typeof UNGATED_PATHS)[number]): Record<"GET"
   const allowed = allowedMethods(path);
   if (!allowed) throw new Error(`otherMethods: ${path} is not a documented path`);
   const refuse = (method: string) => tagged(async () => methodNotAllowed(method, path, allowed));
-  const options = tagged(async () => new Response(null, { status: 204, headers: { ...apiSecurityHeaders(env.NODE_ENV === "production"), "Cache-Control": "no-store", Allow: allowed.join(", ") } }));
+  const options = tagged(
+    async () =>
+      new Response(null, { status: 204, headers: { ...apiSecurityHeaders(env.NODE_ENV === "production"), "Cache-Control": "no-store", "X-Request-Id": crypto.randomUUID(), Allow: allowed.join(", ") } }),
+  );
   return { GET: refuse("GET"), POST: refuse("POST"), PUT: refuse("PUT"), PATCH: refuse("PATCH"), DELETE: refuse("DELETE"), OPTIONS: options };
 }
 
