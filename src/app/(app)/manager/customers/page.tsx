@@ -2,7 +2,7 @@ import type { Metadata } from "next";
 import Link from "next/link";
 import { CustomersMap } from "@/components/customers/customers-map";
 import { FilterActions } from "@/components/admin/filter-actions";
-import { inputClass, primaryButton, secondaryButton } from "@/components/admin/form-bits";
+import { inputClass, primaryButton, secondaryButton } from "@/components/admin/form-classes";
 import { flatParams, withParams } from "@/components/admin/search-params";
 import { pageCtx, requirePageActor } from "@/server/auth/page-guard";
 import { listLocations, listLocationTypes } from "@/server/locations/customers.queries";

@@ -41,7 +41,7 @@ export default async function CustomerPage({ params }: { params: Promise<{ id: s
         </dl>
       </div>
 
-      <CustomerForm key={customer.updated_at} customer={customer} defaultRadius={settings.default_geofence_radius} startAt={{ lat: customer.lat, lon: customer.lon }} />
+      <CustomerForm customer={customer} defaultRadius={settings.default_geofence_radius} startAt={{ lat: customer.lat, lon: customer.lon }} />
 
       <CustomerActiveForm customer={customer} />
 
