@@ -90,20 +90,25 @@ export const createLocationInput = z.strictObject({
 });
 export type CreateLocationInput = z.output<typeof createLocationInput>;
 
-export const updateLocationInput = z
-  .strictObject({
-    client_id: z.uuid({ error: "client_id must be a UUID" }),
-    name: trimmedText("name", LOCATION_NAME_MAX).min(1, "name is required").optional(),
-    lat: lat.optional(),
-    lon: lon.optional(),
-    address: optionalText("address", ADDRESS_MAX),
-    geofence_radius: radius.optional(),
-    location_type: optionalText("location_type", LOCATION_TYPE_MAX),
-    external_ref: optionalText("external_ref", EXTERNAL_REF_MAX),
-    active: z.boolean({ error: "active must be true or false" }).optional(),
-  })
-  .refine((v) => (v.lat === undefined) === (v.lon === undefined), { message: "send lat and lon together", path: ["lon"] });
+const updateLocationFields = {
+  client_id: z.uuid({ error: "client_id must be a UUID" }),
+  name: trimmedText("name", LOCATION_NAME_MAX).min(1, "name is required").optional(),
+  lat: lat.optional(),
+  lon: lon.optional(),
+  address: optionalText("address", ADDRESS_MAX),
+  geofence_radius: radius.optional(),
+  location_type: optionalText("location_type", LOCATION_TYPE_MAX),
+  external_ref: optionalText("external_ref", EXTERNAL_REF_MAX),
+  active: z.boolean({ error: "active must be true or false" }).optional(),
+};
+const latLonTogether = (v: { lat?: number; lon?: number }) => (v.lat === undefined) === (v.lon === undefined);
+export const updateLocationInput = z.strictObject(updateLocationFields).refine(latLonTogether, { message: "send lat and lon together", path: ["lon"] });
 export type UpdateLocationInput = z.output<typeof updateLocationInput>;
+/** The edit form's server action: the PATCH body plus the customer's id. */
+export const updateLocationActionInput = z
+  .strictObject({ ...updateLocationFields, id: idValue })
+  .refine(latLonTogether, { message: "send lat and lon together", path: ["lon"] });
+export type UpdateLocationActionInput = z.output<typeof updateLocationActionInput>;
 
 export const listLocationsQuery = z.strictObject({
   q: z.string().trim().max(100).optional().describe("search in name, address and external ref"),
@@ -153,3 +158,25 @@ export const importQuery = z.strictObject({
   dry_run: z.enum(["true", "false"]).transform((v) => v === "true").default(true),
   skip_invalid: z.enum(["true", "false"]).transform((v) => v === "true").default(false),
 });
+
+/**
+ * The import's columns (the one list: the parser's header matching, the UI's help and the README follow it).
+ * `aliases` are matched case-insensitively; the first alias is the canonical name the template uses.
+ */
+export const IMPORT_COLUMNS = [
+  { field: "external_ref", aliases: ["external_ref", "ref", "code"], required: false, help: "Your own id (CRM code). Re-imports match on it; unique in the file and in Fieldbeat." },
+  { field: "name", aliases: ["name"], required: true, help: `The customer's name, at most ${LOCATION_NAME_MAX} characters.` },
+  { field: "address", aliases: ["address"], required: false, help: "Free text." },
+  { field: "lat", aliases: ["lat", "latitude"], required: true, help: "WGS84 decimal degrees, −90 to 90." },
+  { field: "lon", aliases: ["lon", "lng", "longitude"], required: true, help: "WGS84 decimal degrees, −180 to 180." },
+  { field: "geofence_radius", aliases: ["geofence_radius", "radius"], required: false, help: `Whole metres, ${RADIUS_MIN_M}–${RADIUS_MAX_M}; empty → the organisation's default (new) or unchanged (existing).` },
+  { field: "location_type", aliases: ["location_type", "type"], required: false, help: "e.g. pharmacy; drives the selfie policy." },
+] as const;
+export type ImportField = (typeof IMPORT_COLUMNS)[number]["field"];
+
+/** The template offered for download: the columns in order and two example rows. */
+export const CSV_TEMPLATE =
+  IMPORT_COLUMNS.map((c) => c.aliases[0]).join(",") +
+  "\r\n" +
+  'C-1001,Sharma Medical,"12 MG Road, Bengaluru",12.97590,77.60560,50,pharmacy\r\n' +
+  "C-1002,City Hospital,,12.93520,77.62450,120,hospital\r\n";

@@ -388,6 +388,15 @@ const ACTIONS: Record<string, ActionCase> = {
     expect: ADMIN_ONLY,
   },
   "settings.updatePhotos": { input: () => ({ client_id: randomUUID(), photo_retention_days: 365, selfie_required_types: [] }), expect: ADMIN_ONLY },
+  // Customers (issue #18): admins and managers (any team: customers are the organisation's), never reps or read-only keys.
+  "locations.create": {
+    input: (fx) => ({ client_id: randomUUID(), name: `Action customer ${randomUUID().slice(0, 8)}`, lat: fx.lat, lon: fx.lon }),
+    expect: [401, 403, 403, 200, 200, 200, 403, 200],
+  },
+  "locations.update": {
+    input: (fx) => ({ client_id: randomUUID(), id: fx.locationId, address: `Action ${randomUUID().slice(0, 8)}` }),
+    expect: [401, 403, 403, 200, 200, 200, 403, 200],
+  },
   "apikeys.create": { input: () => ({ client_id: randomUUID(), name: "action key", access: "read" }), expect: ADMIN_ONLY },
   "apikeys.revoke": {
     input: async (fx) => ({ id: (await createApiKey({ db: fx.db, actor: fx.actors.admin, now: new Date() }, { client_id: randomUUID(), name: "x", access: "read" })).key.id }),

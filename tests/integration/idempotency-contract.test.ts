@@ -386,6 +386,21 @@ const ACTIONS: Record<string, ActionCase> = {
     as: "admin",
     make: async (_fx, id) => ({ same: { client_id: id, photo_retention_days: 365, selfie_required_types: [] }, other: { client_id: id, photo_retention_days: 366, selfie_required_types: [] } }),
   },
+  // The customers pages (issue #18): the same use-cases as POST/PATCH /api/v1/locations.
+  "locations.create": {
+    as: "manager",
+    make: async (fx, id) => {
+      const input = { client_id: id, name: "Action customer", lat: fx.lat + 0.03, lon: fx.lon, external_ref: `A-${id.slice(0, 8)}` };
+      return { same: input, other: { ...input, geofence_radius: 80 } };
+    },
+  },
+  "locations.update": {
+    as: "admin",
+    make: async (fx, id) => {
+      const l = await throwawayLocation(fx);
+      return { same: { client_id: id, id: l, geofence_radius: 65 }, other: { client_id: id, id: l, geofence_radius: 95 } };
+    },
+  },
   "apikeys.create": { as: "admin", fresh: ["secret"], make: async (_fx, id) => ({ same: { client_id: id, name: "action", access: "read" }, other: { client_id: id, name: "action 2", access: "read" } }) },
   // Another alert under the same client_id: 409 (it used to answer the first alert's acknowledgement).
   "alerts.acknowledge": {

@@ -1,5 +1,5 @@
 import Link from "next/link";
-import { secondaryButton } from "./form-bits";
+import { secondaryButton } from "./form-classes";
 
 /** The end of a GET filter form: submit, and a way back to the unfiltered list when something is filtered. */
 export function FilterActions({ filtered, clearHref }: { filtered: boolean; clearHref: string }) {

@@ -12,10 +12,9 @@ export type FormState = {
   secret?: string | null;
 } | null;
 
-export const inputClass = "min-h-11 rounded-lg border border-slate-300 px-3 text-base aria-[invalid=true]:border-red-600";
-export const primaryButton = "min-h-11 rounded-lg bg-brand-600 px-4 font-semibold text-white disabled:opacity-60";
-export const secondaryButton = "min-h-11 rounded-lg border border-slate-300 px-3 font-medium hover:bg-slate-50 disabled:opacity-60";
-export const dangerButton = "min-h-11 rounded-lg border border-red-300 px-3 font-medium text-red-700 hover:bg-red-50 disabled:opacity-60";
+// The class strings live in a module without "use client": a server component importing them from here would get
+// client references (functions), not strings, and render unstyled controls.
+export { dangerButton, inputClass, primaryButton, secondaryButton } from "./form-classes";
 
 /** One client_id per attempt: a double submit or a retry after a lost answer changes things once. `next()` after success. */
 export function useClientId(): [string, () => void] {

@@ -1,7 +1,7 @@
 "use client";
 
 import { APIProvider, Circle, Map, Marker, Polyline, useMap } from "@vis.gl/react-google-maps";
-import { useEffect } from "react";
+import { useEffect, useRef } from "react";
 import { allPoints, boundsOf, DEFAULT_CENTER, DEFAULT_COLOR, fitKey } from "./map-geometry";
 import type { FieldMapProps } from "./map-types";
 
@@ -10,8 +10,10 @@ function FitView({ props }: { props: FieldMapProps }) {
   const map = useMap();
   const points = allPoints(props);
   const key = fitKey(points);
+  const fitted = useRef(false);
   useEffect(() => {
-    if (!map || props.center) return;
+    if (!map || props.center || (props.fitOnce && fitted.current)) return;
+    fitted.current = true;
     const b = boundsOf(points);
     if (b) map.fitBounds({ south: b[0][0], west: b[0][1], north: b[1][0], east: b[1][1] }, 24);
     // eslint-disable-next-line react-hooks/exhaustive-deps -- the key captures what matters
@@ -29,7 +31,8 @@ export default function GoogleFieldMap(props: FieldMapProps & { apiKey: string }
   return (
     <div role="region" aria-label={ariaLabel} className={className} data-map-engine="google" style={{ height }}>
       <APIProvider apiKey={apiKey}>
-        <Map defaultCenter={{ lat: start.lat, lng: start.lon }} defaultZoom={props.zoom ?? 5} gestureHandling="cooperative" style={{ height, width: "100%" }}>
+        <Map defaultCenter={{ lat: start.lat, lng: start.lon }} defaultZoom={props.zoom ?? 5} gestureHandling="cooperative"
+          onClick={props.onMapClick ? (e) => { const ll = e.detail.latLng; if (ll) props.onMapClick?.({ lat: ll.lat, lon: ll.lng }); } : undefined} style={{ height, width: "100%" }}>
           <FitView props={props} />
           {circles.map((c) => (
             <Circle key={c.id} center={{ lat: c.lat, lng: c.lon }} radius={c.radiusM} strokeColor={c.color ?? "#0f766e"} strokeWeight={1.5} fillColor={c.color ?? "#0f766e"} fillOpacity={0.12} />
@@ -38,7 +41,11 @@ export default function GoogleFieldMap(props: FieldMapProps & { apiKey: string }
             <Polyline key={l.id} path={l.points.map((p) => ({ lat: p.lat, lng: p.lon }))} strokeColor={l.color ?? DEFAULT_COLOR} strokeWeight={3} strokeOpacity={l.dashed ? 0.5 : 1} />
           ))}
           {markers.map((m) => (
-            <Marker key={m.id} position={{ lat: m.lat, lng: m.lon }} title={m.label} label={m.badge} onClick={m.onClick} />
+            <Marker key={m.id} position={{ lat: m.lat, lng: m.lon }} title={m.label} label={m.badge}
+              onClick={m.onClick}
+              draggable={!!m.draggable}
+              onDragEnd={m.onDragEnd ? (e) => { const ll = e.latLng; if (ll) m.onDragEnd?.({ lat: ll.lat(), lon: ll.lng() }); } : undefined}
+            />
           ))}
         </Map>
       </APIProvider>

@@ -2,8 +2,8 @@
 
 import "leaflet/dist/leaflet.css";
 import L from "leaflet";
-import { useEffect, useMemo } from "react";
-import { Circle, MapContainer, Marker, Polyline, TileLayer, Tooltip, useMap } from "react-leaflet";
+import { useEffect, useMemo, useRef } from "react";
+import { Circle, MapContainer, Marker, Polyline, TileLayer, Tooltip, useMap, useMapEvents } from "react-leaflet";
 import { publicEnv } from "@/lib/public-env";
 import { allPoints, boundsOf, DEFAULT_CENTER, DEFAULT_COLOR, fitKey } from "./map-geometry";
 import type { FieldMapProps, MapMarker } from "./map-types";
@@ -26,7 +26,10 @@ function FitView({ props }: { props: FieldMapProps }) {
   const points = allPoints(props);
   const maxRadius = Math.max(0, ...(props.circles ?? []).map((c) => c.radiusM));
   const key = props.center ? `c:${props.center.lat},${props.center.lon},${props.zoom ?? ""}` : fitKey(points);
+  const fitted = useRef(false);
   useEffect(() => {
+    if (props.fitOnce && fitted.current) return;
+    fitted.current = true;
     if (props.center) {
       map.setView([props.center.lat, props.center.lon], props.zoom ?? 15);
       return;
@@ -39,6 +42,11 @@ function FitView({ props }: { props: FieldMapProps }) {
   return null;
 }
 
+function ClickToPick({ onPick }: { onPick: (p: { lat: number; lon: number }) => void }) {
+  useMapEvents({ click: (e) => onPick({ lat: e.latlng.lat, lon: e.latlng.lng }) });
+  return null;
+}
+
 export default function LeafletMap(props: FieldMapProps) {
   const { markers = [], circles = [], lines = [], height = "320px", ariaLabel, className } = props;
   const start = props.center ?? DEFAULT_CENTER;
@@ -48,6 +56,7 @@ export default function LeafletMap(props: FieldMapProps) {
       <MapContainer center={[start.lat, start.lon]} zoom={props.zoom ?? 5} style={{ height, width: "100%" }} className="rounded border border-slate-200 bg-slate-100">
         <TileLayer url={publicEnv.mapTileUrl} attribution={publicEnv.mapTileAttribution} />
         <FitView props={props} />
+        {props.onMapClick ? <ClickToPick onPick={props.onMapClick} /> : null}
         {circles.map((c) => (
           <Circle key={c.id} center={[c.lat, c.lon]} radius={c.radiusM} className="fm-circle" pathOptions={{ color: c.color ?? "#0f766e", weight: 1.5, fillOpacity: 0.12 }}>
             {c.label ? <Tooltip>{c.label}</Tooltip> : null}
@@ -66,7 +75,11 @@ export default function LeafletMap(props: FieldMapProps) {
             title={m.label}
             keyboard={!!m.onClick}
             zIndexOffset={m.emphasis ? 1000 : 0}
-            eventHandlers={m.onClick ? { click: m.onClick, keypress: m.onClick } : undefined}
+            draggable={!!m.draggable}
+            eventHandlers={{
+              ...(m.onClick ? { click: m.onClick, keypress: m.onClick } : {}),
+              ...(m.onDragEnd ? { dragend: (e: L.DragEndEvent | L.LeafletEvent) => { const p = (e.target as L.Marker).getLatLng(); m.onDragEnd?.({ lat: p.lat, lon: p.lng }); } } : {}),
+            }}
           />
         ))}
       </MapContainer>

@@ -16,6 +16,9 @@ export type MapMarker = LatLon & {
   /** Highlighted (e.g. the next stop, the selected rep). */
   emphasis?: boolean;
   onClick?: () => void;
+  /** A pin the user can drag (the customer form's map pick); `onDragEnd` gets where it was dropped. */
+  draggable?: boolean;
+  onDragEnd?: (p: LatLon) => void;
 };
 
 export type MapCircle = LatLon & { id: string; radiusM: number; color?: string; label?: string };
@@ -34,4 +37,8 @@ export type FieldMapProps = {
   /** Accessible description of what the map shows. */
   ariaLabel: string;
   className?: string;
+  /** A click on the map (not on a marker): the customer form places its pin there. */
+  onMapClick?: (p: LatLon) => void;
+  /** Fit the view to what is drawn only once (a map the user edits must not re-zoom at each change). */
+  fitOnce?: boolean;
 };

@@ -96,3 +96,10 @@ export async function recentVisitsAt(ctx: Ctx, locationId: number, limit = 20): 
     status: r.status,
   }));
 }
+
+/** The customer types in use, for the list's filter. */
+export async function listLocationTypes(ctx: Ctx): Promise<string[]> {
+  requirePermission(ctx.actor, "locations.read");
+  const rows = await queryRows<{ t: string }>(ctx.db, sql`SELECT DISTINCT location_type AS t FROM locations WHERE location_type IS NOT NULL ORDER BY 1 LIMIT 200`);
+  return rows.map((r) => r.t);
+}

@@ -6,6 +6,7 @@ export const metadata: Metadata = { title: "Admin" };
 
 const SECTIONS = [
   { href: "/admin/people", title: "People", body: "Create and deactivate people, set roles and who reports to whom, reset passwords." },
+  { href: "/manager/customers", title: "Customers", body: "The places reps visit: search, map, geofence radius, import from a spreadsheet." },
   { href: "/admin/audit", title: "Audit log", body: "Sign-ins, MFA changes, role changes, API keys, exports and who viewed whose location." },
   { href: "/admin/api-keys", title: "API keys", body: "Keys for integrations: read-only or read-write, shown once, revocable." },
   { href: "/admin/settings", title: "Settings", body: "Time zone, work hours, geofence radius, and whether managers must use MFA." },

@@ -5,25 +5,10 @@
  */
 import Papa from "papaparse";
 import { isSafeText } from "@/contracts/safe-text";
-import { EXTERNAL_REF_MAX, LOCATION_NAME_MAX, LOCATION_TYPE_MAX, ADDRESS_MAX, RADIUS_MAX_M, RADIUS_MIN_M, type ImportError } from "@/contracts/locations";
+import { EXTERNAL_REF_MAX, LOCATION_NAME_MAX, LOCATION_TYPE_MAX, ADDRESS_MAX, RADIUS_MAX_M, RADIUS_MIN_M, IMPORT_COLUMNS, type ImportError, type ImportField } from "@/contracts/locations";
 
-export type Field = "external_ref" | "name" | "address" | "lat" | "lon" | "geofence_radius" | "location_type";
-const ALIASES: Record<string, Field> = {
-  external_ref: "external_ref",
-  ref: "external_ref",
-  code: "external_ref",
-  name: "name",
-  address: "address",
-  lat: "lat",
-  latitude: "lat",
-  lon: "lon",
-  lng: "lon",
-  longitude: "lon",
-  geofence_radius: "geofence_radius",
-  radius: "geofence_radius",
-  location_type: "location_type",
-  type: "location_type",
-};
+export type Field = ImportField;
+const ALIASES: Record<string, Field> = Object.fromEntries(IMPORT_COLUMNS.flatMap((c) => c.aliases.map((a) => [a, c.field])));
 
 /** A problem with the file as a whole (answered 400 on `file`). */
 export class FileProblem extends Error {}
@@ -193,8 +178,4 @@ export function forEachRecord(text: string, delimiter: string, onHeader: (cells:
   });
 }
 
-/** The template offered for download: the columns in order and two example rows. */
-export const CSV_TEMPLATE =
-  "external_ref,name,address,lat,lon,geofence_radius,location_type\r\n" +
-  'C-1001,Sharma Medical,"12 MG Road, Bengaluru",12.97590,77.60560,50,pharmacy\r\n' +
-  "C-1002,City Hospital,,12.93520,77.62450,120,hospital\r\n";
+export { CSV_TEMPLATE } from "@/contracts/locations";

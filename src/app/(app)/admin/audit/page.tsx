@@ -3,7 +3,7 @@ import Link from "next/link";
 import { orgTimeZone } from "@/server/visits/plausibility";
 import { AuditTable } from "@/components/admin/audit-table";
 import { FilterActions } from "@/components/admin/filter-actions";
-import { inputClass } from "@/components/admin/form-bits";
+import { inputClass } from "@/components/admin/form-classes";
 import { flatParams, withParams } from "@/components/admin/search-params";
 import { listAuditLog } from "@/server/audit/audit.queries";
 import { listAuditQuery } from "@/contracts/audit";

@@ -2,7 +2,7 @@ import type { Metadata } from "next";
 import Link from "next/link";
 import { CreatePersonForm } from "@/components/admin/create-person-form";
 import { FilterActions } from "@/components/admin/filter-actions";
-import { inputClass } from "@/components/admin/form-bits";
+import { inputClass } from "@/components/admin/form-classes";
 import { PersonActions } from "@/components/admin/person-actions";
 import { flatParams, withParams } from "@/components/admin/search-params";
 import { pageCtx, requirePageActor } from "@/server/auth/page-guard";
