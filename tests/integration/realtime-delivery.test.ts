@@ -226,6 +226,28 @@ describeEachDriver("live event delivery", (ctx) => {
     abort.abort();
   });
 
+  it("past the hub's own cap, only the streams that missed too much in their scope reset; the others catch up on their own", async () => {
+    open.splice(0).forEach((c) => c.close());
+    const db = ctx.handle.db;
+    const [team2rep] = (await queryRows<{ id: number }>(db, sql`SELECT id FROM personnel WHERE manager_id = ${people.manager2!.id} AND role = 'rep' ORDER BY id LIMIT 1`)).map((r) => Number(r.id));
+    const m1 = await listen("manager1");
+    const m2 = await listen("manager2");
+    // One transaction: 2 × REPLAY_LIMIT + 10 events of manager2's rep, then three of manager1's. The hub delivers its cap
+    // (REPLAY_LIMIT events) and skips the rest: manager2's share of the skip is over the replay cap, manager1's is three.
+    await db.execute(sql`WITH bulk AS (
+        INSERT INTO events (type, personnel_id, payload) SELECT 'tracking.pings', ${team2rep!}, '{}'::jsonb FROM generate_series(1, ${2 * REPLAY_LIMIT + 10}) RETURNING id)
+      INSERT INTO events (type, personnel_id, payload) SELECT 'visit.checked_in', ${team1[0]!}, jsonb_build_object('mark', 'skipped-' || g) FROM generate_series(1, 3) g
+        WHERE (SELECT count(*) FROM bulk) > 0`);
+    await hubFor(ctx.handle).wake();
+    await m2.until(() => m2.frames.some((f) => f.event === "stream.reset"), 60_000);
+    await emit(team1[0]!, "after-skip");
+    await m1.until(() => marks(m1).includes("after-skip"), 60_000);
+    expect(marks(m1)).toEqual(["skipped-1", "skipped-2", "skipped-3", "after-skip"]);
+    expect(m1.frames.some((f) => f.event === "stream.reset")).toBe(false);
+    m1.close();
+    m2.close();
+  }, 180_000);
+
   it("a backlog beyond the replay cap is answered with stream.reset and a position to resume from, not a silent gap", async () => {
     open.splice(0).forEach((c) => c.close());
     const before = (await positionNow(ctx.handle.db)).id;

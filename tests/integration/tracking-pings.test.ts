@@ -8,6 +8,9 @@ import { queryRows } from "../../src/server/db/client";
 import { recomputeSessionTravel } from "../../src/server/tracking/compute-travel";
 import { recordPings } from "../../src/server/tracking/record-pings";
 import { describeEachDriver } from "../support/db";
+import { workHoursOf } from "../../src/contracts/field-rules";
+import { isBreadcrumb } from "../../src/components/rep/use-location";
+import { readDayPlan } from "../../src/server/plans/day-plan";
 import { count, makePeople, openDay, ping, setOrgHours, type People } from "./tracking-support";
 
 // Kolkata work day 09:00–19:00 (03:30–13:30 UTC), Monday–Saturday. 2026-11-20 is a Friday.
@@ -62,6 +65,22 @@ describeEachDriver("tracking pings", (ctx) => {
     ]);
     expect(await count(db(), "location_pings")).toBe(before);
     expect(await count(db(), "events")).toBe(events0); // nothing accepted, no event
+  });
+
+  it("judges the end of work hours like the phone does: 19:00:00 is inside, 19:00:00.001 and 19:00:30 are not", async () => {
+    // The phone's rule, from the day plan the server hands it (the same settings the server judges with).
+    const plan = await readDayPlan(db(), people.rep.id, "2026-11-20", "Asia/Kolkata");
+    const phoneHours = workHoursOf(plan.work_hours, plan.time_zone);
+    const instants = ["18:59:59.999", "19:00:00.000", "19:00:00.001", "19:00:30.000", "09:00:00.000", "08:59:59.999"].map((t) => new Date(`2026-11-20T${t}+05:30`));
+    const pings = instants.map((t) => ping(t));
+    const r = await rec(pings);
+    const refused = new Set(r.rejected.filter((x) => x.reason === "outside_work_hours").map((x) => x.client_id));
+    const server = pings.map((p) => !refused.has(p.client_id));
+    const phone = instants.map((t) => isBreadcrumb({ lat: 12.97, lon: 77.59, accuracy_m: 5, t: t.getTime() }, null, at("08:00").getTime(), phoneHours));
+    expect(server).toEqual([true, true, false, false, true, false]);
+    expect(phone).toEqual(server);
+    expect(r.rejected.filter((x) => x.reason !== "outside_work_hours")).toEqual([]);
+    expect(r.accepted).toBe(3);
   });
 
   it("refuses fixes on a closed day and before the day started", async () => {
