@@ -15,7 +15,7 @@ export type ControlListener = { reset?(to: OutboxKey, from: OutboxKey): void; pe
 
 /** Rows read per round; a backlog bigger than RESET_AFTER (a listener that was away long) is skipped with a reset. */
 const BATCH = 500;
-const RESET_AFTER = 5_000;
+export const RESET_AFTER = 5_000;
 /** While committed events wait behind an older open transaction, look again this often. */
 const WAITING_RETRY_MS = 100;
 /** A slow safety round while anyone listens, in case a notification was lost with a half-open connection. */
