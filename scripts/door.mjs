@@ -37,7 +37,7 @@ const HANDLER = Symbol("fieldbeat.door.handler");
  * @typedef {(req: Request, ctx: { params: Promise<Record<string, string>> }) => Promise<Response>} RouteHandler
  * @typedef {{
  *   routes: Map<string, Record<string, unknown>>,
- *   gate: (method: string, rawPath: string) => Response | null,
+ *   gate: (method: string, rawPath: string, requestId?: string | null) => Response | null,
  *   next: ((req: import("node:http").IncomingMessage, res: import("node:http").ServerResponse) => unknown) | null,
  * }} DoorApp
  */
@@ -62,7 +62,8 @@ export function createDoor({ routes, gate, next }) {
     const q = url.indexOf("?");
     const path = q < 0 ? url : url.slice(0, q);
     if (!STANDARD.has(method)) {
-      void send(res, gate(method, path) ?? new Response(null, { status: 405 }));
+      const given = req.headers["x-request-id"];
+      void send(res, gate(method, path, typeof given === "string" ? given : null) ?? new Response(null, { status: 405 }));
       return;
     }
     const mod = handlers.get(path);

@@ -31,7 +31,7 @@ async function sessionRole(req: NextRequest): Promise<string | null> {
 
 export async function proxy(req: NextRequest) {
   // The API answers in its own error shape even where the framework would not (TRACE, 405, bad %-encoding).
-  if (req.nextUrl.pathname.startsWith("/api/v1/")) return gateApiRequest(req.method, rawPath(req.url)) ?? NextResponse.next();
+  if (req.nextUrl.pathname.startsWith("/api/v1/")) return gateApiRequest(req.method, rawPath(req.url), req.headers.get("x-request-id")) ?? NextResponse.next();
   const { pathname, search } = req.nextUrl;
   const role = await sessionRole(req);
 

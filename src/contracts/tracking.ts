@@ -2,14 +2,13 @@ import { z } from "zod";
 import { calendarDate } from "./dates";
 import { idString } from "./ids";
 
-/** Largest ping batch one request may carry; more answers 413 BATCH_TOO_LARGE (nothing written). */
-export const MAX_PINGS_PER_BATCH = 500;
+import { GAP_THRESHOLD_MS, MAX_GAPS_PER_BATCH, MAX_PINGS_PER_BATCH } from "./field-rules";
+export { GAP_THRESHOLD_MS, MAX_GAPS_PER_BATCH, MAX_PINGS_PER_BATCH };
+
 /** A fix may be replayed from the offline queue up to this long after it was taken. */
 export const MAX_PING_AGE_MS = 7 * 24 * 3600_000;
 /** Device clocks may run ahead by this much before a fix is refused as from the future. */
 export const MAX_PING_FUTURE_MS = 2 * 60_000;
-/** No fix for longer than this while the day is open is a gap. */
-export const GAP_THRESHOLD_MS = 5 * 60_000;
 
 // zod 4 numbers already refuse NaN and ±Infinity (JSON cannot carry them, but a server action could).
 const num = (what: string) => z.number({ error: `${what} must be a finite number` });
@@ -39,7 +38,7 @@ export type ClientGap = z.infer<typeof clientGapSchema>;
 export const recordPingsSchema = z.strictObject({
   pings: z.array(pingSchema).min(1).max(MAX_PINGS_PER_BATCH),
   /** Stretches the client knows it had no fix, with why; they label the gaps the server detects. */
-  gaps: z.array(clientGapSchema).max(100).optional(),
+  gaps: z.array(clientGapSchema).max(MAX_GAPS_PER_BATCH).optional(),
 });
 export type RecordPingsInput = z.infer<typeof recordPingsSchema>;
 

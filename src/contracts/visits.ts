@@ -11,7 +11,13 @@ const fix = {
   offline_replay: z
     .boolean()
     .optional()
-    .describe("Set by the offline queue when the action was taken offline and is sent later: an old fix is then not flagged STALE_FIX"),
+    .describe(
+      "Set by the offline queue when the action was taken offline and is sent later: an old fix is then not flagged STALE_FIX, " +
+        "provided queued_at is given, the fix was taken within 2 minutes of it, and it is not after the server's receipt",
+    ),
+  queued_at: isoInstant
+    .optional()
+    .describe("With offline_replay: the device time when the action was taken and queued (the queue item's time)"),
 };
 
 export const checkInInput = z.object({

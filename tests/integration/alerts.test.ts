@@ -127,7 +127,20 @@ describeEachDriver("alerts", (ctx) => {
     const jobs = await startJobs(ctx.handle);
     try {
       const schedules = await queryRows<{ name: string }>(db, sql`SELECT name FROM pgboss.schedule ORDER BY name`);
-      expect(schedules.map((s) => s.name)).toEqual(["alerts-check", "beats-materialize", "events-prune", "photos-purge", "push-first-visit-reminders", "push-open-visit-reminders", "reports-send", "visits-close-overdue"]);
+      expect(schedules.map((s) => s.name)).toEqual([
+        "alerts-check",
+        "beats-materialize",
+        "events-prune",
+        "idempotency-keys-purge",
+        "photos-purge",
+        "push-deliveries-purge",
+        "push-first-visit-reminders",
+        "push-open-visit-reminders",
+        "refresh-tokens-purge",
+        "reports-send",
+        "sign-in-attempts-purge",
+        "visits-close-overdue",
+      ]);
       const rep3 = await makePerson(db, "rep", mgr.id);
       const now = new Date();
       const v = await checkIn({ db, actor: rep3, now }, { client_id: randomUUID(), location_id: l2, ...fix(13.2, 77.9, now) });

@@ -14,6 +14,7 @@ import { useDbHandle } from "../../src/server/db";
 import { queryRows } from "../../src/server/db/client";
 import { JOBS } from "../../src/server/jobs/registry";
 import { runCronJob } from "../../src/server/jobs/run-cron-job";
+import { purgePushDeliveries } from "../../src/server/jobs/purge-growing";
 import { GET } from "../../src/app/api/cron/[job]/route";
 import { checkIn } from "../../src/server/visits/check-in";
 import { describeEachDriver } from "../support/db";
@@ -76,6 +77,45 @@ describeEachDriver("GET /api/cron/{job}", (ctx) => {
     expect((res.body.result as { deleted: number }).deleted).toBeGreaterThanOrEqual(1);
     const left = await queryRows<{ id: number }>(db, sql`SELECT id FROM events WHERE id IN (${old!.id}, ${fresh!.id})`);
     expect(left.map((r) => Number(r.id))).toEqual([Number(fresh!.id)]);
+  });
+
+  it("purges the growing tables past their retention through the door, keeps what is still needed, and a rerun deletes nothing", async () => {
+    const db = ctx.handle.db;
+    const nowMs = Date.now();
+    const ids = { old: randomUUID(), fresh: randomUUID() };
+    await db.execute(sql`INSERT INTO idempotency_keys (client_id, actor_id, operation, created_at) VALUES
+      (${ids.old}, ${rep.id}, 'test', now() - interval '8 days'), (${ids.fresh}, ${rep.id}, 'test', now() - interval '6 days')`);
+    await db.execute(sql`INSERT INTO push_deliveries (personnel_id, kind, subject, sent_at) VALUES
+      (${rep.id}, 'test', ${ids.old}, now() - interval '8 days'), (${rep.id}, 'test', ${ids.fresh}, now() - interval '6 days')`);
+    await db.execute(sql`INSERT INTO refresh_tokens (personnel_id, family_id, token_hash, expires_at) VALUES
+      (${rep.id}, ${randomUUID()}, ${ids.old}, now() - interval '2 days'), (${rep.id}, ${randomUUID()}, ${ids.fresh}, now() - interval '1 hour')`);
+    await db.execute(sql`INSERT INTO rate_limits (key, points, expire) VALUES
+      (${`test:${ids.old}`}, 5, ${nowMs - 60_000}), (${`test:${ids.fresh}`}, 5, ${nowMs + 3_600_000}), (${`test:forever:${ids.fresh}`}, 1, NULL)`);
+    const left = async () => ({
+      keys: (await queryRows<{ id: string }>(db, sql`SELECT client_id::text AS id FROM idempotency_keys WHERE operation = 'test' ORDER BY 1`)).map((r) => r.id),
+      push: (await queryRows<{ id: string }>(db, sql`SELECT subject AS id FROM push_deliveries WHERE kind = 'test'`)).map((r) => r.id),
+      tokens: (await queryRows<{ id: string }>(db, sql`SELECT token_hash AS id FROM refresh_tokens WHERE token_hash IN (${ids.old}, ${ids.fresh})`)).map((r) => r.id),
+      limits: (await queryRows<{ id: string }>(db, sql`SELECT key AS id FROM rate_limits WHERE key LIKE 'test:%' ORDER BY 1`)).map((r) => r.id),
+    });
+    for (const job of ["idempotency-keys-purge", "push-deliveries-purge", "refresh-tokens-purge", "sign-in-attempts-purge"]) {
+      const res = await cron(job, `Bearer ${SECRET}`);
+      expect(res.status, job).toBe(200);
+      expect((res.body.result as { deleted: number }).deleted, job).toBeGreaterThanOrEqual(1);
+    }
+    expect(await left()).toEqual({ keys: [ids.fresh], push: [ids.fresh], tokens: [ids.fresh], limits: [`test:${ids.fresh}`, `test:forever:${ids.fresh}`].sort() });
+    for (const job of ["idempotency-keys-purge", "push-deliveries-purge", "refresh-tokens-purge", "sign-in-attempts-purge"]) {
+      expect(((await cron(job, `Bearer ${SECRET}`)).body.result as { deleted: number }).deleted, job).toBe(0);
+    }
+  });
+
+  it("purges in batches until nothing is left past the retention", async () => {
+    const db = ctx.handle.db;
+    const subject = randomUUID();
+    for (let i = 0; i < 7; i++) {
+      await db.execute(sql`INSERT INTO push_deliveries (personnel_id, kind, subject, sent_at) VALUES (${rep.id}, 'batch', ${`${subject}:${i}`}, now() - interval '30 days')`);
+    }
+    expect(await purgePushDeliveries(db, new Date(), 3)).toEqual({ deleted: 7 }); // batches of 3, 3, 1
+    expect(await queryRows(db, sql`SELECT 1 FROM push_deliveries WHERE kind = 'batch'`)).toHaveLength(0);
   });
 
   it("answers 404 for a job that is not in the registry (right secret)", async () => {

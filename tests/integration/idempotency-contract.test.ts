@@ -301,38 +301,12 @@ const ACTIONS: Record<string, ActionCase> = {
       return { same: { client_id: id, visit_id: v, reason: "contract" }, other: { client_id: id, visit_id: v, reason: "another reason" } };
     },
   },
-  "visits.checkIn": {
-    as: "rep",
-    make: async (fx, id) => {
-      await closeOpenVisits(fx);
-      const input = { client_id: id, location_id: fx.locationId, ...fix(fx) };
-      return { same: input, other: { ...input, accuracy_m: 9 } };
-    },
-  },
-  "visits.checkOut": {
-    as: "rep",
-    make: async (fx, id) => {
-      const input = { client_id: id, visit_id: await visitOfRep01(fx, true), ...fix(fx) };
-      return { same: input, other: { ...input, notes: "another request" } };
-    },
-  },
   "visits.review": {
     as: "manager",
     make: async (fx, id) => {
       const v = await visitOfRep01(fx, false);
       return { same: { client_id: id, visit_id: v, decision: "REJECTED", comment: "contract" }, other: { client_id: id, visit_id: v, decision: "APPROVED", comment: "contract" } };
     },
-  },
-  "sessions.start": {
-    as: "rep",
-    make: async (fx, id) => {
-      await dayOfRep01(fx, false);
-      return { same: { client_id: id }, other: { client_id: id, lat: fx.lat, lon: fx.lon } };
-    },
-  },
-  "sessions.end": {
-    as: "rep",
-    make: async (fx, id) => (await dayOfRep01(fx, true), { same: { client_id: id }, other: { client_id: id, captured_at: iso(60_000) } }),
   },
   "personnel.create": { as: "admin", fresh: ["temporary_password", "created"], make: async (fx, id) => ({ same: newPerson(fx, id, "Action A"), other: newPerson(fx, id, "Action B") }) },
   "personnel.update": {

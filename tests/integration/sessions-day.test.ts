@@ -105,7 +105,7 @@ describeEachDriver("daily sessions: start, today, end", (ctx) => {
     expect((await end(late.id, { client_id: uuid(), captured_at: new Date(twoDaysAgo.getTime() + 3_600_000).toISOString() })).status).toBe(200);
     const ci = await call(checkInRoute, "/api/v1/visits/check-in", {
       as: late.id,
-      body: { client_id: uuid(), location_id: loc, lat: 12.97164, lon: 77.5946, accuracy_m: 5, captured_at: twoDaysAgo.toISOString(), offline_replay: true },
+      body: { client_id: uuid(), location_id: loc, lat: 12.97164, lon: 77.5946, accuracy_m: 5, captured_at: twoDaysAgo.toISOString(), offline_replay: true, queued_at: twoDaysAgo.toISOString() },
     });
     expect(ci.status).toBe(201);
     expect(ci.body.visit.planned_date).toBe(day);

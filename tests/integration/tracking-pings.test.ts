@@ -8,6 +8,10 @@ import { queryRows } from "../../src/server/db/client";
 import { recomputeSessionTravel } from "../../src/server/tracking/compute-travel";
 import { recordPings } from "../../src/server/tracking/record-pings";
 import { describeEachDriver } from "../support/db";
+import { TEST_NOW_HEADER } from "../../src/server/http/request-clock";
+import { workHoursOf } from "../../src/contracts/field-rules";
+import { isBreadcrumb } from "../../src/components/rep/use-location";
+import { readDayPlan } from "../../src/server/plans/day-plan";
 import { count, makePeople, openDay, ping, setOrgHours, type People } from "./tracking-support";
 
 // Kolkata work day 09:00–19:00 (03:30–13:30 UTC), Monday–Saturday. 2026-11-20 is a Friday.
@@ -62,6 +66,22 @@ describeEachDriver("tracking pings", (ctx) => {
     ]);
     expect(await count(db(), "location_pings")).toBe(before);
     expect(await count(db(), "events")).toBe(events0); // nothing accepted, no event
+  });
+
+  it("judges the end of work hours like the phone does: 19:00:00 is inside, 19:00:00.001 and 19:00:30 are not", async () => {
+    // The phone's rule, from the day plan the server hands it (the same settings the server judges with).
+    const plan = await readDayPlan(db(), people.rep.id, "2026-11-20", "Asia/Kolkata");
+    const phoneHours = workHoursOf(plan.work_hours, plan.time_zone);
+    const instants = ["18:59:59.999", "19:00:00.000", "19:00:00.001", "19:00:30.000", "09:00:00.000", "08:59:59.999"].map((t) => new Date(`2026-11-20T${t}+05:30`));
+    const pings = instants.map((t) => ping(t));
+    const r = await rec(pings);
+    const refused = new Set(r.rejected.filter((x) => x.reason === "outside_work_hours").map((x) => x.client_id));
+    const server = pings.map((p) => !refused.has(p.client_id));
+    const phone = instants.map((t) => isBreadcrumb({ lat: 12.97, lon: 77.59, accuracy_m: 5, t: t.getTime() }, null, at("08:00").getTime(), phoneHours));
+    expect(server).toEqual([true, true, false, false, true, false]);
+    expect(phone).toEqual(server);
+    expect(r.rejected.filter((x) => x.reason !== "outside_work_hours")).toEqual([]);
+    expect(r.accepted).toBe(3);
   });
 
   it("refuses fixes on a closed day and before the day started", async () => {
@@ -141,21 +161,25 @@ describeEachDriver("POST /api/v1/tracking/pings (HTTP)", (ctx) => {
   let people: People;
   let token: string;
   const db = () => ctx.handle.db;
+  // The route runs on the request clock (X-Fieldbeat-Test-Now), not the wall clock: it used to, and the last minute
+  // of every UTC day (after the 23:59 work-day end) refused every fix, at any hour the outcome was the clock's.
+  const CLOCK = new Date("2026-11-20T10:00:00Z"); // a Friday, 15:30 in Kolkata
   const post = (body: string, contentType = "application/json") =>
-    POST(new Request("http://localhost/api/v1/tracking/pings", { method: "POST", headers: { "content-type": contentType, authorization: `Bearer ${token}` }, body }), {
-      params: Promise.resolve({}),
-    });
-  const now = () => new Date(Date.now() - 60_000);
+    POST(
+      new Request("http://localhost/api/v1/tracking/pings", {
+        method: "POST",
+        headers: { "content-type": contentType, authorization: `Bearer ${token}`, [TEST_NOW_HEADER]: CLOCK.toISOString() },
+        body,
+      }),
+      { params: Promise.resolve({}) },
+    );
+  const now = () => new Date(CLOCK.getTime() - 60_000);
 
   beforeAll(async () => {
     people = await makePeople(db());
-    // The route runs on the real clock: make every minute of every day a working one, in UTC.
-    await setOrgHours(db(), { timeZone: "UTC", start: "00:00", end: "23:59:59", days: [1, 2, 3, 4, 5, 6, 7] });
-    const today = new Date().toISOString().slice(0, 10);
-    const yesterday = new Date(Date.now() - 86_400_000).toISOString().slice(0, 10);
-    await openDay(db(), people.rep.id, today, new Date(`${today}T00:00:00Z`));
-    await openDay(db(), people.rep.id, yesterday, new Date(`${yesterday}T00:00:00Z`));
-    token = await issueAccessToken(people.rep.id, new Date());
+    await setOrgHours(db(), { timeZone: "Asia/Kolkata", start: "09:00", end: "19:00", days: [1, 2, 3, 4, 5, 6] });
+    await openDay(db(), people.rep.id, "2026-11-20", new Date("2026-11-20T09:00:00+05:30"));
+    token = await issueAccessToken(people.rep.id, CLOCK);
   });
   beforeEach(() => useDbHandle(ctx.handle));
   afterEach(() => useDbHandle(undefined));
@@ -203,7 +227,7 @@ describeEachDriver("POST /api/v1/tracking/pings (HTTP)", (ctx) => {
       ["client_id not a uuid", () => JSON.stringify({ pings: [{ ...good(), client_id: "abc" }] }), 400, "VALIDATION_FAILED", "pings.0.client_id"],
       ["unknown source", () => JSON.stringify({ pings: [{ ...good(), source: "satellite" }] }), 400, "VALIDATION_FAILED", "pings.0.source"],
       ["unknown field", () => JSON.stringify({ pings: [{ ...good(), altitude: 3 }] }), 400, "VALIDATION_FAILED", "pings.0"],
-      ["gap cause unknown", () => JSON.stringify({ pings: [good()], gaps: [{ from: now().toISOString(), to: new Date().toISOString(), cause: "bored" }] }), 400, "VALIDATION_FAILED", "gaps.0.cause"],
+      ["gap cause unknown", () => JSON.stringify({ pings: [good()], gaps: [{ from: now().toISOString(), to: CLOCK.toISOString(), cause: "bored" }] }), 400, "VALIDATION_FAILED", "gaps.0.cause"],
     ];
     it.each(cases)("%s", async (_name, body, status, code, field) => {
       const before = await count(db(), "location_pings");

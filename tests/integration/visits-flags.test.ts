@@ -18,7 +18,10 @@ describeEachDriver("visits: plausibility flags computed, scored and stored", (ct
     const cases = [
       [{ accuracy_m: 75, captured_at: isoAgo(1000) }, ["LOW_ACCURACY"], 85],
       [{ accuracy_m: 5, captured_at: isoAgo(10 * 60_000) }, ["STALE_FIX"], 85],
-      [{ accuracy_m: 5, captured_at: isoAgo(10 * 60_000), offline_replay: true }, [], 100],
+      // An offline replay excuses the old fix only with a queue time that matches it (issue #17.3).
+      [{ accuracy_m: 5, captured_at: isoAgo(10 * 60_000), offline_replay: true, queued_at: isoAgo(10 * 60_000 - 20_000) }, [], 100],
+      [{ accuracy_m: 5, captured_at: isoAgo(10 * 60_000), offline_replay: true }, ["STALE_FIX"], 85],
+      [{ accuracy_m: 5, captured_at: isoAgo(10 * 60_000), offline_replay: true, queued_at: isoAgo(60_000) }, ["STALE_FIX"], 85],
       [{ accuracy_m: 5, captured_at: isoAgo(-90_000) }, ["CLOCK_SKEW"], 90],
     ] as const;
     for (const [extra, flags, score] of cases) {
@@ -28,6 +31,26 @@ describeEachDriver("visits: plausibility flags computed, scored and stored", (ct
       expect(r.body.validation).toMatchObject({ status: "VALID", flags, evidence_score: score });
       expect(r.body.validation.reasons).toHaveLength(1 + flags.length);
       expect(r.body.visit).toMatchObject({ flags, evidence_score: score });
+    }
+  });
+
+  it("check-out: an offline replay excuses its old fix only when its queue time matches the fix (#17.3)", async () => {
+    useDbHandle(ctx.handle);
+    const db = ctx.handle.db;
+    const loc = await makeLocation(db, 12.91, 77.64, 50);
+    for (const [queued, flags] of [
+      [isoAgo(30 * 60_000 - 90_000), []],
+      [isoAgo(60_000), ["STALE_FIX"]],
+    ] as const) {
+      const rep = await makePerson(db, "rep");
+      const ci = await checkIn(rep.id, { client_id: uuid(), location_id: loc, lat: 12.91 + Math.random() * 1e-5, lon: 77.64, accuracy_m: 5, captured_at: isoAgo(40 * 60_000), offline_replay: true, queued_at: isoAgo(40 * 60_000) });
+      expect(ci.body.validation.flags).toEqual([]);
+      const body = { client_id: uuid(), visit_id: ci.body.visit.id, lat: 12.91 + Math.random() * 1e-5, lon: 77.64, accuracy_m: 5, captured_at: isoAgo(30 * 60_000), offline_replay: true, queued_at: queued };
+      const co = await call(checkOutRoute, "/api/v1/visits/check-out", { as: rep.id, body });
+      expect(co.status).toBe(200);
+      expect(co.body.validation.flags).toEqual(flags);
+      const [row] = await queryRows<{ q: string }>(db, sql`SELECT validation_details->>'queued_at' AS q FROM location_validations WHERE visit_id = ${ci.body.visit.id} AND validation_details->>'phase' = 'check_out'`);
+      expect(new Date(row!.q).toISOString()).toBe(queued);
     }
   });
 

@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { computeFlags, scoreEvidence, type FlagInput } from "../../src/server/visits/evidence";
 
 const now = new Date("2026-11-25T10:00:00.000Z");
-const base: FlagInput = { radiusM: 50, accuracyM: 10, capturedAt: new Date(now.getTime() - 5_000), receivedAt: now, offlineReplay: false, speedKmh: 12, repeatedCoords: false };
+const base: FlagInput = { radiusM: 50, accuracyM: 10, capturedAt: new Date(now.getTime() - 5_000), receivedAt: now, offlineReplay: false, queuedAt: null, speedKmh: 12, repeatedCoords: false };
 const at = (msBeforeNow: number) => new Date(now.getTime() - msBeforeNow);
 
 describe("computeFlags", () => {
@@ -13,10 +13,33 @@ describe("computeFlags", () => {
     expect(computeFlags({ ...base, accuracyM: 50.1 })).toEqual(["LOW_ACCURACY"]);
   });
 
-  it("STALE_FIX beyond 2 minutes of age, unless the action is an offline replay", () => {
+  it("STALE_FIX beyond 2 minutes of age, unless the action is an offline replay consistent with its queue time", () => {
     expect(computeFlags({ ...base, capturedAt: at(120_000) })).toEqual([]);
     expect(computeFlags({ ...base, capturedAt: at(120_001) })).toEqual(["STALE_FIX"]);
-    expect(computeFlags({ ...base, capturedAt: at(3 * 86_400_000), offlineReplay: true })).toEqual([]);
+    // Taken three days ago, queued with its fix, sent now: the fix was fresh when the rep acted.
+    expect(computeFlags({ ...base, capturedAt: at(3 * 86_400_000), offlineReplay: true, queuedAt: at(3 * 86_400_000 - 30_000) })).toEqual([]);
+  });
+
+  describe("offline_replay excuses an old fix only when the queued item's times agree with the sync (#17.3)", () => {
+    const fixAt = at(3_600_000); // an hour-old fix
+    const replay = (queuedAt: Date | null) => computeFlags({ ...base, capturedAt: fixAt, offlineReplay: true, queuedAt });
+    const after = (ms: number) => new Date(fixAt.getTime() + ms);
+    it("no queue time: the claim excuses nothing", () => expect(replay(null)).toEqual(["STALE_FIX"]));
+    it("queued within 2 minutes of the fix, either side (bounds inclusive)", () => {
+      expect(replay(after(0))).toEqual([]);
+      expect(replay(after(120_000))).toEqual([]);
+      expect(replay(after(-120_000))).toEqual([]);
+      expect(replay(after(120_001))).toEqual(["STALE_FIX"]); // the fix was already stale when the rep acted
+      expect(replay(after(-120_001))).toEqual(["STALE_FIX"]);
+    });
+    it("a queue time without the offline_replay mark excuses nothing", () => {
+      expect(computeFlags({ ...base, capturedAt: fixAt, offlineReplay: false, queuedAt: fixAt })).toEqual(["STALE_FIX"]);
+    });
+    it("the reason says why the replay did not excuse the fix", () => {
+      const flags = replay(after(5 * 60_000));
+      const e = scoreEvidence({ ...base, capturedAt: fixAt, offlineReplay: true, queuedAt: after(5 * 60_000), status: "VALID", distanceM: 3, flags });
+      expect(e.reasons[1]).toMatch(/offline replay.*queued 300 s after the fix/);
+    });
   });
 
   it("IMPOSSIBLE_SPEED above 200 km/h; none without a previous fix", () => {

@@ -8,7 +8,8 @@ import { InstallHelp, UpdateBanner } from "./pwa-chrome";
 import { useRepStore } from "./rep-store";
 import { nextStop, placeOfOpenVisit, stopViews, type StopView } from "./stops";
 import { TodayScreen } from "./today-screen";
-import { insideWorkHours, useBreadcrumbs, type Fix } from "./use-location";
+import { useBreadcrumbs, type Fix } from "./use-location";
+import { insideWorkHours, workHoursOf } from "@/contracts/field-rules";
 import type { VisitPlace } from "./visit-screen";
 import { repScreenFromUrl } from "@/lib/pwa/sw-protocol";
 
@@ -44,7 +45,8 @@ export function RepApp({ me, serviceWorker }: { me: { id: number; name: string }
   const screen: Screen = chosen ?? screenFromUrl(search, views) ?? { name: "today" };
   // One position source for the whole app: the watch, running from consent on (breadcrumbs only while the day is open).
   const fix = liveFix;
-  const inHours = plan ? insideWorkHours(new Date(), plan.value.work_hours, plan.value.time_zone) : false;
+  const hours = useMemo(() => (plan ? workHoursOf(plan.value.work_hours, plan.value.time_zone) : null), [plan]);
+  const inHours = hours ? insideWorkHours(new Date(), hours) : false;
   const tracking = !!store.consent && day.started && !day.ended && inHours;
 
   const onBreadcrumb = useCallback(
@@ -52,7 +54,7 @@ export function RepApp({ me, serviceWorker }: { me: { id: number; name: string }
       void act({ kind: "tracking.pings", body: { pings: [{ client_id: crypto.randomUUID(), lat: f.lat, lon: f.lon, accuracy_m: f.accuracy_m, captured_at: new Date(f.t).toISOString() }], ...(gaps.length ? { gaps } : {}) } }),
     [act],
   );
-  const crumbs = useBreadcrumbs({ watch: !!store.consent, active: tracking, since: day.startedAt, onFix: setLiveFix, onBreadcrumb });
+  const crumbs = useBreadcrumbs({ watch: !!store.consent, active: tracking, since: day.startedAt, hours, onFix: setLiveFix, onBreadcrumb });
 
   // A fresh fix (from the open day's watch) inside a planned stop's fence offers the check-in; it never checks in by itself.
   const prompt = useMemo(() => {

@@ -1,9 +1,9 @@
 "use client";
 
 import { useCallback, useEffect, useRef, useState } from "react";
+import { CAPTURE_WINDOW_MS, MAX_GAPS_PER_BATCH, insideWorkHours, type WorkHours } from "@/contracts/field-rules";
 import type { ClientGap } from "@/contracts/tracking";
 import { metersBetween } from "@/lib/geo/distance";
-import { dateTimeFormat } from "@/lib/time";
 
 export type Fix = { lat: number; lon: number; accuracy_m: number; /** GeolocationPosition.timestamp (ms) */ t: number };
 export type LocStatus = "idle" | "locating" | "ok" | "denied" | "unavailable" | "timeout" | "unsupported";
@@ -56,23 +56,36 @@ type Breadcrumbs = {
   active: boolean;
   /** When the day was opened (ms): a position cached from before it is not a breadcrumb of this day. */
   since: number;
+  /** The organisation's work hours: a fix taken outside them is not a breadcrumb (the server would refuse it). */
+  hours: WorkHours | null;
   onFix: (f: Fix) => void;
   onBreadcrumb: (f: Fix, gaps: ClientGap[]) => void;
 };
+
+/**
+ * Whether a fix becomes a breadcrumb: taken since the day opened, inside work hours by the shared rule (judged at the
+ * fix's own time, as the server judges its captured_at), and 60 s or 50 m after the previous breadcrumb.
+ */
+export function isBreadcrumb(f: Fix, prev: Fix | null, daySince: number, hours: WorkHours | null): boolean {
+  // A position cached from before the day opened is not a breadcrumb of this day (the server refuses it).
+  if (f.t < daySince) return false;
+  if (!hours || !insideWorkHours(new Date(f.t), hours)) return false;
+  return !prev || f.t - prev.t >= BREADCRUMB.everyMs || metersBetween(prev, f) >= BREADCRUMB.everyM;
+}
 
 /**
  * While the day is open, the app visible and inside work hours: watchPosition, a breadcrumb every 60 s or 50 m.
  * Stretches without fixes are labelled with their cause (hidden, offline, permission denied) and sent with the
  * next breadcrumb, so the server labels the gap instead of guessing (browsers give no location to a hidden app).
  */
-export function useBreadcrumbs({ watch, active, since: daySince, onFix, onBreadcrumb }: Breadcrumbs) {
+export function useBreadcrumbs({ watch, active, since: daySince, hours, onFix, onBreadcrumb }: Breadcrumbs) {
   const last = useRef<Fix | null>(null);
   const gaps = useRef<ClientGap[]>([]);
   const since = useRef<{ cause: ClientGap["cause"]; from: number } | null>(null);
   const [status, setStatus] = useState<LocStatus>("idle");
-  const cb = useRef({ onFix, onBreadcrumb });
+  const cb = useRef({ onFix, onBreadcrumb, hours });
   useEffect(() => {
-    cb.current = { onFix, onBreadcrumb };
+    cb.current = { onFix, onBreadcrumb, hours };
   });
 
   const openGap = (cause: ClientGap["cause"]) => {
@@ -98,12 +111,10 @@ export function useBreadcrumbs({ watch, active, since: daySince, onFix, onBreadc
         closeGap();
         cb.current.onFix(f);
         if (!recording.current) return;
-        // A position cached from before the day opened is not a breadcrumb of this day (the server refuses it).
-        if (f.t < daySince) return;
-        const prev = last.current;
-        if (!prev || f.t - prev.t >= BREADCRUMB.everyMs || metersBetween(prev, f) >= BREADCRUMB.everyM) {
+        if (isBreadcrumb(f, last.current, daySince, cb.current.hours)) {
           last.current = f;
-          const sent = gaps.current.splice(0);
+          // At most the batch's gap cap; the rest ride with the next breadcrumb (the server refuses more in one batch).
+          const sent = gaps.current.splice(0, MAX_GAPS_PER_BATCH);
           cb.current.onBreadcrumb(f, sent);
         }
       },
@@ -132,7 +143,7 @@ export const FRESH_FIX_MS = 10_000;
 /** How long an action waits for a fresh fix from the watch before offering the best recent one. */
 export const FIX_WAIT_S = 15;
 /** Older than this, a fix is STALE_FIX on the server (DESIGN §6): the selfie flags NO_CAPTURE_FIX only past it. */
-export const STALE_FIX_MS = 120_000;
+export const STALE_FIX_MS = CAPTURE_WINDOW_MS;
 
 export type FreshFixWait = { phase: "idle" } | { phase: "waiting"; secondsLeft: number } | { phase: "timed_out"; best: Fix | null; /** how old `best` was when the wait ran out */ ageMs: number };
 
@@ -197,12 +208,3 @@ export function useFreshFix(latest: Fix | null) {
   return { wait, get, reset };
 }
 
-/** Whether `now` is inside the organisation's work hours (its time zone, HH:MM bounds, ISO weekdays). */
-export function insideWorkHours(now: Date, wh: { start: string; end: string; days: number[] }, timeZone: string): boolean {
-  const parts = dateTimeFormat("en-GB", { timeZone, weekday: "short", hour: "2-digit", minute: "2-digit", hourCycle: "h23" }).formatToParts(now);
-  const get = (t: string) => parts.find((p) => p.type === t)?.value ?? "";
-  const wd = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"].indexOf(get("weekday")) + 1;
-  const minutes = Number(get("hour")) * 60 + Number(get("minute"));
-  const toMin = (s: string) => Number(s.slice(0, 2)) * 60 + Number(s.slice(3, 5));
-  return wh.days.includes(wd) && minutes >= toMin(wh.start) && minutes <= toMin(wh.end);
-}

@@ -4,7 +4,7 @@ import { lastSyncKey, setMeta, STORES, type OfflineDb } from "./db";
 import { getBlob, getItemByClientId, pruneSent, updateItem } from "./queue";
 import type { QueueItem } from "./queue-types";
 
-export const MAX_PINGS_PER_REQUEST = 500;
+import { MAX_GAPS_PER_BATCH, MAX_PINGS_PER_BATCH } from "@/contracts/field-rules";
 const BACKOFF_BASE_MS = 2_000;
 const BACKOFF_MAX_MS = 5 * 60_000;
 
@@ -29,8 +29,12 @@ const visitIdOf = (item: QueueItem | undefined): number | null => {
   return typeof id === "number" ? id : null;
 };
 
-/** Sent a minute or more after it was taken: the queue says so, and the server does not flag the old fix as stale. */
-const late = (item: QueueItem, deps: DrainDeps) => ((deps.now?.() ?? new Date()).getTime() - Date.parse(item.created_at) >= 60_000 ? { offline_replay: true } : {});
+/**
+ * Sent a minute or more after it was taken: the queue says so with the time the rep acted (the item's own time), and the
+ * server excuses the old fix only when that time matches the fix (visits/evidence.ts, offlineReplayConsistent).
+ */
+const late = (item: QueueItem, deps: DrainDeps) =>
+  (deps.now?.() ?? new Date()).getTime() - Date.parse(item.created_at) >= 60_000 ? { offline_replay: true, queued_at: item.created_at } : {};
 
 type Step = { kind: "sent"; items: QueueItem[]; result: unknown } | { kind: "blocked" } | { kind: "refused"; message: string; code: string };
 
@@ -47,7 +51,8 @@ async function sendStep(deps: DrainDeps, item: QueueItem, run: QueueItem[]): Pro
     case "tracking.pings": {
       const pings = run.flatMap((i) => (i.kind === "tracking.pings" ? i.body.pings : []));
       const gaps = run.flatMap((i) => (i.kind === "tracking.pings" ? (i.body.gaps ?? []) : []));
-      return { kind: "sent", items: run, result: await api.pings({ pings, ...(gaps.length ? { gaps: gaps.slice(0, 100) } : {}) }) };
+      // pingRun keeps the run within both caps; a single item over the gap cap (an old queue) sends its first gaps.
+      return { kind: "sent", items: run, result: await api.pings({ pings, ...(gaps.length ? { gaps: gaps.slice(0, MAX_GAPS_PER_BATCH) } : {}) }) };
     }
     case "visit.check_out":
     case "visit.selfie": {
@@ -64,16 +69,19 @@ async function sendStep(deps: DrainDeps, item: QueueItem, run: QueueItem[]): Pro
   }
 }
 
-/** Consecutive pending ping items from `start`, at most MAX_PINGS_PER_REQUEST pings in all. */
-function pingRun(items: QueueItem[], start: number): QueueItem[] {
+/** Consecutive pending ping items from `start`, at most MAX_PINGS_PER_BATCH pings and MAX_GAPS_PER_BATCH gaps in all (the server's caps). */
+export function pingRun(items: QueueItem[], start: number): QueueItem[] {
   const run: QueueItem[] = [];
   let count = 0;
+  let gapCount = 0;
   for (let i = start; i < items.length; i++) {
     const it = items[i]!;
     if (it.kind !== "tracking.pings" || it.status !== "pending") break;
-    if (run.length && count + it.body.pings.length > MAX_PINGS_PER_REQUEST) break;
+    const gaps = it.body.gaps?.length ?? 0;
+    if (run.length && (count + it.body.pings.length > MAX_PINGS_PER_BATCH || gapCount + gaps > MAX_GAPS_PER_BATCH)) break;
     run.push(it);
     count += it.body.pings.length;
+    gapCount += gaps;
   }
   return run;
 }

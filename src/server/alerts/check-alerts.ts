@@ -12,8 +12,15 @@ import { raiseAlerts } from "./raise-alert";
 export async function checkAlerts(db: Db, now: Date): Promise<{ raised: number }> {
   const s = await readDashboardSettings({ db });
   const rules = { timeZone: s.timeZone, lateMinutes: s.lateMinutes, openVisitMinutes: s.openVisitMinutes, untrackedMinutes: s.untrackedMinutes };
-  const candidates = [...(await lateCheckIns(db, now, rules)), ...(await missingCheckOuts(db, now, rules)), ...(await riskyVisits(db, now)), ...(await notTracked(db, now, rules))];
-  return { raised: await raiseAlerts(db, candidates, now) };
+  // Set-based: one read and one INSERT … SELECT per rule (never a statement per alert), in one transaction.
+  return db.transaction(async (tx) => {
+    let raised = 0;
+    raised += await raiseAlerts(tx, await lateCheckIns(tx, now, rules), now);
+    raised += await raiseAlerts(tx, await missingCheckOuts(tx, now, rules), now);
+    raised += await raiseAlerts(tx, await riskyVisits(tx, now), now);
+    raised += await raiseAlerts(tx, await notTracked(tx, now, rules), now);
+    return { raised };
+  });
 }
 
 /** On a visit event (check-in, check-out, review, photo flags): raise its risk alert at once, not at the next minute. */

@@ -7,7 +7,9 @@ import { personnel } from "../db/schema";
 import { AppError } from "../errors";
 import type { Actor } from "./actor";
 import type { TokenResponse } from "@/contracts/auth";
-import { issueRefreshToken } from "./refresh-tokens";
+import { unauthorized } from "./authenticate";
+import { loadActivePerson } from "./load-actor";
+import { issueRefreshToken, rotateRefreshToken } from "./refresh-tokens";
 import { ACCESS_TOKEN_TTL_S, issueAccessToken } from "./tokens";
 
 /** The API login/refresh answer: a 15-minute access token and a refresh token (new family unless given). */
@@ -31,4 +33,15 @@ export async function assertApiTokensAllowed(db: Db, personnelId: number): Promi
   if ((await getOrgSettings(db)).require_manager_mfa) {
     throw new AppError("MFA_ENROLMENT_REQUIRED", "Your organisation requires two-step verification: enrol in the web app (Security page) first.");
   }
+}
+
+/**
+ * POST /api/v1/auth/refresh: rotates the refresh token (a reused one revokes its whole family, 401) and answers a new
+ * pair for its person, read through the one active-person reader (a person deactivated meanwhile gets no tokens).
+ */
+export async function refreshTokenPair(db: Db, token: string, meta: RequestMeta, now: Date): Promise<TokenResponse> {
+  const { personnelId, refreshToken } = await rotateRefreshToken(db, token, meta, now, assertApiTokensAllowed);
+  const person = await loadActivePerson(db, personnelId);
+  if (!person) throw unauthorized("This account is not active.");
+  return tokenPair(db, person, meta, now, refreshToken);
 }

@@ -1,6 +1,6 @@
 import "server-only";
 import { createHash, randomBytes, randomUUID } from "node:crypto";
-import { and, eq, isNull, sql } from "drizzle-orm";
+import { and, eq, isNull } from "drizzle-orm";
 import { recordAudit, type RequestMeta } from "../audit/record-audit";
 import type { Db } from "../db/client";
 import { personnel, refreshTokens } from "../db/schema";
@@ -102,14 +102,4 @@ export async function revokeRefreshToken(db: Db, token: string, now: Date): Prom
   const [row] = await db.select({ familyId: refreshTokens.familyId }).from(refreshTokens).where(eq(refreshTokens.tokenHash, sha256(token)));
   if (!row) return { revoked: 0 };
   return { revoked: await revokeFamily(db, row.familyId, "logout", now) };
-}
-
-/** Ends every API sign-in of a person (deactivation, password reset). */
-export async function revokeAllRefreshTokens(db: Db, personnelId: number, reason: string, now: Date): Promise<number> {
-  const rows = await db
-    .update(refreshTokens)
-    .set({ revokedAt: now, revokedReason: reason })
-    .where(and(eq(refreshTokens.personnelId, personnelId), isNull(refreshTokens.revokedAt)))
-    .returning({ id: sql`1` });
-  return rows.length;
 }

@@ -1,6 +1,7 @@
 import { env } from "@/env";
 import { log } from "../log";
 import { allOperations } from "./openapi";
+import { requestIdFrom } from "./request-log";
 import { apiSecurityHeaders } from "./security-headers";
 
 /**
@@ -42,35 +43,38 @@ export function allowedMethods(pathname: string): string[] | null {
   return [...(literal ?? hits[0]!).methods].sort();
 }
 
-export function apiErrorResponse(status: number, code: string, message: string, headers: Record<string, string> = {}): Response {
+/**
+ * `givenRequestId`: the request's X-Request-Id header. Answered before route(), the gate gives every API answer a
+ * request id too (issue #22), by the routes' rule (request-log.ts): a trusted proxy's id is kept, else a new one.
+ */
+export function apiErrorResponse(status: number, code: string, message: string, headers: Record<string, string> = {}, givenRequestId?: string | null): Response {
   return Response.json(
     { error: { code, message } },
-    // Answered before route(): a fresh request id here too, so every API answer carries one (issue #22).
-    { status, headers: { ...apiSecurityHeaders(env.NODE_ENV === "production"), "Cache-Control": "no-store", "X-Request-Id": crypto.randomUUID(), ...headers } },
+    { status, headers: { ...apiSecurityHeaders(env.NODE_ENV === "production"), "Cache-Control": "no-store", "X-Request-Id": requestIdFrom(givenRequestId), ...headers } },
   );
 }
 
-/** The answer to give instead of routing, or null to let the request through. */
-export function gateApiRequest(method: string, rawPathname: string): Response | null {
+/** The answer to give instead of routing, or null to let the request through. `requestId`: the request's X-Request-Id header, if any. */
+export function gateApiRequest(method: string, rawPathname: string, requestId?: string | null): Response | null {
   const upper = method.toUpperCase();
   try {
     decodeURIComponent(rawPathname);
   } catch {
     log.warn("api: malformed percent-encoding in path", { method: upper, path: rawPathname.slice(0, 300) });
-    return apiErrorResponse(400, "INVALID_PATH", "The path has malformed percent-encoding.");
+    return apiErrorResponse(400, "INVALID_PATH", "The path has malformed percent-encoding.", {}, requestId);
   }
   const allowed = allowedMethods(rawPathname);
   if (STANDARD.has(upper) && (!allowed || allowed.includes(upper))) return null;
   if (!allowed) {
     log.info("api: method not allowed", { method: upper, path: rawPathname.slice(0, 300) });
-    return apiErrorResponse(405, "METHOD_NOT_ALLOWED", `${upper.slice(0, 20)} is not supported.`, { Allow: "GET, HEAD, POST, PUT, PATCH, DELETE, OPTIONS" });
+    return apiErrorResponse(405, "METHOD_NOT_ALLOWED", `${upper.slice(0, 20)} is not supported.`, { Allow: "GET, HEAD, POST, PUT, PATCH, DELETE, OPTIONS" }, requestId);
   }
-  return methodNotAllowed(upper, rawPathname, allowed);
+  return methodNotAllowed(upper, rawPathname, allowed, requestId);
 }
 
-function methodNotAllowed(upper: string, path: string, allowed: string[]): Response {
+function methodNotAllowed(upper: string, path: string, allowed: string[], requestId?: string | null): Response {
   log.info("api: method not allowed", { method: upper, path: path.slice(0, 300) });
-  return apiErrorResponse(405, "METHOD_NOT_ALLOWED", `${upper.slice(0, 20)} is not allowed on this path; use ${allowed.join(", ")}.`, { Allow: allowed.join(", ") });
+  return apiErrorResponse(405, "METHOD_NOT_ALLOWED", `${upper.slice(0, 20)} is not allowed on this path; use ${allowed.join(", ")}.`, { Allow: allowed.join(", ") }, requestId);
 }
 
 /**
@@ -99,10 +103,13 @@ export const isMethodNotAllowedHandler = (h: unknown): boolean => typeof h === "
 export function otherMethods(path: (typeof UNGATED_PATHS)[number]): Record<"GET" | "POST" | "PUT" | "PATCH" | "DELETE" | "OPTIONS", RouteFn> {
   const allowed = allowedMethods(path);
   if (!allowed) throw new Error(`otherMethods: ${path} is not a documented path`);
-  const refuse = (method: string) => tagged(async () => methodNotAllowed(method, path, allowed));
+  const refuse = (method: string) => tagged(async (req?: Request) => methodNotAllowed(method, path, allowed, req?.headers.get("x-request-id")));
   const options = tagged(
-    async () =>
-      new Response(null, { status: 204, headers: { ...apiSecurityHeaders(env.NODE_ENV === "production"), "Cache-Control": "no-store", "X-Request-Id": crypto.randomUUID(), Allow: allowed.join(", ") } }),
+    async (req?: Request) =>
+      new Response(null, {
+        status: 204,
+        headers: { ...apiSecurityHeaders(env.NODE_ENV === "production"), "Cache-Control": "no-store", "X-Request-Id": requestIdFrom(req?.headers.get("x-request-id")), Allow: allowed.join(", ") },
+      }),
   );
   return { GET: refuse("GET"), POST: refuse("POST"), PUT: refuse("PUT"), PATCH: refuse("PATCH"), DELETE: refuse("DELETE"), OPTIONS: options };
 }

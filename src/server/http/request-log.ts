@@ -12,10 +12,12 @@ const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
  * caller in `X-Request-Id` and written on every log line of the request, so a support ticket finds its lines.
  */
 export function requestIdOf(req: Request): string {
-  if (trustProxyHops() > 0) {
-    const given = req.headers.get("x-request-id");
-    if (given && REQUEST_ID.test(given)) return given;
-  }
+  return requestIdFrom(req.headers.get("x-request-id"));
+}
+
+/** The same rule from the header's value alone (the API gate and the production door see no `Request`). */
+export function requestIdFrom(given: string | null | undefined): string {
+  if (trustProxyHops() > 0 && given && REQUEST_ID.test(given)) return given;
   return randomUUID();
 }
 

@@ -4,6 +4,7 @@ import { checkAlerts } from "../alerts/check-alerts";
 import { purgeExpiredPhotos } from "../photos/purge-old-photos";
 import { materializeBeats } from "../plans/materialize-beats";
 import { pruneEvents } from "../realtime/prune-events";
+import { purgeExpiredRefreshTokens, purgeIdempotencyKeys, purgePushDeliveries, purgeSignInAttempts } from "./purge-growing";
 import { sendFirstVisitReminders, sendOpenVisitReminders } from "../push/reminders";
 import { closeOverdueVisits } from "../visits/close-overdue-visits";
 import { sendDueReports } from "../reports/send-due-reports";
@@ -18,6 +19,11 @@ export type JobDef = { name: string; cron: string; run: (db: Db, now: Date) => P
 export const JOBS: JobDef[] = [
   { name: "alerts-check", cron: "* * * * *", run: checkAlerts },
   { name: "events-prune", cron: "17 21 * * *", run: pruneEvents },
+  // Retention of the other growing tables (docs/decisions/0017): batched deletes, safe to repeat.
+  { name: "idempotency-keys-purge", cron: "23 21 * * *", run: purgeIdempotencyKeys },
+  { name: "push-deliveries-purge", cron: "27 21 * * *", run: purgePushDeliveries },
+  { name: "refresh-tokens-purge", cron: "31 21 * * *", run: purgeExpiredRefreshTokens },
+  { name: "sign-in-attempts-purge", cron: "37 * * * *", run: purgeSignInAttempts },
   // Selfies older than the admin's retention setting (files first, then the visit's URL and keys; safe to repeat).
   { name: "photos-purge", cron: "43 21 * * *", run: (db, now) => purgeExpiredPhotos(db, now, null) },
   // Push reminders: each is sent once per rep, day and kind (push_deliveries is unique on them), so a rerun sends nothing twice.

@@ -3,14 +3,11 @@
  * "Selfie"). Flags never block; they take points off the visit's evidence score like the GPS flags do.
  */
 import type { CaptureFix, PhotoFlag, PhotoSource, PhotoValidation } from "@/contracts/photos";
-import { MAX_FUTURE_MS, STALE_AFTER_MS } from "../visits/evidence";
+import { MAX_FUTURE_MS } from "../visits/evidence";
+import { CAPTURE_WINDOW_MS } from "@/contracts/field-rules";
+export { CAPTURE_WINDOW_MS };
 
 export const PHOTO_TIME_SKEW_MS = 15 * 60_000;
-/**
- * "At the moment of capture": the capture fix's own timestamp within this of the device time at capture, and a live
- * (not replayed) upload received within this of its device time. The same 2 minutes as a check-in's stale fix.
- */
-export const CAPTURE_WINDOW_MS = STALE_AFTER_MS;
 /** Failing flags make the PHOTO row invalid; the others are information about how strong the evidence is. */
 const FAILING: readonly PhotoFlag[] = ["PHOTO_GPS_MISMATCH", "PHOTO_TIME_SKEW", "CAPTURE_FIX_MISMATCH"];
 export const PHOTO_FLAG_PENALTY: Record<PhotoFlag, number> = {

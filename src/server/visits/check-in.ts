@@ -79,6 +79,7 @@ async function attemptCheckIn(ctx: Ctx, input: CheckInInput, capturedAt: Date, r
     capturedAt,
     receivedAt: ctx.now,
     offlineReplay: input.offline_replay ?? false,
+    queuedAt: input.offline_replay && input.queued_at ? new Date(input.queued_at) : null,
     speedKmh: facts.speedKmh,
     repeatedCoords: facts.repeatedCoords,
   };

@@ -50,6 +50,7 @@ async function record(ctx: Ctx, tx: Db, input: CheckOutInput): Promise<VisitResu
     capturedAt,
     receivedAt: ctx.now,
     offlineReplay: input.offline_replay ?? false,
+    queuedAt: input.offline_replay && input.queued_at ? new Date(input.queued_at) : null,
     speedKmh,
     repeatedCoords,
   };

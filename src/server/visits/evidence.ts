@@ -7,7 +7,9 @@ import type { ValidationStatus } from "../db/schema";
 import type { FixFlag } from "@/contracts/visits";
 export { FIX_FLAGS, type FixFlag } from "@/contracts/visits";
 
-export const STALE_AFTER_MS = 2 * 60_000;
+import { CAPTURE_WINDOW_MS } from "@/contracts/field-rules";
+/** A fix older than this when received is STALE_FIX: the capture window shared with the phone. */
+export const STALE_AFTER_MS = CAPTURE_WINDOW_MS;
 /** A fix may be captured at most this far ahead of server time; beyond it the request is refused (400). */
 export const MAX_FUTURE_MS = 2 * 60_000;
 /** Ahead of server time by more than this (but within MAX_FUTURE_MS) flags CLOCK_SKEW: a fix cannot come from the future. */
@@ -22,17 +24,31 @@ export type FlagInput = {
   receivedAt: Date;
   /** The client says the action was taken offline and is replayed now: its fix was fresh when it was taken. */
   offlineReplay: boolean;
+  /** With offlineReplay: the device time when the action was taken and queued (the queue item's own time), else null. */
+  queuedAt: Date | null;
   /** Speed implied by the previous fix of the same person (km/h), null without a previous fix. */
   speedKmh: number | null;
   /** Another visit carries exactly the same coordinates. */
   repeatedCoords: boolean;
 };
 
+/**
+ * Whether an `offline_replay` claim is consistent with the sync, so it may excuse an old fix (issue #17.3): the queued
+ * item says when the action was taken (`queued_at`) and the fix was taken with it (within the capture window of that
+ * time, either side). A claim without its queue time, or with a fix that was already stale when the rep acted, excuses
+ * nothing. (A stale fix is > 2 min before receipt, so a queue time within 2 min of it is never after the receipt.)
+ */
+export function offlineReplayConsistent(i: Pick<FlagInput, "offlineReplay" | "queuedAt" | "capturedAt" | "receivedAt">): boolean {
+  if (!i.offlineReplay || !i.queuedAt) return false;
+  const fixToAction = Math.abs(i.queuedAt.getTime() - i.capturedAt.getTime());
+  return fixToAction <= CAPTURE_WINDOW_MS;
+}
+
 export function computeFlags(i: FlagInput): FixFlag[] {
   const flags: FixFlag[] = [];
   const ageMs = i.receivedAt.getTime() - i.capturedAt.getTime();
   if (i.accuracyM > i.radiusM) flags.push("LOW_ACCURACY");
-  if (ageMs > STALE_AFTER_MS && !i.offlineReplay) flags.push("STALE_FIX");
+  if (ageMs > STALE_AFTER_MS && !offlineReplayConsistent(i)) flags.push("STALE_FIX");
   if (i.speedKmh !== null && i.speedKmh > MAX_SPEED_KMH) flags.push("IMPOSSIBLE_SPEED");
   if (i.repeatedCoords) flags.push("REPEATED_COORDS");
   if (-ageMs > CLOCK_SKEW_TOLERANCE_MS) flags.push("CLOCK_SKEW");
@@ -64,7 +80,12 @@ export function scoreEvidence(i: EvidenceInput): Evidence {
   const ageS = Math.round((i.receivedAt.getTime() - i.capturedAt.getTime()) / 1000);
   for (const f of i.flags) {
     if (f === "LOW_ACCURACY") reasons.push(`Low GPS accuracy: ±${i.accuracyM} m is wider than the ${r} geofence.`);
-    if (f === "STALE_FIX") reasons.push(`Stale fix: captured ${ageS} s before it reached the server, and not marked as an offline replay.`);
+    if (f === "STALE_FIX")
+      reasons.push(
+        i.offlineReplay
+          ? `Stale fix: captured ${ageS} s before it reached the server; marked as an offline replay, but the queued action's time does not match the fix (${i.queuedAt ? `queued ${Math.round((i.queuedAt.getTime() - i.capturedAt.getTime()) / 1000)} s after the fix` : "no queued_at"}).`
+          : `Stale fix: captured ${ageS} s before it reached the server, and not marked as an offline replay.`,
+      );
     if (f === "IMPOSSIBLE_SPEED") reasons.push(`Impossible speed: ${Math.round(i.speedKmh ?? 0)} km/h from the previous fix (limit ${MAX_SPEED_KMH} km/h).`);
     if (f === "REPEATED_COORDS") reasons.push("Repeated coordinates: exactly the same position as another visit (a real GPS fix almost never repeats).");
     if (f === "CLOCK_SKEW") reasons.push(`Clock skew: the device clock is ${-ageS} s ahead of the server.`);

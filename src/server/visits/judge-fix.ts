@@ -33,6 +33,7 @@ export function gpsValidationRow(visitId: number | SQL, phase: "check_in" | "che
       captured_at: fix.capturedAt.toISOString(),
       received_at: fix.receivedAt.toISOString(),
       offline_replay: fix.offlineReplay,
+      queued_at: fix.queuedAt?.toISOString() ?? null,
       speed_kmh: fix.speedKmh === null ? null : Math.round(fix.speedKmh * 10) / 10,
     },
     validatedAt: fix.receivedAt,

@@ -15,7 +15,7 @@ export const visitsOperations: ApiOperation[] = [
     summary: "Check in at a customer location (geofence verdict, flags and evidence score computed in PostGIS)",
     description:
       "Distance = `round(ST_Distance(location, fix)::numeric, 2)` on the WGS84 spheroid; VALID ≤ r, WARNING ≤ 2r (still valid), INVALID > 2r, " +
-      "r = the location's geofence_radius. Flags: LOW_ACCURACY (accuracy_m > r), STALE_FIX (fix > 2 min old on arrival, unless offline_replay), " +
+      "r = the location's geofence_radius. Flags: LOW_ACCURACY (accuracy_m > r), STALE_FIX (fix > 2 min old on arrival, unless offline_replay with a queued_at within 2 min of the fix), " +
       "IMPOSSIBLE_SPEED (> 200 km/h from the rep's previous fix), REPEATED_COORDS (identical coordinates to another visit at this location), " +
       "CLOCK_SKEW (captured_at 30 s–2 min ahead of the server). `check_in_time` is the fix's captured_at; `check_in_received_at` the server time. " +
       "One transaction writes the visit, a GPS location_validations row, the planned-visit link, the day's session (opened if needed) and a " +

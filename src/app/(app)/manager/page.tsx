@@ -3,9 +3,7 @@ import { notFound } from "next/navigation";
 import { teamSummaryQuery } from "@/contracts/dashboard";
 import { TeamNow } from "@/components/manager/team-now";
 import { pageCtx, requirePageActor } from "@/server/auth/page-guard";
-import { openAlerts } from "@/server/alerts/alerts.queries";
-import { recentActivity } from "@/server/dashboard/activity.queries";
-import { getTeamSummary, teamReps } from "@/server/dashboard/team-summary";
+import { getTeamNow } from "@/server/dashboard/team-now";
 import { orNotFound } from "@/server/http/page";
 
 export const metadata: Metadata = { title: "Team now" };
@@ -20,10 +18,7 @@ export default async function TeamNowPage({ searchParams }: { searchParams: Sear
   const sp = await searchParams;
   const parsed = teamSummaryQuery.safeParse({ from: one(sp.date), to: one(sp.date), manager_id: one(sp.manager_id) });
   if (!parsed.success) notFound();
-  const summary = await orNotFound(getTeamSummary(ctx, parsed.data));
-  const team = teamReps(ctx, summary.manager_id);
-  const activity = await recentActivity(ctx.db, team);
-  const alerts = await openAlerts(ctx.db, team, ctx.now);
+  const { summary, activity, alerts } = await orNotFound(getTeamNow(ctx, parsed.data));
   const query = new URLSearchParams({ from: summary.from, to: summary.to, ...(parsed.data.manager_id ? { manager_id: String(parsed.data.manager_id) } : {}) }).toString();
   return (
     <div className="flex flex-col gap-3">
@@ -43,7 +38,7 @@ export default async function TeamNowPage({ searchParams }: { searchParams: Sear
           <button type="submit" className="min-h-11 rounded bg-brand-600 px-3 text-white">Show</button>
         </form>
       </div>
-      <TeamNow key={query} initial={summary} feed={summary.from === summary.today ? activity.events : []} lastEventId={activity.lastEventId} query={query} alerts={alerts} />
+      <TeamNow key={query} initial={summary} feed={activity.events} lastEventId={activity.lastEventId} query={query} alerts={alerts} />
     </div>
   );
 }
