@@ -237,8 +237,8 @@ type CheckInFacts = {
 /**
  * Everything the check-in reads before writing, in one round trip: the fence (active location, spheroid distance),
  * the rep's open visit, the previous fix (speed), repeated coordinates, the organisation's time zone, a prior
- * request with this client_id and the rep's day. The same SQL as checkFence, findOpenVisitId, speedFromPreviousFixKmh,
- * hasRepeatedCoords and orgTimeZone.
+ * request with this client_id and the rep's day. The same SQL pieces as checkFence, findOpenVisitId, the check-out's read
+ * (previousFixSql, repeatedCoordsSql) and orgTimeZone; built once (preparedStatement).
  */
 const readFacts = preparedStatement(
   "check_in_read",
