@@ -1,10 +1,12 @@
 import type { NextConfig } from "next";
 // Validate the environment at build and start: a bad variable fails fast, by name.
-import "./src/env";
+import { env } from "./src/env";
 
 const nextConfig: NextConfig = {
   reactStrictMode: true,
   poweredByHeader: false,
+  // HTTP_COMPRESS=false when a proxy in front compresses (README, docs/decisions/0013): read when the server starts.
+  compress: env.HTTP_COMPRESS,
   // Native and WASM packages must be loaded by Node at run time, not bundled.
   serverExternalPackages: ["@electric-sql/pglite", "@electric-sql/pglite-postgis", "@node-rs/argon2", "postgres", "pg-boss", "pg", "sharp", "exifr", "uploadthing", "pdfkit", "exceljs", "nodemailer"],
   typedRoutes: false,

@@ -41,6 +41,9 @@ export const envSchema = z.object({
   /** Which Google matrix API that key has: the Routes API (default; the only one new projects can enable) or the legacy Distance Matrix. */
   GOOGLE_MAPS_MATRIX_API: z.preprocess(emptyToUndefined, z.enum(["routes", "distance-matrix"]).default("routes")),
   /** Run the scheduled jobs (alert check every minute, outbox pruning daily) in this process. Default on; on a PostgreSQL server every instance may run them (pg-boss runs each schedule once). */
+  // Next gzips its answers by default; behind a proxy that compresses (nginx gzip, Caddy encode, a CDN) set false so
+  // the body is not compressed twice and the app's CPU goes to requests (docs/decisions/0013). The lean door never compresses.
+  HTTP_COMPRESS: z.preprocess(emptyToUndefined, z.enum(["true", "false", "1", "0"]).default("true").transform((v) => v === "true" || v === "1")),
   JOBS_ENABLED: z.preprocess(emptyToUndefined, z.enum(["true", "false", "1", "0"]).default("true").transform((v) => v === "true" || v === "1")),
   /** Bearer secret of the scheduled-job door GET /api/cron/{job} (Vercel sends it as "Authorization: Bearer <CRON_SECRET>"). Unset: the door answers 401 to everyone. */
   CRON_SECRET: optional(z.string().min(16, "must be at least 16 characters (openssl rand -base64 32)")),

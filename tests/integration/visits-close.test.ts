@@ -143,4 +143,21 @@ describeEachDriver("closing forgotten visits", (ctx) => {
     const ev = await queryRows<{ n: number }>(db, sql`SELECT count(*)::int AS n FROM events WHERE type = 'alert.acknowledged' AND visit_id = ${visitId}`);
     expect(ev[0]!.n).toBe(1);
   });
+  it("a check-out fix always has its time (CHECK); a closed-for-the-rep visit has a time and no fix", async () => {
+    const db = ctx.handle.db;
+    const manager = await makePerson(db, "manager");
+    const rep = await makePerson(db, "rep", manager.id);
+    const loc = await makeLocation(db, 12.97, 77.59);
+    const visitId = await openVisit(db, rep.id, loc, new Date(Date.now() - 60_000));
+    // Coordinates without a time: refused by the database, whoever writes.
+    await expect(db.execute(sql`UPDATE visits SET check_out_coords = check_in_coords WHERE id = ${visitId}`)).rejects.toSatisfy((e: unknown) =>
+      JSON.stringify(e, Object.getOwnPropertyNames(e)).includes("visits_check_out_fix_has_time") || String((e as { cause?: unknown }).cause).includes("visits_check_out_fix_has_time"),
+    );
+    await expect(db.execute(sql`UPDATE visits SET check_in_time = NULL WHERE id = ${visitId}`)).rejects.toBeTruthy();
+    // A manager's close: a time, no invented position.
+    const closed = await call(closeRoute, `/api/v1/visits/${visitId}/close`, { as: manager.id, params: { id: String(visitId) }, body: { client_id: uuid(), reason: "" } });
+    expect(closed.status).toBe(200);
+    const [row] = await queryRows<{ has_time: boolean; has_fix: boolean }>(db, sql`SELECT check_out_time IS NOT NULL AS has_time, check_out_coords IS NOT NULL AS has_fix FROM visits WHERE id = ${visitId}`);
+    expect(row).toEqual({ has_time: true, has_fix: false });
+  });
 });

@@ -1,12 +1,12 @@
 import "server-only";
-import { sql, type SQL } from "drizzle-orm";
+import { sql, type Placeholder, type SQL } from "drizzle-orm";
 import { queryRows, type Db } from "../db/client";
 import { AppError } from "../errors";
 import { distanceSql, geofenceStatus } from "../geo/verdict";
 import type { ValidationStatus } from "../db/schema";
 
 /** A WGS84 point as geography; lon/lat travel as float8 parameters (exact doubles, no text rounding). */
-export function pointSql(lat: number, lon: number): SQL {
+export function pointSql(lat: number | Placeholder, lon: number | Placeholder): SQL {
   return pointExprSql(sql`${lat}::float8`, sql`${lon}::float8`);
 }
 
@@ -16,7 +16,7 @@ export function pointExprSql(lat: SQL, lon: SQL): SQL {
 }
 
 /** The one distance expression of the check-in/out and validate paths (tests run it set-based with pointExprSql). */
-export function fenceDistanceSql(locationCoords: SQL, lat: number, lon: number): SQL<number> {
+export function fenceDistanceSql(locationCoords: SQL, lat: number | Placeholder, lon: number | Placeholder): SQL<number> {
   return distanceSql(locationCoords, pointSql(lat, lon));
 }
 

@@ -3,6 +3,7 @@ import { sql } from "drizzle-orm";
 import { filteredTravel, TRAVEL_FILTER, type Fix } from "@/lib/geo/travel-filter";
 import { arrayLiteral } from "../db/array-literal";
 import { queryRows, type Db } from "../db/client";
+import { ph, preparedStatement } from "../db/prepared";
 import { detectSessionGaps } from "./detect-gaps";
 
 /** Fixes reported worse than this are ignored for distance (a 100 m circle is a city block). */
@@ -12,18 +13,21 @@ export type TravelFigures = { raw_m: number; filtered_m: number; raw_points: num
 
 type PingRow = { id: number | string; x: number | string; y: number | string; a: number | string; t: number | string; source: string | null };
 
+const sessionPings = preparedStatement(
+  "travel_session_pings",
+  () =>
+    sql`SELECT id, ST_X(coords::geometry) AS x, ST_Y(coords::geometry) AS y, accuracy_m::float8 AS a,
+               (extract(epoch FROM captured_at) * 1000)::float8 AS t, source
+        FROM location_pings WHERE session_id = ${ph("session_id")}::int ORDER BY captured_at, id`,
+);
+
 /**
  * Runs THE travel filter (src/lib/geo/travel-filter.ts, the one the phone runs; docs/decisions/0012) on the
  * session's stored pings in captured_at order (then id): accuracy, time order, implied speed and spikes decide which
  * fixes count. Returns the ping ids of the kept fixes and of each counted leg.
  */
 async function filterSession(db: Db, sessionId: number): Promise<{ ids: number[]; keptIds: number[]; legs: [number, number][] }> {
-  const rows = await queryRows<PingRow>(
-    db,
-    sql`SELECT id, ST_X(coords::geometry) AS x, ST_Y(coords::geometry) AS y, accuracy_m::float8 AS a,
-               (extract(epoch FROM captured_at) * 1000)::float8 AS t, source
-        FROM location_pings WHERE session_id = ${sessionId} ORDER BY captured_at, id`,
-  );
+  const rows = await sessionPings<PingRow>(db, { session_id: sessionId });
   const ids = rows.map((r) => Number(r.id));
   const fixes: Fix[] = rows.map((r) => ({ lat: Number(r.y), lon: Number(r.x), accuracy_m: Number(r.a), t: Number(r.t), source: r.source }));
   const result = filteredTravel(fixes);
@@ -63,17 +67,20 @@ export async function keptPingIds(db: Db, sessionId: number): Promise<Set<number
  */
 export async function storeSessionTravel(tx: Db, sessionId: number): Promise<{ total_travel_km: number }> {
   const { legs } = await filterSession(tx, sessionId);
-  const [row] = await queryRows<{ km: number | string }>(
-    tx,
-    sql`UPDATE daily_sessions SET total_travel_km = (floor(l.m / 10 + 0.5) / 100)::numeric, updated_at = now()
-        FROM (SELECT coalesce(sum(ST_Distance(a.coords, b.coords)), 0)::float8 AS m
-                FROM unnest(${arrayLiteral(legs.map((l) => l[0]))}::bigint[], ${arrayLiteral(legs.map((l) => l[1]))}::bigint[]) AS leg(f, t)
-                JOIN location_pings a ON a.id = leg.f JOIN location_pings b ON b.id = leg.t) AS l
-        WHERE daily_sessions.id = ${sessionId}
-        RETURNING total_travel_km::float8 AS km`,
-  );
+  const [row] = await storeKm<{ km: number | string }>(tx, { session_id: sessionId, from: arrayLiteral(legs.map((l) => l[0])), to: arrayLiteral(legs.map((l) => l[1])) });
   return { total_travel_km: Number(row?.km ?? 0) };
 }
+
+const storeKm = preparedStatement(
+  "travel_store_km",
+  () =>
+    sql`UPDATE daily_sessions SET total_travel_km = (floor(l.m / 10 + 0.5) / 100)::numeric, updated_at = now()
+        FROM (SELECT coalesce(sum(ST_Distance(a.coords, b.coords)), 0)::float8 AS m
+                FROM unnest(${ph("from")}::bigint[], ${ph("to")}::bigint[]) AS leg(f, t)
+                JOIN location_pings a ON a.id = leg.f JOIN location_pings b ON b.id = leg.t) AS l
+        WHERE daily_sessions.id = ${ph("session_id")}::int
+        RETURNING total_travel_km::float8 AS km`,
+);
 
 /**
  * Recomputes daily_sessions.total_travel_km from the session's pings (filtered figure) and re-derives

@@ -3,7 +3,8 @@ import { sql } from "drizzle-orm";
 import type { Ctx } from "../auth/actor";
 import { requirePermission } from "../auth/permissions";
 import { arrayLiteral } from "../db/array-literal";
-import { queryRows, type Db } from "../db/client";
+import type { Db } from "../db/client";
+import { ph, preparedStatement } from "../db/prepared";
 import { locationPings } from "../db/schema";
 import { AppError } from "../errors";
 import { emitEvent } from "../realtime/outbox";
@@ -52,12 +53,7 @@ export async function recordPings(ctx: Ctx, input: RecordPingsInput): Promise<Re
     const allIds = arrayLiteral(input.pings.map((p) => p.client_id));
     const [hours, stored, days] = await settleAll([
       loadWorkHours(tx),
-      queryRows<StoredFix>(
-        tx,
-        sql`SELECT client_id::text, personnel_id, ST_Y(coords::geometry) AS lat, ST_X(coords::geometry) AS lon, accuracy_m,
-                   (extract(epoch FROM captured_at) * 1000)::float8 AS captured_ms
-            FROM location_pings WHERE client_id = ANY(${allIds}::uuid[])`,
-      ),
+      storedFixes<StoredFix>(tx, { ids: allIds }),
       daysAround(tx, ctx.actor.id, input.pings, ctx.now),
     ] as const);
     const seen = new Set<string>(stored.map((r) => r.client_id));
@@ -141,6 +137,14 @@ export async function recordPings(ctx: Ctx, input: RecordPingsInput): Promise<Re
   });
 }
 
+const storedFixes = preparedStatement(
+  "pings_stored",
+  () =>
+    sql`SELECT client_id::text, personnel_id, ST_Y(coords::geometry) AS lat, ST_X(coords::geometry) AS lon, accuracy_m,
+               (extract(epoch FROM captured_at) * 1000)::float8 AS captured_ms
+        FROM location_pings WHERE client_id = ANY(${ph("ids")}::uuid[])`,
+);
+
 type PingRow = typeof locationPings.$inferInsert;
 type StoredFix = { client_id: string; personnel_id: unknown; lat: unknown; lon: unknown; accuracy_m: unknown; captured_ms: unknown };
 
@@ -164,19 +168,31 @@ function sameFix(prior: StoredFix, ping: PingInput, personnelId: number): boolea
  * again for each batch (and, with 10 parameters a row, cannot be prepared at all).
  */
 async function insertPings(tx: Db, personnelId: number, now: Date, rows: PingRow[]): Promise<{ client_id: string }[]> {
-  return queryRows<{ client_id: string }>(
-    tx,
+  return insertBatch<{ client_id: string }>(tx, {
+    me: personnelId,
+    now: now.toISOString(),
+    c: arrayLiteral(rows.map((r) => r.clientId)),
+    s: arrayLiteral(rows.map((r) => r.sessionId)),
+    lat: arrayLiteral(rows.map((r) => r.coords.lat)),
+    lon: arrayLiteral(rows.map((r) => r.coords.lng)),
+    acc: arrayLiteral(rows.map((r) => r.accuracyM)),
+    sp: arrayLiteral(rows.map((r) => r.speed)),
+    hd: arrayLiteral(rows.map((r) => r.heading)),
+    src: arrayLiteral(rows.map((r) => r.source)),
+    t: arrayLiteral(rows.map((r) => (r.capturedAt as Date).toISOString())),
+  });
+}
+
+const insertBatch = preparedStatement(
+  "pings_insert",
+  () =>
     sql`INSERT INTO location_pings (client_id, personnel_id, session_id, coords, accuracy_m, speed, heading, source, captured_at, received_at)
-        SELECT c, ${personnelId}, s, ST_SetSRID(ST_MakePoint(lon, lat), 4326)::geography, acc, sp, hd, src, t, ${now.toISOString()}::timestamptz
-        FROM unnest(${arrayLiteral(rows.map((r) => r.clientId))}::uuid[], ${arrayLiteral(rows.map((r) => r.sessionId))}::int[],
-                    ${arrayLiteral(rows.map((r) => r.coords.lat))}::float8[], ${arrayLiteral(rows.map((r) => r.coords.lng))}::float8[],
-                    ${arrayLiteral(rows.map((r) => r.accuracyM))}::real[], ${arrayLiteral(rows.map((r) => r.speed))}::real[],
-                    ${arrayLiteral(rows.map((r) => r.heading))}::real[], ${arrayLiteral(rows.map((r) => r.source))}::varchar[],
-                    ${arrayLiteral(rows.map((r) => (r.capturedAt as Date).toISOString()))}::timestamptz[]) AS x(c, s, lat, lon, acc, sp, hd, src, t)
+        SELECT c, ${ph("me")}::int, s, ST_SetSRID(ST_MakePoint(lon, lat), 4326)::geography, acc, sp, hd, src, t, ${ph("now")}::timestamptz
+        FROM unnest(${ph("c")}::uuid[], ${ph("s")}::int[], ${ph("lat")}::float8[], ${ph("lon")}::float8[], ${ph("acc")}::real[], ${ph("sp")}::real[],
+                    ${ph("hd")}::real[], ${ph("src")}::varchar[], ${ph("t")}::timestamptz[]) AS x(c, s, lat, lon, acc, sp, hd, src, t)
         ON CONFLICT (client_id) DO NOTHING
         RETURNING client_id::text AS client_id`,
-  );
-}
+);
 
 const utcDate = (ms: number) => new Date(ms).toISOString().slice(0, 10);
 
@@ -201,14 +217,21 @@ async function daysAround(tx: Db, personnelId: number, pings: readonly PingInput
     if (t > hi) hi = t;
   }
   if (!Number.isFinite(lo)) return out;
-  const found = await queryRows<{ id: number; session_date: unknown; status: string; login_time: unknown }>(
-    tx,
-    sql`SELECT id, session_date::text AS session_date, status, login_time FROM daily_sessions
-        WHERE personnel_id = ${personnelId} AND session_date BETWEEN ${addDays(utcDate(lo), -1)}::date AND ${addDays(utcDate(hi), 1)}::date
-        ORDER BY id FOR NO KEY UPDATE`,
-  );
+  const found = await lockDays<{ id: number; session_date: unknown; status: string; login_time: unknown }>(tx, {
+    me: personnelId,
+    from: addDays(utcDate(lo), -1),
+    to: addDays(utcDate(hi), 1),
+  });
   for (const r of found) {
     out.set(String(r.session_date), { id: r.id, status: r.status, loginTime: r.login_time == null ? null : new Date(r.login_time as string) });
   }
   return out;
 }
+
+const lockDays = preparedStatement(
+  "pings_days",
+  () =>
+    sql`SELECT id, session_date::text AS session_date, status, login_time FROM daily_sessions
+        WHERE personnel_id = ${ph("me")} AND session_date BETWEEN ${ph("from")}::date AND ${ph("to")}::date
+        ORDER BY id FOR NO KEY UPDATE`,
+);

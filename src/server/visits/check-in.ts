@@ -4,6 +4,7 @@ import type { Ctx } from "../auth/actor";
 import { requirePermission } from "../auth/permissions";
 import { arrayLiteral } from "../db/array-literal";
 import { queryRows, type Db } from "../db/client";
+import { ph, preparedStatement } from "../db/prepared";
 import type { ValidationStatus } from "../db/schema";
 import { AppError } from "../errors";
 import { geofenceStatus } from "../geo/verdict";
@@ -86,20 +87,18 @@ async function attemptCheckIn(ctx: Ctx, input: CheckInInput, capturedAt: Date, r
   const judged = judgeFix(fence, fixInput);
   const date = localDate(capturedAt, facts.tz);
   const reopenIfClosed = date === localDate(ctx.now, facts.tz);
-  const write = { ctx, input, capturedAt, requestHash, judged, fixInput, date, status: fence.status, distance: fence.distance };
+  const write = { ctx, input, capturedAt, requestHash, judged, fixInput, date, status: fence.status, distance: fence.distance, reopenIfClosed, sessionId: null };
 
   // The day is open (or a past day that stays closed): count the visit on it in the same statement.
   if (input.planned_visit_id === undefined && facts.sessionDate === date && facts.sessionStatus !== null && (facts.sessionStatus === "OPEN" || !reopenIfClosed)) {
-    const session = sql`s AS (UPDATE daily_sessions SET total_visits = total_visits + 1, updated_at = now()
-        WHERE personnel_id = ${me} AND session_date = ${date}::date AND (status = 'OPEN' OR NOT ${reopenIfClosed}::boolean) RETURNING id)`;
-    const row = await writeCheckIn(ctx.db, write, { cte: session, from: sql`s` });
+    const row = await writeCheckIn(ctx.db, write, true);
     // No row: the day changed in between (ended elsewhere); nothing was written, so take the general path.
     if (row) return { body: row, created: true };
   }
   const body = await ctx.db.transaction(async (tx) => {
     if (input.planned_visit_id !== undefined) await requirePlannedVisit(tx as unknown as Db, input.planned_visit_id, me, input.location_id);
     const opened = await ensureOpenSession(tx as unknown as Db, { personnelId: me, date, at: capturedAt, countVisit: true, reopenIfClosed, how: { via: "check_in" } });
-    const row = await writeCheckIn(tx as unknown as Db, write, { cte: sql`s AS (SELECT ${opened.id}::int AS id)`, from: sql`s` });
+    const row = await writeCheckIn(tx as unknown as Db, { ...write, sessionId: opened.id }, false);
     if (!row) throw new Error("the check-in write returned no row");
     return row;
   });
@@ -116,15 +115,19 @@ type CheckInWrite = {
   date: string;
   status: ValidationStatus;
   distance: number;
+  /** The fix's date is today (org time zone): a closed day is reopened rather than counted on. */
+  reopenIfClosed: boolean;
+  /** The day opened in the transaction (the general path), or null (the open-day path). */
+  sessionId: number | null;
 };
 
 /**
  * The visit, its GPS validation, its outbox event, the planned-visit link and the idempotency key (with the
- * answer) in one statement, all selected FROM the session CTE `s`: when `s` has no row, nothing is written and
- * null comes back. The stored answer is the visit's API row plus the validation as text, so a replay rebuilds
+ * answer) in one statement, all selected FROM the session CTE `s` (`dayOpen`: the day's count in the same statement;
+ * else the day `w.sessionId` opened by the caller): when `s` has no row, nothing is written and null comes back. The stored answer is the visit's API row plus the validation as text, so a replay rebuilds
  * the first body byte for byte (jsonb alone would reorder keys).
  */
-async function writeCheckIn(db: Db, w: CheckInWrite, session: { cte: SQL; from: SQL }): Promise<VisitResult | null> {
+async function writeCheckIn(db: Db, w: CheckInWrite, dayOpen: boolean): Promise<VisitResult | null> {
   const { ctx, input, judged } = w;
   const me = ctx.actor.id;
   const { flags, valid, validation } = judged;
@@ -132,40 +135,78 @@ async function writeCheckIn(db: Db, w: CheckInWrite, session: { cte: SQL; from: 
   const t = w.capturedAt.toISOString();
   const gps = gpsValidationRow(0, "check_in", judged, w.fixInput);
   const payload = { status: w.status, distance: w.distance, flags, evidence_score: validation.evidence_score, check_in_time: t, position: { lat: input.lat, lon: input.lon } };
-  // Without an explicit planned_visit_id, the first still-open stop of this rep at this location on the visit's date.
-  const plannedId =
-    input.planned_visit_id ??
-    sql`(SELECT id FROM planned_visits WHERE personnel_id = ${me} AND planned_date = ${w.date}::date AND location_id = ${input.location_id} AND visit_id IS NULL ORDER BY sequence LIMIT 1)`;
-  // Flags are fixed identifiers (FIX_FLAGS), so an array literal is safe.
-  const flagsLiteral = arrayLiteral(flags);
-  const [row] = await queryRows<Record<string, unknown>>(
-    db,
-    sql`WITH ${session.cte},
+  const values = {
+    me,
+    location_id: input.location_id,
+    date: w.date,
+    t,
+    now,
+    lat: input.lat,
+    lon: input.lon,
+    notes: input.notes ?? null,
+    valid,
+    status: w.status,
+    client_id: input.client_id,
+    accuracy_m: input.accuracy_m,
+    // Flags are fixed identifiers (FIX_FLAGS), so an array literal is safe.
+    flags: arrayLiteral(flags),
+    evidence_score: validation.evidence_score,
+    gps_type: gps.validationType,
+    gps_valid: gps.isValid,
+    gps_distance: gps.distanceFromLocation,
+    gps_details: JSON.stringify(gps.validationDetails),
+    payload: JSON.stringify(payload),
+    planned_visit_id: input.planned_visit_id ?? null,
+    request_hash: w.requestHash,
+    reopen_if_closed: w.reopenIfClosed,
+    validation_text: JSON.stringify(validation),
+  };
+  const [row] = dayOpen ? await writeOnOpenDay<Record<string, unknown>>(db, values) : await writeOnSession<Record<string, unknown>>(db, { ...values, session_id: w.sessionId });
+  return row ? { visit: toVisit(row), validation } : null;
+}
+
+/**
+ * The write of writeCheckIn after the session CTE `s`. Without an explicit planned_visit_id, the planned-visit link
+ * is the first still-open stop of this rep at this location on the visit's date.
+ */
+const checkInWriteSql = (session: SQL) => sql`WITH ${session},
       v AS (
         INSERT INTO visits (personnel_id, location_id, planned_date, check_in_time, check_in_coords, notes, validated, validation_status,
                             client_id, check_in_captured_at, check_in_received_at, check_in_accuracy_m, flags, evidence_score, created_at, updated_at)
-        SELECT ${me}, ${input.location_id}, ${w.date}::date, ${t}::timestamptz, ${pointSql(input.lat, input.lon)}, ${input.notes ?? null}, ${valid}, ${w.status},
-               ${input.client_id}::uuid, ${t}::timestamptz, ${now}::timestamptz, ${input.accuracy_m}, ${flagsLiteral}::text[], ${validation.evidence_score}, ${now}::timestamptz, ${now}::timestamptz
-        FROM ${session.from}
+        SELECT ${ph("me")}, ${ph("location_id")}, ${ph("date")}::date, ${ph("t")}::timestamptz, ${pointSql(ph("lat"), ph("lon"))}, ${ph("notes")}::text, ${ph("valid")}::boolean, ${ph("status")}::varchar,
+               ${ph("client_id")}::uuid, ${ph("t")}::timestamptz, ${ph("now")}::timestamptz, ${ph("accuracy_m")}::real, ${ph("flags")}::text[], ${ph("evidence_score")}::smallint, ${ph("now")}::timestamptz, ${ph("now")}::timestamptz
+        FROM s
         RETURNING *),
       val AS (
         INSERT INTO location_validations (visit_id, validation_type, is_valid, distance_from_location, validation_details, validated_at)
-        SELECT v.id, ${gps.validationType}, ${gps.isValid}, ${gps.distanceFromLocation}::numeric, ${JSON.stringify(gps.validationDetails)}::jsonb, ${now}::timestamptz FROM v),
+        SELECT v.id, ${ph("gps_type")}::varchar, ${ph("gps_valid")}::boolean, ${ph("gps_distance")}::numeric, ${ph("gps_details")}::jsonb, ${ph("now")}::timestamptz FROM v),
       ev AS (
         INSERT INTO events (type, personnel_id, visit_id, location_id, payload)
-        SELECT 'visit.checked_in', ${me}, v.id, ${input.location_id}, jsonb_build_object('session_id', s.id) || ${JSON.stringify(payload)}::jsonb FROM v, s),
+        SELECT 'visit.checked_in', ${ph("me")}, v.id, ${ph("location_id")}, jsonb_build_object('session_id', s.id) || ${ph("payload")}::jsonb FROM v, s),
       pv AS (
         -- Only the rep's own stop: a planned_visit_id of someone else's route links nothing.
-        UPDATE planned_visits SET visit_id = (SELECT id FROM v) WHERE id = ${plannedId} AND personnel_id = ${me} AND visit_id IS NULL AND EXISTS (SELECT 1 FROM v)),
+        UPDATE planned_visits SET visit_id = (SELECT id FROM v)
+        WHERE id = COALESCE(${ph("planned_visit_id")}::int,
+                            (SELECT id FROM planned_visits WHERE personnel_id = ${ph("me")} AND planned_date = ${ph("date")}::date AND location_id = ${ph("location_id")} AND visit_id IS NULL ORDER BY sequence LIMIT 1))
+          AND personnel_id = ${ph("me")} AND visit_id IS NULL AND EXISTS (SELECT 1 FROM v)),
       api AS (SELECT ${visitColumns} FROM v),
       ik AS (
         INSERT INTO idempotency_keys (client_id, actor_id, operation, created_at, request_hash, response)
-        SELECT ${input.client_id}::uuid, ${me}, ${OPERATION}, ${now}::timestamptz, ${w.requestHash},
-               jsonb_build_object('visit_row', to_jsonb(api), 'validation_text', ${JSON.stringify(validation)}::text) FROM api)
-      SELECT * FROM api`,
-  );
-  return row ? { visit: toVisit(row), validation } : null;
-}
+        SELECT ${ph("client_id")}::uuid, ${ph("me")}, ${OPERATION}, ${ph("now")}::timestamptz, ${ph("request_hash")}::text,
+               jsonb_build_object('visit_row', to_jsonb(api), 'validation_text', ${ph("validation_text")}::text) FROM api)
+      SELECT * FROM api`;
+
+/** The rep's day is open (or a past day that stays closed): the visit is counted on it in the same statement. */
+const writeOnOpenDay = preparedStatement(
+  "check_in_write_open_day",
+  () =>
+    checkInWriteSql(sql`s AS (UPDATE daily_sessions SET total_visits = total_visits + 1, updated_at = now()
+        WHERE personnel_id = ${ph("me")} AND session_date = ${ph("date")}::date AND (status = 'OPEN' OR NOT ${ph("reopen_if_closed")}::boolean) RETURNING id)`),
+);
+
+/** Inside the transaction that opened (and counted) the day first. */
+const writeOnSession = preparedStatement("check_in_write_session", () => checkInWriteSql(sql`s AS (SELECT ${ph("session_id")}::int AS id)`));
+
 
 /**
  * A stored check-in answer: `{ visit_row, validation_text }` (see writeCheckIn), or, for keys written before
@@ -197,26 +238,36 @@ type CheckInFacts = {
 /**
  * Everything the check-in reads before writing, in one round trip: the fence (active location, spheroid distance),
  * the rep's open visit, the previous fix (speed), repeated coordinates, the organisation's time zone, a prior
- * request with this client_id and the rep's day. The same SQL as checkFence, findOpenVisitId, speedFromPreviousFixKmh,
- * hasRepeatedCoords and orgTimeZone.
+ * request with this client_id and the rep's day. The same SQL pieces as checkFence, findOpenVisitId, the check-out's read
+ * (previousFixSql, repeatedCoordsSql) and orgTimeZone; built once (preparedStatement).
  */
-async function readCheckInFacts(db: Db, me: number, input: CheckInInput, capturedAt: Date): Promise<CheckInFacts> {
-  const [row] = await queryRows<Record<string, unknown>>(
-    db,
-    sql`SELECT f.radius, f.distance, ${openVisitIdSql(me)} AS open_visit_id, prev.m, prev.s,
-          ${repeatedCoordsSql(input.location_id, input.lat, input.lon, null)} AS repeated, z.tz,
+const readFacts = preparedStatement(
+  "check_in_read",
+  () =>
+    sql`SELECT f.radius, f.distance, ${openVisitIdSql(ph("me"))} AS open_visit_id, prev.m, prev.s,
+          ${repeatedCoordsSql(ph("location_id"), ph("lat"), ph("lon"), null)} AS repeated, z.tz,
           ik.actor_id AS prior_actor_id, ik.operation AS prior_operation, ik.request_hash AS prior_request_hash, ik.response AS prior_response,
           ds.session_date::text AS session_date, ds.status AS session_status
         FROM (SELECT ${orgTimeZoneSql} AS tz) AS z
         LEFT JOIN LATERAL (
-          SELECT l.geofence_radius AS radius, ${fenceDistanceSql(sql`l.coordinates`, input.lat, input.lon)} AS distance
-          FROM locations l WHERE l.id = ${input.location_id} AND l.active
+          SELECT l.geofence_radius AS radius, ${fenceDistanceSql(sql`l.coordinates`, ph("lat"), ph("lon"))} AS distance
+          FROM locations l WHERE l.id = ${ph("location_id")} AND l.active
         ) AS f ON true
-        LEFT JOIN LATERAL (${previousFixSql(me, input.lat, input.lon, capturedAt)}) AS prev ON true
-        LEFT JOIN idempotency_keys ik ON ik.client_id = ${input.client_id}::uuid
-        LEFT JOIN daily_sessions ds ON ds.personnel_id = ${me}
-          AND ds.session_date = (${capturedAt.toISOString()}::timestamptz AT TIME ZONE COALESCE(z.tz, ${DEFAULT_TIME_ZONE}))::date`,
-  );
+        LEFT JOIN LATERAL (${previousFixSql(ph("me"), ph("lat"), ph("lon"), ph("t"))}) AS prev ON true
+        LEFT JOIN idempotency_keys ik ON ik.client_id = ${ph("client_id")}::uuid
+        LEFT JOIN daily_sessions ds ON ds.personnel_id = ${ph("me")}
+          AND ds.session_date = (${ph("t")}::timestamptz AT TIME ZONE COALESCE(z.tz, ${DEFAULT_TIME_ZONE}))::date`,
+);
+
+async function readCheckInFacts(db: Db, me: number, input: CheckInInput, capturedAt: Date): Promise<CheckInFacts> {
+  const [row] = await readFacts<Record<string, unknown>>(db, {
+    me,
+    location_id: input.location_id,
+    lat: input.lat,
+    lon: input.lon,
+    t: capturedAt.toISOString(),
+    client_id: input.client_id,
+  });
   if (!row) throw new Error("the check-in read returned no row");
   let fence: CheckInFacts["fence"] = null;
   if (row.radius !== null && row.radius !== undefined) {

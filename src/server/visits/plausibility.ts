@@ -1,7 +1,7 @@
 import "server-only";
 import { getOrgSettings } from "../settings/org-settings";
-import { sql, type SQL } from "drizzle-orm";
-import { queryRows, type Db } from "../db/client";
+import { sql, type Placeholder, type SQL } from "drizzle-orm";
+import type { Db } from "../db/client";
 import { AppError } from "../errors";
 import { pointSql } from "../locations/locations.queries";
 import { MAX_AGE_MS, MAX_FUTURE_MS } from "./evidence";
@@ -18,21 +18,17 @@ export function requireAcceptableCaptureTime(capturedAtIso: string, now: Date): 
 }
 
 /**
- * Speed (km/h) from the person's latest fix captured before `capturedAt` — a check-in, a check-out
- * or a breadcrumb ping — to this one; geodesic distance in PostGIS. Null without a previous fix.
- * Simultaneous fixes count as one second apart, so a jump still shows up as a huge speed.
+ * Speed (km/h) from metres and seconds as SQL returns them (text or number) — previousFixSql's row: from the person's
+ * latest fix before this one, a check-in, a check-out or a breadcrumb ping. Simultaneous fixes count as one second
+ * apart, so a jump still shows up as a huge speed.
  */
-export async function speedFromPreviousFixKmh(db: Db, personnelId: number, lat: number, lon: number, capturedAt: Date): Promise<number | null> {
-  const [row] = await queryRows<{ m: number; s: number }>(db, previousFixSql(personnelId, lat, lon, capturedAt));
-  return row ? speedKmh(row.m, row.s) : null;
-}
-
-/** km/h from metres and seconds as SQL returns them (text or number), at least one second apart. */
 export const speedKmh = (m: unknown, s: unknown): number => (Number(m) / Math.max(Number(s), 1)) * 3.6;
 
-/** At most one row (m, s): metres and seconds from the latest earlier fix to this one. Also a lateral subquery of the check-in's read. */
-export function previousFixSql(personnelId: number, lat: number, lon: number, capturedAt: Date): SQL {
-  const t = capturedAt.toISOString();
+/**
+ * At most one row (m, s): metres and seconds from the latest earlier fix (`t`, an ISO instant) to this one. Also a
+ * lateral subquery of the check-in's and check-out's reads.
+ */
+export function previousFixSql(personnelId: number | Placeholder, lat: number | Placeholder, lon: number | Placeholder, t: string | Placeholder): SQL {
   return sql`SELECT ST_Distance(g, ${pointSql(lat, lon)}) AS m, extract(epoch FROM (${t}::timestamptz - t))::float8 AS s
         FROM (
           (SELECT check_in_coords, check_in_time FROM visits
@@ -48,18 +44,13 @@ export function previousFixSql(personnelId: number, lat: number, lon: number, ca
 }
 
 /**
- * Whether another visit at the same location has exactly these coordinates (check-in or check-out fix).
+ * For the reads of check-in and check-out: whether another visit at the same location has exactly these coordinates
+ * (check-in or check-out fix).
  * Real fixes jitter in the last digits; spoofing apps replay one fixed point. Limited to the same location
  * so the check uses idx_visits_location instead of scanning every visit (different locations with identical
  * fixes would be INVALID there anyway).
  */
-export async function hasRepeatedCoords(db: Db, locationId: number, lat: number, lon: number, excludeVisitId: number | null): Promise<boolean> {
-  const [row] = await queryRows<{ hit: boolean }>(db, sql`SELECT ${repeatedCoordsSql(locationId, lat, lon, excludeVisitId)} AS hit`);
-  return Boolean(row?.hit);
-}
-
-/** The boolean expression of hasRepeatedCoords, for the check-in's one read. */
-export function repeatedCoordsSql(locationId: number, lat: number, lon: number, excludeVisitId: number | null): SQL<boolean> {
+export function repeatedCoordsSql(locationId: number | Placeholder, lat: number | Placeholder, lon: number | Placeholder, excludeVisitId: number | Placeholder | null): SQL<boolean> {
   return sql<boolean>`EXISTS (
           SELECT 1 FROM visits v
           WHERE v.location_id = ${locationId} AND v.id <> ${excludeVisitId ?? 0}

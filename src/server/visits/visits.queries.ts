@@ -1,5 +1,5 @@
 import "server-only";
-import { sql, type SQL } from "drizzle-orm";
+import { sql, type Placeholder, type SQL } from "drizzle-orm";
 import type { Ctx } from "../auth/actor";
 import { requirePermission } from "../auth/permissions";
 import { notFound, requirePersonnelInScope, visiblePersonnelIds } from "../auth/scope";
@@ -69,7 +69,7 @@ export async function findOpenVisitId(db: Db, personnelId: number): Promise<numb
 }
 
 /** findOpenVisitId as a scalar subquery (null when none), for the check-in's one read. */
-export const openVisitIdSql = (personnelId: number) =>
+export const openVisitIdSql = (personnelId: number | Placeholder) =>
   sql<number | null>`(SELECT id FROM visits WHERE personnel_id = ${personnelId} AND check_in_time IS NOT NULL AND check_out_time IS NULL LIMIT 1)`;
 
 export const visitAlreadyOpen = (openVisitId: number) =>

@@ -56,6 +56,11 @@ export const visits = pgTable(
     index("idx_visits_personnel_check_out").on(t.personnelId, t.checkOutTime).where(sql`${t.checkOutTime} IS NOT NULL`),
     // One open visit per rep, enforced by the database so concurrent check-ins cannot both win.
     uniqueIndex("visits_one_open_per_rep").on(t.personnelId).where(sql`${t.checkInTime} IS NOT NULL AND ${t.checkOutTime} IS NULL`),
+    // A check-out fix has its time (the speed probe reads check-out fixes by check_out_time; docs/decisions/0013).
+    // Not the converse: a visit closed by a manager or the end-of-day job has a check-out time and no fix (no
+    // position is invented for it), flagged CLOSED_BY_MANAGER / AUTO_CLOSED. The same for the check-in fix.
+    check("visits_check_out_fix_has_time", sql`${t.checkOutCoords} IS NULL OR ${t.checkOutTime} IS NOT NULL`),
+    check("visits_check_in_fix_has_time", sql`${t.checkInCoords} IS NULL OR ${t.checkInTime} IS NOT NULL`),
     check("visits_validation_status_known", sql`${t.validationStatus} IS NULL OR ${t.validationStatus} IN ('VALID','WARNING','INVALID')`),
   ],
 );

@@ -1,0 +1,2 @@
+ALTER TABLE "visits" ADD CONSTRAINT "visits_check_out_fix_has_time" CHECK ("visits"."check_out_coords" IS NULL OR "visits"."check_out_time" IS NOT NULL);--> statement-breakpoint
+ALTER TABLE "visits" ADD CONSTRAINT "visits_check_in_fix_has_time" CHECK ("visits"."check_in_coords" IS NULL OR "visits"."check_in_time" IS NOT NULL);
