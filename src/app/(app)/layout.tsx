@@ -7,12 +7,14 @@ const NAV: Record<string, NavItem[]> = {
   rep: [{ href: "/rep", label: "Today" }],
   manager: [
     { href: "/manager", label: "Team" },
+    { href: "/manager/plans", label: "Plans" },
     { href: "/manager/analytics", label: "Analytics" },
     { href: "/manager/reports", label: "Reports" },
   ],
   admin: [
     { href: "/admin", label: "Admin" },
     { href: "/manager", label: "Team" },
+    { href: "/manager/plans", label: "Plans" },
     { href: "/manager/analytics", label: "Analytics" },
     { href: "/manager/reports", label: "Reports" },
   ],
