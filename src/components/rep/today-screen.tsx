@@ -146,7 +146,7 @@ export function TodayScreen({ store, views, fix, fixStatus, onOpenStop, onStartD
       ) : (
         <ol aria-label="Planned visits" className="flex flex-col gap-2">
           {views.map((v) => (
-            <li key={v.planned_visit_id}>
+            <li key={v.planned_visit_id} data-location-id={v.location.id}>
               <button
                 type="button"
                 onClick={() => onOpenStop(v.location.id)}
