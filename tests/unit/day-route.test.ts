@@ -56,7 +56,7 @@ const plan = (statuses: string[]): TodayPlanResponse => ({
     sequence: i + 1,
     planned_time: null,
     status: status as "PENDING",
-    location: { id: i + 1, name: `L${i + 1}`, address: null, lat: 12.9, lon: 77.6, geofence_radius: 50 },
+    location: { id: i + 1, name: `L${i + 1}`, address: null, lat: 12.9, lon: 77.6, geofence_radius: 50, active: true },
     visit: null,
   })),
 });
