@@ -133,7 +133,7 @@ test("the rep optimises their own route on the phone, offline, and the new order
   test.skip(pending.length < 3, "needs the day the first test wrote");
   // Scramble the order (as the rep's own reorder through the API), so the optimiser has work to do.
   const scrambled = [pending.at(-1)!, ...pending.slice(0, -1)].reverse();
-  const put = await phone.request.put(`/api/v1/plans/${plan.personnel_id}/${plan.date}`, { data: { client_id: crypto.randomUUID(), stops: scrambled.map((id) => ({ location_id: id })) } });
+  const put = await phone.request.put(`/api/v1/plans/${plan.personnel_id}/${plan.date}`, { headers: { origin: new URL(phone.url()).origin }, data: { client_id: crypto.randomUUID(), stops: scrambled.map((id) => ({ location_id: id })) } });
   expect(put.status()).toBe(200);
   const mine = async () => (await repOrder(phone)).filter((id) => pending.includes(id));
   await expect.poll(mine, { timeout: 15_000 }).toEqual(scrambled);
