@@ -44,7 +44,7 @@ export default defineConfig({
     timeout: 240_000,
     reuseExistingServer: !process.env.CI,
     // A production server needs its own signing secret; this one exists only for the test run.
-    env: { LOG_LEVEL: "warn", PGLITE_DATA_DIR: dataDir, UPLOADS_DIR: `.data/e2e-uploads-${port}`, NEXT_TELEMETRY_DISABLED: "1", DATABASE_URL: "", AUTH_SECRET: "e2e-only-secret-0123456789abcdefghijklmnop" },
+    env: { LOG_LEVEL: "warn", PGLITE_DATA_DIR: dataDir, UPLOADS_DIR: `.data/e2e-uploads-${port}`, NEXT_TELEMETRY_DISABLED: "1", DATABASE_URL: "", AUTH_SECRET: "e2e-only-secret-0123456789abcdefghijklmnop", CRON_SECRET: "e2e-only-cron-secret-0123456789abcdef" },
     stdout: "pipe",
     stderr: "pipe",
   },

@@ -308,8 +308,8 @@ const ROUTES: Record<string, Case> = {
     make: () => ({ url: "/api/v1/api-keys", body: { client_id: randomUUID(), name: "matrix", access: "read" } }),
     expect: [401, 403, 403, 403, 403, 201, 403, 201],
   },
-  // The team's live stream: managers and admins (read-only keys too: it is a read). Opened already aborted, so it closes at once.
-  "GET /api/v1/events": { make: () => ({ url: "/api/v1/events", signal: AbortSignal.abort() }), expect: [401, 403, 403, 200, 200, 200, 200, 200] },
+  // The live stream of one's scope: managers and admins their team's, a rep their own plan.changed (read-only keys too: it is a read). Opened already aborted, so it closes at once.
+  "GET /api/v1/events": { make: () => ({ url: "/api/v1/events", signal: AbortSignal.abort() }), expect: [401, 200, 200, 200, 200, 200, 200, 200] },
   // The dashboard's figures: managers of the rep's team and admins; another team's rep is a 404 like a missing one.
   "GET /api/v1/dashboard/team-summary": { make: () => ({ url: "/api/v1/dashboard/team-summary" }), expect: [401, 403, 403, 200, 200, 200, 200, 200] },
   "GET /api/v1/dashboard/personnel/{id}": {

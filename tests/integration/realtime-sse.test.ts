@@ -13,6 +13,7 @@ import { issueAccessToken } from "../../src/server/auth/tokens";
 import { queryRows } from "../../src/server/db/client";
 import { openEventStream } from "../../src/server/realtime/event-stream";
 import { hubFor } from "../../src/server/realtime/hub";
+import { putDayPlan, orgDay } from "../../src/server/plans/day-plan";
 import { startSession } from "../../src/server/sessions/start-session";
 import { checkIn } from "../../src/server/visits/check-in";
 import { describeEachDriver } from "../support/db";
@@ -39,8 +40,9 @@ describeEachDriver("SSE event stream", (ctx) => {
 
   const bearer = async (key: string) => ({ authorization: `Bearer ${await issueAccessToken(people[key]!.id, new Date())}` });
   const listen = async (key: string, extra: Record<string, string> = {}) => {
-    const { client } = await SseClient.open(`${server.url}/api/v1/events`, { ...(await bearer(key)), ...extra });
+    const { client, body } = await SseClient.open(`${server.url}/api/v1/events`, { ...(await bearer(key)), ...extra });
     open.push(client);
+    expect(body, `${key}'s stream opens`).toBeNull();
     await client.until(() => client.frames.some((f) => f.comment === "connected"));
     return client;
   };
@@ -49,13 +51,34 @@ describeEachDriver("SSE event stream", (ctx) => {
   const startDay = (key: string) => startSession({ db: ctx.handle.db, actor: people[key]!, now: new Date() }, { client_id: randomUUID() });
   const maxEventId = async () => Number((await queryRows<{ m: number }>(ctx.handle.db, sql`SELECT coalesce(max(id), 0)::int AS m FROM events`))[0]!.m);
 
-  it("refuses before opening: 401 without a credential, 403 for a rep (the team's stream is not theirs), as JSON", async () => {
+  it("refuses before opening: 401 without a credential, as JSON", async () => {
     const anon = await SseClient.open(`${server.url}/api/v1/events`, {});
     expect(anon.client.status).toBe(401);
     expect(JSON.parse(anon.body!)).toMatchObject({ error: { code: "UNAUTHENTICATED" } });
-    const rep = await SseClient.open(`${server.url}/api/v1/events`, await bearer("rep01"));
-    expect(rep.client.status).toBe(403);
-    expect(JSON.parse(rep.body!)).toMatchObject({ error: { code: "FORBIDDEN" } });
+  });
+
+  it("a rep's stream carries only plan.changed of their own plan, live and replayed (issue #19)", async () => {
+    const { today } = await orgDay(ctx.handle.db, new Date());
+    const putPlan = (key: string) =>
+      putDayPlan({ db: ctx.handle.db, actor: people.admin!, now: new Date() }, people[key]!.id, today, { client_id: randomUUID(), stops: [{ location_id: loc.id }] });
+    const before = await maxEventId();
+    const r1 = await listen("rep01");
+    const r2 = await listen("rep02");
+    await startDay("rep01");
+    await checkInAs("rep01");
+    await putPlan("rep02");
+    await putPlan("rep01");
+    // Events leave in commit order: once rep01 has their plan change, their own check-in or rep02's plan would be there too.
+    await r1.until(() => r1.events().length >= 1);
+    await r2.until(() => r2.events().length >= 1);
+    expect(r1.events().map((e) => [e.event, e.data.personnel_id])).toEqual([["plan.changed", people.rep01!.id]]);
+    expect(r1.events()[0]!.data.payload).toMatchObject({ date: today, source: "manual" });
+    expect(r2.events().map((e) => [e.event, e.data.personnel_id])).toEqual([["plan.changed", people.rep02!.id]]);
+    // A reconnect replays from the outbox with the same rule.
+    const again = await listen("rep01", { "last-event-id": String(before) });
+    await again.until(() => again.events().length >= 1);
+    await new Promise((r) => setTimeout(r, 300));
+    expect(again.events().map((e) => [e.event, e.data.personnel_id])).toEqual([["plan.changed", people.rep01!.id]]);
   });
 
   it("resumes from Last-Event-ID with exactly the missed events, in order, then continues live without duplicates", async () => {

@@ -8,6 +8,7 @@ const NAV: Record<string, NavItem[]> = {
   manager: [
     { href: "/manager", label: "Team" },
     { href: "/manager/customers", label: "Customers" },
+    { href: "/manager/plans", label: "Plans" },
     { href: "/manager/analytics", label: "Analytics" },
     { href: "/manager/reports", label: "Reports" },
   ],
@@ -15,6 +16,7 @@ const NAV: Record<string, NavItem[]> = {
     { href: "/admin", label: "Admin" },
     { href: "/manager", label: "Team" },
     { href: "/manager/customers", label: "Customers" },
+    { href: "/manager/plans", label: "Plans" },
     { href: "/manager/analytics", label: "Analytics" },
     { href: "/manager/reports", label: "Reports" },
   ],
@@ -29,7 +31,8 @@ export default async function AppLayout({ children }: Readonly<{ children: React
       <header className="border-b border-slate-200 bg-white">
         <div className="mx-auto flex max-w-5xl flex-wrap items-center gap-x-1.5 gap-y-1 px-3 py-2 sm:gap-x-4 sm:px-4">
           <span className="font-bold text-brand-700">Fieldbeat</span>
-          <nav aria-label="Main" className="flex flex-1 flex-wrap items-center gap-0.5 sm:gap-1">
+          {/* Phones: one row under the name that scrolls sideways (seven items would wrap to several lines); wider: inline. */}
+          <nav aria-label="Main" className="order-last -mx-1 flex w-full min-w-0 flex-nowrap items-center gap-0.5 overflow-x-auto whitespace-nowrap sm:order-none sm:mx-0 sm:w-auto sm:flex-1 sm:flex-wrap sm:gap-1 sm:overflow-visible">
             {items.map((i) => (
               <Link key={i.href} href={i.href} className="inline-flex min-h-11 items-center rounded-lg px-2 text-[15px] font-medium hover:bg-slate-100 sm:px-3 sm:text-base">
                 {i.label}
@@ -42,7 +45,7 @@ export default async function AppLayout({ children }: Readonly<{ children: React
             ) : null}
           </nav>
           {s ? (
-            <div className="flex items-center gap-2">
+            <div className="ml-auto flex items-center gap-2 sm:ml-0">
               <span className="hidden text-sm text-slate-600 sm:inline" title={s.actor.email}>
                 {s.actor.name} · {s.actor.role}
               </span>

@@ -155,6 +155,30 @@ export function useRepStore(me: number) {
     await requestPersistentStorage(db); // the queue must survive storage pressure; asked at this user gesture
   }, [db, me]);
 
+  // A change to this person's plan (a manager's edit, the beats job) reaches the open app live: the events stream
+  // carries a rep only plan.changed of their own plan (server/realtime/scope-filter.ts). Offline, the cached plan stays.
+  useEffect(() => {
+    if (!db || !online || typeof EventSource === "undefined") return;
+    const source = new EventSource("/api/v1/events");
+    const refresh = () => void refreshServer(db);
+    source.addEventListener("plan.changed", refresh);
+    source.addEventListener("stream.reset", refresh); // STREAM_RESET_EVENT (contracts/live-events.ts: zod, not in this bundle)
+    // (Re)connected: whatever changed while the stream was down is read once.
+    source.onopen = refresh;
+    return () => source.close();
+  }, [db, online, refreshServer]);
+
+  /** The rep's own new order of today's pending stops, queued (offline too) and shown at once. */
+  const reorderPlan = useCallback(
+    async (locationIds: number[]) => {
+      const p = plan?.value;
+      if (!p) return;
+      const timeOf = new Map(p.stops.map((s) => [s.location.id, s.planned_time]));
+      await act({ kind: "plan.put", personnel_id: me, date: p.date, body: { client_id: crypto.randomUUID(), stops: locationIds.map((id) => ({ location_id: id, planned_time: timeOf.get(id) ?? null })) } });
+    },
+    [act, me, plan],
+  );
+
   const retry = useCallback(async (seq: number) => db && (await retryItem(db, seq), await sync(true)), [db, sync]);
   const discard = useCallback(async (seq: number) => db && (await discardItem(db, seq, me), await reload(db)), [db, me, reload]);
   const claimUnowned = useCallback(async () => db && (await claimUnownedItems(db, me), await reload(db), await sync(true)), [db, me, reload, sync]);
@@ -163,7 +187,21 @@ export function useRepStore(me: number) {
   /** Other accounts' (or unknown owners') items not yet sent: kept, shown apart, never sent with this session. */
   const others = useMemo(() => all.filter((i) => i.owner !== me && i.status !== "done"), [all, me]);
   const day = useMemo(() => dayState(items, session, plan?.value.date ?? null, sessionAt), [items, session, plan, sessionAt]);
-  return { db, me, items, others, plan, session, consent, lastSync, online, lastReport, day, act, sync, retry, discard, claimUnowned, acceptConsent };
+  // The plan as this phone knows it: the server's, in the order of a reorder still waiting in the queue.
+  const shown = useMemo(() => (plan ? { ...plan, value: withQueuedOrder(plan.value, items) } : null), [plan, items]);
+  return { db, me, items, others, plan: shown, reorderPlan, session, consent, lastSync, online, lastReport, day, act, sync, retry, discard, claimUnowned, acceptConsent };
+}
+
+/** The plan with the last unsent (or just sent, not yet re-read) reorder of its day applied to its pending stops. */
+export function withQueuedOrder(plan: TodayPlanResponse, items: QueueItem[]): TodayPlanResponse {
+  const put = items.filter((i) => i.kind === "plan.put" && i.date === plan.date && i.status === "pending").at(-1);
+  if (!put || put.kind !== "plan.put") return plan;
+  const rank = new Map(put.body.stops.map((s, k) => [s.location_id, k]));
+  const pending = plan.stops.filter((s) => s.status === "PENDING");
+  if (pending.length !== rank.size || pending.some((s) => !rank.has(s.location.id))) return plan; // the plan changed meanwhile: the server decides
+  const done = plan.stops.filter((s) => s.status !== "PENDING");
+  const ordered = [...pending].sort((a, b) => rank.get(a.location.id)! - rank.get(b.location.id)!);
+  return { ...plan, stops: [...done, ...ordered].map((s, k) => ({ ...s, sequence: k + 1 })) };
 }
 
 function subscribeOnline(onChange: () => void) {

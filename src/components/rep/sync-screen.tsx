@@ -11,6 +11,7 @@ const KIND: Record<QueueItem["kind"], string> = {
   "visit.check_out": "Check-out",
   "visit.selfie": "Selfie",
   "tracking.pings": "Location breadcrumb",
+  "plan.put": "New route order",
 };
 const STATUS: Record<QueueItem["status"], [string, string]> = {
   pending: ["Waiting", "bg-amber-100 text-amber-950"],

@@ -1,7 +1,7 @@
 "use client";
 
 import dynamic from "next/dynamic";
-import { useState, type ReactNode } from "react";
+import { useEffect, useMemo, useState, type ReactNode } from "react";
 import { formatDistance, metersBetween } from "@/lib/geo/distance";
 import type { RepStore } from "./rep-store";
 import type { QueuedPlace } from "@/lib/offline/queue-types";
@@ -30,6 +30,31 @@ type Props = {
 // The map (Leaflet or Google) is loaded only when the rep asks for it: it is not part of the app's first load.
 const FieldMap = dynamic(() => import("@/components/map/field-map"), { ssr: false, loading: () => <p role="status">Loading map…</p> });
 
+type Routing = typeof import("@/lib/routing/day-route");
+
+/** The route module loads after the first paint (first-load budget); the service worker precaches it, so offline too. */
+function useRouting(): Routing | null {
+  const [mod, setMod] = useState<Routing | null>(null);
+  useEffect(() => {
+    let alive = true;
+    void import("@/lib/routing/day-route").then((m) => alive && setMod(m));
+    return () => {
+      alive = false;
+    };
+  }, []);
+  return mod;
+}
+
+/** The time now, re-read every minute (arrival times move with it). */
+function useMinuteClock(): number {
+  const [now, setNow] = useState(() => Date.now());
+  useEffect(() => {
+    const t = window.setInterval(() => setNow(Date.now()), 60_000);
+    return () => window.clearInterval(t);
+  }, []);
+  return now;
+}
+
 /** Today: Start/End day, the planned stops in order with distance and status, the next stop highlighted. */
 export function TodayScreen({ store, views, fix, fixStatus, onOpenStop, onStartDay, onEndDay, prompt, onDismissPrompt, openPlace, onOpenPlace, gate }: Props) {
   const { plan, day } = store;
@@ -37,6 +62,35 @@ export function TodayScreen({ store, views, fix, fixStatus, onOpenStop, onStartD
   const [showMap, setShowMap] = useState(false);
   const [confirmEnd, setConfirmEnd] = useState(false);
   const unvisited = views.filter((v) => v.localStatus === "PENDING" && v.location.active);
+  const routing = useRouting();
+  const now = useMinuteClock();
+  const [optimised, setOptimised] = useState<string | null>(null);
+  // The route still to drive: from here (else the first stop left) through the pending stops in plan order.
+  const pending = useMemo(() => views.filter((v) => v.localStatus === "PENDING"), [views]);
+  const route = useMemo(() => {
+    if (!routing || !plan || pending.length === 0) return null;
+    const start = fix ? { lat: fix.lat, lon: fix.lon } : { lat: pending[0]!.location.lat, lon: pending[0]!.location.lon };
+    const nowHhmm = routing.hhmmIn(new Date(now), plan.value.time_zone);
+    const startTime = nowHhmm > plan.value.work_hours.start ? nowHhmm : plan.value.work_hours.start;
+    const stops = pending.map((v) => ({ key: String(v.location.id), lat: v.location.lat, lon: v.location.lon, planned_time: v.planned_time }));
+    return { start, startTime, stops, schedule: routing.scheduleDay(stops, start, startTime) };
+  }, [routing, plan, pending, fix, now]);
+  const timing = new Map(route?.schedule.stops.map((s) => [Number(s.key), s]) ?? []);
+  const optimise = async () => {
+    if (!routing || !route) return;
+    // The same pure function as the server's, on the phone: works offline; the new order goes through the queue.
+    const r = routing.optimiseDay(route.stops, route.start, route.startTime);
+    const same = r.order.join(",") === route.stops.map((s) => s.key).join(",");
+    const late = r.unassigned.length ? ` ${r.unassigned.length} appointment(s) cannot be met: kept at the end.` : "";
+    if (same) {
+      setOptimised(`Your order is already the best: ${r.before.km.toFixed(1)} km.${late}`);
+      return;
+    }
+    await store.reorderPlan(r.order.map(Number));
+    const km = r.before.km - r.after.km;
+    const min = Math.round(r.before.minutes - r.after.minutes);
+    setOptimised(`Route optimised: ${r.before.km.toFixed(1)} km → ${r.after.km.toFixed(1)} km (saves ${km.toFixed(1)} km, ${min} min).${late}`);
+  };
   const askEnd = () => (unvisited.length || day.openVisit ? setConfirmEnd(true) : onEndDay());
   return (
     <section aria-labelledby="today-h" className="flex flex-col gap-3">
@@ -92,7 +146,7 @@ export function TodayScreen({ store, views, fix, fixStatus, onOpenStop, onStartD
       ) : (
         <ol aria-label="Planned visits" className="flex flex-col gap-2">
           {views.map((v) => (
-            <li key={v.planned_visit_id}>
+            <li key={v.planned_visit_id} data-location-id={v.location.id}>
               <button
                 type="button"
                 onClick={() => onOpenStop(v.location.id)}
@@ -107,7 +161,12 @@ export function TodayScreen({ store, views, fix, fixStatus, onOpenStop, onStartD
                     {next?.planned_visit_id === v.planned_visit_id ? <span className="ml-2 text-sm font-bold text-brand-700">Next</span> : null}
                   </span>
                   <span className="block text-sm text-slate-700">
-                    {v.planned_time ? `${v.planned_time} · ` : ""}
+                    {timing.get(v.location.id) ? (
+                      <span data-testid="eta" className={timing.get(v.location.id)!.late ? "font-semibold text-red-800" : "font-semibold text-slate-900"}>
+                        {`ETA ${timing.get(v.location.id)!.arrival}${timing.get(v.location.id)!.late ? " (late)" : ""} · `}
+                      </span>
+                    ) : null}
+                    {v.planned_time ? `at ${v.planned_time} · ` : ""}
                     {fix ? `${formatDistance(metersBetween(fix, v.location))} away` : "distance: no fix"}
                     {v.location.active ? "" : " · closed"}
                   </span>
@@ -122,12 +181,28 @@ export function TodayScreen({ store, views, fix, fixStatus, onOpenStop, onStartD
           ))}
         </ol>
       )}
+      {pending.length >= 2 ? (
+        <Btn tone="secondary" onClick={() => void optimise()} disabled={!route}>
+          Optimise my route
+        </Btn>
+      ) : null}
+      <p role="status" aria-live="polite" className={optimised ? "rounded-xl bg-brand-50 p-3 font-medium text-brand-900" : "sr-only"} data-testid="optimise-result">
+        {optimised ?? ""}
+      </p>
       {showMap ? (
         <FieldMap
-          ariaLabel="Today's stops in route order, the next one highlighted"
+          ariaLabel="Today's stops in route order with arrival times, the next one highlighted"
           height="280px"
+          lines={route ? [{ id: "route", points: [route.start, ...pending.map((v) => ({ lat: v.location.lat, lon: v.location.lon }))], label: `Route: ${route.schedule.km.toFixed(1)} km` }] : []}
           markers={[
-            ...views.map((v) => ({ id: `s${v.planned_visit_id}`, lat: v.location.lat, lon: v.location.lon, label: `${v.sequence}. ${v.location.name}`, badge: String(v.sequence), emphasis: next?.planned_visit_id === v.planned_visit_id })),
+            ...views.map((v) => ({
+              id: `s${v.planned_visit_id}`,
+              lat: v.location.lat,
+              lon: v.location.lon,
+              label: `${v.sequence}. ${v.location.name}${timing.get(v.location.id) ? `, arrive ${timing.get(v.location.id)!.arrival}` : ""}`,
+              badge: String(v.sequence),
+              emphasis: next?.planned_visit_id === v.planned_visit_id,
+            })),
             ...(fix ? [{ id: "me", lat: fix.lat, lon: fix.lon, label: "You", color: "#1d4ed8" }] : []),
           ]}
           circles={views.map((v) => ({ id: `f${v.planned_visit_id}`, lat: v.location.lat, lon: v.location.lon, radiusM: v.location.geofence_radius }))}

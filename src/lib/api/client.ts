@@ -41,7 +41,7 @@ export type ApiClientOptions = {
 };
 
 export type RequestOptions = {
-  method?: "GET" | "POST" | "PATCH" | "DELETE";
+  method?: "GET" | "POST" | "PUT" | "PATCH" | "DELETE";
   /** JSON body, or FormData for multipart uploads. */
   body?: unknown;
   signal?: AbortSignal;

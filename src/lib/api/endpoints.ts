@@ -1,6 +1,6 @@
 import type { NearbyResponse } from "@/contracts/locations";
 import type { SelfieUploadMeta } from "@/contracts/photos";
-import type { TodayPlanResponse } from "@/contracts/plans";
+import type { DayPlanResponse, PutPlanRequest, TodayPlanResponse } from "@/contracts/plans";
 import type { EndSessionInput, SessionResponse, StartSessionInput, TodaySessionResponse } from "@/contracts/sessions";
 import type { RecordPingsInput, RecordPingsResult } from "@/contracts/tracking";
 import type { CheckInInput, CheckOutInput, VisitResult } from "@/contracts/visits";
@@ -29,6 +29,7 @@ export function repApi(client: ApiClient) {
       form.set(SELFIE_FIELDS.meta, JSON.stringify(meta));
       return post<unknown>(`/api/v1/visits/${visitId}/selfie`, form);
     },
+    putPlan: (personnelId: number, date: string, body: PutPlanRequest) => client.request<DayPlanResponse>(`/api/v1/plans/${personnelId}/${date}`, { method: "PUT", body }),
     pushSubscribe: (body: unknown) => post<unknown>("/api/v1/push/subscriptions", body),
   };
 }

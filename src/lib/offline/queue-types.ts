@@ -1,3 +1,4 @@
+import type { PutPlanRequest } from "@/contracts/plans";
 import type { SelfieUploadMeta } from "@/contracts/photos";
 import type { EndSessionInput, StartSessionInput } from "@/contracts/sessions";
 import type { RecordPingsInput } from "@/contracts/tracking";
@@ -11,7 +12,9 @@ export type QueuedAction =
   // visit_id: set when the check-in is known from the server only (opened on another phone, or before this phone's data was cleared).
   | { kind: "visit.check_out"; body: Omit<CheckOutInput, "visit_id">; check_in_client_id: string; location_name: string; visit_id?: number }
   | { kind: "visit.selfie"; meta: SelfieUploadMeta; check_in_client_id: string; location_name: string; visit_id?: number }
-  | { kind: "tracking.pings"; body: RecordPingsInput };
+  | { kind: "tracking.pings"; body: RecordPingsInput }
+  /** The rep's own new order of a day's pending stops ("Optimise my route", offline too): PUT /plans/{me}/{date}, idempotent on client_id. */
+  | { kind: "plan.put"; personnel_id: number; date: string; body: PutPlanRequest };
 
 export type QueuedPlace = { id: number; name: string; address: string | null; lat: number; lon: number; geofence_radius: number };
 

@@ -46,6 +46,8 @@ async function sendStep(deps: DrainDeps, item: QueueItem, run: QueueItem[]): Pro
       return { kind: "sent", items: [item], result: await api.startDay(item.body) };
     case "session.end":
       return { kind: "sent", items: [item], result: await api.endDay(item.body) };
+    case "plan.put":
+      return { kind: "sent", items: [item], result: await api.putPlan(item.personnel_id, item.date, item.body) };
     case "visit.check_in":
       return { kind: "sent", items: [item], result: await api.checkIn({ ...item.body, ...late(item, deps) }) };
     case "tracking.pings": {

@@ -20,6 +20,8 @@ export const PERMISSIONS = {
   "locations.read": ["rep", "manager", "admin"],
   "locations.manage": ["manager", "admin"],
   "team.read": ["manager", "admin"],
+  /** The live event stream (GET /api/v1/events) of one's scope; a rep hears only changes to their own plan (realtime/scope-filter.ts). */
+  "events.read": ["rep", "manager", "admin"],
   "validations.review": ["manager", "admin"],
   /** Checking out a visit a rep in one's scope forgot (flagged CLOSED_BY_MANAGER). */
   "visits.close": ["manager", "admin"],

@@ -18,17 +18,17 @@ function lastEventId(req: Request): number | null {
 }
 
 /**
- * GET /api/v1/events: the viewer's live events as Server-Sent Events. Authenticated and authorized (team.read)
+ * GET /api/v1/events: the viewer's live events as Server-Sent Events. Authenticated and authorized (events.read)
  * before the stream opens, so a refusal is an ordinary JSON 401/403; then scoped per event.
  */
-export const GET = apiRoute("team.read", async ({ req, ctx }) => {
+export const GET = apiRoute("events.read", async ({ req, ctx }) => {
   const after = lastEventId(req);
   const handle = await getDbHandle();
   // The same credential checked again whenever the viewer's row or API key changes: a deactivation, password reset,
   // key revocation or role change closes the stream (EventSource's reconnect then gets the 401/403).
   const reauthorize = async () => {
     const actor = await authenticate(req, handle.db, new Date()).catch(() => null);
-    return actor && can(actor, "team.read") ? actor : null;
+    return actor && can(actor, "events.read") ? actor : null;
   };
   const body = await openEventStream(ctx, handle, { lastEventId: after, signal: req.signal, reauthorize });
   return new Response(body, {
