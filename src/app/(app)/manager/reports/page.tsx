@@ -6,8 +6,9 @@ import { PRESET_LABELS, PRESETS, presetRange, type Preset } from "@/lib/report-p
 import { pageCtx, requirePageActor } from "@/server/auth/page-guard";
 import { AppError } from "@/server/errors";
 import { getSummaryReport, getVisitsReport } from "@/server/reports/get-report";
-import { reportPeople, reportToday } from "@/server/reports/report-range";
+import { reportPeople, reportTimeZone, reportToday } from "@/server/reports/report-range";
 import { listReportSchedules } from "@/server/reports/report-schedules";
+import { ScheduleForm, ScheduleList } from "@/components/manager/report-schedules";
 
 export const metadata: Metadata = { title: "Reports" };
 
@@ -21,6 +22,7 @@ export default async function ReportsPage({ searchParams }: { searchParams: Sear
   const ctx = await pageCtx(actor);
   const sp = await searchParams;
   const today = await reportToday(ctx);
+  const timeZone = await reportTimeZone(ctx);
   const preset: Preset = PRESETS.includes(one(sp.preset) as Preset) ? (one(sp.preset) as Preset) : "last_week";
   const range = preset === "custom" ? { from: one(sp.from) ?? today, to: one(sp.to) ?? today } : presetRange(preset, today);
   const person = one(sp.personnel_id);
@@ -69,11 +71,26 @@ export default async function ReportsPage({ searchParams }: { searchParams: Sear
           Team or rep
           <select name="personnel_id" defaultValue={person ?? ""} className="min-h-11 rounded-lg border border-slate-300 px-2">
             <option value="">{actor.role === "admin" ? "Everyone" : "My whole team"}</option>
-            {people.map((p) => (
-              <option key={p.id} value={p.id}>
-                {p.name}
-              </option>
-            ))}
+            {people.some((p) => p.role === "manager") ? (
+              <optgroup label="Teams">
+                {people
+                  .filter((p) => p.role === "manager")
+                  .map((p) => (
+                    <option key={p.id} value={p.id}>
+                      {p.name}&apos;s team
+                    </option>
+                  ))}
+              </optgroup>
+            ) : null}
+            <optgroup label="Reps">
+              {people
+                .filter((p) => p.role === "rep")
+                .map((p) => (
+                  <option key={p.id} value={p.id}>
+                    {p.name}
+                  </option>
+                ))}
+            </optgroup>
           </select>
         </label>
         <button type="submit" className="min-h-11 rounded-lg bg-brand-700 px-4 font-medium text-white">
@@ -146,32 +163,17 @@ export default async function ReportsPage({ searchParams }: { searchParams: Sear
         </section>
       ) : null}
 
-      <section aria-labelledby="schedules-h" className="space-y-2">
+      <section aria-labelledby="schedules-h" className="space-y-3">
         <h2 id="schedules-h" className="text-lg font-semibold">
           Scheduled e-mails
         </h2>
         {!schedules.email_configured ? (
-          <p className="rounded-lg bg-amber-50 p-3 text-amber-900">E-mail is not configured (SMTP_URL is not set): schedules are kept but nothing is sent.</p>
+          <p className="rounded-lg bg-amber-50 p-3 text-amber-900">
+            E-mail is not configured (SMTP_URL is not set): schedules can be made and are listed here, but nothing is sent until it is.
+          </p>
         ) : null}
-        {schedules.schedules.length === 0 ? (
-          <p className="text-slate-600">No schedules yet. Create one with POST /api/v1/report-schedules.</p>
-        ) : (
-          <ul className="space-y-2">
-            {schedules.schedules.map((s) => (
-              <li key={s.id} className="rounded-lg border border-slate-200 bg-white p-3 text-sm">
-                <p className="font-medium">
-                  {s.report === "visits" ? "Visits" : "Summary"} · {s.cadence}
-                  {s.weekday ? ` (weekday ${s.weekday})` : ""} at {s.time} · {s.format.toUpperCase()} → {s.recipients.join(", ")}
-                </p>
-                <p className="text-slate-600">
-                  {s.deliveries.length === 0
-                    ? "Not sent yet."
-                    : s.deliveries.map((d) => `${d.period}: ${d.status}${d.error ? ` (${d.error})` : ""}`).join(" · ")}
-                </p>
-              </li>
-            ))}
-          </ul>
-        )}
+        <ScheduleForm timeZone={timeZone} />
+        <ScheduleList schedules={schedules.schedules} />
       </section>
     </div>
   );
