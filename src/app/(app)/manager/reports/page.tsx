@@ -2,7 +2,8 @@ import type { Metadata } from "next";
 import { TableHead } from "@/components/manager/table-head";
 import { summaryReportQuery, type SummaryReport, type VisitsReport } from "@/contracts/reports";
 import { ReportDownloads } from "@/components/manager/report-downloads";
-import { PRESET_LABELS, PRESETS, presetRange, type Preset } from "@/lib/report-presets";
+import { PRESETS, presetRange, type Preset } from "@/lib/report-presets";
+import { ReportRangeFields } from "@/components/manager/report-range-fields";
 import { pageCtx, requirePageActor } from "@/server/auth/page-guard";
 import { AppError } from "@/server/errors";
 import { getSummaryReport, getVisitsReport } from "@/server/reports/get-report";
@@ -24,6 +25,7 @@ export default async function ReportsPage({ searchParams }: { searchParams: Sear
   const today = await reportToday(ctx);
   const timeZone = await reportTimeZone(ctx);
   const preset: Preset = PRESETS.includes(one(sp.preset) as Preset) ? (one(sp.preset) as Preset) : "last_week";
+  const ranges = Object.fromEntries(PRESETS.filter((p) => p !== "custom").map((p) => [p, presetRange(p, today)])) as Record<Exclude<Preset, "custom">, { from: string; to: string }>;
   const range = preset === "custom" ? { from: one(sp.from) ?? today, to: one(sp.to) ?? today } : presetRange(preset, today);
   const person = one(sp.personnel_id);
   const people = await reportPeople(ctx);
@@ -49,24 +51,7 @@ export default async function ReportsPage({ searchParams }: { searchParams: Sear
     <div className="space-y-6">
       <h1 className="text-2xl font-bold">Reports</h1>
       <form method="get" className="flex flex-wrap items-end gap-3 rounded-xl border border-slate-200 bg-white p-3">
-        <label className="flex flex-col text-sm font-medium">
-          Period
-          <select name="preset" defaultValue={preset} className="min-h-11 rounded-lg border border-slate-300 px-2">
-            {PRESETS.map((p) => (
-              <option key={p} value={p}>
-                {PRESET_LABELS[p]}
-              </option>
-            ))}
-          </select>
-        </label>
-        <label className="flex flex-col text-sm font-medium">
-          From (custom)
-          <input type="date" name="from" defaultValue={range.from} className="min-h-11 rounded-lg border border-slate-300 px-2" />
-        </label>
-        <label className="flex flex-col text-sm font-medium">
-          To (custom)
-          <input type="date" name="to" defaultValue={range.to} className="min-h-11 rounded-lg border border-slate-300 px-2" />
-        </label>
+        <ReportRangeFields preset={preset} from={range.from} to={range.to} ranges={ranges} />
         <label className="flex flex-col text-sm font-medium">
           Team or rep
           <select name="personnel_id" defaultValue={person ?? ""} className="min-h-11 rounded-lg border border-slate-300 px-2">
