@@ -47,8 +47,8 @@ test.describe("Reports and analytics", () => {
     await page.getByLabel("Period").selectOption("last_week");
     await page.getByRole("button", { name: "Show" }).click();
     await expect(page).toHaveURL(/preset=last_week/);
-    const from = await page.getByLabel("From").inputValue();
-    const to = await page.getByLabel("To").inputValue();
+    const from = await page.getByLabel("From", { exact: true }).inputValue();
+    const to = await page.getByLabel("To", { exact: true }).inputValue();
     expect(Date.parse(to) - Date.parse(from)).toBe(6 * 86_400_000);
     expect(new Date(`${from}T00:00:00Z`).getUTCDay()).toBe(1); // a Monday
 
@@ -107,7 +107,9 @@ test.describe("Reports and analytics", () => {
     await recipients.fill("boss@example.com, not-an-address");
     await form.getByRole("button", { name: "Create schedule" }).click();
     await expect(recipients).toHaveAttribute("aria-invalid", "true");
-    await expect(form.getByText("“not-an-address” is not an e-mail address.")).toBeVisible();
+    // The message sits on the field (aria-describedby) and the form's status announces it.
+    await expect(page.locator(`#${await recipients.getAttribute("aria-describedby")}`)).toHaveText("“not-an-address” is not an e-mail address.");
+    await expect(form.getByRole("status")).toHaveText("Not saved: “not-an-address” is not an e-mail address.");
 
     await recipients.fill("boss@example.com\nsales.head@example.com");
     await form.getByRole("button", { name: "Create schedule" }).click();

@@ -25,7 +25,10 @@ const label = "flex flex-col gap-1 text-sm font-medium";
 export function ScheduleForm({ timeZone }: { timeZone: string }) {
   const router = useRouter();
   const [clientId, nextClientId] = useClientId();
-  const [cadence, setCadence] = useState<"daily" | "weekly">("weekly");
+  // Controlled: React resets a form after its action, and a failed submit must keep what was chosen.
+  const [choice, setChoice] = useState({ report: "summary", cadence: "weekly", weekday: "1", format: "xlsx" });
+  const choose = (k: keyof typeof choice) => (e: { target: { value: string } }) => setChoice({ ...choice, [k]: e.target.value });
+  const cadence = choice.cadence;
   const [state, submit, pending] = useActionState(async (_prev: FormState, fd: FormData): Promise<FormState> => {
     const values = formValues(fd);
     const recipients = parseRecipients(values.recipients ?? "");
@@ -47,28 +50,28 @@ export function ScheduleForm({ timeZone }: { timeZone: string }) {
   }, null);
 
   return (
-    <form action={submit} aria-labelledby="new-schedule-h" className="grid gap-3 rounded-xl border border-slate-200 bg-white p-3 sm:grid-cols-3 lg:grid-cols-6">
-      <h3 id="new-schedule-h" className="font-semibold sm:col-span-3 lg:col-span-6">
+    <form action={submit} aria-labelledby="new-schedule-h" className="grid gap-3 rounded-xl border border-slate-200 bg-white p-3 sm:grid-cols-3 lg:grid-cols-5">
+      <h3 id="new-schedule-h" className="font-semibold sm:col-span-3 lg:col-span-5">
         New scheduled e-mail
       </h3>
       <label className={label}>
         Report
-        <select name="report" defaultValue={state?.values?.report ?? "summary"} className={inputClass}>
+        <select name="report" value={choice.report} onChange={choose("report")} className={inputClass}>
           <option value="summary">Summary per rep</option>
           <option value="visits">Visits</option>
         </select>
       </label>
       <label className={label}>
         Cadence
-        <select name="cadence" value={cadence} onChange={(e) => setCadence(e.target.value === "daily" ? "daily" : "weekly")} className={inputClass}>
-          <option value="daily">Daily (that day)</option>
-          <option value="weekly">Weekly (7 days ending that day)</option>
+        <select name="cadence" value={cadence} onChange={choose("cadence")} className={inputClass}>
+          <option value="daily">Daily</option>
+          <option value="weekly">Weekly</option>
         </select>
       </label>
       {cadence === "weekly" ? (
         <label className={label}>
           Weekday
-          <select name="weekday" className={inputClass} {...fieldProps(state, "weekday", "sched-weekday-error")} defaultValue={state?.values?.weekday ?? "1"}>
+          <select name="weekday" className={inputClass} {...fieldProps(state, "weekday", "sched-weekday-error")} defaultValue={undefined} value={choice.weekday} onChange={choose("weekday")}>
             {WEEKDAYS.map((d, i) => (
               <option key={d} value={i + 1}>
                 {d}
@@ -85,19 +88,21 @@ export function ScheduleForm({ timeZone }: { timeZone: string }) {
       </label>
       <label className={label}>
         Format
-        <select name="format" defaultValue={state?.values?.format ?? "xlsx"} className={inputClass}>
+        <select name="format" value={choice.format} onChange={choose("format")} className={inputClass}>
           <option value="csv">CSV</option>
           <option value="xlsx">XLSX</option>
           <option value="pdf">PDF</option>
         </select>
       </label>
-      <label className={`${label} sm:col-span-3 lg:col-span-6`}>
+      <label className={`${label} sm:col-span-3 lg:col-span-5`}>
         Recipients
         <textarea name="recipients" rows={2} maxLength={5000} className={`${inputClass} py-2`} {...fieldProps(state, "recipients", "sched-recipients-error")} />
-        <span className="font-normal text-slate-600">E-mail addresses, separated by commas or new lines (at most 20).</span>
+        <span className="font-normal text-slate-600">
+          E-mail addresses, separated by commas or new lines (at most 20). A daily report covers its day; a weekly one the 7 days ending on its weekday.
+        </span>
         <FieldError state={state} name="recipients" id="sched-recipients-error" />
       </label>
-      <div className="flex flex-wrap items-center gap-3 sm:col-span-3 lg:col-span-6">
+      <div className="flex flex-wrap items-center gap-3 sm:col-span-3 lg:col-span-5">
         <button type="submit" className={primaryButton} disabled={pending}>
           {pending ? "Creating…" : "Create schedule"}
         </button>

@@ -123,10 +123,10 @@ export default async function ReportsPage({ searchParams }: { searchParams: Sear
           <h2 id="visits-h" className="text-lg font-semibold">
             Visits {visits.rows.length > PREVIEW_ROWS ? `(first ${PREVIEW_ROWS} of ${visits.next_cursor ? "more than " : ""}${visits.rows.length})` : `(${visits.rows.length})`}
           </h2>
-          <div className="overflow-x-auto rounded-xl border border-slate-200 bg-white">
+          <div className="max-h-[32rem] overflow-auto rounded-xl border border-slate-200 bg-white">
             <table className="min-w-full text-sm">
               <caption className="sr-only">Visits in the period</caption>
-              <TableHead headers={["Date", "Rep", "Customer", "Planned", "Check-in", "Check-out", "Minutes", "Verdict", "Distance m", "Flags"]} />
+              <TableHead headers={["Date", "Rep", "Customer", "Planned", "Check-in", "Check-out", "Minutes", "Verdict", "Distance m", "Flags"]} sticky />
               <tbody>
                 {visits.rows.slice(0, PREVIEW_ROWS).map((r) => (
                   <tr key={r.visit_id} className="border-t border-slate-100">
