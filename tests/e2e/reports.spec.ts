@@ -96,17 +96,21 @@ test.describe("Reports and analytics", () => {
 
   test("a manager creates a scheduled e-mail (field errors first), sees it listed, and deletes it", async ({ page }) => {
     await page.goto("/manager/reports");
+    await page.waitForLoadState("networkidle"); // hydrated: the form's choices are React state
     await expect(page.getByText("E-mail is not configured")).toBeVisible();
     const form = page.getByRole("form", { name: "New scheduled e-mail" });
-    await form.getByLabel("Report").selectOption("summary");
-    await form.getByLabel("Cadence").selectOption("weekly");
-    await form.getByLabel("Weekday").selectOption("5");
+    await form.getByRole("combobox", { name: /^Report/ }).selectOption("summary");
+    await form.getByRole("combobox", { name: /^Cadence/ }).selectOption("weekly");
+    await form.getByRole("combobox", { name: /^Weekday/ }).selectOption("5");
     await form.getByLabel(/^Time/).fill("17:30");
-    await form.getByLabel("Format").selectOption("pdf");
-    const recipients = form.getByLabel("Recipients");
+    await form.getByRole("combobox", { name: /^Format/ }).selectOption("pdf");
+    const recipients = form.getByRole("textbox", { name: /^Recipients/ });
     await recipients.fill("boss@example.com, not-an-address");
     await form.getByRole("button", { name: "Create schedule" }).click();
     await expect(recipients).toHaveAttribute("aria-invalid", "true");
+    // A refused submit keeps what was chosen.
+    await expect(form.getByRole("combobox", { name: /^Weekday/ })).toHaveValue("5");
+    await expect(form.getByRole("combobox", { name: /^Format/ })).toHaveValue("pdf");
     // The message sits on the field (aria-describedby) and the form's status announces it.
     await expect(page.locator(`#${await recipients.getAttribute("aria-describedby")}`)).toHaveText("“not-an-address” is not an e-mail address.");
     await expect(form.getByRole("status")).toHaveText("Not saved: “not-an-address” is not an e-mail address.");

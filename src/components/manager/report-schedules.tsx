@@ -1,7 +1,7 @@
 "use client";
 
 import { useRouter } from "next/navigation";
-import { useActionState, useState, useTransition } from "react";
+import { startTransition, useActionState, useState, useTransition } from "react";
 import { z } from "zod";
 import { FieldError, FormStatus, dangerButton, fieldProps, formValues, inputClass, primaryButton, useClientId, type FormState } from "@/components/admin/form-bits";
 import type { ReportSchedule } from "@/contracts/reports";
@@ -25,10 +25,12 @@ const label = "flex flex-col gap-1 text-sm font-medium";
 export function ScheduleForm({ timeZone }: { timeZone: string }) {
   const router = useRouter();
   const [clientId, nextClientId] = useClientId();
-  // Controlled: React resets a form after its action, and a failed submit must keep what was chosen.
+  // React resets a <form action> after each submit (its selects included): submitted through onSubmit instead, a
+  // refused submit keeps everything that was chosen and typed.
   const [choice, setChoice] = useState({ report: "summary", cadence: "weekly", weekday: "1", format: "xlsx" });
   const choose = (k: keyof typeof choice) => (e: { target: { value: string } }) => setChoice({ ...choice, [k]: e.target.value });
   const cadence = choice.cadence;
+  const [formKey, setFormKey] = useState(0); // a new form (recipients and time cleared) after each created schedule
   const [state, submit, pending] = useActionState(async (_prev: FormState, fd: FormData): Promise<FormState> => {
     const values = formValues(fd);
     const recipients = parseRecipients(values.recipients ?? "");
@@ -45,12 +47,20 @@ export function ScheduleForm({ timeZone }: { timeZone: string }) {
     });
     if (!res.ok) return { ok: false, message: res.error.message.replace(/^[\w.]+: /, ""), field: res.error.field?.split(".")[0], values };
     nextClientId();
+    setFormKey((k) => k + 1);
     router.refresh();
     return { ok: true, message: `Schedule created: ${res.data.report} report, ${res.data.cadence} at ${res.data.time}.` };
   }, null);
 
   return (
-    <form action={submit} aria-labelledby="new-schedule-h" className="grid gap-3 rounded-xl border border-slate-200 bg-white p-3 sm:grid-cols-3 lg:grid-cols-5">
+    <form
+      key={formKey}
+      onSubmit={(e) => {
+        e.preventDefault();
+        const fd = new FormData(e.currentTarget);
+        startTransition(() => submit(fd));
+      }}
+      aria-labelledby="new-schedule-h" className="grid gap-3 rounded-xl border border-slate-200 bg-white p-3 sm:grid-cols-3 lg:grid-cols-5">
       <h3 id="new-schedule-h" className="font-semibold sm:col-span-3 lg:col-span-5">
         New scheduled e-mail
       </h3>
