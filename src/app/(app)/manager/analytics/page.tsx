@@ -41,7 +41,7 @@ export default async function AnalyticsPage({ searchParams }: { searchParams: Se
         <h1 className="text-2xl font-bold">Analytics</h1>
         <nav aria-label="Period" className="flex gap-1">
           {WEEKS.map((w) => (
-            <a key={w} href={`?weeks=${w}`} aria-current={w === weeks ? "page" : undefined} className={`inline-flex min-h-11 items-center rounded-lg px-3 text-sm font-medium ${w === weeks ? "bg-brand-700 text-white" : "hover:bg-slate-100"}`}>
+            <a key={w} href={`?weeks=${w}`} aria-current={w === weeks ? "page" : undefined} className={`inline-flex min-h-11 items-center whitespace-nowrap rounded-lg px-3 text-sm font-medium ${w === weeks ? "bg-brand-700 text-white" : "hover:bg-slate-100"}`}>
               {w} weeks
             </a>
           ))}
@@ -93,7 +93,7 @@ export default async function AnalyticsPage({ searchParams }: { searchParams: Se
             <tbody>
               {a.trends.map((t) => (
                 <tr key={t.key} className="border-t border-slate-100">
-                  <th scope="row" className="px-2 py-1.5 text-left font-medium">
+                  <th scope="row" className="px-2 py-1.5 text-left font-medium whitespace-nowrap">
                     {t.key}
                   </th>
                   {[t.visits, t.completion_pct ?? "–", t.on_time_pct ?? "–", t.valid, t.invalid, t.km].map((v, i) => (
