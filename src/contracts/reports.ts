@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { idString } from "./ids";
+import { idString, idValue } from "./ids";
 import { clientId } from "./locations";
 
 /** A real calendar date YYYY-MM-DD (2026-02-31 is refused, not rolled over to March). */
@@ -19,7 +19,7 @@ export type GroupBy = (typeof GROUP_BYS)[number];
 const rangeShape = {
   from: calendarDate.describe("First day, YYYY-MM-DD in the organisation's time zone"),
   to: calendarDate.describe("Last day, inclusive (at most 366 days after from)"),
-  personnel_id: idString.optional().describe("One person of the caller's scope (another answers 404)"),
+  personnel_id: idString.optional().describe("One person of the caller's scope (another answers 404); a manager stands for their team (their reporting subtree)"),
   format: z.enum(REPORT_FORMATS).default("json").describe("json (default), csv (UTF-8 with BOM), xlsx or pdf"),
 };
 
@@ -127,3 +127,5 @@ export const reportScheduleSchema = z.object({
 });
 export type ReportSchedule = z.infer<typeof reportScheduleSchema>;
 export const reportScheduleListSchema = z.object({ schedules: z.array(reportScheduleSchema), email_configured: z.boolean() });
+export const deleteReportScheduleInput = z.strictObject({ id: idValue });
+export type DeleteReportScheduleInput = z.infer<typeof deleteReportScheduleInput>;

@@ -353,6 +353,17 @@ type ActionCase = { input: (fx: Fx, actor: ActorName) => Promise<unknown> | unkn
 const ADMIN_ONLY: Row = /* */ [401, 403, 403, 403, 403, 200, 403, 200];
 const ACCOUNT: Row = /*    */ [401, 200, 200, 200, 200, 200, 403, 200];
 const ACTIONS: Record<string, ActionCase> = {
+  "reports.createSchedule": {
+    input: () => ({ client_id: randomUUID(), report: "summary", cadence: "weekly", weekday: 5, time: "17:00", format: "pdf", recipients: ["boss@fieldbeat.test"] }),
+    expect: [401, 403, 403, 200, 200, 200, 403, 200],
+  },
+  // Another team's manager gets a 404, like a missing schedule.
+  "reports.deleteSchedule": {
+    input: async (fx) => ({
+      id: (await createReportSchedule({ db: fx.db, actor: fx.actors.manager, now: new Date() }, { client_id: randomUUID(), report: "visits", cadence: "daily", time: "08:00", format: "csv", recipients: ["boss@fieldbeat.test"] })).schedule.id,
+    }),
+    expect: [401, 403, 403, 200, 404, 200, 403, 200],
+  },
   "visits.review": { input: (fx) => ({ client_id: randomUUID(), visit_id: fx.visitOfRep01, decision: "REJECTED", comment: "matrix" }), expect: [401, 403, 403, 200, 404, 200, 403, 200] },
   "visits.close": { input: async (fx) => ({ client_id: randomUUID(), visit_id: await openVisitOfRep01(fx), reason: "matrix" }), expect: [401, 403, 403, 200, 404, 200, 403, 200] },
   "personnel.create": {

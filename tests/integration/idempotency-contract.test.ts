@@ -96,6 +96,7 @@ const EXEMPT: Record<string, string> = {
   "action mfa.confirmEnrolment": "a one-time code confirms once; a second confirm is MFA_ALREADY_ENABLED",
   "action mfa.disable": "disabling twice is MFA_NOT_ENABLED; the code is the proof, not a retryable request",
   "DELETE /api/v1/report-schedules/{id}": "deleting a schedule twice is the same state (its delivery history stays)",
+  "action reports.deleteSchedule": "deleting a schedule twice is the same state (its delivery history stays)",
   "POST /api/v1/routes/optimize": "a computation despite the POST: answers a route and writes nothing",
   "DELETE /api/v1/beats/{id}": "deleting a beat twice is the same state (the second answers 404: it is gone)",
   "POST /api/v1/locations/import":
@@ -294,6 +295,13 @@ const ROUTES: Record<string, Case> = {
 };
 
 const ACTIONS: Record<string, ActionCase> = {
+  "reports.createSchedule": {
+    as: "manager",
+    make: async (_fx, id) => {
+      const input = { client_id: id, report: "visits", cadence: "daily", time: "06:45", format: "xlsx", recipients: ["boss@example.com"] };
+      return { same: input, other: { ...input, time: "06:50" } };
+    },
+  },
   "visits.close": {
     as: "manager",
     make: async (fx, id) => {

@@ -112,6 +112,23 @@ describeEachDriver("report schedules", (ctx) => {
     await deleteReportSchedule({ db, actor: mgr, now: at("13:00") }, made.schedule.id);
   });
 
+  it("streams the attachment and fails a delivery whose file grows past the bound, with the reason, sending nothing", async () => {
+    const db = ctx.handle.db;
+    inbox.length = 0;
+    const made = await createReportSchedule({ db, actor: mgr, now: at("12:00") }, schedule({ format: "pdf", time: "11:00" }));
+    expect(await sendDueReports(db, at("12:01"), mailer(), { maxAttachmentBytes: 200 })).toMatchObject({ sent: 0, failed: 1 });
+    const [row] = await queryRows<{ status: string; error: string }>(db, sql`SELECT status, error FROM report_deliveries WHERE schedule_id = ${made.schedule.id}`);
+    expect(row).toMatchObject({ status: "failed", error: "The PDF attachment is larger than 200 bytes: narrow the schedule (daily, the summary report, or CSV)." });
+    expect(inbox).toHaveLength(0);
+    // Within the bound the same file goes out whole (the retry, 5 minutes later).
+    expect((await sendDueReports(db, at("12:07"), mailer(), { maxAttachmentBytes: 1024 * 1024 })).sent).toBe(1);
+    expect(inbox).toHaveLength(1);
+    const pdf = inbox[0]!.attachments[0]!.content;
+    expect(pdf.subarray(0, 5).toString()).toBe("%PDF-");
+    expect(pdf.subarray(-6).toString()).toMatch(/%%EOF/);
+    await deleteReportSchedule({ db, actor: mgr, now: at("13:00") }, made.schedule.id);
+  });
+
   it("is idempotent on client_id, scoped to the team, and sends nothing without SMTP", async () => {
     const db = ctx.handle.db;
     const body = schedule();

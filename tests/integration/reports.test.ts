@@ -187,6 +187,16 @@ describeEachDriver("reports", (ctx) => {
       const all = (await getSummaryReport({ db, actor: admin, now: NOW }, { ...WEEK, group_by: "rep", format: "json" })) as SummaryReport;
       expect(all.totals.visits).toBe(VISITS_PAGE + 13);
     });
+    it("a manager's personnel_id stands for their team (the Reports page's team filter), inside the caller's scope", async () => {
+      const db = ctx.handle.db;
+      const team = (await getSummaryReport({ db, actor: admin, now: NOW }, { ...WEEK, personnel_id: otherMgr.id, group_by: "rep", format: "json" })) as SummaryReport;
+      expect(team.team).toBe(`${otherMgr.name}'s team`);
+      expect(team.rows.map((r) => r.key)).toEqual([String(otherRep.id)]);
+      const whole = (await getSummaryReport({ db, actor: mgr, now: NOW }, { ...WEEK, group_by: "rep", format: "json" })) as SummaryReport;
+      const viaId = (await getSummaryReport({ db, actor: admin, now: NOW }, { ...WEEK, personnel_id: mgr.id, group_by: "rep", format: "json" })) as SummaryReport;
+      expect(viaId.rows).toEqual(whole.rows);
+      await expect(visitsJson(db, mgr, { ...WEEK, personnel_id: otherMgr.id })).rejects.toMatchObject({ status: 404 });
+    });
   });
 
   it("answers range errors with 400 and the field, through the route", async () => {

@@ -77,6 +77,15 @@ describeEachDriver("demo seed", (ctx) => {
     expect(span).toEqual({ first: "2026-02-16", last: "2026-03-17" });
   });
 
+  it("has visits on every working day of last week, the Reports page's default period", async () => {
+    const days = await queryRows<{ d: string }>(
+      ctx.handle.db,
+      sql`SELECT DISTINCT (check_in_time AT TIME ZONE 'Asia/Kolkata')::date::text d FROM visits
+          WHERE check_in_time >= '2026-03-09T00:00:00+05:30' AND check_in_time < '2026-03-16T00:00:00+05:30' ORDER BY 1`,
+    );
+    expect(days.map((r) => r.d)).toEqual(["2026-03-09", "2026-03-10", "2026-03-11", "2026-03-12", "2026-03-13", "2026-03-14"]);
+  });
+
   it("stores verdicts that agree with PostGIS distances and the fence rule", async () => {
     const wrong = await queryRows(
       ctx.handle.db,

@@ -40,27 +40,33 @@ export type ReportScope = { ids: SQL; team: string };
 
 /**
  * Whose rows a report holds, decided here in the domain layer: one person of the caller's scope (anyone else → 404,
- * like a missing one), else the caller's scope (a rep: themself; a manager: their reporting subtree; an admin: all).
+ * like a missing one) — a rep alone, a manager with their reporting subtree — else the caller's scope (a rep: themself; a manager: their reporting subtree; an admin: all).
  */
 export async function reportScope(ctx: Ctx, personnelId: number | undefined): Promise<ReportScope> {
   if (personnelId !== undefined) {
     await requirePersonnelInScope(ctx, personnelId, "Person");
-    const [p] = await queryRows<{ name: string }>(ctx.db, sql`SELECT name FROM personnel WHERE id = ${personnelId}`);
-    return { ids: sql`SELECT ${personnelId}::int AS id`, team: p?.name ?? "" };
+    const [p] = await queryRows<{ name: string; role: string }>(ctx.db, sql`SELECT name, role FROM personnel WHERE id = ${personnelId}`);
+    if (p?.role === "rep") return { ids: sql`SELECT ${personnelId}::int AS id`, team: p.name };
+    // A manager (or admin) stands for their team: them and everyone reporting to them, at any depth (inside the caller's scope).
+    const ids = sql`WITH RECURSIVE team(id) AS (SELECT ${personnelId}::int UNION SELECT x.id FROM personnel x JOIN team t ON x.manager_id = t.id) SELECT id FROM team`;
+    return { ids, team: `${p?.name ?? ""}'s team` };
   }
   const team = ctx.actor.role === "admin" ? "Everyone" : ctx.actor.role === "rep" ? ctx.actor.name : `${ctx.actor.name}'s team`;
   return { ids: visiblePersonnelIds(ctx.actor), team };
 }
 
-/** The people of the caller's scope who can have report rows (the Reports page's rep filter). */
-export async function reportPeople(ctx: Ctx): Promise<{ id: number; name: string }[]> {
-  return queryRows<{ id: number; name: string }>(
+/** The teams (managers) and reps of the caller's scope, the caller aside (the Reports page's team/rep filter). */
+export async function reportPeople(ctx: Ctx): Promise<{ id: number; name: string; role: "rep" | "manager" }[]> {
+  return queryRows<{ id: number; name: string; role: "rep" | "manager" }>(
     ctx.db,
-    sql`SELECT id, name FROM personnel WHERE id IN (${visiblePersonnelIds(ctx.actor)}) AND role <> 'admin' ORDER BY name`,
+    sql`SELECT id, name, role FROM personnel WHERE id IN (${visiblePersonnelIds(ctx.actor)}) AND role IN ('rep', 'manager') AND id <> ${ctx.actor.id} ORDER BY name`,
   );
 }
 
-/** The org's today (reports' presets). */
+/** The org's today (reports' presets) and its time zone (schedules' send times). */
 export async function reportToday(ctx: Ctx): Promise<string> {
   return localDate(ctx.now, (await readReportSettings(ctx)).timeZone);
+}
+export async function reportTimeZone(ctx: Ctx): Promise<string> {
+  return (await readReportSettings(ctx)).timeZone;
 }

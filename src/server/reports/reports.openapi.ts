@@ -19,7 +19,7 @@ export const reportsOperations: ApiOperation[] = [
     path: "/api/v1/reports/visits",
     summary: "One row per visit of the caller's scope checked in during the range (JSON paged by cursor, or CSV/XLSX/PDF streamed)",
     description:
-      "Scope: a rep their own visits, a manager their reporting subtree, an admin everyone; `personnel_id` narrows to one person of that scope. " +
+      "Scope: a rep their own visits, a manager their reporting subtree, an admin everyone; `personnel_id` narrows to one person of that scope (a rep alone; a manager with their reporting subtree). " +
       "Dates and times are organisation-local. JSON pages hold at most 5,000 rows; pass `next_cursor` back as `cursor`. Files are streamed: " +
       "CSV (UTF-8 with BOM, ISO dates), XLSX (frozen header, typed cells), PDF (A4, team, period, totals, page numbers).",
     tag: "reports",

@@ -1,4 +1,5 @@
 import "server-only";
+import { Readable, Transform } from "node:stream";
 import { sql } from "drizzle-orm";
 import type { Transporter } from "nodemailer";
 import { addDays, isoWeekday, localDate, zonedInstant } from "@/lib/time";
@@ -16,6 +17,30 @@ const RETRY_AFTER_MIN = 5;
 const LEASE_MIN = 10;
 
 export type Mailer = Pick<Transporter, "sendMail">;
+
+/**
+ * The largest attachment a scheduled mail carries (most mail servers refuse messages over 25 MB). The file is never
+ * held whole: it streams from the report query through nodemailer to the SMTP server, and a report that grows past
+ * this fails the delivery with that reason (narrow the schedule: a daily cadence, the summary report, CSV).
+ */
+export const MAX_ATTACHMENT_BYTES = 20 * 1024 * 1024;
+
+/** The file's bytes as a Node stream for nodemailer, failing once more than `max` bytes have passed. */
+export function boundedAttachment(web: ReadableStream<Uint8Array>, max: number, what: string): Readable {
+  let seen = 0;
+  const limit = new Transform({
+    transform(chunk: Buffer, _enc, done) {
+      seen += chunk.length;
+      const size = max >= 1024 * 1024 ? `${Math.floor(max / 1024 / 1024)} MB` : `${max} bytes`;
+      if (seen > max) done(new Error(`The ${what} attachment is larger than ${size}: narrow the schedule (daily, the summary report, or CSV).`));
+      else done(null, chunk);
+    },
+  });
+  const source = Readable.fromWeb(web as import("node:stream/web").ReadableStream<Uint8Array>);
+  source.on("error", (err) => limit.destroy(err));
+  limit.on("error", () => source.destroy());
+  return source.pipe(limit);
+}
 
 let defaultMailer: { url: string; mailer: Mailer } | undefined;
 async function mailerFromEnv(): Promise<Mailer | null> {
@@ -50,7 +75,12 @@ export const periodRange = (cadence: Schedule["cadence"], period: string) => ({ 
  * whoever inserts or claims the row sends, so two runners and any number of reruns send each period once.
  * Failures are kept with their reason and retried up to MAX_ATTEMPTS times.
  */
-export async function sendDueReports(db: Db, now: Date, mailer?: Mailer | null): Promise<{ sent: number; failed: number; skipped?: string }> {
+export async function sendDueReports(
+  db: Db,
+  now: Date,
+  mailer?: Mailer | null,
+  opts: { maxAttachmentBytes?: number } = {},
+): Promise<{ sent: number; failed: number; skipped?: string }> {
   const transport = mailer === undefined ? await mailerFromEnv() : mailer;
   if (!transport) return { sent: 0, failed: 0, skipped: "SMTP_URL is not set" };
   const { timeZone: tz } = await readReportSettings({ db });
@@ -74,7 +104,7 @@ export async function sendDueReports(db: Db, now: Date, mailer?: Mailer | null):
     );
     if (!claim) continue;
     try {
-      await deliver(db, transport, s, period, now);
+      await deliver(db, transport, s, period, now, opts.maxAttachmentBytes ?? MAX_ATTACHMENT_BYTES);
       await db.execute(sql`UPDATE report_deliveries SET status = 'sent', sent_at = ${now.toISOString()}::timestamptz, error = NULL WHERE id = ${claim.id}`);
       sent++;
     } catch (err) {
@@ -87,7 +117,7 @@ export async function sendDueReports(db: Db, now: Date, mailer?: Mailer | null):
   return { sent, failed };
 }
 
-async function deliver(db: Db, mailer: Mailer, s: Schedule, period: string, now: Date): Promise<void> {
+async function deliver(db: Db, mailer: Mailer, s: Schedule, period: string, now: Date, maxBytes: number): Promise<void> {
   const [owner] = await queryRows<{ id: number; name: string; email: string; role: Actor["role"]; active: boolean }>(
     db,
     sql`SELECT id, name, email, role, active FROM personnel WHERE id = ${s.owner_id}`,
@@ -99,14 +129,18 @@ async function deliver(db: Db, mailer: Mailer, s: Schedule, period: string, now:
   const file = (s.report === "visits"
     ? await getVisitsReport(ctx, { ...range, format: s.format })
     : await getSummaryReport(ctx, { ...range, format: s.format, group_by: s.cadence === "weekly" ? "day" : "rep" })) as ReportFile;
-  const content = Buffer.from(await new Response(file.stream).arrayBuffer());
+  const content = boundedAttachment(file.stream, maxBytes, s.format.toUpperCase());
   const title = s.report === "visits" ? "Visits report" : "Summary report";
   const span = range.from === range.to ? range.from : `${range.from} to ${range.to}`;
-  await mailer.sendMail({
-    from: env.MAIL_FROM,
-    to: s.recipients,
-    subject: `Fieldbeat ${title}: ${span}`,
-    text: `${title} for ${span}, attached as ${s.format.toUpperCase()}.\nScheduled by ${owner.name}.`,
-    attachments: [{ filename: file.filename, content, contentType: file.contentType }],
-  });
+  try {
+    await mailer.sendMail({
+      from: env.MAIL_FROM,
+      to: s.recipients,
+      subject: `Fieldbeat ${title}: ${span}`,
+      text: `${title} for ${span}, attached as ${s.format.toUpperCase()}.\nScheduled by ${owner.name}.`,
+      attachments: [{ filename: file.filename, content, contentType: file.contentType }],
+    });
+  } finally {
+    content.destroy(); // a refused mail leaves the report query unread: release it
+  }
 }

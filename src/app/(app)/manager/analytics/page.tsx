@@ -10,6 +10,7 @@ export const metadata: Metadata = { title: "Analytics" };
 
 type Search = Promise<Record<string, string | string[] | undefined>>;
 const WEEKS = [4, 8, 12, 26] as const;
+const BUSIEST = 15;
 
 const MEASURES: { key: keyof SummaryRow; label: string; unit?: string }[] = [
   { key: "visits", label: "Visits" },
@@ -40,7 +41,7 @@ export default async function AnalyticsPage({ searchParams }: { searchParams: Se
         <h1 className="text-2xl font-bold">Analytics</h1>
         <nav aria-label="Period" className="flex gap-1">
           {WEEKS.map((w) => (
-            <a key={w} href={`?weeks=${w}`} aria-current={w === weeks ? "page" : undefined} className={`inline-flex min-h-11 items-center rounded-lg px-3 text-sm font-medium ${w === weeks ? "bg-brand-700 text-white" : "hover:bg-slate-100"}`}>
+            <a key={w} href={`?weeks=${w}`} aria-current={w === weeks ? "page" : undefined} className={`inline-flex min-h-11 items-center whitespace-nowrap rounded-lg px-3 text-sm font-medium ${w === weeks ? "bg-brand-700 text-white" : "hover:bg-slate-100"}`}>
               {w} weeks
             </a>
           ))}
@@ -92,7 +93,7 @@ export default async function AnalyticsPage({ searchParams }: { searchParams: Se
             <tbody>
               {a.trends.map((t) => (
                 <tr key={t.key} className="border-t border-slate-100">
-                  <th scope="row" className="px-2 py-1.5 text-left font-medium">
+                  <th scope="row" className="px-2 py-1.5 text-left font-medium whitespace-nowrap">
                     {t.key}
                   </th>
                   {[t.visits, t.completion_pct ?? "–", t.on_time_pct ?? "–", t.valid, t.invalid, t.km].map((v, i) => (
@@ -142,9 +143,32 @@ export default async function AnalyticsPage({ searchParams }: { searchParams: Se
         <h2 id="heat-h" className="text-lg font-semibold">
           Where visits happen
         </h2>
-        <VisitHeatMap cells={a.heat.cells} cellDeg={a.heat.cell_deg} />
+        <div className="grid gap-3 lg:grid-cols-[1fr_18rem]">
+          <div className="min-w-0">
+            <VisitHeatMap cells={a.heat.cells} cellDeg={a.heat.cell_deg} />
+          </div>
+          <div className="max-h-96 overflow-auto rounded-xl border border-slate-200 bg-white">
+            <table className="min-w-full text-sm">
+              <caption className="px-2 py-1.5 text-left font-medium">Busiest places (grid cells)</caption>
+              <TableHead headers={["Cell centre", "Visits"]} sticky />
+              <tbody>
+                {[...a.heat.cells]
+                  .sort((x, y) => y.visits - x.visits)
+                  .slice(0, BUSIEST)
+                  .map((c) => (
+                    <tr key={`${c.lat},${c.lon}`} className="border-t border-slate-100">
+                      <th scope="row" className="px-2 py-1.5 text-left font-normal tabular-nums">
+                        {c.lat.toFixed(3)}, {c.lon.toFixed(3)}
+                      </th>
+                      <td className="px-2 py-1.5 text-right tabular-nums">{c.visits}</td>
+                    </tr>
+                  ))}
+              </tbody>
+            </table>
+          </div>
+        </div>
         <p className="text-sm text-slate-600">
-          {a.heat.cells.length} grid cells of {a.heat.cell_deg}° (aggregated on the server); red = busiest.
+          {a.heat.cells.length} grid cells of {a.heat.cell_deg}° (aggregated on the server); red = busiest. The table lists the {BUSIEST} busiest.
         </p>
       </section>
     </div>

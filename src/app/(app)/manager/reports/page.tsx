@@ -2,12 +2,14 @@ import type { Metadata } from "next";
 import { TableHead } from "@/components/manager/table-head";
 import { summaryReportQuery, type SummaryReport, type VisitsReport } from "@/contracts/reports";
 import { ReportDownloads } from "@/components/manager/report-downloads";
-import { PRESET_LABELS, PRESETS, presetRange, type Preset } from "@/lib/report-presets";
+import { PRESETS, presetRange, type Preset } from "@/lib/report-presets";
+import { ReportRangeFields } from "@/components/manager/report-range-fields";
 import { pageCtx, requirePageActor } from "@/server/auth/page-guard";
 import { AppError } from "@/server/errors";
 import { getSummaryReport, getVisitsReport } from "@/server/reports/get-report";
-import { reportPeople, reportToday } from "@/server/reports/report-range";
+import { reportPeople, reportTimeZone, reportToday } from "@/server/reports/report-range";
 import { listReportSchedules } from "@/server/reports/report-schedules";
+import { ScheduleForm, ScheduleList } from "@/components/manager/report-schedules";
 
 export const metadata: Metadata = { title: "Reports" };
 
@@ -21,7 +23,9 @@ export default async function ReportsPage({ searchParams }: { searchParams: Sear
   const ctx = await pageCtx(actor);
   const sp = await searchParams;
   const today = await reportToday(ctx);
+  const timeZone = await reportTimeZone(ctx);
   const preset: Preset = PRESETS.includes(one(sp.preset) as Preset) ? (one(sp.preset) as Preset) : "last_week";
+  const ranges = Object.fromEntries(PRESETS.filter((p) => p !== "custom").map((p) => [p, presetRange(p, today)])) as Record<Exclude<Preset, "custom">, { from: string; to: string }>;
   const range = preset === "custom" ? { from: one(sp.from) ?? today, to: one(sp.to) ?? today } : presetRange(preset, today);
   const person = one(sp.personnel_id);
   const people = await reportPeople(ctx);
@@ -47,33 +51,31 @@ export default async function ReportsPage({ searchParams }: { searchParams: Sear
     <div className="space-y-6">
       <h1 className="text-2xl font-bold">Reports</h1>
       <form method="get" className="flex flex-wrap items-end gap-3 rounded-xl border border-slate-200 bg-white p-3">
-        <label className="flex flex-col text-sm font-medium">
-          Period
-          <select name="preset" defaultValue={preset} className="min-h-11 rounded-lg border border-slate-300 px-2">
-            {PRESETS.map((p) => (
-              <option key={p} value={p}>
-                {PRESET_LABELS[p]}
-              </option>
-            ))}
-          </select>
-        </label>
-        <label className="flex flex-col text-sm font-medium">
-          From (custom)
-          <input type="date" name="from" defaultValue={range.from} className="min-h-11 rounded-lg border border-slate-300 px-2" />
-        </label>
-        <label className="flex flex-col text-sm font-medium">
-          To (custom)
-          <input type="date" name="to" defaultValue={range.to} className="min-h-11 rounded-lg border border-slate-300 px-2" />
-        </label>
+        <ReportRangeFields preset={preset} from={range.from} to={range.to} ranges={ranges} />
         <label className="flex flex-col text-sm font-medium">
           Team or rep
           <select name="personnel_id" defaultValue={person ?? ""} className="min-h-11 rounded-lg border border-slate-300 px-2">
             <option value="">{actor.role === "admin" ? "Everyone" : "My whole team"}</option>
-            {people.map((p) => (
-              <option key={p.id} value={p.id}>
-                {p.name}
-              </option>
-            ))}
+            {people.some((p) => p.role === "manager") ? (
+              <optgroup label="Teams">
+                {people
+                  .filter((p) => p.role === "manager")
+                  .map((p) => (
+                    <option key={p.id} value={p.id}>
+                      {p.name}&apos;s team
+                    </option>
+                  ))}
+              </optgroup>
+            ) : null}
+            <optgroup label="Reps">
+              {people
+                .filter((p) => p.role === "rep")
+                .map((p) => (
+                  <option key={p.id} value={p.id}>
+                    {p.name}
+                  </option>
+                ))}
+            </optgroup>
           </select>
         </label>
         <button type="submit" className="min-h-11 rounded-lg bg-brand-700 px-4 font-medium text-white">
@@ -121,10 +123,10 @@ export default async function ReportsPage({ searchParams }: { searchParams: Sear
           <h2 id="visits-h" className="text-lg font-semibold">
             Visits {visits.rows.length > PREVIEW_ROWS ? `(first ${PREVIEW_ROWS} of ${visits.next_cursor ? "more than " : ""}${visits.rows.length})` : `(${visits.rows.length})`}
           </h2>
-          <div className="overflow-x-auto rounded-xl border border-slate-200 bg-white">
+          <div className="max-h-[32rem] overflow-auto rounded-xl border border-slate-200 bg-white">
             <table className="min-w-full text-sm">
               <caption className="sr-only">Visits in the period</caption>
-              <TableHead headers={["Date", "Rep", "Customer", "Planned", "Check-in", "Check-out", "Minutes", "Verdict", "Distance m", "Flags"]} />
+              <TableHead headers={["Date", "Rep", "Customer", "Planned", "Check-in", "Check-out", "Minutes", "Verdict", "Distance m", "Flags"]} sticky />
               <tbody>
                 {visits.rows.slice(0, PREVIEW_ROWS).map((r) => (
                   <tr key={r.visit_id} className="border-t border-slate-100">
@@ -146,32 +148,17 @@ export default async function ReportsPage({ searchParams }: { searchParams: Sear
         </section>
       ) : null}
 
-      <section aria-labelledby="schedules-h" className="space-y-2">
+      <section aria-labelledby="schedules-h" className="space-y-3">
         <h2 id="schedules-h" className="text-lg font-semibold">
           Scheduled e-mails
         </h2>
         {!schedules.email_configured ? (
-          <p className="rounded-lg bg-amber-50 p-3 text-amber-900">E-mail is not configured (SMTP_URL is not set): schedules are kept but nothing is sent.</p>
+          <p className="rounded-lg bg-amber-50 p-3 text-amber-900">
+            E-mail is not configured (SMTP_URL is not set): schedules can be made and are listed here, but nothing is sent until it is.
+          </p>
         ) : null}
-        {schedules.schedules.length === 0 ? (
-          <p className="text-slate-600">No schedules yet. Create one with POST /api/v1/report-schedules.</p>
-        ) : (
-          <ul className="space-y-2">
-            {schedules.schedules.map((s) => (
-              <li key={s.id} className="rounded-lg border border-slate-200 bg-white p-3 text-sm">
-                <p className="font-medium">
-                  {s.report === "visits" ? "Visits" : "Summary"} · {s.cadence}
-                  {s.weekday ? ` (weekday ${s.weekday})` : ""} at {s.time} · {s.format.toUpperCase()} → {s.recipients.join(", ")}
-                </p>
-                <p className="text-slate-600">
-                  {s.deliveries.length === 0
-                    ? "Not sent yet."
-                    : s.deliveries.map((d) => `${d.period}: ${d.status}${d.error ? ` (${d.error})` : ""}`).join(" · ")}
-                </p>
-              </li>
-            ))}
-          </ul>
-        )}
+        <ScheduleForm timeZone={timeZone} />
+        <ScheduleList schedules={schedules.schedules} />
       </section>
     </div>
   );
