@@ -1,6 +1,6 @@
 "use client";
 
-import { useCallback, useEffect, useMemo, useRef, useState, useSyncExternalStore } from "react";
+import { useCallback, useEffect, useMemo, useRef, useState } from "react";
 import type { TodayPlanResponse } from "@/contracts/plans";
 import type { OpenVisitJson, TodaySessionResponse } from "@/contracts/sessions";
 import { createApiClient } from "@/lib/api/client";
@@ -10,6 +10,7 @@ import { claimUnownedItems, discardItem, enqueue, listItems, retryItem } from "@
 import type { QueueItem, QueuedAction } from "@/lib/offline/queue-types";
 import type { DrainReport } from "@/lib/offline/replay";
 import { SYNC_TAG } from "@/lib/pwa/sw-protocol";
+import { useConnectivity } from "./use-connectivity";
 
 export const api = repApi(createApiClient());
 export const CONSENT_VERSION = 1;
@@ -41,9 +42,11 @@ export function useRepStore(me: number) {
   const [sessionAt, setSessionAt] = useState(0);
   const [consent, setConsent] = useState<Consent | null | undefined>(undefined);
   const [lastSync, setLastSync] = useState<string | null>(null);
-  const online = useSyncExternalStore(subscribeOnline, () => navigator.onLine, () => true);
   const [lastReport, setLastReport] = useState<DrainReport | null>(null);
   const draining = useRef(false);
+  const syncRef = useRef<(ignoreBackoff?: boolean) => Promise<void>>(async () => undefined);
+  // Back online (the browser's event or the server answering a probe): the queue flushes at once.
+  const { online, wentOffline } = useConnectivity(() => void syncRef.current(true));
   const again = useRef<false | "normal" | "force">(false);
 
   const reload = useCallback(async (d: OfflineDb) => {
@@ -82,6 +85,8 @@ export function useRepStore(me: number) {
         for (;;) {
           const report = await drainExclusive({ db, api, owner: me, ignoreBackoff: force });
           setLastReport(report);
+          // The network refused a send: offline whatever navigator.onLine says; the probe notices its return.
+          if (report.stoppedBy === "network") wentOffline();
           await reload(db);
           if (report.sent > 0) await refreshServer(db);
           if (!again.current) break;
@@ -92,8 +97,11 @@ export function useRepStore(me: number) {
         draining.current = false;
       }
     },
-    [db, me, reload, refreshServer],
+    [db, me, reload, refreshServer, wentOffline],
   );
+  useEffect(() => {
+    syncRef.current = sync;
+  });
 
   useEffect(() => {
     let alive = true;
@@ -123,13 +131,11 @@ export function useRepStore(me: number) {
   useEffect(() => {
     if (!db) return;
     void sync();
-    const onOnline = () => void sync(true);
+    // Coming back online is handled by useConnectivity (its event and its probe).
     const onVisible = () => document.visibilityState === "visible" && void sync();
-    window.addEventListener("online", onOnline);
     document.addEventListener("visibilitychange", onVisible);
     const timer = window.setInterval(() => void sync(), 15_000);
     return () => {
-      window.removeEventListener("online", onOnline);
       document.removeEventListener("visibilitychange", onVisible);
       window.clearInterval(timer);
     };
@@ -164,15 +170,6 @@ export function useRepStore(me: number) {
   const others = useMemo(() => all.filter((i) => i.owner !== me && i.status !== "done"), [all, me]);
   const day = useMemo(() => dayState(items, session, plan?.value.date ?? null, sessionAt), [items, session, plan, sessionAt]);
   return { db, me, items, others, plan, session, consent, lastSync, online, lastReport, day, act, sync, retry, discard, claimUnowned, acceptConsent };
-}
-
-function subscribeOnline(onChange: () => void) {
-  window.addEventListener("online", onChange);
-  window.addEventListener("offline", onChange);
-  return () => {
-    window.removeEventListener("online", onChange);
-    window.removeEventListener("offline", onChange);
-  };
 }
 
 export type DayState = {

@@ -7,6 +7,7 @@ import { openAlerts } from "@/server/alerts/alerts.queries";
 import { recentActivity } from "@/server/dashboard/activity.queries";
 import { getTeamSummary, teamReps } from "@/server/dashboard/team-summary";
 import { orNotFound } from "@/server/http/page";
+import { addDays, zonedInstant } from "@/lib/time";
 
 export const metadata: Metadata = { title: "Team now" };
 
@@ -22,7 +23,10 @@ export default async function TeamNowPage({ searchParams }: { searchParams: Sear
   if (!parsed.success) notFound();
   const summary = await orNotFound(getTeamSummary(ctx, parsed.data));
   const team = teamReps(ctx, summary.manager_id);
-  const activity = await recentActivity(ctx.db, team);
+  // Today is live; another day shows its own feed and positions as that day left them, with no live stream.
+  const live = summary.from === summary.today;
+  const day = { start: zonedInstant(summary.from, 0, summary.time_zone), end: zonedInstant(addDays(summary.to, 1), 0, summary.time_zone) };
+  const activity = await recentActivity(ctx.db, team, 30, live ? undefined : day);
   const alerts = await openAlerts(ctx.db, team, ctx.now);
   const query = new URLSearchParams({ from: summary.from, to: summary.to, ...(parsed.data.manager_id ? { manager_id: String(parsed.data.manager_id) } : {}) }).toString();
   return (
@@ -31,7 +35,7 @@ export default async function TeamNowPage({ searchParams }: { searchParams: Sear
         <div>
           <h1 className="text-2xl font-bold">Team now</h1>
           <p className="text-sm text-slate-600">
-            {summary.kpis.reps} reps · {summary.from === summary.today ? `today, ${summary.from}` : summary.from} · {summary.time_zone}
+            {summary.kpis.reps} reps · {live ? `today, ${summary.from}` : `${summary.from} (${summary.from < summary.today ? "past day" : "planned"})`} · {summary.time_zone}
           </p>
         </div>
         <form method="get" className="flex items-end gap-2">
@@ -43,7 +47,7 @@ export default async function TeamNowPage({ searchParams }: { searchParams: Sear
           <button type="submit" className="min-h-11 rounded bg-brand-600 px-3 text-white">Show</button>
         </form>
       </div>
-      <TeamNow key={query} initial={summary} feed={summary.from === summary.today ? activity.events : []} lastEventId={activity.lastEventId} query={query} alerts={alerts} />
+      <TeamNow key={query} initial={summary} feed={summary.from <= summary.today ? activity.events : []} lastEventId={live ? activity.lastEventId : null} query={query} alerts={alerts} />
     </div>
   );
 }
