@@ -205,8 +205,14 @@ export function dayState(items: QueueItem[], server: TodaySessionResponse | null
       }
     }
     // Open on the server but unknown here (opened on another phone, or this phone's data was cleared): the phone adopts it.
-    const key = serverOpen ? (serverOpen.client_id ?? `server-visit-${serverOpen.id}`) : null;
+    const key = serverOpen ? serverVisitKey(serverOpen) : null;
     if (serverOpen && key && !checkIns.some((c) => c.client_id === key)) checkIns.push(serverCheckIn(serverOpen, key));
+  }
+  // An adopted visit this phone checked out: no longer open on the server, it stays the check-in its check-out names.
+  for (const o of checkOuts) {
+    const v = o.kind === "visit.check_out" ? o.server_visit : undefined;
+    // First in the list: it is closed, and a later check-in at the same customer is the one its screen shows.
+    if (v && !checkIns.some((c) => c.client_id === o.check_in_client_id)) checkIns.unshift(serverCheckIn(v, o.check_in_client_id));
   }
   const openVisit = checkIns.filter((i) => !closed.has(i.client_id)).at(-1) ?? null;
   const localStarted = !!lastStart || checkIns.length > 0;
@@ -220,6 +226,9 @@ export function dayState(items: QueueItem[], server: TodaySessionResponse | null
   const endedAt = ended ? (endBody?.captured_at ?? lastEnd?.created_at ?? server?.session?.logout_time ?? null) : null;
   return { started, ended, startedAt, endedAt, openVisit, checkIns, checkOuts, closedElsewhere };
 }
+
+/** The id an adopted server visit goes by on this phone: its check-in's client_id, or one made from its visit id. */
+export const serverVisitKey = (v: OpenVisitJson): string => v.client_id ?? `server-visit-${v.id}`;
 
 /** The server's open visit as a check-in this phone already sent (never stored, never sent again): check-out names its visit id. */
 function serverCheckIn(v: OpenVisitJson, key: string): QueueItem {

@@ -1,4 +1,4 @@
-import type { Page } from "@playwright/test";
+import { test, type Page } from "@playwright/test";
 
 export const PHONE = { width: 360, height: 780 };
 export const LAPTOP = { width: 1366, height: 900 };
@@ -9,6 +9,8 @@ export const LAPTOP = { width: 1366, height: 900 };
  */
 export async function screens(page: Page, issue: number, screen: string) {
   if (process.env.SCREENSHOTS !== "1") return;
+  // Two full-page captures can take long on a busy machine: they do not eat the test's own time.
+  test.info().setTimeout(test.info().timeout + 60_000);
   const before = page.viewportSize();
   for (const size of [PHONE, LAPTOP]) {
     await page.setViewportSize(size);
