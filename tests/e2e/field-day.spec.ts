@@ -46,7 +46,7 @@ test("Team now at 03:00 organisation time: every stop not yet visited is upcomin
     expect(summary.time_zone).toBe(zone);
     // A plan for the organisation's today (it may be another date than the seed's): two stops later in the day.
     const rep = summary.reps.find((r) => r.email === "rep08@fieldbeat.test")!;
-    const locations = ((await (await admin.request.get("/api/v1/locations?limit=2")).json()) as { locations: { id: number }[] }).locations;
+    const locations = ((await (await admin.request.get("/api/v1/locations?limit=2")).json()) as { items: { id: number }[] }).items;
     const put = await admin.request.put(`/api/v1/plans/${rep.id}/${summary.today}`, {
       data: { client_id: randomUUID(), stops: [{ location_id: locations[0]!.id, planned_time: "09:00" }, { location_id: locations[1]!.id, planned_time: "10:30" }] },
       headers: { origin: new URL(admin.url()).origin },
@@ -119,6 +119,7 @@ test("approving a visit resolves its review alert on the manager's open Team now
 });
 
 test("reps are told apart on the map: each marker has the rep's initials and colour, and a legend names them", async ({ page }) => {
+  test.setTimeout(60_000);
   await blockOffsite(page);
   await signInAs(page, MANAGER1);
   await page.goto("/manager");
@@ -137,6 +138,7 @@ test("reps are told apart on the map: each marker has the rep's initials and col
 });
 
 test("a past day's Team now is not live and shows that day's positions", async ({ page }) => {
+  test.setTimeout(60_000);
   await blockOffsite(page);
   await signInAs(page, MANAGER1);
   const today = (await teamSummary(page.request)).today;
