@@ -105,7 +105,7 @@ test("approving a visit resolves its review alert on the manager's open Team now
 
   const alert = page.getByTestId("alerts").locator("li").filter({ has: page.locator(`a[href='/manager/visits/${visit.id}']`) });
   await expect(alert).toContainText("Needs review", { timeout: 20_000 });
-  await screens(page, 21, "manager-team-now-legend");
+  await screens(page, 21, "manager-team-now-legend", { fullPage: true });
 
   // Another tab: the visit's evidence page, approved there.
   const review = await context.newPage();
@@ -158,5 +158,5 @@ test("a past day's Team now is not live and shows that day's positions", async (
   await expect(page.getByText(`${day} (past day)`)).toBeVisible();
   const map = page.getByRole("region", { name: /Map of the team/ });
   await expect(map.locator("[data-marker-id^='rep-']")).toHaveCount(past.reps.filter((r) => r.last_fix).length);
-  await screens(page, 21, "manager-past-day");
+  await screens(page, 21, "manager-past-day", { fullPage: true });
 });
