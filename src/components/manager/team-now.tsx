@@ -110,7 +110,7 @@ export function TeamNow({ initial, feed, lastEventId, query, alerts: initialAler
         </div>
         <section aria-labelledby="feed-h" className="flex max-h-[440px] flex-col gap-1 overflow-y-auto rounded border border-slate-200 p-2">
           <h2 id="feed-h" className="text-sm font-semibold">Activity</h2>
-          <ActivityFeed events={events} names={names} timeZone={summary.time_zone} />
+          <ActivityFeed events={events} names={names} timeZone={summary.time_zone} empty={isToday ? undefined : `No recorded activity on ${summary.from}.`} />
         </section>
       </div>
       <AlertsPanel alerts={alerts} timeZone={summary.time_zone} onAcknowledged={(id) => setAlerts((list) => list.filter((x) => x.id !== id))} />
