@@ -10,6 +10,7 @@ import { GET as personnelRoute } from "../../src/app/api/v1/dashboard/personnel/
 import { GET as teamRoute } from "../../src/app/api/v1/dashboard/team-summary/route";
 import type { Actor } from "../../src/server/auth/actor";
 import { getPersonnelSummary } from "../../src/server/dashboard/personnel-summary";
+import { recentActivity } from "../../src/server/dashboard/activity.queries";
 import { getTeamSummary } from "../../src/server/dashboard/team-summary";
 import { useDbHandle } from "../../src/server/db";
 import { queryRows } from "../../src/server/db/client";
@@ -108,5 +109,34 @@ describeEachDriver("dashboard queries", (ctx) => {
     await db.execute(sql`UPDATE org_settings SET alert_untracked_minutes = 60 WHERE id = 1`);
     expect(await stateAt(at("11:31"))).toBe("idle");
     await db.execute(sql`UPDATE org_settings SET alert_untracked_minutes = 30 WHERE id = 1`);
+  });
+
+  it("shows a past day as it ended: that day's last positions and session, not today's", async () => {
+    const db = ctx.handle.db;
+    const NEXT = "2026-03-11";
+    const nextAt = (hhmm: string) => new Date(`${NEXT}T${hhmm}:00+05:30`);
+    // The next day repB is elsewhere: today's view shows it, the past day's view does not.
+    await db.execute(sql`INSERT INTO location_pings (client_id, personnel_id, coords, accuracy_m, speed, captured_at)
+      VALUES (${randomUUID()}, ${repB.id}, ST_SetSRID(ST_MakePoint(77.65, 12.9), 4326)::geography, 8, 0, ${nextAt("10:00").toISOString()}::timestamptz)`);
+    const now = { db, actor: mgr, now: nextAt("12:00") };
+    const past = new Map((await getTeamSummary(now, { from: DAY })).reps.map((r) => [r.id, r]));
+    expect(past.get(repB.id)?.last_fix).toMatchObject({ source: "ping", lon: 77.6, at: at("11:00").toISOString() });
+    expect(past.get(repA.id)).toMatchObject({ state: "in_visit", last_fix: { source: "check_in", lat: 13.05 } });
+    const today = new Map((await getTeamSummary(now, {})).reps.map((r) => [r.id, r]));
+    expect(today.get(repB.id)?.last_fix).toMatchObject({ source: "ping", lon: 77.65 });
+    // No session the next day: today's view says so, the past day's view keeps that day's open session.
+    expect(today.get(repB.id)?.state).toBe("day_not_started");
+    expect(past.get(repB.id)?.state).not.toBe("day_not_started");
+  });
+
+  it("reads a past day's activity feed from that day's events only", async () => {
+    const db = ctx.handle.db;
+    const team = sql`SELECT id FROM personnel WHERE id IN (${repA.id}, ${repB.id})`;
+    const live = await recentActivity(db, team);
+    expect(live.events.length).toBeGreaterThan(0); // the check-ins above, written at the database's clock
+    const newest = Date.parse(live.events[0]!.created_at);
+    const day = (start: number) => ({ start: new Date(start), end: new Date(start + 86_400_000) });
+    expect((await recentActivity(db, team, 30, day(newest - 3_600_000))).events.map((e) => e.id)).toContain(live.events[0]!.id);
+    expect((await recentActivity(db, team, 30, day(newest - 3 * 86_400_000))).events).toEqual([]);
   });
 });

@@ -44,4 +44,34 @@ describe("dayState from the server", () => {
     expect(dayState([checkIn("c-2", "pending", null)], server(null), "2026-12-05", Date.parse("2026-12-05T06:00:00Z")).openVisit?.client_id).toBe("c-2");
     expect(dayState([checkIn("c-3", "done", "2026-12-05T06:00:05.000Z")], server(null), "2026-12-05", Date.parse("2026-12-05T06:00:00Z")).openVisit?.client_id).toBe("c-3");
   });
+
+  it("an adopted visit this phone checked out stays on the phone with its check-out once the server no longer lists it open", () => {
+    const adopted = { id: 99, client_id: "c-99", check_in_time: "2026-12-05T04:00:00.000Z", location: place };
+    const out: QueueItem = {
+      kind: "visit.check_out",
+      body: { client_id: "o-1", lat: 12.97, lon: 77.59, accuracy_m: 5, captured_at: "2026-12-05T05:30:00.000Z" },
+      check_in_client_id: "c-99",
+      location_name: "Sharma Stores",
+      visit_id: 99,
+      server_visit: adopted,
+      seq: 2,
+      owner: 1,
+      client_id: "o-1",
+      status: "done",
+      created_at: "2026-12-05T05:30:00.000Z",
+      attempts: 1,
+      next_attempt_at: null,
+      last_attempt_at: null,
+      done_at: "2026-12-05T05:30:01.000Z",
+      error: null,
+      result: { visit: { id: 99 } },
+    };
+    // After the check-out the server says no visit is open: the phone still knows where it checked in and out.
+    const day = dayState([out], server(null), "2026-12-05", Date.parse("2026-12-05T06:00:00Z"));
+    expect(day.openVisit).toBeNull();
+    expect(day.checkIns.map((c) => c.client_id)).toEqual(["c-99"]);
+    expect(day.checkIns[0]).toMatchObject({ body: { location_id: 7 }, result: { visit: { id: 99 } } });
+    expect(day.closedElsewhere.size).toBe(0);
+  });
 });
+

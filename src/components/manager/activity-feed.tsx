@@ -28,8 +28,8 @@ export function describeEvent(e: LiveEventJson): string {
   }
 }
 
-export function ActivityFeed({ events, names, timeZone }: { events: LiveEventJson[]; names: Map<number, string>; timeZone: string }) {
-  if (events.length === 0) return <p className="text-sm text-slate-600">Nothing yet today.</p>;
+export function ActivityFeed({ events, names, timeZone, empty = "Nothing yet today." }: { events: LiveEventJson[]; names: Map<number, string>; timeZone: string; empty?: string }) {
+  if (events.length === 0) return <p className="text-sm text-slate-600">{empty}</p>;
   return (
     <ol className="flex flex-col divide-y divide-slate-100 text-sm" aria-live="polite" aria-relevant="additions" data-testid="activity-feed">
       {events.map((e) => (

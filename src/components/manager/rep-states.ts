@@ -23,3 +23,16 @@ export function ago(iso: string, now: number): string {
 export function formatClock(iso: string, timeZone: string): string {
   return dateTimeFormat("en-IN", { timeZone, hour: "2-digit", minute: "2-digit", hour12: false }).format(new Date(iso));
 }
+
+/** Colours that tell reps apart on the map (white initials stay readable on each); they repeat past ten reps, the initials do not. */
+const REP_PALETTE = ["#1d4ed8", "#b91c1c", "#047857", "#7c3aed", "#c2410c", "#0e7490", "#be185d", "#4d7c0f", "#a16207", "#334155"] as const;
+
+/** A rep's colour by their place in the team's list (stable for the page: the list is sorted by name). */
+export const repColor = (index: number): string => REP_PALETTE[index % REP_PALETTE.length]!;
+
+/** "Asha Rao" → "AR"; "Madhu" → "MA": two letters, so two reps sharing a first letter still differ. */
+export function initials(name: string): string {
+  const words = name.trim().split(/\s+/).filter(Boolean);
+  if (words.length >= 2) return (words[0]!.slice(0, 1) + words.at(-1)!.slice(0, 1)).toUpperCase();
+  return (words[0] ?? "?").slice(0, 2).toUpperCase();
+}

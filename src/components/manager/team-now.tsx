@@ -10,7 +10,7 @@ import type { MapCircle, MapMarker } from "../map/map-types";
 import { ActivityFeed } from "./activity-feed";
 import { alertFromEvent, AlertsPanel } from "./alerts-panel";
 import { KpiCards } from "./kpi-cards";
-import { ago, STATE_STYLE } from "./rep-states";
+import { ago, initials, repColor, STATE_STYLE } from "./rep-states";
 import { useLiveEvents } from "./use-live-events";
 
 const FEED_MAX = 50;
@@ -28,7 +28,7 @@ function applyEvent(rep: RepNow, e: LiveEventJson): RepNow {
 }
 
 /** Team now: map, KPIs, the team's list and the live activity feed, kept current over SSE without reloads. */
-type Props = { initial: TeamSummary; feed: LiveEventJson[]; lastEventId: number; query: string; alerts: AlertJson[] };
+type Props = { initial: TeamSummary; feed: LiveEventJson[]; /** null: not a live view (another day than today) */ lastEventId: number | null; query: string; alerts: AlertJson[] };
 
 export function TeamNow({ initial, feed, lastEventId, query, alerts: initialAlerts }: Props) {
   const [summary, setSummary] = useState(initial);
@@ -66,14 +66,17 @@ export function TeamNow({ initial, feed, lastEventId, query, alerts: initialAler
   });
 
   const names = useMemo(() => new Map(summary.reps.map((r) => [r.id, r.name])), [summary.reps]);
+  // Each rep has a colour and initials of their own (the fill); the ring is their state's colour.
+  const colors = useMemo(() => new Map(summary.reps.map((r, i) => [r.id, repColor(i)])), [summary.reps]);
   const markers: MapMarker[] = summary.reps
     .filter((r) => r.last_fix)
     .map((r) => ({
       id: `rep-${r.id}`,
       lat: r.last_fix!.lat,
       lon: r.last_fix!.lon,
-      color: STATE_STYLE[r.state].color,
-      badge: r.name.slice(0, 1),
+      color: colors.get(r.id),
+      ring: STATE_STYLE[r.state].color,
+      badge: initials(r.name),
       label: `${r.name}: ${STATE_STYLE[r.state].label}, last fix ${now ? ago(r.last_fix!.at, now) : r.last_fix!.at}`,
       emphasis: r.state === "in_visit",
     }));
@@ -89,19 +92,69 @@ export function TeamNow({ initial, feed, lastEventId, query, alerts: initialAler
   return (
     <div className="flex flex-col gap-3">
       <p className="text-xs text-slate-600" role="status" data-live-status={status}>
-        {status === "live" ? "● Live" : status === "connecting" ? "Connecting…" : status === "closed" ? "Disconnected: reload the page" : "Reconnecting…"}
+        {status === "off"
+          ? `Not live: ${summary.from < summary.today ? "the day as it ended" : "a planned day"} (positions and activity of ${summary.from})`
+          : status === "live"
+            ? "● Live"
+            : status === "connecting"
+              ? "Connecting…"
+              : status === "closed"
+                ? "Disconnected: reload the page"
+                : "Reconnecting…"}
       </p>
       <KpiCards kpis={summary.kpis} showActive={isToday} />
       <div className="grid gap-3 lg:grid-cols-[2fr_1fr]">
-        <FieldMap markers={markers} circles={circles} height="440px" ariaLabel={`Map of the team: ${markers.length} reps, ${circles.length} planned stops`} />
+        <div className="flex flex-col gap-1">
+          <FieldMap markers={markers} circles={circles} height="440px" ariaLabel={`Map of the team: ${markers.length} reps, ${circles.length} planned stops`} />
+          <MapLegend reps={summary.reps} colors={colors} />
+        </div>
         <section aria-labelledby="feed-h" className="flex max-h-[440px] flex-col gap-1 overflow-y-auto rounded border border-slate-200 p-2">
           <h2 id="feed-h" className="text-sm font-semibold">Activity</h2>
-          <ActivityFeed events={events} names={names} timeZone={summary.time_zone} />
+          <ActivityFeed events={events} names={names} timeZone={summary.time_zone} empty={isToday ? undefined : `No recorded activity on ${summary.from}.`} />
         </section>
       </div>
       <AlertsPanel alerts={alerts} timeZone={summary.time_zone} onAcknowledged={(id) => setAlerts((list) => list.filter((x) => x.id !== id))} />
       <RepTable reps={summary.reps} now={now} />
     </div>
+  );
+}
+
+/** Who is who on the map: each rep's colour and initials with their name; the ring colours name the states. */
+function MapLegend({ reps, colors }: { reps: RepNow[]; colors: Map<number, string> }) {
+  const states = [...new Set(reps.map((r) => r.state))];
+  return (
+    <section aria-label="Map legend" className="flex flex-col gap-1 text-xs text-slate-700">
+      <ul className="flex flex-wrap gap-x-3 gap-y-1" aria-label="Reps on the map">
+        {reps.map((r) => (
+          <li key={r.id} className="flex items-center gap-1" data-legend-rep={r.id}>
+            <span
+              aria-hidden
+              className="inline-flex size-6 items-center justify-center rounded-full text-[10px] font-semibold text-white"
+              style={{ background: colors.get(r.id), border: `3px solid ${STATE_STYLE[r.state].color}` }}
+            >
+              {initials(r.name)}
+            </span>
+            <span>
+              {r.name}
+              {r.last_fix ? "" : " (no position)"}
+            </span>
+          </li>
+        ))}
+      </ul>
+      <p className="flex flex-wrap gap-x-3">
+        <span>Ring:</span>
+        {states.map((s) => (
+          <span key={s} className="flex items-center gap-1">
+            <span aria-hidden className="inline-block size-3 rounded-full border-[3px]" style={{ borderColor: STATE_STYLE[s].color }} />
+            {STATE_STYLE[s].label}
+          </span>
+        ))}
+        <span className="flex items-center gap-1">
+          <span aria-hidden className="inline-block size-3 rounded-full border border-[#0f766e] bg-[#0f766e]/20" />
+          planned stop (green: visited)
+        </span>
+      </p>
+    </section>
   );
 }
 

@@ -14,9 +14,10 @@ const escapeHtml = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt
 function markerIcon(m: MapMarker): L.DivIcon {
   const size = m.emphasis ? 30 : 24;
   const color = escapeHtml(m.color ?? DEFAULT_COLOR);
+  const ring = m.ring ? `;border:3px solid ${escapeHtml(m.ring)}` : "";
   const html =
     `<span role="img" aria-label="${escapeHtml(m.label)}" data-marker-id="${escapeHtml(m.id)}" class="fm-marker${m.emphasis ? " fm-marker-emphasis" : ""}" ` +
-    `style="background:${color};width:${size}px;height:${size}px">${m.badge ? escapeHtml(m.badge) : ""}</span>`;
+    `style="background:${color};width:${size}px;height:${size}px${ring}">${m.badge ? escapeHtml(m.badge) : ""}</span>`;
   return L.divIcon({ html, className: "fm-marker-wrap", iconSize: [size, size], iconAnchor: [size / 2, size / 2] });
 }
 
@@ -72,7 +73,6 @@ export default function LeafletMap(props: FieldMapProps) {
             key={m.id}
             position={[m.lat, m.lon]}
             icon={icons.get(m.id)!}
-            title={m.label}
             keyboard={!!m.onClick}
             zIndexOffset={m.emphasis ? 1000 : 0}
             draggable={!!m.draggable}
@@ -80,7 +80,13 @@ export default function LeafletMap(props: FieldMapProps) {
               ...(m.onClick ? { click: m.onClick, keypress: m.onClick } : {}),
               ...(m.onDragEnd ? { dragend: (e: L.DragEndEvent | L.LeafletEvent) => { const p = (e.target as L.Marker).getLatLng(); m.onDragEnd?.({ lat: p.lat, lon: p.lng }); } } : {}),
             }}
-          />
+          >
+            {/* A tooltip, not the title attribute: Leaflet sets a title once, so it would keep the first label while
+                live events change the marker (state, last fix). Hover opens it; a tap does too on a phone. */}
+            <Tooltip direction="top" offset={[0, -12]} className="fm-tooltip">
+              {m.label}
+            </Tooltip>
+          </Marker>
         ))}
       </MapContainer>
     </div>

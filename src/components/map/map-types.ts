@@ -11,6 +11,8 @@ export type MapMarker = LatLon & {
   label: string;
   /** CSS colour of the marker. */
   color?: string;
+  /** A second colour drawn as the marker's ring (e.g. a rep's state, the fill being the rep's own colour). */
+  ring?: string;
   /** Short text drawn on the marker (e.g. a stop's sequence number). */
   badge?: string;
   /** Highlighted (e.g. the next stop, the selected rep). */

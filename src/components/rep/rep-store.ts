@@ -1,6 +1,6 @@
 "use client";
 
-import { useCallback, useEffect, useMemo, useRef, useState, useSyncExternalStore } from "react";
+import { useCallback, useEffect, useMemo, useRef, useState } from "react";
 import type { TodayPlanResponse } from "@/contracts/plans";
 import type { OpenVisitJson, TodaySessionResponse } from "@/contracts/sessions";
 import { createApiClient } from "@/lib/api/client";
@@ -10,6 +10,7 @@ import { claimUnownedItems, discardItem, enqueue, listItems, retryItem } from "@
 import type { QueueItem, QueuedAction } from "@/lib/offline/queue-types";
 import type { DrainReport } from "@/lib/offline/replay";
 import { SYNC_TAG } from "@/lib/pwa/sw-protocol";
+import { useConnectivity } from "./use-connectivity";
 
 export const api = repApi(createApiClient());
 export const CONSENT_VERSION = 1;
@@ -41,9 +42,11 @@ export function useRepStore(me: number) {
   const [sessionAt, setSessionAt] = useState(0);
   const [consent, setConsent] = useState<Consent | null | undefined>(undefined);
   const [lastSync, setLastSync] = useState<string | null>(null);
-  const online = useSyncExternalStore(subscribeOnline, () => navigator.onLine, () => true);
   const [lastReport, setLastReport] = useState<DrainReport | null>(null);
   const draining = useRef(false);
+  const syncRef = useRef<(ignoreBackoff?: boolean) => Promise<void>>(async () => undefined);
+  // Back online (the browser's event or the server answering a probe): the queue flushes at once.
+  const { online, wentOffline } = useConnectivity(() => void syncRef.current(true));
   const again = useRef<false | "normal" | "force">(false);
 
   const reload = useCallback(async (d: OfflineDb) => {
@@ -82,6 +85,8 @@ export function useRepStore(me: number) {
         for (;;) {
           const report = await drainExclusive({ db, api, owner: me, ignoreBackoff: force });
           setLastReport(report);
+          // The network refused a send: offline whatever navigator.onLine says; the probe notices its return.
+          if (report.stoppedBy === "network") wentOffline();
           await reload(db);
           if (report.sent > 0) await refreshServer(db);
           if (!again.current) break;
@@ -92,8 +97,11 @@ export function useRepStore(me: number) {
         draining.current = false;
       }
     },
-    [db, me, reload, refreshServer],
+    [db, me, reload, refreshServer, wentOffline],
   );
+  useEffect(() => {
+    syncRef.current = sync;
+  });
 
   useEffect(() => {
     let alive = true;
@@ -123,13 +131,11 @@ export function useRepStore(me: number) {
   useEffect(() => {
     if (!db) return;
     void sync();
-    const onOnline = () => void sync(true);
+    // Coming back online is handled by useConnectivity (its event and its probe).
     const onVisible = () => document.visibilityState === "visible" && void sync();
-    window.addEventListener("online", onOnline);
     document.addEventListener("visibilitychange", onVisible);
     const timer = window.setInterval(() => void sync(), 15_000);
     return () => {
-      window.removeEventListener("online", onOnline);
       document.removeEventListener("visibilitychange", onVisible);
       window.clearInterval(timer);
     };
@@ -204,15 +210,6 @@ export function withQueuedOrder(plan: TodayPlanResponse, items: QueueItem[]): To
   return { ...plan, stops: [...done, ...ordered].map((s, k) => ({ ...s, sequence: k + 1 })) };
 }
 
-function subscribeOnline(onChange: () => void) {
-  window.addEventListener("online", onChange);
-  window.addEventListener("offline", onChange);
-  return () => {
-    window.removeEventListener("online", onChange);
-    window.removeEventListener("offline", onChange);
-  };
-}
-
 export type DayState = {
   started: boolean;
   ended: boolean;
@@ -246,8 +243,14 @@ export function dayState(items: QueueItem[], server: TodaySessionResponse | null
       }
     }
     // Open on the server but unknown here (opened on another phone, or this phone's data was cleared): the phone adopts it.
-    const key = serverOpen ? (serverOpen.client_id ?? `server-visit-${serverOpen.id}`) : null;
+    const key = serverOpen ? serverVisitKey(serverOpen) : null;
     if (serverOpen && key && !checkIns.some((c) => c.client_id === key)) checkIns.push(serverCheckIn(serverOpen, key));
+  }
+  // An adopted visit this phone checked out: no longer open on the server, it stays the check-in its check-out names.
+  for (const o of checkOuts) {
+    const v = o.kind === "visit.check_out" ? o.server_visit : undefined;
+    // First in the list: it is closed, and a later check-in at the same customer is the one its screen shows.
+    if (v && !checkIns.some((c) => c.client_id === o.check_in_client_id)) checkIns.unshift(serverCheckIn(v, o.check_in_client_id));
   }
   const openVisit = checkIns.filter((i) => !closed.has(i.client_id)).at(-1) ?? null;
   const localStarted = !!lastStart || checkIns.length > 0;
@@ -261,6 +264,9 @@ export function dayState(items: QueueItem[], server: TodaySessionResponse | null
   const endedAt = ended ? (endBody?.captured_at ?? lastEnd?.created_at ?? server?.session?.logout_time ?? null) : null;
   return { started, ended, startedAt, endedAt, openVisit, checkIns, checkOuts, closedElsewhere };
 }
+
+/** The id an adopted server visit goes by on this phone: its check-in's client_id, or one made from its visit id. */
+export const serverVisitKey = (v: OpenVisitJson): string => v.client_id ?? `server-visit-${v.id}`;
 
 /** The server's open visit as a check-in this phone already sent (never stored, never sent again): check-out names its visit id. */
 function serverCheckIn(v: OpenVisitJson, key: string): QueueItem {

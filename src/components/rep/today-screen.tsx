@@ -1,7 +1,7 @@
 "use client";
 
 import dynamic from "next/dynamic";
-import { useEffect, useMemo, useState, type ReactNode } from "react";
+import { useEffect, useMemo, useRef, useState, type ReactNode } from "react";
 import { formatDistance, metersBetween } from "@/lib/geo/distance";
 import type { RepStore } from "./rep-store";
 import type { QueuedPlace } from "@/lib/offline/queue-types";
@@ -92,6 +92,13 @@ export function TodayScreen({ store, views, fix, fixStatus, onOpenStop, onStartD
     setOptimised(`Route optimised: ${r.before.km.toFixed(1)} km → ${r.after.km.toFixed(1)} km (saves ${km.toFixed(1)} km, ${min} min).${late}`);
   };
   const askEnd = () => (unvisited.length || day.openVisit ? setConfirmEnd(true) : onEndDay());
+  // The question opens under a long list: bring it into view and move focus to it (screen readers read it out).
+  const dialog = useRef<HTMLDivElement>(null);
+  useEffect(() => {
+    if (!confirmEnd) return;
+    dialog.current?.scrollIntoView({ block: "center" });
+    dialog.current?.focus();
+  }, [confirmEnd]);
   return (
     <section aria-labelledby="today-h" className="flex flex-col gap-3">
       <div className="flex items-baseline justify-between gap-2">
@@ -218,7 +225,7 @@ export function TodayScreen({ store, views, fix, fixStatus, onOpenStop, onStartD
         </Btn>
       ) : null}
       {day.started && !day.ended && confirmEnd ? (
-        <div role="alertdialog" aria-labelledby="end-h" className="flex flex-col gap-2 rounded-xl border-2 border-slate-700 bg-white p-3">
+        <div ref={dialog} tabIndex={-1} role="alertdialog" aria-labelledby="end-h" className="flex scroll-mb-24 flex-col gap-2 rounded-xl border-2 border-slate-700 bg-white p-3">
           <p id="end-h" className="font-semibold">
             {openPlace && day.openVisit ? `A visit is still open at ${openPlace.name}: check out first.` : "End the day?"}
           </p>

@@ -90,6 +90,8 @@ export function VisitScreen({ store, place, onBack, liveFix, fixStatus, openPlac
   const closedElsewhere = here ? day.closedElsewhere.has(here.client_id) : false;
   const finished = !!checkOut || closedElsewhere;
   const knownVisitId = here && here.seq === undefined ? ((here.result as { visit?: { id?: number } } | null)?.visit?.id ?? undefined) : undefined;
+  // Adopted from the server (never queued here): the check-out keeps the server's description of it.
+  const serverVisit = knownVisitId !== undefined && store.session?.open_visit?.id === knownVisitId ? store.session.open_visit : undefined;
 
   // The fix comes from the watch (fresh, or after a visible countdown); when none comes, the rep chooses (below).
   const run = async (fn: (f: Fix) => Promise<unknown>) => {
@@ -206,6 +208,7 @@ export function VisitScreen({ store, place, onBack, liveFix, fixStatus, openPlac
                       check_in_client_id: here.client_id,
                       location_name: place.name,
                       ...(knownVisitId ? { visit_id: knownVisitId } : {}),
+                      ...(serverVisit ? { server_visit: serverVisit } : {}),
                       body: { client_id: uuid(), ...fixBody(f), outcome, ...(notes.trim() ? { notes: notes.trim() } : {}) },
                     }),
                   )

@@ -1,6 +1,6 @@
 import type { PutPlanRequest } from "@/contracts/plans";
 import type { SelfieUploadMeta } from "@/contracts/photos";
-import type { EndSessionInput, StartSessionInput } from "@/contracts/sessions";
+import type { EndSessionInput, OpenVisitJson, StartSessionInput } from "@/contracts/sessions";
 import type { RecordPingsInput } from "@/contracts/tracking";
 import type { CheckInInput, CheckOutInput } from "@/contracts/visits";
 
@@ -10,7 +10,9 @@ export type QueuedAction =
   | { kind: "session.end"; body: EndSessionInput }
   | { kind: "visit.check_in"; body: CheckInInput; location_name: string; /** The customer, so an open visit can be reopened from Today wherever it began */ place?: QueuedPlace }
   // visit_id: set when the check-in is known from the server only (opened on another phone, or before this phone's data was cleared).
-  | { kind: "visit.check_out"; body: Omit<CheckOutInput, "visit_id">; check_in_client_id: string; location_name: string; visit_id?: number }
+  // server_visit: that server-known check-in as the server described it, so the phone still shows the visit (and its
+  // check-out) once the server no longer lists it as open.
+  | { kind: "visit.check_out"; body: Omit<CheckOutInput, "visit_id">; check_in_client_id: string; location_name: string; visit_id?: number; server_visit?: OpenVisitJson }
   | { kind: "visit.selfie"; meta: SelfieUploadMeta; check_in_client_id: string; location_name: string; visit_id?: number }
   | { kind: "tracking.pings"; body: RecordPingsInput }
   /** The rep's own new order of a day's pending stops ("Optimise my route", offline too): PUT /plans/{me}/{date}, idempotent on client_id. */

@@ -33,6 +33,10 @@ export async function getTeamSummary(ctx: Ctx, q: TeamSummaryQuery): Promise<Tea
 }
 
 async function repsNow(ctx: Ctx, team: SQL, r: DayRange): Promise<RepNow[]> {
+  // A past day's view shows each rep as that day left them: the day's session, and the last fix before its end.
+  const past = r.to < r.today;
+  const day = past ? r.to : r.today;
+  const until = past ? r.end.toISOString() : "infinity";
   const rows = await queryRows<Record<string, unknown>>(
     ctx.db,
     sql`WITH team AS (${team})
@@ -41,13 +45,13 @@ async function repsNow(ctx: Ctx, team: SQL, r: DayRange): Promise<RepNow[]> {
         lv.id AS visit_id, lv.check_in_time, lv.check_out_time, lv.in_lat, lv.in_lon, lv.out_lat, lv.out_lon,
         coalesce(pc.planned, 0) AS planned, coalesce(pc.done, 0) AS planned_done, coalesce(vc.visits, 0) AS visits, coalesce(sc.km, 0) AS km
       FROM personnel p
-      LEFT JOIN daily_sessions s ON s.personnel_id = p.id AND s.session_date = ${r.today}::date
+      LEFT JOIN daily_sessions s ON s.personnel_id = p.id AND s.session_date = ${day}::date
       LEFT JOIN LATERAL (SELECT ST_Y(coords::geometry) AS lat, ST_X(coords::geometry) AS lon, captured_at, speed
-        FROM location_pings WHERE personnel_id = p.id ORDER BY captured_at DESC LIMIT 1) lp ON true
-      LEFT JOIN LATERAL (SELECT id, check_in_time, check_out_time,
+        FROM location_pings WHERE personnel_id = p.id AND captured_at < ${until}::timestamptz ORDER BY captured_at DESC LIMIT 1) lp ON true
+      LEFT JOIN LATERAL (SELECT id, check_in_time, CASE WHEN check_out_time < ${until}::timestamptz THEN check_out_time END AS check_out_time,
           ST_Y(check_in_coords::geometry) AS in_lat, ST_X(check_in_coords::geometry) AS in_lon,
           ST_Y(check_out_coords::geometry) AS out_lat, ST_X(check_out_coords::geometry) AS out_lon
-        FROM visits WHERE personnel_id = p.id AND check_in_time IS NOT NULL ORDER BY check_in_time DESC LIMIT 1) lv ON true
+        FROM visits WHERE personnel_id = p.id AND check_in_time IS NOT NULL AND check_in_time < ${until}::timestamptz ORDER BY check_in_time DESC LIMIT 1) lv ON true
       LEFT JOIN (SELECT personnel_id, count(*) AS planned, count(visit_id) AS done FROM planned_visits
         WHERE personnel_id IN (SELECT id FROM team) AND planned_date BETWEEN ${r.from}::date AND ${r.to}::date GROUP BY 1) pc ON pc.personnel_id = p.id
       LEFT JOIN (SELECT personnel_id, count(*) AS visits FROM visits WHERE personnel_id IN (SELECT id FROM team)
@@ -57,7 +61,7 @@ async function repsNow(ctx: Ctx, team: SQL, r: DayRange): Promise<RepNow[]> {
       WHERE p.id IN (SELECT id FROM team)
       ORDER BY p.name`,
   );
-  return rows.map((row) => toRepNow(row, ctx.now, r.settings.untrackedMinutes));
+  return rows.map((row) => toRepNow(row, past ? r.end : ctx.now, r.settings.untrackedMinutes));
 }
 
 type Fix = NonNullable<RepNow["last_fix"]>;

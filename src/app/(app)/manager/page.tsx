@@ -26,7 +26,7 @@ export default async function TeamNowPage({ searchParams }: { searchParams: Sear
         <div>
           <h1 className="text-2xl font-bold">Team now</h1>
           <p className="text-sm text-slate-600">
-            {summary.kpis.reps} reps · {summary.from === summary.today ? `today, ${summary.from}` : summary.from} · {summary.time_zone}
+            {summary.kpis.reps} reps · {live ? `today, ${summary.from}` : `${summary.from} (${summary.from < summary.today ? "past day" : "planned"})`} · {summary.time_zone}
           </p>
         </div>
         <form method="get" className="flex items-end gap-2">
