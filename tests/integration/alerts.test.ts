@@ -19,6 +19,7 @@ import { startSession } from "../../src/server/sessions/start-session";
 import { checkIn } from "../../src/server/visits/check-in";
 import { describeEachDriver } from "../support/db";
 import { makeLocation, makePerson } from "../support/visits-world";
+import { ensurePingPartitions } from "../../src/server/tracking/ping-partitions";
 
 const DAY = "2026-03-10"; // a Tuesday (work day), organisation time zone Asia/Kolkata
 const at = (hhmm: string) => new Date(`${DAY}T${hhmm}:00+05:30`);
@@ -87,6 +88,8 @@ describeEachDriver("alerts", (ctx) => {
     const db = ctx.handle.db;
     const other = await makePerson(db, "rep", mgr.id);
     await startSession({ db, actor: other, now: at("12:00") }, { client_id: randomUUID() });
+    // Pings written here directly: their day partition first (the pings use-case makes its own; ping-partitions.ts).
+    await ensurePingPartitions(db, DAY, DAY);
     await db.execute(sql`INSERT INTO location_pings (client_id, personnel_id, coords, accuracy_m, captured_at)
       VALUES (${randomUUID()}, ${other.id}, ST_SetSRID(ST_MakePoint(77.6, 12.98), 4326)::geography, 8, ${at("12:10").toISOString()}::timestamptz)`);
     await checkAlerts(db, at("12:39"));
@@ -127,7 +130,7 @@ describeEachDriver("alerts", (ctx) => {
     const jobs = await startJobs(ctx.handle);
     try {
       const schedules = await queryRows<{ name: string }>(db, sql`SELECT name FROM pgboss.schedule ORDER BY name`);
-      expect(schedules.map((s) => s.name)).toEqual(["alerts-check", "beats-materialize", "events-prune", "photos-purge", "push-first-visit-reminders", "push-open-visit-reminders", "reports-send", "visits-close-overdue"]);
+      expect(schedules.map((s) => s.name)).toEqual(["alerts-check", "beats-materialize", "events-prune", "photos-purge", "pings-partitions", "push-first-visit-reminders", "push-open-visit-reminders", "reports-send", "visits-close-overdue"]);
       const rep3 = await makePerson(db, "rep", mgr.id);
       const now = new Date();
       const v = await checkIn({ db, actor: rep3, now }, { client_id: randomUUID(), location_id: l2, ...fix(13.2, 77.9, now) });
