@@ -170,7 +170,9 @@ describe.skipIf(!pgUrl)("SIGTERM under a load of ping batches (the built server,
       }
     };
     const load = Promise.all(reps.map(rep));
-    await new Promise((r) => setTimeout(r, LOAD_BEFORE_SIGTERM_MS));
+    // The load runs a moment, and until batches are being acknowledged (a loaded machine answers the first slowly).
+    const loadFrom = Date.now();
+    while ((Date.now() - loadFrom < LOAD_BEFORE_SIGTERM_MS || sent.answered < REPS) && Date.now() - loadFrom < 60_000) await new Promise((r) => setTimeout(r, 50));
     const ackedBefore = acked.size;
     sigtermAt = Date.now();
     proc.kill("SIGTERM");
