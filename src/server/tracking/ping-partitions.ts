@@ -6,7 +6,7 @@ import { log } from "../log";
 import { addDays } from "@/lib/time";
 
 /**
- * location_pings is partitioned by UTC day on captured_at (migration 0018_pings_by_day; docs/decisions/0022-operations.md):
+ * location_pings is partitioned by UTC day on captured_at (migration 0018_pings_by_day; docs/decisions/0022-operations-scale-path.md):
  * one table per day, `location_pings_pYYYYMMDD`, and no default partition.
  *
  * Where partitions come from:
