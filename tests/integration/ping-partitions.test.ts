@@ -50,7 +50,7 @@ describeEachDriver("pings partitioned by day", (ctx) => {
     expect(JOBS.find((j) => j.name === "pings-partitions")).toMatchObject({ cron: "23 * * * *" });
   });
 
-  it("the job creates yesterday … today + 7, then nothing more; each partition holds exactly its UTC day", async () => {
+  it("the job creates yesterday … today + 7, then nothing more; each partition holds exactly its UTC day", { timeout: 180_000 }, async () => {
     const now = new Date("2026-05-20T10:00:00Z");
     const first = await maintainPingPartitions(db(), now);
     expect(first.created).toBe(9);
