@@ -80,6 +80,8 @@ async function generate(db: import("../src/server/db/client").Db, today: string)
   // The PWA sends more (about one a minute while open), but the dashboard reads pings only by (rep, time) index: more
   // history makes that B-tree deeper, not the rows read. Fewer rows because inserting them is slow on a shared 2-core
   // machine (≈ 800 rows/s here at load 8; 2.9 million took most of an hour). Client ids ascend (session, time).
+  // Pings are partitioned by UTC day (migration 0019): every day of the generated sessions first.
+  await db.execute(sql`SELECT fieldbeat_ensure_ping_partitions((SELECT min(login_time)::date - 1 FROM daily_sessions), (SELECT max(coalesce(logout_time, login_time + interval '6 hours'))::date + 1 FROM daily_sessions))`);
   const pings = await one(sql`WITH ins AS (INSERT INTO location_pings (client_id, personnel_id, session_id, coords, accuracy_m, speed, captured_at, received_at)
       SELECT (lpad(to_hex(s.id), 16, '0') || lpad(to_hex(extract(epoch FROM t)::bigint), 16, '0'))::uuid, s.personnel_id, s.id, ST_SetSRID(ST_MakePoint(77.45 + random() * 0.3, 12.85 + random() * 0.3), 4326)::geography,
         5 + random() * 20, random() * 10, t, t + interval '5 seconds'

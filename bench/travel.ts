@@ -48,6 +48,8 @@ async function main() {
   console.log("| fixes | now: filter + PostGIS legs, p50 / p95 | 0004 CTE (jitter only), p50 / p95 | km now | km 0004 |\n|---|---|---|---|---|");
   for (const [n, day] of [[1200, "2020-01-06"], [2400, "2020-01-07"]] as const) {
     const [s] = await queryRows<{ id: number }>(db, sql`INSERT INTO daily_sessions (personnel_id, session_date, login_time, status) VALUES (${rep!.id}, ${day}::date, ${`${day}T03:00:00Z`}::timestamptz, 'OPEN') RETURNING id`);
+    // Pings are partitioned by UTC day (migration 0019): the bench day's partition first.
+    await db.execute(sql`SELECT fieldbeat_ensure_ping_partitions(${day}::date, ${day}::date)`);
     const step = 36_000 / n; // seconds between fixes over 10 hours
     // A walk north-east at ~1.2 m/s with ±4 m noise; every 50th fix a 3 km network jump claiming 60 m.
     await db.execute(sql`INSERT INTO location_pings (client_id, personnel_id, session_id, coords, accuracy_m, captured_at)

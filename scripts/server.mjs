@@ -63,24 +63,43 @@ function findGate() {
   return gate;
 }
 
-const server = http.createServer(door);
+const server = http.createServer((req, res) => {
+  // While draining, an answer closes its connection: the client's next request opens one to a live instance.
+  if (closing) res.shouldKeepAlive = false;
+  return door(req, res);
+});
 server.listen(port, hostname, () => {
   console.log(`[fieldbeat] server process ${process.pid} on http://${hostname ?? "localhost"}:${port} (lean door: ${lean ? LEAN_PATHS.length + " routes" : "off"})`);
 });
 
 /**
- * SIGTERM/SIGINT (from the supervisor, a process manager or Ctrl-C): stop accepting, let requests in flight finish
- * (at most DRAIN_MS; long-lived streams such as SSE are then cut and their clients reconnect with Last-Event-ID),
- * close the database, exit 0.
+ * SIGTERM/SIGINT (from the supervisor, a process manager, `docker stop` or Ctrl-C), in this order:
+ *   1. stop accepting connections (idle keep-alive ones are closed; answers still in flight say Connection: close);
+ *   2. the app's shutdown (src/server/lifecycle/shutdown.ts): SSE streams get a `retry:` hint and a closing comment
+ *      and end, so EventSource reconnects with Last-Event-ID elsewhere; the job runner stops after its current job;
+ *   3. requests in flight finish (at most DRAIN_MS, then their connections are cut: such a request was never
+ *      answered, so its client retries it — every write is idempotent on its client id);
+ *   4. the database pool closes (queries still running get a few seconds), and the process exits 0.
+ * An acknowledged write (a 2xx sent) has committed before its answer left: nothing acknowledged is lost.
  */
-const DRAIN_MS = 20_000;
+const DRAIN_MS = Number(process.env.SHUTDOWN_DRAIN_MS || 20_000);
 let closing = false;
 async function shutdown(signal) {
   if (closing) return;
   closing = true;
+  const t0 = Date.now();
   console.log(`[fieldbeat] server process ${process.pid}: ${signal}, finishing the requests in flight`);
   const cut = setTimeout(() => server.closeAllConnections(), DRAIN_MS);
-  await new Promise((resolve) => server.close(resolve));
+  const closed = new Promise((resolve) => server.close(resolve));
+  server.closeIdleConnections();
+  let streams = 0;
+  try {
+    const app = globalThis.__fieldbeatShutdown;
+    if (typeof app === "function") streams = (await app())?.streams ?? 0;
+  } catch (err) {
+    console.error(`[fieldbeat] shutdown: ${err instanceof Error ? err.message : err}`);
+  }
+  await closed;
   clearTimeout(cut);
   try {
     // The app's process-wide database (src/server/db/index.ts keeps it on globalThis).
@@ -88,6 +107,7 @@ async function shutdown(signal) {
   } catch {
     // already gone
   }
+  console.log(`[fieldbeat] server process ${process.pid}: stopped in ${Date.now() - t0} ms${streams ? ` (${streams} live streams sent elsewhere)` : ""}`);
   process.exit(0);
 }
 for (const signal of ["SIGTERM", "SIGINT"]) process.on(signal, () => void shutdown(signal));

@@ -13,6 +13,8 @@ export async function register() {
     console.error("[fieldbeat] AUTH_SECRET is not set: a production server needs it (≥ 32 characters; `openssl rand -base64 32`). Put it in the environment or .env.local, or run `npm run demo`, which writes one.");
     process.exit(1);
   }
+  // Publishes the app's shutdown for scripts/server.mjs (SIGTERM: SSE streams sent elsewhere, jobs stopped).
+  await import("./server/lifecycle/shutdown");
   const { getDbHandle } = await import("./server/db");
   try {
     const handle = await getDbHandle();

@@ -93,6 +93,8 @@ export const orgSettingsFields = z.object({
   alert_untracked_minutes: int("alert_untracked_minutes", 5, 720, "minutes"),
   photo_retention_days: int("photo_retention_days", 1, 3650, "days").describe("selfies older than this are deleted"),
   events_retention_days: int("events_retention_days", 1, 365, "days").describe("live events stay resumable this long"),
+  // At least 8: longer than the 7 days a late ping is accepted for, so a dropped day never receives one.
+  ping_retention_days: int("ping_retention_days", 8, 3650, "days").describe("GPS breadcrumbs (trails) older than this are dropped, a day at a time; each day's kilometres stay"),
 });
 
 /** The one typed organisation-settings object (GET /api/v1/settings; getOrgSettings on the server). */

@@ -19,6 +19,7 @@ import { startSession } from "../../src/server/sessions/start-session";
 import { checkIn } from "../../src/server/visits/check-in";
 import { describeEachDriver } from "../support/db";
 import { makeLocation, makePerson } from "../support/visits-world";
+import { ensurePingPartitions } from "../../src/server/tracking/ping-partitions";
 
 const DAY = "2026-03-10"; // a Tuesday (work day), organisation time zone Asia/Kolkata
 const at = (hhmm: string) => new Date(`${DAY}T${hhmm}:00+05:30`);
@@ -87,6 +88,8 @@ describeEachDriver("alerts", (ctx) => {
     const db = ctx.handle.db;
     const other = await makePerson(db, "rep", mgr.id);
     await startSession({ db, actor: other, now: at("12:00") }, { client_id: randomUUID() });
+    // Pings written here directly: their day partition first (the pings use-case makes its own; ping-partitions.ts).
+    await ensurePingPartitions(db, DAY, DAY);
     await db.execute(sql`INSERT INTO location_pings (client_id, personnel_id, coords, accuracy_m, captured_at)
       VALUES (${randomUUID()}, ${other.id}, ST_SetSRID(ST_MakePoint(77.6, 12.98), 4326)::geography, 8, ${at("12:10").toISOString()}::timestamptz)`);
     await checkAlerts(db, at("12:39"));
@@ -133,6 +136,7 @@ describeEachDriver("alerts", (ctx) => {
         "events-prune",
         "idempotency-keys-purge",
         "photos-purge",
+        "pings-partitions",
         "push-deliveries-purge",
         "push-first-visit-reminders",
         "push-open-visit-reminders",

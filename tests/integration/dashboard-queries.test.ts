@@ -19,6 +19,7 @@ import { checkIn } from "../../src/server/visits/check-in";
 import { checkOut } from "../../src/server/visits/check-out";
 import { describeEachDriver } from "../support/db";
 import { call, makeLocation, makePerson } from "../support/visits-world";
+import { ensurePingPartitions } from "../../src/server/tracking/ping-partitions";
 
 const DAY = "2026-03-10"; // a Tuesday
 const at = (hhmm: string) => new Date(`${DAY}T${hhmm}:00+05:30`);
@@ -100,6 +101,8 @@ describeEachDriver("dashboard queries", (ctx) => {
   it("tells travelling, idle and not tracked apart by the last fix's age and speed (threshold from settings)", async () => {
     const db = ctx.handle.db;
     await startSession({ db, actor: repB, now: at("10:55") }, { client_id: randomUUID() });
+    // Pings written here directly: their day partition first (the pings use-case makes its own; ping-partitions.ts).
+    await ensurePingPartitions(db, DAY, DAY);
     await db.execute(sql`INSERT INTO location_pings (client_id, personnel_id, coords, accuracy_m, speed, captured_at)
       VALUES (${randomUUID()}, ${repB.id}, ST_SetSRID(ST_MakePoint(77.6, 12.98), 4326)::geography, 8, 6.5, ${at("11:00").toISOString()}::timestamptz)`);
     const stateAt = async (t: Date) => (await getTeamSummary({ db, actor: mgr, now: t }, {})).reps.find((r) => r.id === repB.id)!.state;

@@ -16,6 +16,7 @@ import { detectSessionGaps } from "../../src/server/tracking/detect-gaps";
 import type { Actor } from "../../src/server/auth/actor";
 import { describeEachDriver } from "../support/db";
 import { ctxFor, makePerson, uuid } from "../support/visits-world";
+import { ensurePingPartitions } from "../../src/server/tracking/ping-partitions";
 
 const get = (headers: Record<string, string>) => me(new Request("http://localhost/api/v1/auth/me", { headers }), { params: Promise.resolve({}) });
 
@@ -58,6 +59,8 @@ describeEachDriver("pinned limits", (ctx) => {
     const t0 = Date.parse("2026-03-02T05:00:00Z");
     const at = (s: number) => new Date(t0 + s * 1000).toISOString();
     const [s] = await queryRows<{ id: number }>(db, sql`INSERT INTO daily_sessions (personnel_id, session_date, login_time, status) VALUES (${rep.id}, '2026-03-02', ${at(0)}::timestamptz, 'OPEN') RETURNING id`);
+    // Pings written here directly: their day partition first (the pings use-case makes its own; ping-partitions.ts).
+    await ensurePingPartitions(db, "2026-03-02", "2026-03-02");
     const ping = (sec: number, acc: number, lon: number) =>
       queryRows<{ id: number }>(db, sql`INSERT INTO location_pings (client_id, personnel_id, session_id, coords, accuracy_m, source, captured_at)
         VALUES (gen_random_uuid(), ${rep.id}, ${s!.id}, ST_SetSRID(ST_MakePoint(${lon}, 12.97), 4326)::geography, ${acc}, 'gps', ${at(sec)}::timestamptz) RETURNING id`);

@@ -14,6 +14,7 @@ import { queryRows } from "../../src/server/db/client";
 import { openEventStream } from "../../src/server/realtime/event-stream";
 import { hubFor } from "../../src/server/realtime/hub";
 import { putDayPlan, orgDay } from "../../src/server/plans/day-plan";
+import { resetShutdownForTests, shutdownApp } from "../../src/server/lifecycle/shutdown";
 import { startSession } from "../../src/server/sessions/start-session";
 import { checkIn } from "../../src/server/visits/check-in";
 import { describeEachDriver } from "../support/db";
@@ -150,5 +151,37 @@ describeEachDriver("SSE event stream", (ctx) => {
     expect(text).toMatch(/^retry: 3000\n: connected\n\n/);
     abort.abort();
     expect((await reader.read()).done).toBe(true);
+  });
+
+  it("on shutdown, ends every open stream with a retry hint and a closing comment; a stream opened then ends at once; the resume point holds", async () => {
+    const hub = hubFor(ctx.handle);
+    const a = await listen("admin");
+    const b = await listen("manager1");
+    await startDay("rep12");
+    await a.until(() => a.events().length > 0);
+    const lastSeen = a.events().at(-1)!.id;
+    try {
+      expect((await shutdownApp()).streams).toBeGreaterThanOrEqual(2);
+      for (const c of [a, b]) {
+        await c.until(() => c.ended);
+        const last = c.frames.at(-1)!;
+        expect(last.comment).toBe("server shutting down, reconnect");
+        expect(last.retry).toBeGreaterThanOrEqual(1000);
+        expect(last.retry).toBeLessThan(3000);
+      }
+      // Every stream of the process has ended (those of earlier cases too) and left the hub.
+      await expect.poll(() => hub.size, { timeout: 10_000 }).toBe(0);
+      // A request already in flight when the shutdown began: answered, but sent elsewhere at once.
+      const late = await listen("manager1");
+      await late.until(() => late.ended);
+      expect(late.frames.at(-1)!.comment).toBe("server shutting down, reconnect");
+    } finally {
+      resetShutdownForTests();
+    }
+    // The client reconnects (elsewhere) with its Last-Event-ID and gets what happened meanwhile, nothing before.
+    await startDay("rep13");
+    const again = await listen("admin", { "last-event-id": String(lastSeen) });
+    await again.until(() => again.events().some((e) => e.data.personnel_id === people.rep13!.id));
+    expect(again.events().every((e) => e.id > lastSeen)).toBe(true);
   });
 });

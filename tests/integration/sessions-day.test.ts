@@ -11,6 +11,7 @@ import { queryRows } from "../../src/server/db/client";
 import { useDbHandle } from "../../src/server/db";
 import { describeEachDriver } from "../support/db";
 import { call, isoAgo, makeLocation, makePerson, uuid, writeCounts } from "../support/visits-world";
+import { ensurePingPartitions } from "../../src/server/tracking/ping-partitions";
 
 describeEachDriver("daily sessions: start, today, end", (ctx) => {
   let rep: Actor, loc: number;
@@ -62,6 +63,8 @@ describeEachDriver("daily sessions: start, today, end", (ctx) => {
 
     // Two breadcrumbs 1,000 m apart on the spheroid, good accuracy: the day's travel becomes 1.00 km at the end.
     const sessionId = s1.body.session.id as number;
+    // Pings written here directly: their day partition first (the pings use-case makes its own; ping-partitions.ts).
+    await ensurePingPartitions(ctx.handle.db, isoAgo(9 * 60_000).slice(0, 10), isoAgo(5 * 60_000).slice(0, 10));
     await ctx.handle.db.execute(sql`
       INSERT INTO location_pings (client_id, personnel_id, session_id, coords, accuracy_m, source, captured_at)
       SELECT gen_random_uuid(), ${rep.id}, ${sessionId}, g, 5, 'gps', t FROM (VALUES

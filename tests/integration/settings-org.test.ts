@@ -39,6 +39,7 @@ describeEachDriver("organisation settings", (ctx) => {
       alert_late_check_in_minutes: 30,
       photo_retention_days: 365,
       events_retention_days: 14,
+      ping_retention_days: 90,
     });
     expect((await call(GET, "/api/v1/settings", { as: mgr.id })).status).toBe(403);
     expect((await call(GET, "/api/v1/settings", { as: rep.id })).status).toBe(403);
@@ -61,6 +62,7 @@ describeEachDriver("organisation settings", (ctx) => {
       [{ travel_speed_kmh: 0 }, "travel_speed_kmh"],
       [{ route_detour_factor: 0.9 }, "route_detour_factor"],
       [{ default_service_minutes: 1.5 }, "default_service_minutes"],
+      [{ ping_retention_days: 7 }, "ping_retention_days"], // not shorter than the 7 days a late ping is accepted for
       [{ is_demo: true }, ""],
     ];
     const before = await call(GET, "/api/v1/settings", { as: admin.id });

@@ -40,7 +40,7 @@ export async function serveRoutes(routes: Record<string, Handler>): Promise<{ ur
   };
 }
 
-export type SseFrame = { id?: string; event?: string; data?: string; comment?: string };
+export type SseFrame = { id?: string; event?: string; data?: string; comment?: string; retry?: number };
 
 /** An open SSE connection: frames as they arrive, `next()` waits for the next one matching a predicate. */
 export class SseClient {
@@ -110,6 +110,7 @@ function parseFrame(text: string): SseFrame {
       const key = i < 0 ? line : line.slice(0, i);
       const value = i < 0 ? "" : line.slice(i + 1).replace(/^ /, "");
       if (key === "id" || key === "event") f[key] = value;
+      else if (key === "retry") f.retry = Number(value);
       else if (key === "data") f.data = f.data === undefined ? value : f.data + "\n" + value;
     }
   }

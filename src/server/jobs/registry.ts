@@ -3,6 +3,7 @@ import type { Db } from "../db/client";
 import { checkAlerts } from "../alerts/check-alerts";
 import { purgeExpiredPhotos } from "../photos/purge-old-photos";
 import { materializeBeats } from "../plans/materialize-beats";
+import { maintainPingPartitions } from "../tracking/ping-partitions";
 import { pruneEvents } from "../realtime/prune-events";
 import { purgeExpiredRefreshTokens, purgeIdempotencyKeys, purgePushDeliveries, purgeSignInAttempts } from "./purge-growing";
 import { sendFirstVisitReminders, sendOpenVisitReminders } from "../push/reminders";
@@ -35,4 +36,6 @@ export const JOBS: JobDef[] = [
   { name: "reports-send", cron: "* * * * *", run: (db, now) => sendDueReports(db, now) },
   // Day plans of the next 14 days from the beats (issue #19); hourly, so a new local day is written within the hour in any time zone. Never rewrites a planned day.
   { name: "beats-materialize", cron: "7 * * * *", run: (db, now) => materializeBeats(db, now) },
+  // Pings are partitioned by day (issue #22): hourly, the next 7 days' partitions exist and days past ping_retention_days are dropped, one statement each.
+  { name: "pings-partitions", cron: "23 * * * *", run: maintainPingPartitions },
 ];

@@ -6,6 +6,10 @@ import { mayRaiseVisitAlert } from "../alerts/alert-rules";
 import { checkVisitAlerts } from "../alerts/check-alerts";
 import { hubFor } from "../realtime/hub";
 import { JOBS } from "./registry";
+import { onShutdownStop } from "../lifecycle/shutdown";
+
+/** On shutdown a job already running may finish within this; pg-boss then releases it for another instance. */
+const STOP_GRACE_MS = 15_000;
 
 /** pg-boss's own tables live in their own schema, beside (never inside) the app's. */
 const BOSS_SCHEMA = "pgboss";
@@ -42,7 +46,10 @@ export async function startJobs(handle: DbHandle): Promise<{ stop(): Promise<voi
   return {
     async stop() {
       unsubscribe();
-      await boss.stop({ graceful: true });
+      // Stops fetching, waits for the job in progress (up to STOP_GRACE_MS), then closes pg-boss's own pool; the
+      // embedded database is the app's, closed by the server after the requests in flight (close: false).
+      await boss.stop({ graceful: true, timeout: STOP_GRACE_MS, close: c.kind !== "pglite" });
+      log.info("jobs: runner stopped");
     },
   };
 }
@@ -51,8 +58,15 @@ export async function startJobs(handle: DbHandle): Promise<{ stop(): Promise<voi
 const g = globalThis as typeof globalThis & { __fieldbeatJobs?: Promise<unknown> };
 
 export function ensureJobsStarted(handle: DbHandle): void {
-  g.__fieldbeatJobs ??= startJobs(handle).catch((err: unknown) => {
+  if (g.__fieldbeatJobs) return;
+  const started = startJobs(handle).catch((err: unknown) => {
     g.__fieldbeatJobs = undefined;
     log.error("jobs: runner failed to start", { error: err instanceof Error ? err.message : String(err) });
+    return undefined;
+  });
+  g.__fieldbeatJobs = started;
+  // SIGTERM (scripts/server.mjs): the runner stops after its current job, before the database closes.
+  onShutdownStop(async () => {
+    await (await started)?.stop();
   });
 }

@@ -3,6 +3,7 @@ import { STREAM_RESET_EVENT } from "@/contracts/live-events";
 import type { Actor, Ctx } from "../auth/actor";
 import type { DbHandle } from "../db/client";
 import { log } from "../log";
+import { isShuttingDown, onShutdownCloseStream } from "../lifecycle/shutdown";
 import { afterKey, keyOfId, positionNow, readAfter, type OutboxKey } from "./horizon";
 import { hubFor } from "./hub";
 import type { LiveEvent } from "./live-event";
@@ -15,6 +16,16 @@ export const REPLAY_LIMIT = 5_000;
 export const MAX_LIFETIME_MS = 15 * 60_000;
 /** A client that stops reading gets disconnected rather than buffered without bound. */
 const MAX_QUEUED_BYTES = 1_000_000;
+/**
+ * When the server shuts down (SIGTERM), each stream gets a `retry:` line (a spread-out delay, so the clients of one
+ * instance do not all come back in the same instant), a closing comment, and ends: EventSource reconnects with its
+ * Last-Event-ID to whichever instance answers, and misses nothing (the outbox replays from there).
+ */
+export const SHUTDOWN_RETRY_MIN_MS = 1_000;
+export const SHUTDOWN_RETRY_SPREAD_MS = 2_000;
+export const SHUTDOWN_COMMENT = ": server shutting down, reconnect";
+export const shutdownFrame = () => `retry: ${SHUTDOWN_RETRY_MIN_MS + Math.floor(Math.random() * SHUTDOWN_RETRY_SPREAD_MS)}\n${SHUTDOWN_COMMENT}\n\n`;
+
 /** Changes to other people's rows (reporting lines) re-read the viewer's scope at most this often. */
 const SCOPE_DEBOUNCE_MS = 250;
 
@@ -117,9 +128,14 @@ export async function openEventStream(ctx: Ctx, handle: DbHandle, opts: StreamOp
   const maxLifetime = opts.maxLifetimeMs ?? MAX_LIFETIME_MS;
   const lifetime = setTimeout(() => serially(async () => cleanup()), maxLifetime * (0.9 + Math.random() * 0.2));
   lifetime.unref?.();
+  const unregister = onShutdownCloseStream(() => {
+    write(shutdownFrame());
+    cleanup();
+  });
   function cleanup() {
     if (closed) return;
     closed = true;
+    unregister();
     clearInterval(heartbeat);
     clearTimeout(lifetime);
     if (scopeTimer) clearTimeout(scopeTimer);
@@ -144,6 +160,12 @@ export async function openEventStream(ctx: Ctx, handle: DbHandle, opts: StreamOp
   if (opts.signal.aborted) cleanup();
   opts.signal.addEventListener("abort", cleanup);
   write(`retry: 3000\n: connected\n\n`);
+  if (isShuttingDown()) {
+    // Opened on a connection that was already in flight when the server began to shut down: send it elsewhere.
+    write(shutdownFrame());
+    cleanup();
+    return stream;
+  }
 
   try {
     if (opts.lastEventId !== null) await replay(ctx, scope, opts.lastEventId, write, reset, (key) => (handled = key));

@@ -23,7 +23,7 @@ export async function readOrgSettings(db: Db, lock = false): Promise<OrgSettings
     sql`SELECT name, time_zone, work_days, to_char(work_day_start, 'HH24:MI') AS work_start, to_char(work_day_end, 'HH24:MI') AS work_end,
                default_geofence_radius, default_service_minutes, travel_speed_kmh, route_detour_factor, tracking_interval_seconds,
                require_manager_mfa, selfie_required_types, alert_late_check_in_minutes, alert_open_visit_minutes, alert_untracked_minutes,
-               photo_retention_days, events_retention_days, is_demo, updated_at
+               photo_retention_days, events_retention_days, ping_retention_days, is_demo, updated_at
         FROM org_settings WHERE id = 1 ${lock ? sql`FOR UPDATE` : sql``}`,
   );
   if (!r) throw new Error("org_settings row 1 is missing: run the migrations");
@@ -46,6 +46,7 @@ export async function readOrgSettings(db: Db, lock = false): Promise<OrgSettings
     alert_untracked_minutes: Number(r.alert_untracked_minutes),
     photo_retention_days: Number(r.photo_retention_days),
     events_retention_days: Number(r.events_retention_days),
+    ping_retention_days: Number(r.ping_retention_days),
     is_demo: Boolean(r.is_demo),
     updated_at: updatedAt.toISOString(),
   };

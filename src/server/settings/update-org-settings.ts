@@ -32,6 +32,7 @@ const COLUMNS: Record<Field, (v: never) => SQL> = {
   alert_untracked_minutes: (v: number) => sql`alert_untracked_minutes = ${v}`,
   photo_retention_days: (v: number) => sql`photo_retention_days = ${v}`,
   events_retention_days: (v: number) => sql`events_retention_days = ${v}`,
+  ping_retention_days: (v: number) => sql`ping_retention_days = ${v}`,
 };
 
 /** GET /api/v1/settings: every organisation setting (admins). */

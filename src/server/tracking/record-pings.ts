@@ -10,6 +10,7 @@ import { AppError } from "../errors";
 import { emitEvent } from "../realtime/outbox";
 import { storeSessionTravel } from "./compute-travel";
 import { detectSessionGaps } from "./detect-gaps";
+import { ensurePingPartitions, utcDaySpan } from "./ping-partitions";
 import {
   MAX_PING_AGE_MS,
   MAX_PING_FUTURE_MS,
@@ -41,6 +42,11 @@ export const batchTooLarge = (n: number) =>
 export async function recordPings(ctx: Ctx, input: RecordPingsInput): Promise<RecordPingsResult> {
   requirePermission(ctx.actor, "tracking.write");
   if (input.pings.length > MAX_PINGS_PER_BATCH) throw batchTooLarge(input.pings.length);
+  // The day partitions this batch can write to (ping-partitions.ts), before its transaction: creating a missing day
+  // locks the parent table for a moment, never for the batch's duration. Only days inside the accepted window count:
+  // a ping older or later than it is refused below and needs none. Usually they all exist (one catalog look-up).
+  const span = acceptedSpan(input.pings, ctx.now);
+  if (span) await ensurePingPartitions(ctx.db, span.from, span.to);
   return ctx.db.transaction(async (txRaw) => {
     const tx = txRaw as unknown as Db;
     const rejected: RecordPingsResult["rejected"] = [];
@@ -51,9 +57,13 @@ export async function recordPings(ctx: Ctx, input: RecordPingsInput): Promise<Re
     // The rep's days around the batch's instants are among them: a fix's org-local date is within a day of its UTC
     // date whatever the zone, so the days that can hold it are among these.
     const allIds = arrayLiteral(input.pings.map((p) => p.client_id));
+    // Stored fixes are looked for in the days around the batch's accepted window only, so the look-up touches a
+    // day's partition or two, not every partition kept (the key is (client_id, captured_at): a replay carries its
+    // instant). A replay of a fix older than the window is answered too_old, which also tells the client to drop it.
+    const [lookFrom, lookTo] = lookupRange(span, ctx.now);
     const [hours, stored, days] = await settleAll([
       loadWorkHours(tx),
-      storedFixes<StoredFix>(tx, { ids: allIds }),
+      storedFixes<StoredFix>(tx, { ids: allIds, from: lookFrom, to: lookTo }),
       daysAround(tx, ctx.actor.id, input.pings, ctx.now),
     ] as const);
     const seen = new Set<string>(stored.map((r) => r.client_id));
@@ -142,7 +152,7 @@ const storedFixes = preparedStatement(
   () =>
     sql`SELECT client_id::text, personnel_id, ST_Y(coords::geometry) AS lat, ST_X(coords::geometry) AS lon, accuracy_m,
                (extract(epoch FROM captured_at) * 1000)::float8 AS captured_ms
-        FROM location_pings WHERE client_id = ANY(${ph("ids")}::uuid[])`,
+        FROM location_pings WHERE client_id = ANY(${ph("ids")}::uuid[]) AND captured_at >= ${ph("from")}::timestamptz AND captured_at < ${ph("to")}::timestamptz`,
 );
 
 type PingRow = typeof locationPings.$inferInsert;
@@ -190,11 +200,29 @@ const insertBatch = preparedStatement(
         SELECT c, ${ph("me")}::int, s, ST_SetSRID(ST_MakePoint(lon, lat), 4326)::geography, acc, sp, hd, src, t, ${ph("now")}::timestamptz
         FROM unnest(${ph("c")}::uuid[], ${ph("s")}::int[], ${ph("lat")}::float8[], ${ph("lon")}::float8[], ${ph("acc")}::real[], ${ph("sp")}::real[],
                     ${ph("hd")}::real[], ${ph("src")}::varchar[], ${ph("t")}::timestamptz[]) AS x(c, s, lat, lon, acc, sp, hd, src, t)
-        ON CONFLICT (client_id) DO NOTHING
+        ON CONFLICT (client_id, captured_at) DO NOTHING
         RETURNING client_id::text AS client_id`,
 );
 
 const utcDate = (ms: number) => new Date(ms).toISOString().slice(0, 10);
+
+/** The UTC days of the batch's pings that may be stored (inside the accepted window), or null when none may. */
+function acceptedSpan(pings: readonly PingInput[], now: Date): { from: string; to: string } | null {
+  const floor = now.getTime() - MAX_PING_AGE_MS;
+  const ceiling = now.getTime() + MAX_PING_FUTURE_MS;
+  const kept: Date[] = [];
+  for (const p of pings) {
+    const t = Date.parse(p.captured_at);
+    if (t >= floor && t <= ceiling) kept.push(new Date(t));
+  }
+  return utcDaySpan(kept);
+}
+
+/** Where stored twins of the batch can be: its accepted days, a day either side; an empty range when none. */
+function lookupRange(span: { from: string; to: string } | null, now: Date): [string, string] {
+  if (!span) return [now.toISOString(), now.toISOString()];
+  return [`${addDays(span.from, -1)}T00:00:00Z`, `${addDays(span.to, 2)}T00:00:00Z`];
+}
 
 /**
  * The rep's days (any status) dated from the day before the batch's earliest accepted-age fix to the day after its

@@ -18,7 +18,7 @@ export default async function TeamNowPage({ searchParams }: { searchParams: Sear
   const sp = await searchParams;
   const parsed = teamSummaryQuery.safeParse({ from: one(sp.date), to: one(sp.date), manager_id: one(sp.manager_id) });
   if (!parsed.success) notFound();
-  const { summary, activity, alerts } = await orNotFound(getTeamNow(ctx, parsed.data));
+  const { summary, activity, alerts, live } = await orNotFound(getTeamNow(ctx, parsed.data));
   const query = new URLSearchParams({ from: summary.from, to: summary.to, ...(parsed.data.manager_id ? { manager_id: String(parsed.data.manager_id) } : {}) }).toString();
   return (
     <div className="flex flex-col gap-3">

@@ -31,6 +31,8 @@ export const orgSettings = pgTable(
     alertUntrackedMinutes: integer("alert_untracked_minutes").notNull().default(30),
     /** Outbox rows (events) older than this are pruned daily; SSE clients can resume within it. */
     eventsRetentionDays: integer("events_retention_days").notNull().default(14),
+    /** GPS breadcrumbs (location_pings) are dropped a day at a time past this many days (issue #22). */
+    pingRetentionDays: integer("ping_retention_days").notNull().default(90),
     // --- end dashboard ---
     // --- PWA (issue #9) ---
     /**

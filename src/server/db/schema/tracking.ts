@@ -1,14 +1,20 @@
-import { bigserial, index, integer, pgTable, real, serial, timestamp, unique, uuid, varchar } from "drizzle-orm/pg-core";
+import { bigserial, index, integer, pgTable, primaryKey, real, serial, timestamp, unique, uuid, varchar } from "drizzle-orm/pg-core";
 import { geographyPoint } from "../geography";
 import { personnel } from "./personnel";
 import { dailySessions } from "./sessions";
 
-/** Breadcrumbs: GPS fixes sent by the PWA while it is open during an open work day. */
+/**
+ * Breadcrumbs: GPS fixes sent by the PWA while it is open during an open work day.
+ * Partitioned by UTC day on captured_at (migration 0018_pings_by_day, raw SQL: drizzle-kit cannot declare partitions):
+ * one table per day, created ahead by the `pings-partitions` job and on demand by the pings use-case, dropped past
+ * the organisation's ping_retention_days (src/server/tracking/ping-partitions.ts). Hence the keys include captured_at.
+ */
 export const locationPings = pgTable(
   "location_pings",
   {
-    id: bigserial("id", { mode: "number" }).primaryKey(),
-    clientId: uuid("client_id").notNull().unique(),
+    id: bigserial("id", { mode: "number" }).notNull(),
+    /** The fix's idempotency key is (client_id, captured_at): a partitioned table's unique keys hold its partition key. */
+    clientId: uuid("client_id").notNull(),
     personnelId: integer("personnel_id").notNull().references(() => personnel.id),
     sessionId: integer("session_id").references(() => dailySessions.id),
     coords: geographyPoint("coords").notNull(),
@@ -20,7 +26,12 @@ export const locationPings = pgTable(
     capturedAt: timestamp("captured_at", { withTimezone: true }).notNull(),
     receivedAt: timestamp("received_at", { withTimezone: true }).notNull().defaultNow(),
   },
-  (t) => [index("idx_location_pings_personnel_time").on(t.personnelId, t.capturedAt), index("idx_location_pings_session").on(t.sessionId, t.capturedAt)],
+  (t) => [
+    primaryKey({ name: "location_pings_pkey", columns: [t.id, t.capturedAt] }),
+    unique("location_pings_client_id_captured_at_unique").on(t.clientId, t.capturedAt),
+    index("idx_location_pings_personnel_time").on(t.personnelId, t.capturedAt),
+    index("idx_location_pings_session").on(t.sessionId, t.capturedAt),
+  ],
 );
 
 /** Stretches of an open day without a fix (> 5 min), with their cause when the client knows it. */

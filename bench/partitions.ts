@@ -1,0 +1,105 @@
+/**
+ * Pings partitioned by day (issue #22 item 5): ingest through the pings use-case, and dropping a whole day.
+ *
+ *   npm run bench:partitions        (BENCH_PG_URL or TEST_DATABASE_URL: a PostgreSQL server with PostGIS; a scratch
+ *                                    database is created on it and dropped at the end)
+ *
+ *   PART_REPS [40]          reps sending at once, each into its own open day (no lock shared between them)
+ *   PART_BATCHES [50]       500-fix batches per rep (ingest: PART_REPS × PART_BATCHES × 500 fixes)
+ *   PART_DAY_FIXES [6e6]    fixes written in one statement into the day then dropped (6M = 10,000 reps × 1/min × 10 h)
+ *
+ * Goals (the issue): ingest ≥ 20,000 fixes/s; dropping a day ≤ 1 s. Prints one JSON line. Smoke run:
+ * PART_REPS=2 PART_BATCHES=2 PART_DAY_FIXES=1000. The HTTP ingest (lean door, wrk) is `npm run bench` (pings part).
+ */
+import { randomUUID } from "node:crypto";
+import postgres from "postgres";
+import { sql } from "drizzle-orm";
+
+const base = process.env.BENCH_PG_URL ?? process.env.TEST_DATABASE_URL ?? "";
+if (!base) throw new Error("bench/partitions: set BENCH_PG_URL (or TEST_DATABASE_URL) to a PostgreSQL server with PostGIS");
+const REPS = Number(process.env.PART_REPS ?? 40);
+const BATCHES = Number(process.env.PART_BATCHES ?? 50);
+const DAY_FIXES = Number(process.env.PART_DAY_FIXES ?? 6_000_000);
+const BATCH = 500;
+// A fixed Wednesday, UTC work hours all day: the use-case is called with its own clock at that day's noon.
+const DAY = "2026-01-14";
+const DROP_DAY = "2026-01-12";
+const NOW = new Date(`${DAY}T12:00:00Z`);
+
+async function main() {
+  const dbName = `fieldbeat_bench_partitions_${process.pid}`;
+  const url = new URL(base);
+  const admin = postgres(base, { max: 1, onnotice: () => {} });
+  await admin.unsafe(`CREATE DATABASE "${dbName}"`);
+  url.pathname = `/${dbName}`;
+  process.env.DATABASE_URL = url.toString();
+
+  const { openPostgres, migrate, queryRows } = await import("../src/server/db/client");
+  const { recordPings } = await import("../src/server/tracking/record-pings");
+  const { ensurePingPartitions, maintainPingPartitions } = await import("../src/server/tracking/ping-partitions");
+  const handle = await openPostgres({ url: url.toString(), max: Math.min(REPS, 20) + 2 });
+  try {
+    await migrate(handle);
+    const db = handle.db;
+    await db.execute(sql`UPDATE org_settings SET time_zone = 'UTC', work_day_start = '00:00', work_day_end = '23:59', work_days = '{1,2,3,4,5,6,7}', ping_retention_days = 8 WHERE id = 1`);
+    const reps = await queryRows<{ id: number }>(
+      db,
+      sql`INSERT INTO personnel (name, email, role) SELECT 'Rep ' || g, 'rep' || g || '@bench.test', 'rep' FROM generate_series(1, ${REPS}) g RETURNING id`,
+    );
+    await db.execute(sql`INSERT INTO daily_sessions (personnel_id, session_date, login_time, status)
+      SELECT id, ${DAY}::date, ${`${DAY}T00:00:00Z`}::timestamptz, 'OPEN' FROM unnest(${`{${reps.map((r) => r.id).join(",")}}`}::int[]) id`);
+
+    // Ingest: every rep posts its batches one after another, all reps at once (as phones do).
+    let accepted = 0;
+    const t0 = performance.now();
+    await Promise.all(
+      reps.map(async (rep, k) => {
+        const actor = { id: rep.id, role: "rep" as const, name: `Rep ${k}`, email: `rep${k}@bench.test`, via: "access_token" as const, readOnly: false };
+        for (let b = 0; b < BATCHES; b++) {
+          const startMs = Date.parse(`${DAY}T06:00:00Z`) + b * BATCH * 1000;
+          const pings = Array.from({ length: BATCH }, (_, i) => ({
+            client_id: randomUUID(),
+            lat: 12.97 + Math.random() / 100,
+            lon: 77.59 + Math.random() / 100,
+            accuracy_m: 10,
+            captured_at: new Date(startMs + i * 1000).toISOString(),
+          }));
+          accepted += (await recordPings({ db, actor, now: NOW }, { pings })).accepted;
+        }
+      }),
+    );
+    const ingestS = (performance.now() - t0) / 1000;
+
+    // Drop a day: DAY_FIXES written into DROP_DAY in one statement, then the retention job drops it (and only it).
+    await ensurePingPartitions(db, DROP_DAY, DROP_DAY);
+    const f0 = performance.now();
+    await db.execute(sql`INSERT INTO location_pings (client_id, personnel_id, coords, accuracy_m, captured_at)
+      SELECT gen_random_uuid(), ${reps[0]!.id}, ST_SetSRID(ST_MakePoint(77.59 + random() / 100, 12.97 + random() / 100), 4326)::geography, 10,
+             ${`${DROP_DAY}T00:00:00Z`}::timestamptz + (g * (86399.0 / ${DAY_FIXES})) * interval '1 second'
+      FROM generate_series(1, ${DAY_FIXES}) g`);
+    const fillS = (performance.now() - f0) / 1000;
+    await ensurePingPartitions(db, "2026-01-20", "2026-01-28"); // the days ahead already exist, as the hourly job keeps them
+    const d0 = performance.now();
+    // 2026-01-21 − 8 days = 2026-01-13: DROP_DAY (01-12) goes; DAY (01-14) stays.
+    const dropped = await maintainPingPartitions(db, new Date("2026-01-21T00:30:00Z"));
+    const dropMs = performance.now() - d0;
+    const left = await queryRows<{ n: string }>(db, sql`SELECT count(*) AS n FROM location_pings`);
+
+    console.log(
+      JSON.stringify({
+        ingest: { reps: REPS, batches: REPS * BATCHES, fixes: accepted, seconds: +ingestS.toFixed(2), fixes_per_s: Math.round(accepted / ingestS), goal: ">= 20000" },
+        drop_day: { fixes: DAY_FIXES, fill_s: +fillS.toFixed(2), job_ms: Math.round(dropMs), dropped: dropped.dropped, created: dropped.created, goal_ms: "<= 1000" },
+        rows_left: Number(left[0]!.n),
+      }),
+    );
+  } finally {
+    await handle.close();
+    await admin.unsafe(`DROP DATABASE IF EXISTS "${dbName}" WITH (FORCE)`);
+    await admin.end();
+  }
+}
+
+main().catch((err: unknown) => {
+  console.error(err);
+  process.exit(1);
+});

@@ -1,0 +1,141 @@
+/**
+ * location_pings partitioned by day (issue #22 item 5), on both drivers: the table's shape after the migration, the
+ * `pings-partitions` job (days ahead created, days past ping_retention_days dropped one statement each, idempotent),
+ * the pings use-case creating a missing day on demand and refusing (without creating anything) a ping older or later
+ * than the accepted window, and the idempotency key holding captured_at.
+ */
+import { sql } from "drizzle-orm";
+import { beforeAll, expect, it } from "vitest";
+import { queryRows, type Db } from "../../src/server/db/client";
+import { JOBS } from "../../src/server/jobs/registry";
+import { storeSessionTravel } from "../../src/server/tracking/compute-travel";
+import { ensurePingPartitions, listPingPartitions, maintainPingPartitions } from "../../src/server/tracking/ping-partitions";
+import { recordPings } from "../../src/server/tracking/record-pings";
+import { describeEachDriver } from "../support/db";
+import { count, makePeople, openDay, ping, setOrgHours, type People } from "./tracking-support";
+
+// UTC work hours, every day: a day's partition is its UTC date. 2026-04-07 is a Tuesday.
+const DAY = "2026-04-07";
+const NOW = new Date(`${DAY}T15:00:00Z`);
+const at = (hhmm: string, date = DAY) => new Date(`${date}T${hhmm}:00Z`);
+const exists = async (db: Db, day: string) =>
+  (await queryRows<{ r: string | null }>(db, sql`SELECT to_regclass(${`location_pings_p${day.replaceAll("-", "")}`})::text AS r`))[0]!.r !== null;
+
+describeEachDriver("pings partitioned by day", (ctx) => {
+  let people: People;
+  const db = () => ctx.handle.db;
+  const setRetention = async (days: number) => {
+    await db().execute(sql`UPDATE org_settings SET ping_retention_days = ${days} WHERE id = 1`);
+  };
+
+  beforeAll(async () => {
+    people = await makePeople(db());
+    await setOrgHours(db(), { timeZone: "UTC", start: "00:00", end: "23:59", days: [1, 2, 3, 4, 5, 6, 7] });
+  });
+
+  it("is a range-partitioned table with no default partition, keyed on (id, captured_at) and (client_id, captured_at)", async () => {
+    const [p] = await queryRows<{ strategy: string; default_part: string | null }>(
+      db(),
+      sql`SELECT partstrat AS strategy, nullif(partdefid, 0)::regclass::text AS default_part FROM pg_partitioned_table WHERE partrelid = 'location_pings'::regclass`,
+    );
+    expect(p).toEqual({ strategy: "r", default_part: null });
+    const keys = await queryRows<{ name: string; def: string }>(
+      db(),
+      sql`SELECT conname AS name, pg_get_constraintdef(oid) AS def FROM pg_constraint WHERE conrelid = 'location_pings'::regclass AND contype IN ('p', 'u') ORDER BY conname`,
+    );
+    expect(keys).toEqual([
+      { name: "location_pings_client_id_captured_at_unique", def: "UNIQUE (client_id, captured_at)" },
+      { name: "location_pings_pkey", def: "PRIMARY KEY (id, captured_at)" },
+    ]);
+    expect(JOBS.find((j) => j.name === "pings-partitions")).toMatchObject({ cron: "23 * * * *" });
+  });
+
+  it("the job creates yesterday … today + 7, then nothing more; each partition holds exactly its UTC day", { timeout: 180_000 }, async () => {
+    const now = new Date("2026-05-20T10:00:00Z");
+    const first = await maintainPingPartitions(db(), now);
+    expect(first.created).toBe(9);
+    for (const d of ["2026-05-19", "2026-05-20", "2026-05-27"]) expect(await exists(db(), d), d).toBe(true);
+    expect(await exists(db(), "2026-05-28")).toBe(false);
+    expect(await maintainPingPartitions(db(), now)).toEqual({ created: 0, dropped: [] });
+    const [bound] = await queryRows<{ b: string }>(
+      db(),
+      sql`SELECT pg_get_expr(c.relpartbound, c.oid) AS b FROM pg_class c WHERE c.relname = 'location_pings_p20260520'`,
+    );
+    expect(bound!.b).toMatch(/FROM \('2026-05-20 0\d:\d\d:00[+-]\d\d(:\d\d)?'\) TO \('2026-05-21 0\d:\d\d:00[+-]\d\d(:\d\d)?'\)/);
+  });
+
+  it("a batch for a day without a partition creates it on demand, stores, and a replay is a duplicate", { timeout: 120_000 }, async () => {
+    expect(await exists(db(), DAY)).toBe(false);
+    const sessionId = await openDay(db(), people.rep.id, DAY, at("08:00"));
+    const batch = [ping(at("09:00"), 12.97, 77.59), ping(at("09:01"), 12.971, 77.591)];
+    const first = await recordPings({ db: db(), actor: people.rep, now: NOW }, { pings: batch });
+    expect(first).toMatchObject({ accepted: 2, duplicates: 0, rejected: [] });
+    expect(await exists(db(), DAY)).toBe(true);
+    expect(await count(db(), "location_pings", sql`session_id = ${sessionId}`)).toBe(2);
+    expect(await recordPings({ db: db(), actor: people.rep, now: NOW }, { pings: batch })).toMatchObject({ accepted: 0, duplicates: 2, rejected: [] });
+    // The same id for another instant is a reused id, not a second fix (the key holds captured_at; the use-case checks).
+    const reused = { ...batch[0]!, captured_at: at("09:02").toISOString() };
+    expect(await recordPings({ db: db(), actor: people.rep, now: NOW }, { pings: [reused] })).toMatchObject({
+      accepted: 0,
+      rejected: [{ client_id: reused.client_id, reason: "client_id_reused" }],
+    });
+    // Direct writes: the database refuses the same (client_id, captured_at) twice.
+    await expect(
+      db().execute(sql`INSERT INTO location_pings (client_id, personnel_id, coords, accuracy_m, captured_at)
+        VALUES (${batch[0]!.client_id}, ${people.rep.id}, ST_SetSRID(ST_MakePoint(77.59, 12.97), 4326)::geography, 5, ${batch[0]!.captured_at}::timestamptz)`),
+    ).rejects.toThrow();
+  });
+
+  it("a ping older than the accepted window or far ahead is refused per ping and creates no partition", async () => {
+    const old = ping(at("10:00", "2026-03-20"));
+    const ahead = ping(at("10:00", "2026-04-20"));
+    const res = await recordPings({ db: db(), actor: people.rep, now: NOW }, { pings: [old, ahead] });
+    expect(res).toMatchObject({
+      accepted: 0,
+      rejected: [
+        { client_id: old.client_id, reason: "too_old" },
+        { client_id: ahead.client_id, reason: "future_timestamp" },
+      ],
+    });
+    expect(await exists(db(), "2026-03-20")).toBe(false);
+    expect(await exists(db(), "2026-04-20")).toBe(false);
+    // Without a partition the table itself refuses a row (no default partition), with PostgreSQL's own reason.
+    const refused = await db()
+      .execute(sql`INSERT INTO location_pings (client_id, personnel_id, coords, accuracy_m, captured_at)
+        VALUES (gen_random_uuid(), ${people.rep.id}, ST_SetSRID(ST_MakePoint(77.59, 12.97), 4326)::geography, 5, '2026-03-20T10:00:00Z')`)
+      .then(() => null, (err: { cause?: unknown }) => String(err.cause ?? err));
+    expect(refused).toMatch(/no partition of relation "location_pings" found for row/);
+  });
+
+  it("drops each day past ping_retention_days with one statement, keeps the rest and each day's kilometres", async () => {
+    const rep = people.otherRep;
+    const days = ["2026-06-01", "2026-06-02", "2026-06-03"];
+    await ensurePingPartitions(db(), days[0]!, days[2]!);
+    const sessions: number[] = [];
+    for (const d of days) {
+      const s = await openDay(db(), rep.id, d, at("08:00", d), "CLOSED");
+      sessions.push(s);
+      await db().execute(sql`INSERT INTO location_pings (client_id, personnel_id, session_id, coords, accuracy_m, source, captured_at)
+        VALUES (gen_random_uuid(), ${rep.id}, ${s}, ST_SetSRID(ST_MakePoint(77.59, 12.97), 4326)::geography, 5, 'gps', ${at("09:00", d).toISOString()}::timestamptz),
+               (gen_random_uuid(), ${rep.id}, ${s}, ST_Project(ST_SetSRID(ST_MakePoint(77.59, 12.97), 4326)::geography, 1000, radians(90)), 5, 'gps', ${at("09:10", d).toISOString()}::timestamptz)`);
+      await storeSessionTravel(db(), s);
+    }
+    const km = async (s: number) => Number((await queryRows<{ km: number }>(db(), sql`SELECT total_travel_km AS km FROM daily_sessions WHERE id = ${s}`))[0]!.km);
+    expect(await km(sessions[0]!)).toBe(1);
+
+    await setRetention(8);
+    // 2026-06-11 − 8 days = 2026-06-03: the days before it go (and any older day this database holds), 06-03 stays.
+    const before = (await listPingPartitions(db())).filter((p) => p.day < "2026-06-03").map((p) => p.day);
+    expect(before).toEqual(expect.arrayContaining(["2026-06-01", "2026-06-02"]));
+    const res = await maintainPingPartitions(db(), new Date("2026-06-11T01:00:00Z"));
+    expect(res.dropped).toEqual(before);
+    for (const d of ["2026-06-01", "2026-06-02"]) expect(await exists(db(), d), d).toBe(false);
+    expect(await exists(db(), "2026-06-03")).toBe(true);
+    expect(await count(db(), "location_pings", sql`session_id = ANY(${`{${sessions.join(",")}}`}::int[])`)).toBe(2);
+    // The dropped days' kilometres stay on their sessions.
+    expect(await km(sessions[0]!)).toBe(1);
+    // Again: nothing left to drop.
+    expect((await maintainPingPartitions(db(), new Date("2026-06-11T02:00:00Z"))).dropped).toEqual([]);
+    await setRetention(90);
+  });
+});
