@@ -382,12 +382,7 @@ const ACTIONS: Record<string, ActionCase> = {
   "personnel.deactivate": { input: async (fx) => ({ client_id: randomUUID(), id: await throwawayRep(fx) }), expect: ADMIN_ONLY },
   "personnel.reactivate": { input: async (fx) => ({ client_id: randomUUID(), id: await throwawayRep(fx) }), expect: ADMIN_ONLY },
   "personnel.resetPassword": { input: async (fx) => ({ client_id: randomUUID(), id: await throwawayRep(fx) }), expect: ADMIN_ONLY },
-  "settings.updateSecurity": { input: () => ({ client_id: randomUUID(), require_manager_mfa: false }), expect: ADMIN_ONLY },
-  "settings.updateDashboard": {
-    input: () => ({ client_id: randomUUID(), alert_late_check_in_minutes: 30, alert_open_visit_minutes: 180, alert_untracked_minutes: 30, events_retention_days: 14 }),
-    expect: ADMIN_ONLY,
-  },
-  "settings.updatePhotos": { input: () => ({ client_id: randomUUID(), photo_retention_days: 365, selfie_required_types: [] }), expect: ADMIN_ONLY },
+  "settings.update": { input: () => ({ client_id: randomUUID(), require_manager_mfa: false, events_retention_days: 14 }), expect: ADMIN_ONLY },
   "apikeys.create": { input: () => ({ client_id: randomUUID(), name: "action key", access: "read" }), expect: ADMIN_ONLY },
   "apikeys.revoke": {
     input: async (fx) => ({ id: (await createApiKey({ db: fx.db, actor: fx.actors.admin, now: new Date() }, { client_id: randomUUID(), name: "x", access: "read" })).key.id }),

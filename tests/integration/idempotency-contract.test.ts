@@ -374,18 +374,7 @@ const ACTIONS: Record<string, ActionCase> = {
     },
     fresh: ["temporary_password", "replayed"],
   },
-  "settings.updateSecurity": { as: "admin", make: async (_fx, id) => ({ same: { client_id: id, require_manager_mfa: false }, other: { client_id: id, require_manager_mfa: true } }) },
-  "settings.updateDashboard": {
-    as: "admin",
-    make: async (_fx, id) => {
-      const input = { client_id: id, alert_late_check_in_minutes: 30, alert_open_visit_minutes: 180, alert_untracked_minutes: 30, events_retention_days: 14 };
-      return { same: input, other: { ...input, events_retention_days: 15 } };
-    },
-  },
-  "settings.updatePhotos": {
-    as: "admin",
-    make: async (_fx, id) => ({ same: { client_id: id, photo_retention_days: 365, selfie_required_types: [] }, other: { client_id: id, photo_retention_days: 366, selfie_required_types: [] } }),
-  },
+  "settings.update": { as: "admin", make: async (_fx, id) => ({ same: { client_id: id, events_retention_days: 14 }, other: { client_id: id, events_retention_days: 15 } }) },
   "apikeys.create": { as: "admin", fresh: ["secret"], make: async (_fx, id) => ({ same: { client_id: id, name: "action", access: "read" }, other: { client_id: id, name: "action 2", access: "read" } }) },
   // Another alert under the same client_id: 409 (it used to answer the first alert's acknowledgement).
   "alerts.acknowledge": {

@@ -4,6 +4,7 @@ import type { Ctx } from "../auth/actor";
 import { requirePermission } from "../auth/permissions";
 import { canSeePersonnel } from "../auth/scope";
 import { queryRows, type Db } from "../db/client";
+import { getOrgSettings } from "../settings/org-settings";
 import { forbidden, notFound, validationFailed } from "../errors";
 import { idempotent } from "../idempotency";
 import { emitEvent } from "../realtime/outbox";
@@ -50,8 +51,7 @@ function toStop(r: Row): PlannedStopJson {
 
 /** The organisation's time zone and today. */
 export async function orgDay(db: Db, now: Date): Promise<{ timeZone: string; today: string }> {
-  const [s] = await queryRows<{ time_zone: string }>(db, sql`SELECT time_zone FROM org_settings WHERE id = 1`);
-  const timeZone = s?.time_zone ?? "Asia/Kolkata";
+  const timeZone = (await getOrgSettings(db)).time_zone;
   return { timeZone, today: localDate(now, timeZone) };
 }
 

@@ -11,6 +11,7 @@ import { checkFence, pointSql } from "../locations/locations.queries";
 import { PHOTO_FLAG_PENALTY } from "../photos/photo-evidence";
 import { missingRequiredSelfieSql } from "../photos/selfie-policy";
 import { emitEvent } from "../realtime/outbox";
+import { getOrgSettings } from "../settings/org-settings";
 import { gpsValidationRow, judgeFix } from "./judge-fix";
 import { decodeStoredBody, hasRepeatedCoords, requireAcceptableCaptureTime, speedFromPreviousFixKmh } from "./plausibility";
 import { loadVisitJson } from "./visits.queries";
@@ -21,7 +22,7 @@ import type { CheckOutInput, VisitResult } from "@/contracts/visits";
  * Check out of one's own open visit, with its own fence verdict and flags (validation row, phase check_out).
  * The visit keeps its check-in verdict (validated / validation_status); check_out_distance_m / check_out_status
  * hold the exit fix, `flags` becomes the union of both fixes' flags and `evidence_score` the weaker of the two.
- * A visit at a location type that requires a selfie (org_settings.selfie_required_types) and has none gets NO_SELFIE.
+ * A visit at a location type that requires a selfie (the settings' selfie_required_types) and has none gets NO_SELFIE.
  * Replays with the same client_id answer the first body; a different client_id on a closed visit is a 409.
  */
 export async function checkOut(ctx: Ctx, input: CheckOutInput): Promise<VisitResult> {
@@ -34,6 +35,7 @@ type OpenVisit = { id: number; personnel_id: number; location_id: number; check_
 
 async function record(ctx: Ctx, tx: Db, input: CheckOutInput): Promise<VisitResult> {
   const capturedAt = requireAcceptableCaptureTime(input.captured_at, ctx.now);
+  const noSelfie = missingRequiredSelfieSql((await getOrgSettings(ctx.db)).selfie_required_types);
   const visit = await lockOwnVisit(tx, input.visit_id, ctx.actor.id);
   if (visit.closed) throw new AppError("VISIT_ALREADY_CLOSED", `Visit ${visit.id} is already checked out.`, { field: "visit_id" });
   if (capturedAt.getTime() < visit.check_in_ms) throw new AppError("VALIDATION_FAILED", "captured_at: check-out cannot be before the check-in.", { field: "captured_at" });
@@ -70,8 +72,8 @@ async function record(ctx: Ctx, tx: Db, input: CheckOutInput): Promise<VisitResu
       check_out_distance_m = ${fence.distance.toFixed(2)}::numeric, check_out_status = ${fence.status},
       duration_minutes = ${durationMinutes}, outcome = coalesce(${input.outcome ?? null}, outcome),
       notes = CASE WHEN ${input.notes ?? null}::text IS NULL THEN notes WHEN notes IS NULL THEN ${input.notes ?? null}::text ELSE notes || E'\n' || ${input.notes ?? null}::text END,
-      flags = ARRAY(SELECT DISTINCT f FROM unnest(flags || ${flagsLiteral}::text[] || CASE WHEN ${missingRequiredSelfieSql} THEN '{NO_SELFIE}'::text[] ELSE '{}'::text[] END) f ORDER BY f),
-      evidence_score = greatest(0, least(coalesce(evidence_score, 100), ${validation.evidence_score}) - CASE WHEN ${missingRequiredSelfieSql} THEN ${PHOTO_FLAG_PENALTY.NO_SELFIE} ELSE 0 END),
+      flags = ARRAY(SELECT DISTINCT f FROM unnest(flags || ${flagsLiteral}::text[] || CASE WHEN ${noSelfie} THEN '{NO_SELFIE}'::text[] ELSE '{}'::text[] END) f ORDER BY f),
+      evidence_score = greatest(0, least(coalesce(evidence_score, 100), ${validation.evidence_score}) - CASE WHEN ${noSelfie} THEN ${PHOTO_FLAG_PENALTY.NO_SELFIE} ELSE 0 END),
       updated_at = ${ctx.now.toISOString()}::timestamptz
     WHERE id = ${visit.id}`),
     tx.insert(locationValidations).values(gpsValidationRow(visit.id, "check_out", judged, fixInput)),
