@@ -300,6 +300,18 @@ const ROUTES: Record<string, Case> = {
     },
     expect: [401, 403, 403, 403, 403, 200, 403, 200],
   },
+  // Privacy (#18.5): exporting or anonymising someone's data is for admins only (a read-only key may not: not a read).
+  "GET /api/v1/personnel/{id}/export": {
+    make: (fx) => ({ url: `/api/v1/personnel/${fx.ids.rep01}/export`, params: { id: String(fx.ids.rep01) } }),
+    expect: [401, 403, 403, 403, 403, 200, 403, 200],
+  },
+  "POST /api/v1/personnel/{id}/anonymise": {
+    make: async (fx) => {
+      const id = await throwawayRep(fx);
+      return { url: `/api/v1/personnel/${id}/anonymise`, params: { id: String(id) }, body: { client_id: randomUUID() } };
+    },
+    expect: [401, 403, 403, 403, 403, 200, 403, 200],
+  },
 
   "GET /api/v1/audit": { make: () => ({ url: "/api/v1/audit?limit=5" }), expect: ADMIN_READ },
   // Listing keys needs apikeys.manage, which a read-only key never has: key metadata is not for integrations.

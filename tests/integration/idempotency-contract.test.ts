@@ -286,6 +286,15 @@ const ROUTES: Record<string, Case> = {
       return { same: call("correct horse battery staple 1"), other: call("correct horse battery staple 2") };
     },
   },
+  // The same client_id for another person is another request: 409, nobody else is anonymised.
+  "POST /api/v1/personnel/{id}/anonymise": {
+    as: "admin",
+    make: async (fx, id) => {
+      const [a, b] = [await throwawayRep(fx), await throwawayRep(fx)];
+      const call = (p: number): Call => ({ url: `/api/v1/personnel/${p}/anonymise`, params: { id: String(p) }, body: { client_id: id } });
+      return { same: call(a), other: call(b) };
+    },
+  },
   "POST /api/v1/api-keys": {
     as: "admin",
     fresh: ["secret"],

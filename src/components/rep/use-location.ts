@@ -12,7 +12,7 @@ export type LocStatus = "idle" | "locating" | "ok" | "denied" | "unavailable" | 
 export const FIX_OPTIONS: PositionOptions = { enableHighAccuracy: true, timeout: 20_000, maximumAge: 0 };
 /** For distances on Today a position up to 30 s old is good enough and saves battery. */
 export const GLANCE_OPTIONS: PositionOptions = { ...FIX_OPTIONS, maximumAge: 30_000 };
-/** A breadcrumb every 60 s, or sooner after 50 m of movement. */
+/** A breadcrumb every 60 s (the organisation's tracking_interval_seconds once the plan is known), or sooner after 50 m of movement. */
 export const BREADCRUMB = { everyMs: 60_000, everyM: 50 } as const;
 
 const toFix = (p: GeolocationPosition): Fix => ({ lat: p.coords.latitude, lon: p.coords.longitude, accuracy_m: Math.round(p.coords.accuracy * 10) / 10, t: p.timestamp });
@@ -58,14 +58,17 @@ type Breadcrumbs = {
   since: number;
   onFix: (f: Fix) => void;
   onBreadcrumb: (f: Fix, gaps: ClientGap[]) => void;
+  /** At most one breadcrumb this often (ms): the organisation's tracking interval; BREADCRUMB.everyMs until the plan is known. */
+  everyMs?: number;
 };
 
 /**
- * While the day is open, the app visible and inside work hours: watchPosition, a breadcrumb every 60 s or 50 m.
+ * While the day is open, the app visible and inside work hours: watchPosition, a breadcrumb every `everyMs` (the
+ * organisation's tracking interval) or 50 m.
  * Stretches without fixes are labelled with their cause (hidden, offline, permission denied) and sent with the
  * next breadcrumb, so the server labels the gap instead of guessing (browsers give no location to a hidden app).
  */
-export function useBreadcrumbs({ watch, active, since: daySince, onFix, onBreadcrumb }: Breadcrumbs) {
+export function useBreadcrumbs({ watch, active, since: daySince, onFix, onBreadcrumb, everyMs = BREADCRUMB.everyMs }: Breadcrumbs) {
   const last = useRef<Fix | null>(null);
   const gaps = useRef<ClientGap[]>([]);
   const since = useRef<{ cause: ClientGap["cause"]; from: number } | null>(null);
@@ -88,6 +91,11 @@ export function useBreadcrumbs({ watch, active, since: daySince, onFix, onBreadc
   useEffect(() => {
     recording.current = active;
   }, [active]);
+  // A changed interval applies to the next fix without restarting the watch.
+  const interval = useRef(everyMs);
+  useEffect(() => {
+    interval.current = everyMs;
+  }, [everyMs]);
 
   useEffect(() => {
     if (!watch || !("geolocation" in navigator)) return;
@@ -101,7 +109,7 @@ export function useBreadcrumbs({ watch, active, since: daySince, onFix, onBreadc
         // A position cached from before the day opened is not a breadcrumb of this day (the server refuses it).
         if (f.t < daySince) return;
         const prev = last.current;
-        if (!prev || f.t - prev.t >= BREADCRUMB.everyMs || metersBetween(prev, f) >= BREADCRUMB.everyM) {
+        if (!prev || f.t - prev.t >= interval.current || metersBetween(prev, f) >= BREADCRUMB.everyM) {
           last.current = f;
           const sent = gaps.current.splice(0);
           cb.current.onBreadcrumb(f, sent);

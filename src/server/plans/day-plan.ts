@@ -70,11 +70,13 @@ export async function readDayPlan(db: Db, personnelId: number, date: string, tim
   );
   const [day] = await queryRows<{ source: "beat" | "manual" }>(db, sql`SELECT source FROM plan_days WHERE personnel_id = ${personnelId} AND plan_date = ${date}::date`);
   const hours = await loadWorkHours(db);
+  const { tracking_interval_seconds } = await getOrgSettings(db);
   return {
     personnel_id: personnelId,
     date,
     time_zone: timeZone,
     work_hours: { start: formatHhmm(hours.startMin), end: formatHhmm(hours.endMin), days: hours.workDays },
+    tracking_interval_seconds,
     stops: rows.map(toStop),
     source: day?.source ?? (rows.length ? "manual" : "none"),
   };
