@@ -38,18 +38,26 @@ export function OrgSettingsForm({ settings, managersWithoutMfa, knownTypes, time
   const [state, submit, pending] = useActionState(async (_prev: FormState, fd: FormData): Promise<FormState> => {
     const values: Record<string, string> = {};
     for (const [k, v] of fd.entries()) if (typeof v === "string" && k !== "work_days" && k !== "types") values[k] = v;
-    const input = {
-      client_id: clientId,
+    // Ticked boxes too, so a refused save shows what was chosen (the form is reset after every submit).
+    values.work_days = fd.getAll("work_days").join(",");
+    values.types = fd.getAll("types").join("\n");
+    values.all_types = fd.get("all_types") === "on" ? "on" : "";
+    values.require_manager_mfa = fd.get("require_manager_mfa") === "on" ? "on" : "";
+    const all: Record<string, unknown> = {
       name: String(fd.get("name") ?? ""),
       time_zone: String(fd.get("time_zone") ?? "").trim(),
-      work_days: fd.getAll("work_days").map(Number),
-      work_start: String(fd.get("work_start") ?? "").slice(0, 5),
-      work_end: String(fd.get("work_end") ?? "").slice(0, 5),
+      work_days: fd.getAll("work_days").map(Number).sort((a, b) => a - b),
+      work_start: String(fd.get("work_start") ?? "").trim(),
+      work_end: String(fd.get("work_end") ?? "").trim(),
       require_manager_mfa: fd.get("require_manager_mfa") === "on",
-      selfie_required_types: fd.get("all_types") === "on" ? ["*"] : fd.getAll("types").map(String),
+      selfie_required_types: fd.get("all_types") === "on" ? ["*"] : [...new Set(fd.getAll("types").map(String))].sort(),
       ...Object.fromEntries(NUMBER_FIELDS.map((f) => [f, num(fd.get(f))])),
     };
-    const res = await updateOrgSettingsAction(input);
+    // Only what the admin changed is sent: a stored value the form cannot express (the demo's 24:00 end of day)
+    // is never re-validated by a save that did not touch it.
+    const changed = Object.fromEntries(Object.entries(all).filter(([k, v]) => JSON.stringify(v) !== JSON.stringify(settings[k as keyof OrgSettings])));
+    if (Object.keys(changed).length === 0) return { ok: true, message: "Nothing to save: no setting was changed." };
+    const res = await updateOrgSettingsAction({ client_id: clientId, ...changed });
     if (!res.ok) return { ok: false, message: res.error.message, field: res.error.field, values };
     nextClientId();
     router.refresh();
@@ -64,7 +72,11 @@ export function OrgSettingsForm({ settings, managersWithoutMfa, knownTypes, time
 
   const v = (name: keyof OrgSettings) => state?.values?.[name] ?? String(settings[name]);
   const invalid = (name: string) => !!state && !state.ok && state.field === name;
-  const allTypes = settings.selfie_required_types.includes("*");
+  const kept = state && !state.ok ? state.values : undefined;
+  const allTypes = kept ? kept.all_types === "on" : settings.selfie_required_types.includes("*");
+  const workDays = kept ? (kept.work_days ?? "").split(",").filter(Boolean).map(Number) : settings.work_days;
+  const types = kept ? (kept.types ?? "").split("\n").filter(Boolean) : settings.selfie_required_types;
+  const mfa = kept ? kept.require_manager_mfa === "on" : settings.require_manager_mfa;
 
   /** One labelled input with its explanation and, after a refused save, the server's message for this field. */
   const field = (name: keyof OrgSettings, label: string, help: string, input: Partial<React.InputHTMLAttributes<HTMLInputElement>> = {}) => (
@@ -108,7 +120,7 @@ export function OrgSettingsForm({ settings, managersWithoutMfa, knownTypes, time
           <div className="flex flex-wrap gap-x-4 gap-y-1">
             {WEEKDAYS.map((d, i) => (
               <label key={d} className="flex min-h-11 items-center gap-2">
-                <input type="checkbox" name="work_days" value={i + 1} defaultChecked={settings.work_days.includes(i + 1)} className="size-5" key={`${d}-${settings.updated_at}`} /> {d}
+                <input type="checkbox" name="work_days" value={i + 1} defaultChecked={workDays.includes(i + 1)} className="size-5" key={`${d}-${settings.updated_at}`} /> {d}
               </label>
             ))}
           </div>
@@ -117,8 +129,8 @@ export function OrgSettingsForm({ settings, managersWithoutMfa, knownTypes, time
           </span>
           <FieldError state={state} name="work_days" id="s-work_days-err" />
         </fieldset>
-        {field("work_start", "Day starts", "HH:MM in the organisation's time zone (24-hour).", { type: "time" })}
-        {field("work_end", "Day ends", "Must be after the start. A visit still open at this time raises a missing check-out alert.", { type: "time" })}
+        {field("work_start", "Day starts", "HH:MM in the organisation's time zone (24-hour).", { inputMode: "numeric", placeholder: "09:00", autoComplete: "off" })}
+        {field("work_end", "Day ends", "Must be after the start. A visit still open at this time raises a missing check-out alert.", { inputMode: "numeric", placeholder: "18:00", autoComplete: "off" })}
       </Section>
 
       <Section id="visits" title="Customers and visits" intro="Defaults for new customers and what a visit must carry.">
@@ -135,7 +147,7 @@ export function OrgSettingsForm({ settings, managersWithoutMfa, knownTypes, time
           <div className="flex flex-wrap gap-x-4 gap-y-1">
             {knownTypes.map((t) => (
               <label key={`${t}-${settings.updated_at}`} className="flex min-h-11 items-center gap-2">
-                <input type="checkbox" name="types" value={t} defaultChecked={allTypes || settings.selfie_required_types.includes(t)} className="size-5" /> {t}
+                <input type="checkbox" name="types" value={t} defaultChecked={allTypes || types.includes(t)} className="size-5" /> {t}
               </label>
             ))}
           </div>
@@ -166,7 +178,7 @@ export function OrgSettingsForm({ settings, managersWithoutMfa, knownTypes, time
       <Section id="security" title="Sign-in security" intro="Applies to managers and admins; reps are not affected.">
         <div className="flex flex-col gap-1 sm:col-span-2">
           <label className="flex items-start gap-3">
-            <input name="require_manager_mfa" type="checkbox" defaultChecked={settings.require_manager_mfa} key={`mfa-${settings.updated_at}`} className="mt-1 size-5" aria-describedby="mfa-help" aria-invalid={invalid("require_manager_mfa")} />
+            <input name="require_manager_mfa" type="checkbox" defaultChecked={mfa} key={`mfa-${settings.updated_at}`} className="mt-1 size-5" aria-describedby="mfa-help" aria-invalid={invalid("require_manager_mfa")} />
             <span>
               <span className="font-medium">Require two-factor authentication (MFA) for managers and admins</span>
               <span id="mfa-help" className="block text-sm text-slate-600">
