@@ -193,7 +193,7 @@ export function OrgSettingsForm({ settings, managersWithoutMfa, knownTypes, time
         </div>
       </Section>
 
-      <div className="sticky bottom-0 flex flex-wrap items-center gap-3 border-t border-slate-200 bg-white/95 py-3">
+      <div className="sticky bottom-0 z-10 flex flex-wrap items-center gap-3 border-t border-slate-200 bg-white py-3 shadow-[0_-4px_8px_rgba(0,0,0,0.04)]">
         <button type="submit" className={primaryButton} disabled={pending}>
           {pending ? "Saving…" : "Save"}
         </button>
