@@ -47,6 +47,7 @@ export const todayPlanResponse = z.object({
   work_hours: z
     .object({ start: z.string(), end: z.string(), days: z.array(z.number().int().min(1).max(7)) })
     .describe("The organisation's work hours (HH:MM, org-local) and ISO weekdays: the app records breadcrumbs only inside them"),
+  tracking_interval_seconds: z.number().int().describe("The organisation's tracking interval: the app records a breadcrumb at most this often (sooner after 50 m of movement)"),
   stops: z.array(plannedStopSchema).describe("In route order"),
 });
 export type TodayPlanResponse = z.infer<typeof todayPlanResponse>;

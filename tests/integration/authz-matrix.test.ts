@@ -300,6 +300,18 @@ const ROUTES: Record<string, Case> = {
     },
     expect: [401, 403, 403, 403, 403, 200, 403, 200],
   },
+  // Privacy (#18.5): exporting or anonymising someone's data is for admins only (a read-only key may not: not a read).
+  "GET /api/v1/personnel/{id}/export": {
+    make: (fx) => ({ url: `/api/v1/personnel/${fx.ids.rep01}/export`, params: { id: String(fx.ids.rep01) } }),
+    expect: [401, 403, 403, 403, 403, 200, 403, 200],
+  },
+  "POST /api/v1/personnel/{id}/anonymise": {
+    make: async (fx) => {
+      const id = await throwawayRep(fx);
+      return { url: `/api/v1/personnel/${id}/anonymise`, params: { id: String(id) }, body: { client_id: randomUUID() } };
+    },
+    expect: [401, 403, 403, 403, 403, 200, 403, 200],
+  },
 
   "GET /api/v1/audit": { make: () => ({ url: "/api/v1/audit?limit=5" }), expect: ADMIN_READ },
   // Listing keys needs apikeys.manage, which a read-only key never has: key metadata is not for integrations.
@@ -379,12 +391,7 @@ const ACTIONS: Record<string, ActionCase> = {
   "personnel.deactivate": { input: async (fx) => ({ client_id: randomUUID(), id: await throwawayRep(fx) }), expect: ADMIN_ONLY },
   "personnel.reactivate": { input: async (fx) => ({ client_id: randomUUID(), id: await throwawayRep(fx) }), expect: ADMIN_ONLY },
   "personnel.resetPassword": { input: async (fx) => ({ client_id: randomUUID(), id: await throwawayRep(fx) }), expect: ADMIN_ONLY },
-  "settings.updateSecurity": { input: () => ({ client_id: randomUUID(), require_manager_mfa: false }), expect: ADMIN_ONLY },
-  "settings.updateDashboard": {
-    input: () => ({ client_id: randomUUID(), alert_late_check_in_minutes: 30, alert_open_visit_minutes: 180, alert_untracked_minutes: 30, events_retention_days: 14 }),
-    expect: ADMIN_ONLY,
-  },
-  "settings.updatePhotos": { input: () => ({ client_id: randomUUID(), photo_retention_days: 365, selfie_required_types: [] }), expect: ADMIN_ONLY },
+  "settings.update": { input: () => ({ client_id: randomUUID(), require_manager_mfa: false, events_retention_days: 14 }), expect: ADMIN_ONLY },
   // Customers (issue #18): admins and managers (any team: customers are the organisation's), never reps or read-only keys.
   "locations.create": {
     input: (fx) => ({ client_id: randomUUID(), name: `Action customer ${randomUUID().slice(0, 8)}`, lat: fx.lat, lon: fx.lon }),

@@ -287,6 +287,15 @@ const ROUTES: Record<string, Case> = {
       return { same: call("correct horse battery staple 1"), other: call("correct horse battery staple 2") };
     },
   },
+  // The same client_id for another person is another request: 409, nobody else is anonymised.
+  "POST /api/v1/personnel/{id}/anonymise": {
+    as: "admin",
+    make: async (fx, id) => {
+      const [a, b] = [await throwawayRep(fx), await throwawayRep(fx)];
+      const call = (p: number): Call => ({ url: `/api/v1/personnel/${p}/anonymise`, params: { id: String(p) }, body: { client_id: id } });
+      return { same: call(a), other: call(b) };
+    },
+  },
   "POST /api/v1/api-keys": {
     as: "admin",
     fresh: ["secret"],
@@ -356,18 +365,7 @@ const ACTIONS: Record<string, ActionCase> = {
     },
     fresh: ["temporary_password", "replayed"],
   },
-  "settings.updateSecurity": { as: "admin", make: async (_fx, id) => ({ same: { client_id: id, require_manager_mfa: false }, other: { client_id: id, require_manager_mfa: true } }) },
-  "settings.updateDashboard": {
-    as: "admin",
-    make: async (_fx, id) => {
-      const input = { client_id: id, alert_late_check_in_minutes: 30, alert_open_visit_minutes: 180, alert_untracked_minutes: 30, events_retention_days: 14 };
-      return { same: input, other: { ...input, events_retention_days: 15 } };
-    },
-  },
-  "settings.updatePhotos": {
-    as: "admin",
-    make: async (_fx, id) => ({ same: { client_id: id, photo_retention_days: 365, selfie_required_types: [] }, other: { client_id: id, photo_retention_days: 366, selfie_required_types: [] } }),
-  },
+  "settings.update": { as: "admin", make: async (_fx, id) => ({ same: { client_id: id, events_retention_days: 14 }, other: { client_id: id, events_retention_days: 15 } }) },
   // The customers pages (issue #18): the same use-cases as POST/PATCH /api/v1/locations.
   "locations.create": {
     as: "manager",

@@ -7,7 +7,7 @@ import type { Actor } from "../../src/server/auth/actor";
 import { useDbHandle } from "../../src/server/db";
 import { queryRows } from "../../src/server/db/client";
 import { invokeAction } from "../../src/server/http/action";
-import { updateDashboardSettingsAction } from "../../src/server/settings/settings.actions";
+import { updateOrgSettingsAction as updateDashboardSettingsAction } from "../../src/server/settings/settings.actions";
 import { describeEachDriver } from "../support/db";
 import { makeLocation, makePerson } from "../support/visits-world";
 
@@ -31,7 +31,7 @@ describeEachDriver("dashboard settings", (ctx) => {
       error: { field: "alert_untracked_minutes" },
     });
     const res = await invokeAction(updateDashboardSettingsAction.def, admin, { client_id: randomUUID(), ...valid });
-    expect(res).toEqual({ ok: true, data: valid });
+    expect(res).toMatchObject({ ok: true, data: valid });
     const [audit] = await queryRows<{ details: Record<string, unknown> }>(ctx.handle.db, sql`SELECT details FROM audit_log WHERE action = 'settings.changed' ORDER BY id DESC LIMIT 1`);
     expect(audit!.details).toEqual({
       alert_late_check_in_minutes: { from: 30, to: 45 },

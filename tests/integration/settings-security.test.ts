@@ -5,7 +5,7 @@ import { useDbHandle } from "../../src/server/db";
 import { queryRows } from "../../src/server/db/client";
 import { invokeAction } from "../../src/server/http/action";
 import { getSecuritySettings } from "../../src/server/settings/get-settings";
-import { updateSecuritySettingsAction } from "../../src/server/settings/settings.actions";
+import { updateOrgSettingsAction as updateSecuritySettingsAction } from "../../src/server/settings/settings.actions";
 import { describeEachDriver } from "../support/db";
 import { seedDemo, uuid, type DemoIds } from "./personnel-support";
 

@@ -51,6 +51,7 @@ const plan = (statuses: string[]): TodayPlanResponse => ({
   date: "2026-03-18",
   time_zone: "Asia/Kolkata",
   work_hours: { start: "09:00", end: "18:00", days: [1, 2, 3, 4, 5, 6] },
+  tracking_interval_seconds: 60,
   stops: statuses.map((status, i) => ({
     planned_visit_id: 100 + i,
     sequence: i + 1,

@@ -54,7 +54,9 @@ export function RepApp({ me, serviceWorker }: { me: { id: number; name: string }
       void act({ kind: "tracking.pings", body: { pings: [{ client_id: crypto.randomUUID(), lat: f.lat, lon: f.lon, accuracy_m: f.accuracy_m, captured_at: new Date(f.t).toISOString() }], ...(gaps.length ? { gaps } : {}) } }),
     [act],
   );
-  const crumbs = useBreadcrumbs({ watch: !!store.consent, active: tracking, since: day.startedAt, hours, onFix: setLiveFix, onBreadcrumb });
+  // The organisation's tracking interval comes with the day's plan (a plan cached before it was sent has none: the default).
+  const intervalS = plan?.value.tracking_interval_seconds;
+  const crumbs = useBreadcrumbs({ watch: !!store.consent, active: tracking, since: day.startedAt, hours, onFix: setLiveFix, onBreadcrumb, everyMs: intervalS ? intervalS * 1000 : undefined });
 
   // A fresh fix (from the open day's watch) inside a planned stop's fence offers the check-in; it never checks in by itself.
   const prompt = useMemo(() => {

@@ -12,7 +12,7 @@ export type LocStatus = "idle" | "locating" | "ok" | "denied" | "unavailable" | 
 export const FIX_OPTIONS: PositionOptions = { enableHighAccuracy: true, timeout: 20_000, maximumAge: 0 };
 /** For distances on Today a position up to 30 s old is good enough and saves battery. */
 export const GLANCE_OPTIONS: PositionOptions = { ...FIX_OPTIONS, maximumAge: 30_000 };
-/** A breadcrumb every 60 s, or sooner after 50 m of movement. */
+/** A breadcrumb every 60 s (the organisation's tracking_interval_seconds once the plan is known), or sooner after 50 m of movement. */
 export const BREADCRUMB = { everyMs: 60_000, everyM: 50 } as const;
 
 const toFix = (p: GeolocationPosition): Fix => ({ lat: p.coords.latitude, lon: p.coords.longitude, accuracy_m: Math.round(p.coords.accuracy * 10) / 10, t: p.timestamp });
@@ -60,25 +60,30 @@ type Breadcrumbs = {
   hours: WorkHours | null;
   onFix: (f: Fix) => void;
   onBreadcrumb: (f: Fix, gaps: ClientGap[]) => void;
+  /** At most one breadcrumb this often (ms): the organisation's tracking interval; BREADCRUMB.everyMs until the plan is known. */
+  everyMs?: number;
 };
 
 /**
+/**
  * Whether a fix becomes a breadcrumb: taken since the day opened, inside work hours by the shared rule (judged at the
- * fix's own time, as the server judges its captured_at), and 60 s or 50 m after the previous breadcrumb.
+ * fix's own time, as the server judges its captured_at), and `everyMs` (the organisation's tracking interval) or 50 m
+ * after the previous breadcrumb.
  */
-export function isBreadcrumb(f: Fix, prev: Fix | null, daySince: number, hours: WorkHours | null): boolean {
+export function isBreadcrumb(f: Fix, prev: Fix | null, daySince: number, hours: WorkHours | null, everyMs: number = BREADCRUMB.everyMs): boolean {
   // A position cached from before the day opened is not a breadcrumb of this day (the server refuses it).
   if (f.t < daySince) return false;
   if (!hours || !insideWorkHours(new Date(f.t), hours)) return false;
-  return !prev || f.t - prev.t >= BREADCRUMB.everyMs || metersBetween(prev, f) >= BREADCRUMB.everyM;
+  return !prev || f.t - prev.t >= everyMs || metersBetween(prev, f) >= BREADCRUMB.everyM;
 }
 
 /**
- * While the day is open, the app visible and inside work hours: watchPosition, a breadcrumb every 60 s or 50 m.
+ * While the day is open, the app visible and inside work hours: watchPosition, a breadcrumb every `everyMs` (the
+ * organisation's tracking interval) or 50 m.
  * Stretches without fixes are labelled with their cause (hidden, offline, permission denied) and sent with the
  * next breadcrumb, so the server labels the gap instead of guessing (browsers give no location to a hidden app).
  */
-export function useBreadcrumbs({ watch, active, since: daySince, hours, onFix, onBreadcrumb }: Breadcrumbs) {
+export function useBreadcrumbs({ watch, active, since: daySince, hours, onFix, onBreadcrumb, everyMs = BREADCRUMB.everyMs }: Breadcrumbs) {
   const last = useRef<Fix | null>(null);
   const gaps = useRef<ClientGap[]>([]);
   const since = useRef<{ cause: ClientGap["cause"]; from: number } | null>(null);
@@ -101,6 +106,11 @@ export function useBreadcrumbs({ watch, active, since: daySince, hours, onFix, o
   useEffect(() => {
     recording.current = active;
   }, [active]);
+  // A changed interval applies to the next fix without restarting the watch.
+  const interval = useRef(everyMs);
+  useEffect(() => {
+    interval.current = everyMs;
+  }, [everyMs]);
 
   useEffect(() => {
     if (!watch || !("geolocation" in navigator)) return;
@@ -111,7 +121,7 @@ export function useBreadcrumbs({ watch, active, since: daySince, hours, onFix, o
         closeGap();
         cb.current.onFix(f);
         if (!recording.current) return;
-        if (isBreadcrumb(f, last.current, daySince, cb.current.hours)) {
+        if (isBreadcrumb(f, last.current, daySince, cb.current.hours, interval.current)) {
           last.current = f;
           // At most the batch's gap cap; the rest ride with the next breadcrumb (the server refuses more in one batch).
           const sent = gaps.current.splice(0, MAX_GAPS_PER_BATCH);

@@ -19,7 +19,8 @@ export function mayRaiseVisitAlert(type: string, payload: Record<string, unknown
   return !Array.isArray(flags) || flags.some((f) => (RISKY_FLAGS as readonly unknown[]).includes(f));
 }
 
-export type Rules = { timeZone: string; lateMinutes: number; openVisitMinutes: number; untrackedMinutes: number };
+/** The alert inputs, from the organisation settings (getOrgSettings): thresholds, zone, the working week (HH:MM, ISO weekdays). */
+export type Rules = { timeZone: string; lateMinutes: number; openVisitMinutes: number; untrackedMinutes: number; workStart: string; workEnd: string; workDays: number[] };
 
 /** Planned stops of the organisation's today whose planned time + threshold has passed with no check-in there. */
 export async function lateCheckIns(db: Db, now: Date, r: Rules): Promise<AlertCandidate[]> {
@@ -51,11 +52,11 @@ export async function missingCheckOuts(db: Db, now: Date, r: Rules): Promise<Ale
     db,
     sql`SELECT v.id, v.personnel_id, l.name,
           floor(extract(epoch FROM ${now.toISOString()}::timestamptz - v.check_in_time) / 60)::int AS open_min,
-          ((v.check_in_time AT TIME ZONE ${r.timeZone})::date + s.work_day_end) AT TIME ZONE ${r.timeZone} < ${now.toISOString()}::timestamptz AS day_over
-        FROM visits v JOIN locations l ON l.id = v.location_id, org_settings s
-        WHERE s.id = 1 AND v.check_in_time IS NOT NULL AND v.check_out_time IS NULL
+          ((v.check_in_time AT TIME ZONE ${r.timeZone})::date + ${r.workEnd}::time) AT TIME ZONE ${r.timeZone} < ${now.toISOString()}::timestamptz AS day_over
+        FROM visits v JOIN locations l ON l.id = v.location_id
+        WHERE v.check_in_time IS NOT NULL AND v.check_out_time IS NULL
           AND (v.check_in_time < ${now.toISOString()}::timestamptz - make_interval(mins => ${r.openVisitMinutes})
-               OR ((v.check_in_time AT TIME ZONE ${r.timeZone})::date + s.work_day_end) AT TIME ZONE ${r.timeZone} < ${now.toISOString()}::timestamptz)`,
+               OR ((v.check_in_time AT TIME ZONE ${r.timeZone})::date + ${r.workEnd}::time) AT TIME ZONE ${r.timeZone} < ${now.toISOString()}::timestamptz)`,
   );
   return rows.map((x) => ({
     kind: "missing_check_out",
@@ -99,7 +100,8 @@ export async function riskyVisits(db: Db, now: Date, visitIds?: number[]): Promi
 export async function notTracked(db: Db, now: Date, r: Rules): Promise<AlertCandidate[]> {
   const rows = await queryRows<{ personnel_id: number; last_at: Date | string; silent_min: number }>(
     db,
-    sql`WITH s AS (SELECT work_day_start, work_day_end, work_days, (${now.toISOString()}::timestamptz AT TIME ZONE ${r.timeZone}) AS local FROM org_settings WHERE id = 1)
+    sql`WITH s AS (SELECT ${r.workStart}::time AS work_day_start, ${r.workEnd}::time AS work_day_end, ${arrayLiteral(r.workDays.map(String))}::int[] AS work_days,
+                      (${now.toISOString()}::timestamptz AT TIME ZONE ${r.timeZone}) AS local)
       SELECT d.personnel_id, f.last_at, floor(extract(epoch FROM ${now.toISOString()}::timestamptz - f.last_at) / 60)::int AS silent_min
       FROM daily_sessions d, s,
       LATERAL (SELECT greatest(d.login_time,

@@ -1,6 +1,6 @@
 import "server-only";
 import type { Db } from "../db/client";
-import { readDashboardSettings } from "../dashboard/dashboard-range";
+import { getOrgSettings } from "../settings/org-settings";
 import { lateCheckIns, missingCheckOuts, notTracked, riskyVisits } from "./alert-rules";
 import { raiseAlerts } from "./raise-alert";
 
@@ -10,8 +10,16 @@ import { raiseAlerts } from "./raise-alert";
  * and a check-in that never happens still raises "late".
  */
 export async function checkAlerts(db: Db, now: Date): Promise<{ raised: number }> {
-  const s = await readDashboardSettings({ db });
-  const rules = { timeZone: s.timeZone, lateMinutes: s.lateMinutes, openVisitMinutes: s.openVisitMinutes, untrackedMinutes: s.untrackedMinutes };
+  const s = await getOrgSettings(db);
+  const rules = {
+    timeZone: s.time_zone,
+    lateMinutes: s.alert_late_check_in_minutes,
+    openVisitMinutes: s.alert_open_visit_minutes,
+    untrackedMinutes: s.alert_untracked_minutes,
+    workStart: s.work_start,
+    workEnd: s.work_end,
+    workDays: s.work_days,
+  };
   // Set-based: one read and one INSERT … SELECT per rule (never a statement per alert), in one transaction.
   return db.transaction(async (tx) => {
     let raised = 0;

@@ -15,6 +15,7 @@ import { realtimeOperations } from "../realtime/realtime.openapi";
 import { dashboardOperations } from "../dashboard/dashboard.openapi";
 import { closeOperations, reviewOperations } from "../visits/review.openapi";
 import { settingsOperations } from "../settings/settings.openapi";
+import { privacyOperations } from "../privacy/privacy.openapi";
 import { reportSchedulesOperations, reportsOperations } from "../reports/reports.openapi";
 import type { ApiOperation } from "./openapi-types";
 
@@ -55,6 +56,7 @@ export const allOperations: ApiOperation[] = [
   ...beatsOperations,
   ...pushOperations,
   ...settingsOperations,
+  ...privacyOperations,
 ];
 
 const errorSchema: JsonSchema = {

@@ -5,12 +5,12 @@ import { requirePermission } from "../auth/permissions";
 import { recordAudit } from "../audit/record-audit";
 import { queryRows, type Db } from "../db/client";
 import { getStorage } from "../storage/storage";
-import { readPhotoSettings } from "../settings/update-photo-settings";
+import { getOrgSettings } from "../settings/org-settings";
 
 const BATCH = 500;
 
 /**
- * Deletes selfies received more than org_settings.photo_retention_days ago: the original, the display copy and the
+ * Deletes selfies received more than the organisation's photo_retention_days ago: the original, the display copy and the
  * thumbnail in storage, then the visit's selfie_url and file keys (selfie_metadata keeps the judgement, EXIF summary
  * and `deleted_at`; the PHOTO validation row stays as evidence that there was a photo). Audited as `photos.purged`.
  * Safe to repeat and to interrupt: files go first (a missing file is not an error), rows after, in batches.
@@ -26,7 +26,7 @@ export async function purgeOldPhotos(ctx: Ctx): Promise<{ purged: number; cutoff
  * rows have no actor and say `scheduled: true`.
  */
 export async function purgeExpiredPhotos(db: Db, now: Date, actor: Pick<Actor, "id" | "email"> | null): Promise<{ purged: number; cutoff: string }> {
-  const { photo_retention_days: days } = await readPhotoSettings(db);
+  const { photo_retention_days: days } = await getOrgSettings(db);
   const cutoff = new Date(now.getTime() - days * 86_400_000);
   let purged = 0;
   for (;;) {

@@ -1,9 +1,10 @@
 import "server-only";
-import { sql } from "drizzle-orm";
+import { sql, type SQL } from "drizzle-orm";
+import { textArray } from "../db/array-literal";
 import type { Db } from "../db/client";
 import { getOrgSettings } from "../settings/org-settings";
 
-/** "*" in org_settings.selfie_required_types means every location; otherwise the location's type must be listed. */
+/** "*" in the settings' selfie_required_types means every location; otherwise the location's type must be listed. */
 export const requiredBy = (types: readonly string[], locationType: string | null) => types.includes("*") || (locationType !== null && types.includes(locationType));
 
 /** Whether a visit at a location of this type must carry a selfie (Settings → Photos). */
@@ -11,7 +12,13 @@ export async function isSelfieRequired(db: Db, locationType: string | null): Pro
   return requiredBy((await getOrgSettings(db)).selfie_required_types, locationType);
 }
 
-/** SQL: the visit aliased `v` needs a selfie it does not have (for check-out's NO_SELFIE flag). */
-export const missingRequiredSelfieSql = sql`(v.selfie_url IS NULL AND EXISTS (
-  SELECT 1 FROM org_settings s JOIN locations l ON l.id = v.location_id
-  WHERE s.id = 1 AND ('*' = ANY(s.selfie_required_types) OR l.location_type = ANY(s.selfie_required_types))))`;
+/**
+ * SQL: the visit aliased `v` needs a selfie it does not have, `types` being a text[] expression of the settings'
+ * selfie_required_types (a bound list, or a prepared statement's placeholder): check-out's NO_SELFIE flag. An empty
+ * list requires nothing; "*" every location.
+ */
+export const missingRequiredSelfieSql = (types: SQL) =>
+  sql`(v.selfie_url IS NULL AND ('*' = ANY(${types}::text[]) OR EXISTS (SELECT 1 FROM locations l WHERE l.id = v.location_id AND l.location_type = ANY(${types}::text[]))))`;
+
+/** The settings' list as that text[] expression. */
+export const selfieTypesLiteral = (types: readonly string[]) => textArray([...types]);

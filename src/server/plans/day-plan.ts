@@ -4,6 +4,7 @@ import type { Ctx } from "../auth/actor";
 import { requirePermission } from "../auth/permissions";
 import { canSeePersonnel } from "../auth/scope";
 import { queryRows, type Db } from "../db/client";
+import { getOrgSettings } from "../settings/org-settings";
 import { forbidden, notFound, validationFailed } from "../errors";
 import { idempotent } from "../idempotency";
 import { emitEvent } from "../realtime/outbox";
@@ -50,8 +51,7 @@ function toStop(r: Row): PlannedStopJson {
 
 /** The organisation's time zone and today. */
 export async function orgDay(db: Db, now: Date): Promise<{ timeZone: string; today: string }> {
-  const [s] = await queryRows<{ time_zone: string }>(db, sql`SELECT time_zone FROM org_settings WHERE id = 1`);
-  const timeZone = s?.time_zone ?? "Asia/Kolkata";
+  const timeZone = (await getOrgSettings(db)).time_zone;
   return { timeZone, today: localDate(now, timeZone) };
 }
 
@@ -70,11 +70,13 @@ export async function readDayPlan(db: Db, personnelId: number, date: string, tim
   );
   const [day] = await queryRows<{ source: "beat" | "manual" }>(db, sql`SELECT source FROM plan_days WHERE personnel_id = ${personnelId} AND plan_date = ${date}::date`);
   const hours = await loadWorkHours(db);
+  const { tracking_interval_seconds } = await getOrgSettings(db);
   return {
     personnel_id: personnelId,
     date,
     time_zone: timeZone,
     work_hours: { start: formatHhmm(hours.startMin), end: formatHhmm(hours.endMin), days: hours.workDays },
+    tracking_interval_seconds,
     stops: rows.map(toStop),
     source: day?.source ?? (rows.length ? "manual" : "none"),
   };

@@ -2,6 +2,7 @@ import "server-only";
 import { sql } from "drizzle-orm";
 import type { Ctx } from "../auth/actor";
 import { queryRows, type Db } from "../db/client";
+import { getOrgSettings } from "../settings/org-settings";
 import { idempotent } from "../idempotency";
 import { routingFor } from "../routing/optimize-route";
 import { localDate, zonedInstant } from "@/lib/time";
@@ -45,8 +46,7 @@ export async function reorderDay(
   now: Date,
   opts: { start?: Point | null; source: "beat" | "manual"; beatId?: number | null },
 ): Promise<Omit<OptimizePlanResponse, "plan">> {
-  const [tz] = await queryRows<{ time_zone: string }>(db, sql`SELECT time_zone FROM org_settings WHERE id = 1`);
-  const timeZone = tz?.time_zone ?? "Asia/Kolkata";
+  const timeZone = (await getOrgSettings(db)).time_zone;
   await db.execute(sql`SELECT id FROM planned_visits WHERE personnel_id = ${personnelId} AND planned_date = ${date}::date FOR UPDATE`);
   const rows = await queryRows<StopRow>(
     db,

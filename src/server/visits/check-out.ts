@@ -10,7 +10,8 @@ import { geofenceStatus } from "../geo/verdict";
 import { idempotent } from "../idempotency";
 import { fenceDistanceSql, pointSql } from "../locations/locations.queries";
 import { PHOTO_FLAG_PENALTY } from "../photos/photo-evidence";
-import { missingRequiredSelfieSql } from "../photos/selfie-policy";
+import { missingRequiredSelfieSql, selfieTypesLiteral } from "../photos/selfie-policy";
+import { getOrgSettings } from "../settings/org-settings";
 import { gpsValidationRow, judgeFix } from "./judge-fix";
 import { decodeStoredBody, previousFixSql, repeatedCoordsSql, requireAcceptableCaptureTime, speedKmh } from "./plausibility";
 import { toVisit, visitColumns } from "./visits.queries";
@@ -20,7 +21,7 @@ import type { CheckOutInput, VisitResult } from "@/contracts/visits";
  * Check out of one's own open visit, with its own fence verdict and flags (validation row, phase check_out).
  * The visit keeps its check-in verdict (validated / validation_status); check_out_distance_m / check_out_status
  * hold the exit fix, `flags` becomes the union of both fixes' flags and `evidence_score` the weaker of the two.
- * A visit at a location type that requires a selfie (org_settings.selfie_required_types) and has none gets NO_SELFIE.
+ * A visit at a location type that requires a selfie (the settings' selfie_required_types) and has none gets NO_SELFIE.
  * Replays with the same client_id answer the first body; a different client_id on a closed visit is a 409.
  */
 export async function checkOut(ctx: Ctx, input: CheckOutInput): Promise<VisitResult> {
@@ -33,6 +34,7 @@ type OpenVisit = { id: number; personnel_id: number; location_id: number; check_
 
 async function record(ctx: Ctx, tx: Db, input: CheckOutInput): Promise<VisitResult> {
   const capturedAt = requireAcceptableCaptureTime(input.captured_at, ctx.now);
+  const selfieTypes = (await getOrgSettings(ctx.db)).selfie_required_types;
   const visit = await lockOwnVisit(tx, input.visit_id, ctx.actor.id);
   if (visit.closed) throw new AppError("VISIT_ALREADY_CLOSED", `Visit ${visit.id} is already checked out.`, { field: "visit_id" });
   if (capturedAt.getTime() < visit.check_in_ms) throw new AppError("VALIDATION_FAILED", "captured_at: check-out cannot be before the check-in.", { field: "captured_at" });
@@ -89,6 +91,7 @@ async function record(ctx: Ctx, tx: Db, input: CheckOutInput): Promise<VisitResu
     gps_distance: gps.distanceFromLocation,
     gps_details: JSON.stringify(gps.validationDetails),
     payload: JSON.stringify(payload),
+    selfie_types: selfieTypesLiteral(selfieTypes),
   });
   if (!row) throw new Error("the check-out write returned no row");
   return { visit: toVisit(row), validation };
@@ -120,8 +123,8 @@ const writeCheckOut = preparedStatement(
         check_out_distance_m = ${ph("distance")}::numeric, check_out_status = ${ph("status")}::varchar,
         duration_minutes = ${ph("duration")}::int, outcome = coalesce(${ph("outcome")}::varchar, outcome),
         notes = CASE WHEN ${ph("notes")}::text IS NULL THEN notes WHEN notes IS NULL THEN ${ph("notes")}::text ELSE notes || E'\n' || ${ph("notes")}::text END,
-        flags = ARRAY(SELECT DISTINCT f FROM unnest(flags || ${ph("flags")}::text[] || CASE WHEN ${missingRequiredSelfieSql} THEN '{NO_SELFIE}'::text[] ELSE '{}'::text[] END) f ORDER BY f),
-        evidence_score = greatest(0, least(coalesce(evidence_score, 100), ${ph("evidence_score")}::int) - CASE WHEN ${missingRequiredSelfieSql} THEN ${PHOTO_FLAG_PENALTY.NO_SELFIE} ELSE 0 END),
+        flags = ARRAY(SELECT DISTINCT f FROM unnest(flags || ${ph("flags")}::text[] || CASE WHEN ${missingRequiredSelfieSql(sql`${ph("selfie_types")}`)} THEN '{NO_SELFIE}'::text[] ELSE '{}'::text[] END) f ORDER BY f),
+        evidence_score = greatest(0, least(coalesce(evidence_score, 100), ${ph("evidence_score")}::int) - CASE WHEN ${missingRequiredSelfieSql(sql`${ph("selfie_types")}`)} THEN ${PHOTO_FLAG_PENALTY.NO_SELFIE} ELSE 0 END),
         updated_at = ${ph("now")}::timestamptz
       WHERE id = ${ph("id")}
       RETURNING *),

@@ -4,8 +4,9 @@ import type { Ctx } from "../actor";
 import { requirePermission } from "../permissions";
 import { recordAudit } from "../../audit/record-audit";
 import type { Db } from "../../db/client";
-import { mfaRecoveryCodes, orgSettings, personnel } from "../../db/schema";
+import { mfaRecoveryCodes, personnel } from "../../db/schema";
 import { AppError } from "../../errors";
+import { getOrgSettings } from "../../settings/org-settings";
 import { redeemRecoveryCode } from "./recovery-codes";
 import { decryptSecret } from "./totp";
 import { spendTotp } from "./spend-totp";
@@ -21,8 +22,7 @@ export async function disableMfa(ctx: Ctx, input: { code: string }): Promise<{ d
     const [p] = await tx.select({ secret: personnel.mfaSecret, enabled: personnel.mfaEnabledAt }).from(personnel).where(eq(personnel.id, ctx.actor.id)).for("update");
     if (!p?.enabled || !p.secret) throw new AppError("MFA_NOT_ENABLED", "Two-step verification is not on.");
     if (ctx.actor.role !== "rep") {
-      const [s] = await tx.select({ required: orgSettings.requireManagerMfa }).from(orgSettings).where(eq(orgSettings.id, 1));
-      if (s?.required) throw new AppError("MFA_REQUIRED_BY_ORG", "Your organisation requires two-step verification for managers and admins.");
+      if ((await getOrgSettings(tx)).require_manager_mfa) throw new AppError("MFA_REQUIRED_BY_ORG", "Your organisation requires two-step verification for managers and admins.");
     }
     const secret = decryptSecret(p.secret);
     const code = input.code.trim();

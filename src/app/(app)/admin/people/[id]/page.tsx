@@ -4,6 +4,8 @@ import { orgTimeZone } from "@/server/visits/plausibility";
 import { AuditTable } from "@/components/admin/audit-table";
 import { EditPersonForm } from "@/components/admin/edit-person-form";
 import { PersonActions } from "@/components/admin/person-actions";
+import { PersonPrivacy } from "@/components/admin/person-privacy";
+import { anonymisedName } from "@/server/privacy/privacy";
 import { listAuditLog } from "@/server/audit/audit.queries";
 import { pageCtx, requirePageActor } from "@/server/auth/page-guard";
 import { orNotFound, pageId } from "@/server/http/page";
@@ -53,6 +55,8 @@ export default async function PersonPage({ params }: { params: Promise<{ id: str
         </h2>
         <PersonActions person={person} managers={managers} me={actor.id} />
       </section>
+
+      <PersonPrivacy person={{ id: person.id, name: person.name, anonymised: person.name === anonymisedName(person.id) }} />
 
       <section aria-labelledby="reports-h" className="flex flex-col gap-2">
         <h2 id="reports-h" className="text-lg font-semibold">
