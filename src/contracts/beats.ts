@@ -1,10 +1,11 @@
 import { z } from "zod";
+import { calendarDate } from "./dates";
 import { idString, idValue } from "./ids";
 import { clientId } from "./locations";
 import { MAX_PLAN_STOPS, plannedStopInput } from "./plans";
 
 /** Beats (issue #19): a rep's recurring round, written into day plans by the beats-materialize job. */
-const isoDate = z.iso.date({ error: "must be YYYY-MM-DD" });
+const isoDate = calendarDate;
 const weekdays = z
   .array(z.number().int().min(1).max(7))
   .min(1)

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { calendarDate } from "./dates";
 import { idString, idValue } from "./ids";
 import { clientId, validationStatus } from "./locations";
 import { hhmm, point } from "./routing";
@@ -54,7 +55,7 @@ export type TodayPlanResponse = z.infer<typeof todayPlanResponse>;
 
 export const planDateParams = z.object({
   personnel_id: idString,
-  date: z.iso.date({ error: "date must be YYYY-MM-DD" }),
+  date: calendarDate,
 });
 
 /** The same answer as plans/today, for any date; `source` says who wrote the day. */

@@ -26,15 +26,17 @@ import type { CheckOutInput, VisitResult } from "@/contracts/visits";
  */
 export async function checkOut(ctx: Ctx, input: CheckOutInput): Promise<VisitResult> {
   requirePermission(ctx.actor, "visits.write");
-  const { result } = await idempotent(ctx, { scope: "visits.check_out", clientId: input.client_id, request: input }, async (tx) => JSON.stringify(await record(ctx, tx, input)));
+  // Settings are read before the transaction: on the embedded database (one connection) a read on ctx.db while the
+  // transaction holds it would wait forever; on PostgreSQL it is the process's cached copy.
+  const selfieTypes = (await getOrgSettings(ctx.db)).selfie_required_types;
+  const { result } = await idempotent(ctx, { scope: "visits.check_out", clientId: input.client_id, request: input }, async (tx) => JSON.stringify(await record(ctx, tx, input, selfieTypes)));
   return decodeStoredBody<VisitResult>(result);
 }
 
 type OpenVisit = { id: number; personnel_id: number; location_id: number; check_in_ms: number; check_out_client_id: string | null; closed: boolean };
 
-async function record(ctx: Ctx, tx: Db, input: CheckOutInput): Promise<VisitResult> {
+async function record(ctx: Ctx, tx: Db, input: CheckOutInput, selfieTypes: readonly string[]): Promise<VisitResult> {
   const capturedAt = requireAcceptableCaptureTime(input.captured_at, ctx.now);
-  const selfieTypes = (await getOrgSettings(ctx.db)).selfie_required_types;
   const visit = await lockOwnVisit(tx, input.visit_id, ctx.actor.id);
   if (visit.closed) throw new AppError("VISIT_ALREADY_CLOSED", `Visit ${visit.id} is already checked out.`, { field: "visit_id" });
   if (capturedAt.getTime() < visit.check_in_ms) throw new AppError("VALIDATION_FAILED", "captured_at: check-out cannot be before the check-in.", { field: "captured_at" });
