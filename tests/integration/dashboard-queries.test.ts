@@ -118,7 +118,8 @@ describeEachDriver("dashboard queries", (ctx) => {
     const db = ctx.handle.db;
     const NEXT = "2026-03-11";
     const nextAt = (hhmm: string) => new Date(`${NEXT}T${hhmm}:00+05:30`);
-    // The next day repB is elsewhere: today's view shows it, the past day's view does not.
+    // The next day repB is elsewhere: today's view shows it, the past day's view does not (its day partition first).
+    await ensurePingPartitions(db, NEXT, NEXT);
     await db.execute(sql`INSERT INTO location_pings (client_id, personnel_id, coords, accuracy_m, speed, captured_at)
       VALUES (${randomUUID()}, ${repB.id}, ST_SetSRID(ST_MakePoint(77.65, 12.9), 4326)::geography, 8, 0, ${nextAt("10:00").toISOString()}::timestamptz)`);
     const now = { db, actor: mgr, now: nextAt("12:00") };
