@@ -31,8 +31,16 @@ export default async function AppLayout({ children }: Readonly<{ children: React
       <header className="border-b border-slate-200 bg-white">
         <div className="mx-auto flex max-w-5xl flex-wrap items-center gap-x-1.5 gap-y-1 px-3 py-2 sm:gap-x-4 sm:px-4">
           <span className="font-bold text-brand-700">Fieldbeat</span>
-          {/* Phones: one row under the name that scrolls sideways (seven items would wrap to several lines); wider: inline. */}
-          <nav aria-label="Main" className="order-last -mx-1 flex w-full min-w-0 flex-nowrap items-center gap-0.5 overflow-x-auto whitespace-nowrap sm:order-none sm:mx-0 sm:w-auto sm:flex-1 sm:flex-wrap sm:gap-1 sm:overflow-visible">
+          {/* A manager's or admin's many items, on phones: one row under the name that scrolls sideways (they would wrap
+              to several lines); a rep's two stay inline on the header's one row. Wider screens: inline. */}
+          <nav
+            aria-label="Main"
+            className={
+              items.length > 3
+                ? "order-last -mx-1 flex w-full min-w-0 flex-nowrap items-center gap-0.5 overflow-x-auto whitespace-nowrap sm:order-none sm:mx-0 sm:w-auto sm:flex-1 sm:flex-wrap sm:gap-1 sm:overflow-visible"
+                : "flex flex-1 flex-wrap items-center gap-0.5 sm:gap-1"
+            }
+          >
             {items.map((i) => (
               <Link key={i.href} href={i.href} className="inline-flex min-h-11 items-center rounded-lg px-2 text-[15px] font-medium hover:bg-slate-100 sm:px-3 sm:text-base">
                 {i.label}
@@ -45,7 +53,7 @@ export default async function AppLayout({ children }: Readonly<{ children: React
             ) : null}
           </nav>
           {s ? (
-            <div className="ml-auto flex items-center gap-2 sm:ml-0">
+            <div className={items.length > 3 ? "ml-auto flex items-center gap-2 sm:ml-0" : "flex items-center gap-2"}>
               <span className="hidden text-sm text-slate-600 sm:inline" title={s.actor.email}>
                 {s.actor.name} · {s.actor.role}
               </span>

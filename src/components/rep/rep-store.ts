@@ -44,9 +44,13 @@ export function useRepStore(me: number) {
   const [lastSync, setLastSync] = useState<string | null>(null);
   const [lastReport, setLastReport] = useState<DrainReport | null>(null);
   const draining = useRef(false);
-  const syncRef = useRef<(ignoreBackoff?: boolean) => Promise<void>>(async () => undefined);
-  // Back online (the browser's event or the server answering a probe): the queue flushes at once.
-  const { online, wentOffline } = useConnectivity(() => void syncRef.current(true));
+  const syncRef = useRef<(ignoreBackoff?: boolean, fromBack?: boolean) => Promise<void>>(async () => undefined);
+  // Back online (the browser's event or the server answering a probe): the queue flushes at once, past its backoff.
+  // If that replay is refused by the network again (the server answers its health probe but not the API), the next
+  // "back" keeps the backoff until a replay gets through: otherwise probe → forced send → failure → offline → probe
+  // would loop, each turn doubling the items' backoff (minutes after a few seconds).
+  const backFailed = useRef(false);
+  const { online, wentOffline } = useConnectivity(() => void syncRef.current(!backFailed.current, true));
   const again = useRef<false | "normal" | "force">(false);
 
   const reload = useCallback(async (d: OfflineDb) => {
@@ -70,7 +74,7 @@ export function useRepStore(me: number) {
   }, [me]);
 
   const sync = useCallback(
-    async (ignoreBackoff = false) => {
+    async (ignoreBackoff = false, fromBack = false) => {
       if (!db) return;
       // A replay already running picks up new items when it is asked again: one more pass after it.
       if (draining.current) {
@@ -86,7 +90,10 @@ export function useRepStore(me: number) {
           const report = await drainExclusive({ db, api, owner: me, ignoreBackoff: force });
           setLastReport(report);
           // The network refused a send: offline whatever navigator.onLine says; the probe notices its return.
-          if (report.stoppedBy === "network") wentOffline();
+          if (report.stoppedBy === "network") {
+            if (fromBack && force) backFailed.current = true;
+            wentOffline();
+          } else if (report.sent > 0 || report.stoppedBy === null) backFailed.current = false;
           await reload(db);
           if (report.sent > 0) await refreshServer(db);
           if (!again.current) break;
