@@ -24,6 +24,12 @@ export function getDbHandle(): Promise<DbHandle> {
   return slot.handle;
 }
 
+/** The process-wide database if it is already open (or opening), without opening it: for callers that only ask
+ *  whether a Db they were handed is the process's own (e.g. the settings cache), never to open the embedded one. */
+export function openedDbHandle(): Promise<DbHandle> | undefined {
+  return slot.override ? Promise.resolve(slot.override) : slot.handle;
+}
+
 export async function getDb() {
   return (await getDbHandle()).db;
 }

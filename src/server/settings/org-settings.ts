@@ -1,5 +1,5 @@
 import "server-only";
-import { getDbHandle } from "../db";
+import { openedDbHandle } from "../db";
 import type { Db, DbHandle } from "../db/client";
 import { NotifyListener } from "../db/notify-listener";
 import { readOrgSettings } from "./read-org-settings";
@@ -55,7 +55,11 @@ export function settingsCacheFor(handle: DbHandle): SettingsCache | null {
 
 async function cacheFor(db: Db): Promise<SettingsCache | null> {
   try {
-    const handle = await getDbHandle();
+    // Only the process's own database has the cache; a Db handed in before that one is open (a bench, a script, a
+    // test's own database) is read directly, and asking must not open the embedded database as a side effect.
+    const opened = openedDbHandle();
+    if (!opened) return null;
+    const handle = await opened;
     return handle.db === db ? settingsCacheFor(handle) : null;
   } catch {
     return null;
