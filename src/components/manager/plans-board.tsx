@@ -6,7 +6,7 @@ import { useCallback, useEffect, useMemo, useRef, useState } from "react";
 import type { BeatJson } from "@/contracts/beats";
 import type { DayPlanResponse, OptimizePlanResponse } from "@/contracts/plans";
 import { ApiError, createApiClient } from "@/lib/api/client";
-import { scheduleDay, unassignedText } from "@/lib/routing/day-route";
+import { routingOf, scheduleDay, unassignedText } from "@/lib/routing/day-route";
 import type { UnassignedReason } from "@/lib/routing/optimize";
 import { addDays, isoWeekday } from "@/lib/time";
 import type { MapLine, MapMarker } from "@/components/map/map-types";
@@ -271,6 +271,7 @@ function DayEditor({ rep, date, customers, byId, onChanged, onClose }: { rep: Pl
         pts.map(({ s, c, i }) => ({ key: String(i), lat: c!.lat, lon: c!.lon, planned_time: s.planned_time })),
         { lat: pts[0]!.c!.lat, lon: pts[0]!.c!.lon },
         plan.work_hours.start,
+        { routing: routingOf(plan) },
       );
       for (const t of sched.stops) if (t.late) out.push(`${byId.get(stops[Number(t.key)]!.location_id)?.name}: appointment at ${stops[Number(t.key)]!.planned_time} cannot be met in this order (arrives ${t.arrival}).`);
     }

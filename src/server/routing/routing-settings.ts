@@ -1,6 +1,7 @@
 import "server-only";
 import type { Db } from "../db/client";
 import { getOrgSettings } from "../settings/org-settings";
+import type { DayRouting } from "@/lib/routing/day-route";
 
 export type RoutingSettings = {
   time_zone: string;
@@ -23,5 +24,15 @@ export async function loadRoutingSettings(db: Db): Promise<RoutingSettings> {
     travel_speed_kmh: s.travel_speed_kmh,
     default_service_minutes: s.default_service_minutes,
     route_detour_factor: s.route_detour_factor,
+  };
+}
+
+/** The numbers a day is optimised with, as the plan response carries them to the phone (optimiseDay's `routing`). */
+export function dayRoutingOf(s: RoutingSettings): DayRouting {
+  return {
+    travel_speed_kmh: s.travel_speed_kmh,
+    route_detour_factor: s.route_detour_factor,
+    default_service_minutes: s.default_service_minutes,
+    appointment_minutes: s.appointment_minutes,
   };
 }
