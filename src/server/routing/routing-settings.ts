@@ -2,6 +2,7 @@ import "server-only";
 import type { Db } from "../db/client";
 import { getOrgSettings } from "../settings/org-settings";
 import type { DayRouting } from "@/lib/routing/day-route";
+import type { OrgSettings } from "@/contracts/settings";
 
 export type RoutingSettings = {
   time_zone: string;
@@ -16,7 +17,11 @@ export type RoutingSettings = {
 
 /** The organisation's routing numbers, from the one settings object (Admin → Settings; PATCH /api/v1/settings). */
 export async function loadRoutingSettings(db: Db): Promise<RoutingSettings> {
-  const s = await getOrgSettings(db);
+  return routingSettingsOf(await getOrgSettings(db));
+}
+
+/** The routing numbers of a settings object already read. */
+export function routingSettingsOf(s: OrgSettings): RoutingSettings {
   return {
     time_zone: s.time_zone,
     day_start: s.work_start,
