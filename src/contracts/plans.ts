@@ -41,6 +41,15 @@ export const todayPlanQuery = z.object({
 });
 export type TodayPlanQuery = z.infer<typeof todayPlanQuery>;
 
+export const dayRoutingSchema = z
+  .object({
+    travel_speed_kmh: z.number().describe("Average driving speed, km/h (settings: travel_speed_kmh)"),
+    route_detour_factor: z.number().describe("Road km per straight-line km (settings: route_detour_factor)"),
+    default_service_minutes: z.number().int().describe("Minutes spent at each stop (settings: default_service_minutes)"),
+    appointment_minutes: z.number().int().describe("A stop's planned_time is an appointment: service may begin up to this many minutes after it (settings: alert_late_check_in_minutes)"),
+  })
+  .describe("The organisation's routing numbers: the app's offline \"Optimise my route\" and arrival times use them, as POST …/optimize does on the server");
+
 export const todayPlanResponse = z.object({
   personnel_id: z.number().int(),
   date: z.string().describe("YYYY-MM-DD, the organisation's today"),
@@ -49,6 +58,7 @@ export const todayPlanResponse = z.object({
     .object({ start: z.string(), end: z.string(), days: z.array(z.number().int().min(1).max(7)) })
     .describe("The organisation's work hours (HH:MM, org-local) and ISO weekdays: the app records breadcrumbs only inside them"),
   tracking_interval_seconds: z.number().int().describe("The organisation's tracking interval: the app records a breadcrumb at most this often (sooner after 50 m of movement)"),
+  routing: dayRoutingSchema,
   stops: z.array(plannedStopSchema).describe("In route order"),
 });
 export type TodayPlanResponse = z.infer<typeof todayPlanResponse>;

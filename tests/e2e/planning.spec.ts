@@ -1,5 +1,5 @@
 import { expect, test, type Page } from "@playwright/test";
-import { MANAGER1, signInAs } from "./helpers/auth";
+import { ADMIN, MANAGER1, signInAs } from "./helpers/auth";
 import { openRepApp } from "./helpers/pwa";
 
 /**
@@ -109,9 +109,20 @@ test("a manager builds a beat, runs the job door, optimises a day, and the rep's
   await expect.poll(pendingOrder, { timeout: 15_000 }).toEqual(after);
   expect(await phone.evaluate(() => (window as unknown as { __noReload?: boolean }).__noReload)).toBe(true);
   await expect(day.locator("path.fm-line")).toHaveCount(2);
+  // The map is about the day's route: the other customers are small grey dots (still clickable), hidden on demand.
+  const others = day.locator(".fm-marker-small");
+  expect(await others.count()).toBeGreaterThan(0);
+  await expect(day.locator(".fm-marker:not(.fm-marker-small)")).toHaveCount(5);
 
   await page.setViewportSize({ width: 1366, height: 900 });
   await page.screenshot({ path: "docs/screenshots/19-plans-1366.png", fullPage: true });
+  await day.getByRole("checkbox", { name: /Show all customers/ }).uncheck();
+  await expect(others).toHaveCount(0);
+  await page.screenshot({ path: "docs/screenshots/19-plans-route-only-1366.png", fullPage: true });
+  await day.getByRole("checkbox", { name: /Show all customers/ }).check();
+  await page.setViewportSize({ width: 360, height: 780 });
+  await day.getByRole("region", { name: /route on/ }).scrollIntoViewIfNeeded();
+  await page.screenshot({ path: "docs/screenshots/19-plans-360.png", fullPage: true });
 
   // The rep's Today: the route in order on the map with arrival times.
   await expect(phone.getByTestId("eta").first()).toContainText(/ETA \d\d:\d\d/);
@@ -122,30 +133,53 @@ test("a manager builds a beat, runs the job door, optimises a day, and the rep's
   await phoneContext.close();
 });
 
-test("the rep optimises their own route on the phone, offline, and the new order reaches the server through the queue", async ({ browser }) => {
-  test.setTimeout(120_000);
-  const context = await browser.newContext({ viewport: { width: 360, height: 780 }, isMobile: true, hasTouch: true });
-  const phone = await context.newPage();
-  await blockOffsite(phone);
-  await openRepApp(phone, REP);
-  const plan = (await (await phone.request.get("/api/v1/plans/today")).json()) as { personnel_id: number; date: string; stops: { status: string; location: { id: number } }[] };
-  const pending = plan.stops.filter((s) => s.status === "PENDING").map((s) => s.location.id);
-  test.skip(pending.length < 3, "needs the day the first test wrote");
-  // Scramble the order (as the rep's own reorder through the API), so the optimiser has work to do.
-  const scrambled = [pending.at(-1)!, ...pending.slice(0, -1)].reverse();
-  const put = await phone.request.put(`/api/v1/plans/${plan.personnel_id}/${plan.date}`, { headers: { origin: new URL(phone.url()).origin }, data: { client_id: crypto.randomUUID(), stops: scrambled.map((id) => ({ location_id: id })) } });
-  expect(put.status()).toBe(200);
-  const mine = async () => (await repOrder(phone)).filter((id) => pending.includes(id));
-  await expect.poll(mine, { timeout: 15_000 }).toEqual(scrambled);
+test("the rep optimises their own route on the phone with the organisation's numbers, offline, and the new order reaches the server through the queue", async ({ browser }) => {
+  test.setTimeout(150_000);
+  // The organisation spends 4 hours at each customer (Admin → Settings): the phone's arrival times must use it.
+  const adminContext = await browser.newContext();
+  const admin = await adminContext.newPage();
+  await blockOffsite(admin);
+  await signInAs(admin, ADMIN);
+  const setService = async (minutes: number) =>
+    expect((await admin.request.patch("/api/v1/settings", { headers: { origin: new URL(admin.url()).origin }, data: { client_id: crypto.randomUUID(), default_service_minutes: minutes } })).status()).toBe(200);
+  await setService(240);
+  try {
+    const context = await browser.newContext({ viewport: { width: 360, height: 780 }, isMobile: true, hasTouch: true });
+    const phone = await context.newPage();
+    await blockOffsite(phone);
+    await openRepApp(phone, REP);
+    const plan = (await (await phone.request.get("/api/v1/plans/today")).json()) as {
+      personnel_id: number;
+      date: string;
+      routing: { default_service_minutes: number };
+      stops: { status: string; location: { id: number } }[];
+    };
+    expect(plan.routing.default_service_minutes).toBe(240);
+    const pending = plan.stops.filter((s) => s.status === "PENDING").map((s) => s.location.id);
+    test.skip(pending.length < 3, "needs the day the first test wrote");
+    // Scramble the order (as the rep's own reorder through the API), so the optimiser has work to do.
+    const scrambled = [pending.at(-1)!, ...pending.slice(0, -1)].reverse();
+    const put = await phone.request.put(`/api/v1/plans/${plan.personnel_id}/${plan.date}`, { headers: { origin: new URL(phone.url()).origin }, data: { client_id: crypto.randomUUID(), stops: scrambled.map((id) => ({ location_id: id })) } });
+    expect(put.status()).toBe(200);
+    const mine = async () => (await repOrder(phone)).filter((id) => pending.includes(id));
+    await expect.poll(mine, { timeout: 15_000 }).toEqual(scrambled);
+    // Consecutive arrival times are at least the organisation's 240 service minutes apart (the defaults' 20 would not be).
+    const etas = (await phone.getByTestId("eta").allTextContents()).map((t) => /ETA (\d+):(\d\d)/.exec(t)!).map((m) => Number(m[1]) * 60 + Number(m[2]));
+    expect(etas.length).toBeGreaterThanOrEqual(3);
+    for (let k = 1; k < etas.length; k++) expect(etas[k]! - etas[k - 1]!).toBeGreaterThanOrEqual(240);
 
-  await context.setOffline(true);
-  await phone.getByRole("button", { name: "Optimise my route" }).click();
-  await expect(phone.getByTestId("optimise-result")).toContainText(/Route optimised|already the best/);
-  const local = await mine();
-  expect([...local].sort()).toEqual([...scrambled].sort());
-  await context.setOffline(false);
-  await expect
-    .poll(async () => ((await (await phone.request.get("/api/v1/plans/today")).json()) as typeof plan).stops.filter((s) => s.status === "PENDING").map((s) => s.location.id), { timeout: 30_000 })
-    .toEqual(local);
-  await context.close();
+    await context.setOffline(true);
+    await phone.getByRole("button", { name: "Optimise my route" }).click();
+    await expect(phone.getByTestId("optimise-result")).toContainText(/Route optimised|already the best/);
+    const local = await mine();
+    expect([...local].sort()).toEqual([...scrambled].sort());
+    await context.setOffline(false);
+    await expect
+      .poll(async () => ((await (await phone.request.get("/api/v1/plans/today")).json()) as typeof plan).stops.filter((s) => s.status === "PENDING").map((s) => s.location.id), { timeout: 30_000 })
+      .toEqual(local);
+    await context.close();
+  } finally {
+    await setService(20);
+    await adminContext.close();
+  }
 });

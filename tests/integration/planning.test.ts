@@ -10,6 +10,7 @@ import { POST as optimizePlan } from "../../src/app/api/v1/plans/[personnel_id]/
 import { GET as todayPlan } from "../../src/app/api/v1/plans/today/route";
 import { POST as optimizeRoute } from "../../src/app/api/v1/routes/optimize/route";
 import { GET as listBeats, POST as createBeat } from "../../src/app/api/v1/beats/route";
+import { PATCH as patchSettings } from "../../src/app/api/v1/settings/route";
 import { DELETE as deleteBeat, GET as getBeat, PATCH as patchBeat } from "../../src/app/api/v1/beats/[id]/route";
 import type { Actor } from "../../src/server/auth/actor";
 import { queryRows } from "../../src/server/db/client";
@@ -17,6 +18,7 @@ import { useDbHandle } from "../../src/server/db";
 import { JOBS } from "../../src/server/jobs/registry";
 import { materializeBeats } from "../../src/server/plans/materialize-beats";
 import { addDays, isoWeekday, localDate } from "../../src/lib/time";
+import { optimiseDay, type DayRouting } from "../../src/lib/routing/day-route";
 import { describeEachDriver } from "../support/db";
 import { call, makeLocation, makePerson } from "../support/visits-world";
 
@@ -195,5 +197,51 @@ describeEachDriver("planning: day plans, beats, beats-materialize, route optimis
     expect(days.map((d) => d.plan_date)).toEqual([monday]);
     const [pv] = await queryRows<{ planned_time: string }>(db(), sql`SELECT planned_time::text FROM planned_visits WHERE personnel_id = ${rep.id}`);
     expect(pv!.planned_time).toBe("10:00:00");
+  });
+
+  it("the plan carries the organisation's routing numbers after a settings change, and the phone's optimiser with them answers as the server does", async () => {
+    const day = planUrl(repA.id, addDays(today, 5));
+    const before = await call(getPlan, day.url, { as: repA.id, params: day.params });
+    expect(before.body.routing).toEqual({ travel_speed_kmh: 30, route_detour_factor: 1.3, default_service_minutes: 20, appointment_minutes: 30 });
+    const patch = (body: Record<string, unknown>) => call(patchSettings, "/api/v1/settings", { as: admin.id, method: "PATCH", body: { client_id: randomUUID(), ...body } });
+    expect((await patch({ travel_speed_kmh: 12, route_detour_factor: 1.4, default_service_minutes: 45, alert_late_check_in_minutes: 20 })).status).toBe(200);
+    try {
+      const slow: DayRouting = { travel_speed_kmh: 12, route_detour_factor: 1.4, default_service_minutes: 45, appointment_minutes: 20 };
+      expect((await call(getPlan, day.url, { as: repA.id, params: day.params })).body.routing).toEqual(slow);
+      expect((await call(todayPlan, "/api/v1/plans/today", { as: repA.id })).body.routing).toEqual(slow);
+
+      // A near customer without appointment and a far one at 10:00: with the default numbers near-first fits, with the
+      // organisation's slow ones only far-first does (the phone with the defaults would answer another order).
+      const near = await makeLocation(db(), 12.97 + 2 / 111, 77.54);
+      const far = await makeLocation(db(), 12.97 + 10 / 111, 77.54);
+      const mid = await makeLocation(db(), 12.97 + 5 / 111, 77.545);
+      const start = { lat: 12.97, lon: 77.54 };
+      const put = await call(putPlan, day.url, {
+        as: mgrA.id,
+        method: "PUT",
+        params: day.params,
+        body: { client_id: randomUUID(), stops: [{ location_id: near }, { location_id: mid }, { location_id: far, planned_time: "10:00" }] },
+      });
+      const plan = put.body as { work_hours: { start: string }; routing: DayRouting; stops: { planned_time: string | null; location: { id: number; lat: number; lon: number } }[] };
+      expect(plan.routing).toEqual(slow);
+      const phoneStops = plan.stops.map((s) => ({ key: String(s.location.id), lat: s.location.lat, lon: s.location.lon, planned_time: s.planned_time }));
+      const phone = optimiseDay(phoneStops, start, plan.work_hours.start, { routing: plan.routing });
+      const phoneWithDefaults = optimiseDay(phoneStops, start, plan.work_hours.start);
+      expect(phone.order).not.toEqual(phoneWithDefaults.order);
+
+      const opt = await call(optimizePlan, `${day.url}/optimize`, { as: mgrA.id, params: day.params, body: { client_id: randomUUID(), start } });
+      expect(opt.status).toBe(200);
+      expect(opt.body.plan.stops.map((s: { location: { id: number } }) => String(s.location.id))).toEqual(phone.order);
+      expect([opt.body.km_before, opt.body.km_after, opt.body.minutes_before, opt.body.minutes_after]).toEqual([phone.before.km, phone.after.km, phone.before.minutes, phone.after.minutes]);
+      expect(opt.body.unassigned).toEqual(phone.unassigned.map((u) => ({ location_id: Number(u.key), reason: u.reason })));
+
+      // Arrival times: the server's stateless door fills the same numbers in (speed, detour, service) for the same windows.
+      const windowed = phoneStops.map((s) => ({ id: s.key, lat: s.lat, lon: s.lon, window: s.planned_time ? { start: s.planned_time, end: "10:20" } : null }));
+      const route = await call(optimizeRoute, "/api/v1/routes/optimize", { as: repA.id, body: { start, start_time: plan.work_hours.start, stops: windowed } });
+      expect(route.body.order).toEqual(phone.result.order);
+      expect(route.body.stops).toEqual(phone.result.stops);
+    } finally {
+      expect((await patch({ travel_speed_kmh: 30, route_detour_factor: 1.3, default_service_minutes: 20, alert_late_check_in_minutes: 30 })).status).toBe(200);
+    }
   });
 });

@@ -8,9 +8,10 @@ import { openOfflineDb } from "../../src/lib/offline/db";
 import { enqueue, listItems } from "../../src/lib/offline/queue";
 import type { QueueItem } from "../../src/lib/offline/queue-types";
 import { drainQueue } from "../../src/lib/offline/replay";
-import { optimiseDay, scheduleDay, type DayStop } from "../../src/lib/routing/day-route";
+import { DEFAULT_DAY_ROUTING, optimiseDay, routingOf, scheduleDay, type DayRouting, type DayStop } from "../../src/lib/routing/day-route";
 import { optimizeRoute } from "../../src/lib/routing/optimize";
 import { withQueuedOrder } from "../../src/components/rep/rep-store";
+import { orgSettings } from "../../src/server/db/schema/settings";
 
 /** Issue #19 on the phone: the day's route (arrival times, lateness), "Optimise my route", and the queued plan.put. */
 const km = (k: number) => k / 111.32; // degrees of latitude per km
@@ -46,12 +47,67 @@ describe("day route on the phone", () => {
   });
 });
 
+describe("the organisation's routing numbers on the phone", () => {
+  // A near stop without appointment and a far one booked at 10:00. At 30 km/h with 20 min per stop the near one fits
+  // first; at 12 km/h with 45 min per stop it does not (09:13 + 45 + 52 min ≈ 10:50 > 10:15), so the far one goes first
+  // (times: km on the ellipsoid, a degree of latitude is ≈ 110.6 km here, so legs are a little shorter than the round km).
+  const stops = [stop("near", 2), stop("far", 10, "10:00")];
+  const slow: DayRouting = { travel_speed_kmh: 12, route_detour_factor: 1.3, default_service_minutes: 45, appointment_minutes: 15 };
+
+  it("change the order and the times, and are exactly the solver's input (speed, detour, service, appointment window)", () => {
+    expect(optimiseDay(stops, START, "09:00").order).toEqual(["near", "far"]);
+    const r = optimiseDay(stops, START, "09:00", { routing: slow });
+    expect(r.order).toEqual(["far", "near"]);
+    expect(r.result.stops.map((x) => [x.id, x.arrival, x.departure])).toEqual([
+      ["far", "10:05", "10:50"],
+      ["near", "11:41", "12:26"],
+    ]);
+    const direct = optimizeRoute({
+      start: START,
+      start_time: "09:00",
+      speed_kmh: 12,
+      detour_factor: 1.3,
+      default_service_minutes: 45,
+      stops: [
+        { id: "near", lat: stops[0]!.lat, lon: stops[0]!.lon, window: null },
+        { id: "far", lat: stops[1]!.lat, lon: stops[1]!.lon, window: { start: "10:00", end: "10:15" } },
+      ],
+    });
+    expect(r.result).toEqual(direct);
+    // The schedule shown for that order uses the same numbers.
+    expect(scheduleDay([stops[1]!, stops[0]!], START, "09:00", { routing: slow }).stops.map((x) => [x.key, x.arrival, x.departure, x.late])).toEqual([
+      ["far", "10:05", "10:50", false],
+      ["near", "11:41", "12:26", false],
+    ]);
+  });
+
+  it("a longer appointment grace makes the near-first order possible again", () => {
+    expect(optimiseDay(stops, START, "09:00", { routing: { ...slow, appointment_minutes: 60 } }).order).toEqual(["near", "far"]);
+  });
+
+  it("the phone's defaults are the settings' column defaults (an organisation that changed nothing)", () => {
+    expect(DEFAULT_DAY_ROUTING).toEqual({
+      travel_speed_kmh: orgSettings.travelSpeedKmh.default,
+      route_detour_factor: orgSettings.routeDetourFactor.default,
+      default_service_minutes: orgSettings.defaultServiceMinutes.default,
+      appointment_minutes: orgSettings.alertLateCheckInMinutes.default,
+    });
+  });
+
+  it("a plan cached before the server sent them falls back to the defaults", () => {
+    expect(routingOf({})).toEqual(DEFAULT_DAY_ROUTING);
+    expect(routingOf(null)).toEqual(DEFAULT_DAY_ROUTING);
+    expect(routingOf({ routing: slow })).toBe(slow);
+  });
+});
+
 const plan = (statuses: string[]): TodayPlanResponse => ({
   personnel_id: 11,
   date: "2026-03-18",
   time_zone: "Asia/Kolkata",
   work_hours: { start: "09:00", end: "18:00", days: [1, 2, 3, 4, 5, 6] },
   tracking_interval_seconds: 60,
+  routing: DEFAULT_DAY_ROUTING,
   stops: statuses.map((status, i) => ({
     planned_visit_id: 100 + i,
     sequence: i + 1,

@@ -6,7 +6,7 @@ import { useCallback, useEffect, useMemo, useRef, useState } from "react";
 import type { BeatJson } from "@/contracts/beats";
 import type { DayPlanResponse, OptimizePlanResponse } from "@/contracts/plans";
 import { ApiError, createApiClient } from "@/lib/api/client";
-import { scheduleDay, unassignedText } from "@/lib/routing/day-route";
+import { routingOf, scheduleDay, unassignedText } from "@/lib/routing/day-route";
 import type { UnassignedReason } from "@/lib/routing/optimize";
 import { addDays, isoWeekday } from "@/lib/time";
 import type { MapLine, MapMarker } from "@/components/map/map-types";
@@ -238,6 +238,7 @@ function DayEditor({ rep, date, customers, byId, onChanged, onClose }: { rep: Pl
   const [error, setError] = useState<string | null>(null);
   const [status, setStatus] = useState<string>("");
   const [outcome, setOutcome] = useState<Outcome | null>(null);
+  const [showAll, setShowAll] = useState(true);
   const clientId = useClientIds();
 
   const adopt = useCallback((p: DayPlanResponse) => {
@@ -271,6 +272,7 @@ function DayEditor({ rep, date, customers, byId, onChanged, onClose }: { rep: Pl
         pts.map(({ s, c, i }) => ({ key: String(i), lat: c!.lat, lon: c!.lon, planned_time: s.planned_time })),
         { lat: pts[0]!.c!.lat, lon: pts[0]!.c!.lon },
         plan.work_hours.start,
+        { routing: routingOf(plan) },
       );
       for (const t of sched.stops) if (t.late) out.push(`${byId.get(stops[Number(t.key)]!.location_id)?.name}: appointment at ${stops[Number(t.key)]!.planned_time} cannot be met in this order (arrives ${t.arrival}).`);
     }
@@ -322,15 +324,16 @@ function DayEditor({ rep, date, customers, byId, onChanged, onClose }: { rep: Pl
   });
   const lines: MapLine[] = outcome ? [line("before", outcome.before, "#64748b", true, "Before"), line("after", outcome.after, "#0f766e", false, "After")] : [line("route", stops, "#0f766e", false, "Route")];
   const order = new Map(stops.map((s, i) => [s.location_id, i + 1]));
-  const markers: MapMarker[] = customers.map((c) => ({
-    id: `c${c.id}`,
-    lat: c.lat,
-    lon: c.lon,
-    label: order.has(c.id) ? `${order.get(c.id)}. ${c.name}` : `${c.name}: add to the day`,
-    badge: order.has(c.id) ? String(order.get(c.id)) : undefined,
-    color: order.has(c.id) ? "#0f766e" : "#94a3b8",
-    onClick: order.has(c.id) ? undefined : () => setStops((s) => [...s, { location_id: c.id, planned_time: null }]),
-  }));
+  // The day's stops stand out (badge, full size); every other customer is a small grey dot to pick from, or hidden.
+  const markers: MapMarker[] = customers
+    .filter((c) => order.has(c.id) || showAll)
+    .map((c) =>
+      order.has(c.id)
+        ? { id: `c${c.id}`, lat: c.lat, lon: c.lon, label: `${order.get(c.id)}. ${c.name}`, badge: String(order.get(c.id)), color: "#0f766e" }
+        : { id: `c${c.id}`, lat: c.lat, lon: c.lon, label: `${c.name}: add to the day`, color: "#94a3b8", small: true, onClick: () => setStops((s) => [...s, { location_id: c.id, planned_time: null }]) },
+    );
+  // The view fits the day's route (before and after), not the whole customer base; an empty day shows every customer.
+  const fitTo = [...stops, ...(outcome?.before ?? [])].map((s) => byId.get(s.location_id)).filter((c): c is PlanCustomer => !!c);
   const unassignedNotes = new Map<number, string>();
   for (const u of outcome?.unassigned ?? []) {
     const i = stops.findIndex((s) => s.location_id === u.location_id);
@@ -391,7 +394,19 @@ function DayEditor({ rep, date, customers, byId, onChanged, onClose }: { rep: Pl
             ) : null}
             <CustomerPicker customers={customers} taken={taken} onPick={(c) => setStops((s) => [...s, { location_id: c.id, planned_time: null }])} />
           </div>
-          <FieldMap ariaLabel={`${rep.name}'s route on ${date}; grey customers can be clicked to add them`} height="420px" markers={markers} lines={lines} />
+          <div className="flex flex-col gap-1">
+            <FieldMap
+              ariaLabel={`${rep.name}'s route on ${date}${showAll ? "; small grey dots are other customers, click one to add it" : ""}`}
+              height="420px"
+              markers={markers}
+              lines={lines}
+              fitTo={fitTo}
+            />
+            <label className="flex items-center gap-2 text-sm">
+              <input type="checkbox" checked={showAll} onChange={(e) => setShowAll(e.target.checked)} />
+              Show all customers (grey dots: click one to add it)
+            </label>
+          </div>
         </div>
       )}
     </section>

@@ -2,13 +2,13 @@
 
 import { APIProvider, Circle, Map, Marker, Polyline, useMap } from "@vis.gl/react-google-maps";
 import { useEffect, useRef } from "react";
-import { allPoints, boundsOf, DEFAULT_CENTER, DEFAULT_COLOR, fitKey } from "./map-geometry";
+import { boundsOf, DEFAULT_CENTER, DEFAULT_COLOR, fitKey, fitPoints } from "./map-geometry";
 import type { FieldMapProps } from "./map-types";
 
 /** Fits the view to what is drawn when the set of places changes (same rule as the Leaflet engine). */
 function FitView({ props }: { props: FieldMapProps }) {
   const map = useMap();
-  const points = allPoints(props);
+  const points = fitPoints(props);
   const key = fitKey(points);
   const fitted = useRef(false);
   useEffect(() => {
@@ -41,7 +41,9 @@ export default function GoogleFieldMap(props: FieldMapProps & { apiKey: string }
             <Polyline key={l.id} path={l.points.map((p) => ({ lat: p.lat, lng: p.lon }))} strokeColor={l.color ?? DEFAULT_COLOR} strokeWeight={3} strokeOpacity={l.dashed ? 0.5 : 1} />
           ))}
           {markers.map((m) => (
-            <Marker key={m.id} position={{ lat: m.lat, lng: m.lon }} title={m.label} label={m.badge}
+            <Marker key={m.id} position={{ lat: m.lat, lng: m.lon }} title={m.label} label={m.small ? undefined : m.badge}
+              icon={m.small ? { path: "M -1 0 a 1 1 0 1 0 2 0 a 1 1 0 1 0 -2 0", scale: 4, fillColor: m.color ?? DEFAULT_COLOR, fillOpacity: 0.8, strokeColor: "#fff", strokeWeight: 1 } : undefined}
+              zIndex={m.small ? 0 : 1}
               onClick={m.onClick}
               draggable={!!m.draggable}
               onDragEnd={m.onDragEnd ? (e) => { const ll = e.latLng; if (ll) m.onDragEnd?.({ lat: ll.lat(), lon: ll.lng() }); } : undefined}

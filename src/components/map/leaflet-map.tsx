@@ -5,27 +5,27 @@ import L from "leaflet";
 import { useEffect, useMemo, useRef } from "react";
 import { Circle, MapContainer, Marker, Polyline, TileLayer, Tooltip, useMap, useMapEvents } from "react-leaflet";
 import { publicEnv } from "@/lib/public-env";
-import { allPoints, boundsOf, DEFAULT_CENTER, DEFAULT_COLOR, fitKey } from "./map-geometry";
+import { boundsOf, DEFAULT_CENTER, DEFAULT_COLOR, fitKey, fitPoints } from "./map-geometry";
 import type { FieldMapProps, MapMarker } from "./map-types";
 
 const escapeHtml = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 
 /** An HTML marker (no image asset, so nothing is fetched from a CDN): a coloured dot with an optional badge. */
 function markerIcon(m: MapMarker): L.DivIcon {
-  const size = m.emphasis ? 30 : 24;
+  const size = m.small ? 10 : m.emphasis ? 30 : 24;
   const color = escapeHtml(m.color ?? DEFAULT_COLOR);
   const ring = m.ring ? `;border:3px solid ${escapeHtml(m.ring)}` : "";
   const html =
-    `<span role="img" aria-label="${escapeHtml(m.label)}" data-marker-id="${escapeHtml(m.id)}" class="fm-marker${m.emphasis ? " fm-marker-emphasis" : ""}" ` +
-    `style="background:${color};width:${size}px;height:${size}px${ring}">${m.badge ? escapeHtml(m.badge) : ""}</span>`;
+    `<span role="img" aria-label="${escapeHtml(m.label)}" data-marker-id="${escapeHtml(m.id)}" class="fm-marker${m.emphasis ? " fm-marker-emphasis" : ""}${m.small ? " fm-marker-small" : ""}" ` +
+    `style="background:${color};width:${size}px;height:${size}px${ring}">${m.badge && !m.small ? escapeHtml(m.badge) : ""}</span>`;
   return L.divIcon({ html, className: "fm-marker-wrap", iconSize: [size, size], iconAnchor: [size / 2, size / 2] });
 }
 
 /** Re-fits the view when the set of drawn places changes (not when a marker only changes colour). */
 function FitView({ props }: { props: FieldMapProps }) {
   const map = useMap();
-  const points = allPoints(props);
-  const maxRadius = Math.max(0, ...(props.circles ?? []).map((c) => c.radiusM));
+  const points = fitPoints(props);
+  const maxRadius = props.fitTo?.length ? 0 : Math.max(0, ...(props.circles ?? []).map((c) => c.radiusM));
   const key = props.center ? `c:${props.center.lat},${props.center.lon},${props.zoom ?? ""}` : fitKey(points);
   const fitted = useRef(false);
   useEffect(() => {
@@ -74,7 +74,7 @@ export default function LeafletMap(props: FieldMapProps) {
             position={[m.lat, m.lon]}
             icon={icons.get(m.id)!}
             keyboard={!!m.onClick}
-            zIndexOffset={m.emphasis ? 1000 : 0}
+            zIndexOffset={m.emphasis ? 1000 : m.small ? -1000 : 0}
             draggable={!!m.draggable}
             eventHandlers={{
               ...(m.onClick ? { click: m.onClick, keypress: m.onClick } : {}),

@@ -5,6 +5,12 @@ export function allPoints({ markers = [], circles = [], lines = [] }: FieldMapPr
   return [...markers, ...circles, ...lines.flatMap((l) => l.points)].filter((p) => Number.isFinite(p.lat) && Number.isFinite(p.lon));
 }
 
+/** The points the view fits: `fitTo` when it has any, else everything drawn. */
+export function fitPoints(props: FieldMapProps): LatLon[] {
+  const only = (props.fitTo ?? []).filter((p) => Number.isFinite(p.lat) && Number.isFinite(p.lon));
+  return only.length ? only : allPoints(props);
+}
+
 /** South-west / north-east corners of the points, padded for circles' radii (≈ 111 km per degree). */
 export function boundsOf(points: LatLon[], padM = 0): [[number, number], [number, number]] | null {
   if (points.length === 0) return null;

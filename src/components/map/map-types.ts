@@ -17,6 +17,8 @@ export type MapMarker = LatLon & {
   badge?: string;
   /** Highlighted (e.g. the next stop, the selected rep). */
   emphasis?: boolean;
+  /** Drawn as a small dot without badge (background places, e.g. customers not on the route being planned). */
+  small?: boolean;
   onClick?: () => void;
   /** A pin the user can drag (the customer form's map pick); `onDragEnd` gets where it was dropped. */
   draggable?: boolean;
@@ -43,4 +45,6 @@ export type FieldMapProps = {
   onMapClick?: (p: LatLon) => void;
   /** Fit the view to what is drawn only once (a map the user edits must not re-zoom at each change). */
   fitOnce?: boolean;
+  /** Fit the view to these points instead of everything drawn (e.g. a day's route among hundreds of customers); empty = everything. */
+  fitTo?: LatLon[];
 };

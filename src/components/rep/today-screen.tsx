@@ -73,13 +73,15 @@ export function TodayScreen({ store, views, fix, fixStatus, onOpenStop, onStartD
     const nowHhmm = routing.hhmmIn(new Date(now), plan.value.time_zone);
     const startTime = nowHhmm > plan.value.work_hours.start ? nowHhmm : plan.value.work_hours.start;
     const stops = pending.map((v) => ({ key: String(v.location.id), lat: v.location.lat, lon: v.location.lon, planned_time: v.planned_time }));
-    return { start, startTime, stops, schedule: routing.scheduleDay(stops, start, startTime) };
+    // The organisation's routing numbers come with the plan (and are cached with it): the same as the server's.
+    const numbers = routing.routingOf(plan.value);
+    return { start, startTime, stops, numbers, schedule: routing.scheduleDay(stops, start, startTime, { routing: numbers }) };
   }, [routing, plan, pending, fix, now]);
   const timing = new Map(route?.schedule.stops.map((s) => [Number(s.key), s]) ?? []);
   const optimise = async () => {
     if (!routing || !route) return;
     // The same pure function as the server's, on the phone: works offline; the new order goes through the queue.
-    const r = routing.optimiseDay(route.stops, route.start, route.startTime);
+    const r = routing.optimiseDay(route.stops, route.start, route.startTime, { routing: route.numbers });
     const same = r.order.join(",") === route.stops.map((s) => s.key).join(",");
     const late = r.unassigned.length ? ` ${r.unassigned.length} appointment(s) cannot be met: kept at the end.` : "";
     if (same) {

@@ -1,25 +1,65 @@
 import type { Point } from "@/lib/geo/distance";
 import { buildProblem, describeRoute, measureOrder, optimizeRoute, type RouteInput, type RouteResult, type UnassignedReason } from "./optimize";
 import type { TravelMatrix } from "./matrix";
+import { ROUTING_DEFAULTS } from "./defaults";
 import { formatHhmm, parseHhmm } from "./time";
 
 /**
  * A day's pending stops as the route optimiser sees them, in the browser (rep Today offline, the manager's Plans page)
  * the same way as src/server/plans/optimize-day-plan.ts does on the server: a stop's planned_time is an appointment,
- * service may begin from it until `appointmentMinutes` later. Pure: no server imports.
+ * service may begin from it until `routing.appointment_minutes` later. Pure: no server imports.
  */
 export type DayStop = { key: string; lat: number; lon: number; planned_time: string | null };
 
-/** The late-check-in grace the server uses when the organisation has not changed it (settings: alert_late_check_in_minutes). */
-export const DEFAULT_APPOINTMENT_MINUTES = 15;
+/**
+ * The organisation's routing numbers a day is optimised with (Admin → Settings). The server reads them from the
+ * settings object (src/server/routing/routing-settings.ts) and sends them with the day's plan (`routing`), so the
+ * phone, offline too, optimises with the same numbers as POST /plans/{id}/{date}/optimize.
+ */
+export type DayRouting = {
+  /** Average speed, km/h (keyless model: geodesic km × detour factor at this speed). */
+  travel_speed_kmh: number;
+  /** Road km per geodesic km. */
+  route_detour_factor: number;
+  /** Minutes at each stop. */
+  default_service_minutes: number;
+  /** A stop's planned_time is an appointment: service may begin from it until this many minutes later (the late-check-in grace). */
+  appointment_minutes: number;
+};
 
-export function dayRouteInput(stops: DayStop[], start: Point, startTime: string, appointmentMinutes = DEFAULT_APPOINTMENT_MINUTES): RouteInput {
+/** The late-check-in grace the server uses when the organisation has not changed it (settings: alert_late_check_in_minutes). */
+export const DEFAULT_APPOINTMENT_MINUTES = 30;
+
+/** The numbers of an organisation that changed nothing (and of a plan cached before the server sent `routing`). */
+export const DEFAULT_DAY_ROUTING: DayRouting = {
+  travel_speed_kmh: ROUTING_DEFAULTS.travel_speed_kmh,
+  route_detour_factor: ROUTING_DEFAULTS.route_detour_factor,
+  default_service_minutes: ROUTING_DEFAULTS.default_service_minutes,
+  appointment_minutes: DEFAULT_APPOINTMENT_MINUTES,
+};
+
+/** A plan's routing numbers, the defaults when it carries none (cached by an older app). */
+export function routingOf(plan: { routing?: DayRouting | null } | null | undefined): DayRouting {
+  return plan?.routing ?? DEFAULT_DAY_ROUTING;
+}
+
+export type DayRouteOptions = {
+  /** The organisation's numbers (default DEFAULT_DAY_ROUTING). */
+  routing?: DayRouting;
+  /** Road matrix over [start, ...stops] (the server's, with GOOGLE_MAPS_API_KEY); default the keyless model. */
+  matrix?: TravelMatrix;
+};
+
+export function dayRouteInput(stops: DayStop[], start: Point, startTime: string, routing: DayRouting = DEFAULT_DAY_ROUTING): RouteInput {
   return {
     start,
     start_time: startTime,
+    speed_kmh: routing.travel_speed_kmh,
+    detour_factor: routing.route_detour_factor,
+    default_service_minutes: routing.default_service_minutes,
     stops: stops.map((s) => {
       const at = s.planned_time ? parseHhmm(s.planned_time) : null;
-      return { id: s.key, lat: s.lat, lon: s.lon, window: at === null ? null : { start: formatHhmm(at), end: formatHhmm(Math.min(at + appointmentMinutes, 23 * 60 + 59)) } };
+      return { id: s.key, lat: s.lat, lon: s.lon, window: at === null ? null : { start: formatHhmm(at), end: formatHhmm(Math.min(at + routing.appointment_minutes, 23 * 60 + 59)) } };
     }),
   };
 }
@@ -27,9 +67,9 @@ export function dayRouteInput(stops: DayStop[], start: Point, startTime: string,
 export type StopTiming = { key: string; arrival: string; departure: string; late: boolean };
 
 /** Arrival and departure at each stop in the order given (arriving early waits for the appointment), and whether it is late. */
-export function scheduleDay(stops: DayStop[], start: Point, startTime: string, matrix?: TravelMatrix): { stops: StopTiming[]; km: number; minutes: number } {
+export function scheduleDay(stops: DayStop[], start: Point, startTime: string, { routing, matrix }: DayRouteOptions = {}): { stops: StopTiming[]; km: number; minutes: number } {
   if (stops.length === 0) return { stops: [], km: 0, minutes: 0 };
-  const input = dayRouteInput(stops, start, startTime);
+  const input = dayRouteInput(stops, start, startTime, routing);
   const p = buildProblem(input, matrix);
   const r = describeRoute(
     p,
@@ -52,9 +92,13 @@ export type DayOptimisation = {
   unassigned: { key: string; reason: UnassignedReason }[];
 };
 
-/** The optimiser on a day's pending stops; the same answer on the phone and on the server for the same numbers. */
-export function optimiseDay(stops: DayStop[], start: Point, startTime: string, matrix?: TravelMatrix): DayOptimisation {
-  const input = dayRouteInput(stops, start, startTime);
+/**
+ * The optimiser on a day's pending stops: the one function behind the phone's "Optimise my route" and the server's
+ * POST /plans/{id}/{date}/optimize and beats-materialize (optimize-day-plan.ts), so the same stops, start and numbers
+ * give the same order and times on both.
+ */
+export function optimiseDay(stops: DayStop[], start: Point, startTime: string, { routing, matrix }: DayRouteOptions = {}): DayOptimisation {
+  const input = dayRouteInput(stops, start, startTime, routing);
   const result = optimizeRoute(input, matrix ? { matrix } : {});
   const order = [...result.order, ...result.unassigned.map((u) => u.id)];
   return {

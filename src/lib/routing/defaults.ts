@@ -1,7 +1,7 @@
 /**
- * Routing defaults until the organisation settings object (issue #18, helper `office`) carries them: the server reads
- * them through src/server/routing/routing-settings.ts, so swapping to the settings object is one line there.
- * Pure values: the phone's offline "Optimise my route" uses the same numbers.
+ * Routing numbers of the solver when its input says none. The organisation's own (Admin → Settings) reach the
+ * server through src/server/routing/routing-settings.ts and the phone with the day's plan (`routing`); these are the
+ * fallback (and the settings' column defaults).
  */
 export const ROUTING_DEFAULTS = {
   /** Average door-to-door speed in town, km/h (keyless model: geodesic km × detour factor at this speed). */

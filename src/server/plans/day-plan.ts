@@ -9,6 +9,7 @@ import { forbidden, notFound, validationFailed } from "../errors";
 import { idempotent } from "../idempotency";
 import { emitEvent } from "../realtime/outbox";
 import { loadWorkHours } from "../tracking/work-hours";
+import { dayRoutingOf, routingSettingsOf } from "../routing/routing-settings";
 import { addDays, localDate } from "@/lib/time";
 import { formatHhmm } from "@/lib/routing/time";
 import type { DayPlanResponse, PlannedStopJson, PutPlanRequest } from "@/contracts/plans";
@@ -70,13 +71,16 @@ export async function readDayPlan(db: Db, personnelId: number, date: string, tim
   );
   const [day] = await queryRows<{ source: "beat" | "manual" }>(db, sql`SELECT source FROM plan_days WHERE personnel_id = ${personnelId} AND plan_date = ${date}::date`);
   const hours = await loadWorkHours(db);
-  const { tracking_interval_seconds } = await getOrgSettings(db);
+  const settings = await getOrgSettings(db);
+  const { tracking_interval_seconds } = settings;
+  const routing = dayRoutingOf(routingSettingsOf(settings));
   return {
     personnel_id: personnelId,
     date,
     time_zone: timeZone,
     work_hours: { start: formatHhmm(hours.startMin), end: formatHhmm(hours.endMin), days: hours.workDays },
     tracking_interval_seconds,
+    routing,
     stops: rows.map(toStop),
     source: day?.source ?? (rows.length ? "manual" : "none"),
   };

@@ -4,10 +4,11 @@ import type { Ctx } from "../auth/actor";
 import { queryRows, type Db } from "../db/client";
 import { getOrgSettings } from "../settings/org-settings";
 import { idempotent } from "../idempotency";
-import { routingFor } from "../routing/optimize-route";
+import { serverMatrix } from "../routing/optimize-route";
+import { dayRoutingOf, loadRoutingSettings } from "../routing/routing-settings";
 import { localDate, zonedInstant } from "@/lib/time";
 import type { Point } from "@/lib/geo/distance";
-import { measureOrder, optimizeRoute, type RouteStopInput } from "@/lib/routing/optimize";
+import { dayRouteInput, optimiseDay, type DayStop } from "@/lib/routing/day-route";
 import { formatHhmm, parseHhmm } from "@/lib/routing/time";
 import type { OptimizePlanRequest, OptimizePlanResponse } from "@/contracts/plans";
 import { authorizePlanWrite, readDayPlan, replacePendingStops } from "./day-plan";
@@ -56,26 +57,16 @@ export async function reorderDay(
   );
   if (rows.length === 0) return { km_before: 0, km_after: 0, minutes_before: 0, minutes_after: 0, unassigned: [] };
   const start = opts.start ?? (await startPoint(db, personnelId, date, timeZone)) ?? { lat: Number(rows[0]!.lat), lon: Number(rows[0]!.lon) };
-  const stops: RouteStopInput[] = [];
-  const { input: probe, settings } = await routingFor(db, { start, stops: [] });
-  for (const r of rows) {
-    const at = r.planned_time ? parseHhmm(r.planned_time) : null;
-    stops.push({
-      id: String(r.id),
-      lat: Number(r.lat),
-      lon: Number(r.lon),
-      window: at === null ? null : { start: formatHhmm(at), end: formatHhmm(Math.min(at + settings.appointment_minutes, 23 * 60 + 59)) },
-    });
-  }
+  const settings = await loadRoutingSettings(db);
+  const routing = dayRoutingOf(settings);
+  const stops: DayStop[] = rows.map((r) => ({ key: String(r.id), lat: Number(r.lat), lon: Number(r.lon), planned_time: r.planned_time }));
   // Today the route starts now (or at the day's start, if later); another day at the day's start.
   const nowMin = localDate(now, timeZone) === date ? Math.ceil((now.getTime() - zonedInstant(date, 0, timeZone).getTime()) / 60_000) : 0;
-  const dayStart = parseHhmm(probe.start_time!) ?? 9 * 60;
+  const dayStart = parseHhmm(settings.day_start) ?? 9 * 60;
   const startTime = formatHhmm(Math.min(Math.max(dayStart, nowMin), 23 * 60 + 59));
-  const { input, matrix } = await routingFor(db, { start, start_time: startTime, stops });
-  const result = optimizeRoute(input, { matrix });
-  const order = [...result.order, ...result.unassigned.map((u) => u.id)];
-  const before = measureOrder(input, stops.map((s) => s.id), matrix);
-  const after = measureOrder(input, order, matrix);
+  // The phone's function with the organisation's numbers (the plan response carries them to the phone as `routing`).
+  const matrix = await serverMatrix(dayRouteInput(stops, start, startTime, routing));
+  const { order, before, after, unassigned } = optimiseDay(stops, start, startTime, { routing, matrix });
   const byId = new Map(rows.map((r) => [String(r.id), r]));
   await replacePendingStops(
     db,
@@ -91,7 +82,7 @@ export async function reorderDay(
     km_after: after.km,
     minutes_before: before.minutes,
     minutes_after: after.minutes,
-    unassigned: result.unassigned.map((u) => ({ location_id: Number(byId.get(u.id)!.location_id), reason: u.reason })),
+    unassigned: unassigned.map((u) => ({ location_id: Number(byId.get(u.key)!.location_id), reason: u.reason })),
   };
 }
 

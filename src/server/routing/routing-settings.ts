@@ -1,6 +1,8 @@
 import "server-only";
 import type { Db } from "../db/client";
 import { getOrgSettings } from "../settings/org-settings";
+import type { DayRouting } from "@/lib/routing/day-route";
+import type { OrgSettings } from "@/contracts/settings";
 
 export type RoutingSettings = {
   time_zone: string;
@@ -15,7 +17,11 @@ export type RoutingSettings = {
 
 /** The organisation's routing numbers, from the one settings object (Admin → Settings; PATCH /api/v1/settings). */
 export async function loadRoutingSettings(db: Db): Promise<RoutingSettings> {
-  const s = await getOrgSettings(db);
+  return routingSettingsOf(await getOrgSettings(db));
+}
+
+/** The routing numbers of a settings object already read. */
+export function routingSettingsOf(s: OrgSettings): RoutingSettings {
   return {
     time_zone: s.time_zone,
     day_start: s.work_start,
@@ -23,5 +29,15 @@ export async function loadRoutingSettings(db: Db): Promise<RoutingSettings> {
     travel_speed_kmh: s.travel_speed_kmh,
     default_service_minutes: s.default_service_minutes,
     route_detour_factor: s.route_detour_factor,
+  };
+}
+
+/** The numbers a day is optimised with, as the plan response carries them to the phone (optimiseDay's `routing`). */
+export function dayRoutingOf(s: RoutingSettings): DayRouting {
+  return {
+    travel_speed_kmh: s.travel_speed_kmh,
+    route_detour_factor: s.route_detour_factor,
+    default_service_minutes: s.default_service_minutes,
+    appointment_minutes: s.appointment_minutes,
   };
 }
