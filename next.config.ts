@@ -8,7 +8,9 @@ const nextConfig: NextConfig = {
   // HTTP_COMPRESS=false when a proxy in front compresses (README, docs/decisions/0013): read when the server starts.
   compress: env.HTTP_COMPRESS,
   // Native and WASM packages must be loaded by Node at run time, not bundled.
-  serverExternalPackages: ["@electric-sql/pglite", "@electric-sql/pglite-postgis", "@node-rs/argon2", "postgres", "pg-boss", "pg", "sharp", "exifr", "uploadthing", "pdfkit", "exceljs", "nodemailer"],
+  serverExternalPackages: ["@electric-sql/pglite", "@electric-sql/pglite-postgis", "@node-rs/argon2", "postgres", "pg-boss", "pg", "sharp", "exifr", "uploadthing", "pdfkit", "exceljs", "nodemailer",
+    // OpenTelemetry (src/server/telemetry): one API instance shared with Next and the door, and the SDK loaded by Node.
+    "@opentelemetry/api", "@opentelemetry/sdk-node", "@opentelemetry/sdk-metrics", "@opentelemetry/exporter-metrics-otlp-http", "@opentelemetry/exporter-trace-otlp-http", "@vercel/otel"],
   typedRoutes: false,
   // forbidden() renders app/forbidden.tsx with status 403 (the page guard's wrong-role answer).
   experimental: { authInterrupts: true },

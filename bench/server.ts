@@ -6,6 +6,7 @@ import { spawn, type ChildProcess } from "node:child_process";
 import { existsSync, readdirSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { processGroupStopper, run } from "./lib";
+import { startOtlpSink, type OtlpSink } from "./otlp-sink";
 
 export const AUTH_SECRET = process.env.AUTH_SECRET ?? "fieldbeat-bench-secret-not-for-production-0123456789";
 
@@ -16,6 +17,25 @@ export async function serverUp(base: string, timeoutMs = 2000): Promise<boolean>
     return false;
   }
 }
+
+/**
+ * BENCH_OTEL=<ratio> (e.g. 0.1): the server runs with OpenTelemetry on — traces sampled at that ratio
+ * (`parentbased_traceidratio`), metrics every 60 s — exporting OTLP/HTTP (protobuf, the default) to a sink in this
+ * process (bench/otlp-sink.ts). Compare a run with it against one without: the difference is tracing's cost.
+ * Unset: the server's environment has no OTEL_EXPORTER_OTLP_ENDPOINT (an inherited one is removed), telemetry off.
+ */
+let sink: OtlpSink | undefined;
+async function otelEnv(log: (s: string) => void): Promise<Record<string, string | undefined>> {
+  const ratio = process.env.BENCH_OTEL;
+  if (!ratio) return { OTEL_EXPORTER_OTLP_ENDPOINT: undefined };
+  if (!(Number(ratio) >= 0 && Number(ratio) <= 1)) throw new Error(`BENCH_OTEL must be a sampling ratio in [0, 1], not ${ratio}`);
+  sink ??= await startOtlpSink();
+  log(`OpenTelemetry on: parentbased_traceidratio ${ratio}, OTLP/HTTP to the bench's sink at ${sink.url}`);
+  return { OTEL_EXPORTER_OTLP_ENDPOINT: sink.url, OTEL_TRACES_SAMPLER: "parentbased_traceidratio", OTEL_TRACES_SAMPLER_ARG: ratio, OTEL_EXPORTER_OTLP_PROTOCOL: "http/protobuf" };
+}
+
+/** What the sink received (BENCH_OTEL), for the run's log; null when telemetry was off. */
+export const otelSinkStats = () => sink?.stats() ?? null;
 
 export type BenchServer = { child: ChildProcess | null; base: string; stop: () => Promise<void> };
 
@@ -48,6 +68,7 @@ export async function startServer(opts: { base: string; dir: string; dbUrl: stri
     detached: true, // own process group: stop() kills next start and its next-server child together
     env: {
       ...process.env,
+      ...(await otelEnv(opts.log)),
       NODE_ENV: "production",
       NEXT_TELEMETRY_DISABLED: "1",
       DATABASE_URL: opts.dbUrl,

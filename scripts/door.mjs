@@ -12,10 +12,15 @@
  *  - A method outside the standard seven (TRACE, TRACK, PROPFIND…) never reaches Next, whose web Request refuses
  *    some of them with a framework 500: the gate's JSON 405 answers it, on every path.
  *
+ * With OpenTelemetry on (OTEL_EXPORTER_OTLP_ENDPOINT, src/server/telemetry), each lean request is a SERVER span
+ * named `METHOD /path` — Next makes its own for the requests it serves — and the handler runs inside it, so the
+ * app's database spans are its children. Off, the door reads one flag per request and does nothing more.
+ *
  * Plain JavaScript: it runs where only the build and node_modules exist (scripts/server.mjs), and the integration
  * tests run it in-process with the TypeScript route modules (tests/integration/lean-door.test.ts).
  */
 import { getRequestListener } from "@hono/node-server";
+import { context, propagation, SpanKind, SpanStatusCode, trace } from "@opentelemetry/api";
 
 /** The hot paths: every method a route file exports for them is served here; anything else goes to Next. */
 export const LEAN_PATHS = ["/api/health", "/api/v1/visits/check-in", "/api/v1/visits/check-out", "/api/v1/locations/nearby", "/api/v1/tracking/pings"];
@@ -28,6 +33,9 @@ export const DOOR_MARK = Symbol.for("fieldbeat.door");
 
 /** Where the app publishes its gate (src/server/http/api-gate.ts) for the door to find in the same module instance. */
 export const GATE_KEY = Symbol.for("fieldbeat.apiGate");
+
+/** Where the app publishes its telemetry state (src/server/telemetry/telemetry.ts, TELEMETRY_KEY). */
+const TELEMETRY_KEY = Symbol.for("fieldbeat.telemetry");
 
 const STANDARD = new Set(["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"]);
 const NO_PARAMS = { params: Promise.resolve({}) };
@@ -70,12 +78,38 @@ export function createDoor({ routes, gate, next }) {
     const handler = mod && /** @type {RouteHandler | undefined} */ (mod[method] ?? (method === "HEAD" ? mod.GET : undefined));
     if (typeof handler === "function") {
       res[HANDLER] = handler;
-      void lean(req, res);
+      if (/** @type {{ on?: boolean } | undefined} */ (/** @type {Record<symbol, unknown>} */ (/** @type {unknown} */ (globalThis))[TELEMETRY_KEY])?.on) traced(lean, req, res, method, path);
+      else void lean(req, res);
       return;
     }
     if (next) void next(req, res);
     else res.writeHead(404).end();
   };
+}
+
+/**
+ * Runs a lean request inside a SERVER span (the caller's `traceparent` is its parent, as Next does for its own),
+ * ended when the answer is sent or the connection closes, with the status the client got.
+ * @param {(req: import("node:http").IncomingMessage, res: import("node:http").ServerResponse) => unknown} run
+ * @param {import("node:http").IncomingMessage} req
+ * @param {import("node:http").ServerResponse} res
+ * @param {string} method
+ * @param {string} route
+ */
+function traced(run, req, res, method, route) {
+  const parent = propagation.extract(context.active(), req.headers);
+  const span = trace.getTracer("fieldbeat.door").startSpan(
+    `${method} ${route}`,
+    { kind: SpanKind.SERVER, attributes: { "http.request.method": method, "http.route": route, "url.path": route, "url.scheme": "http", "fieldbeat.door": "lean" } },
+    parent,
+  );
+  res.once("close", () => {
+    span.setAttribute("http.response.status_code", res.statusCode);
+    if (res.statusCode >= 500) span.setStatus({ code: SpanStatusCode.ERROR });
+    if (!res.writableFinished) span.setAttribute("error.type", "connection_closed");
+    span.end();
+  });
+  context.with(trace.setSpan(parent, span), () => void run(req, res));
 }
 
 /** Replaces any client-sent PEER_HEADER with the socket's address, in both the raw and the parsed headers. */

@@ -107,6 +107,13 @@ async function shutdown(signal) {
   } catch {
     // already gone
   }
+  try {
+    // OpenTelemetry (when on): the last spans and metrics leave before the process does (bounded).
+    const telemetry = globalThis[Symbol.for("fieldbeat.telemetry")];
+    if (telemetry?.shutdown) await Promise.race([telemetry.shutdown(), new Promise((r) => setTimeout(r, 5_000).unref())]);
+  } catch {
+    // a collector that is down: its spans are lost, the shutdown is not
+  }
   console.log(`[fieldbeat] server process ${process.pid}: stopped in ${Date.now() - t0} ms${streams ? ` (${streams} live streams sent elsewhere)` : ""}`);
   process.exit(0);
 }

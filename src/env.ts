@@ -21,6 +21,13 @@ export const envSchema = z.object({
   /** Password of the first admin made by `db:create-admin` (generated and printed once when unset). */
   ADMIN_PASSWORD: optional(z.string().min(12, "must be at least 12 characters")),
   FIXTURES_DIR: optional(z.string()),
+  // OpenTelemetry (src/server/telemetry): off unless the collector's OTLP endpoint is set. The SDK reads the other
+  // OTEL_* variables itself (protocol, headers, sampler, export interval); README, Configuration.
+  OTEL_EXPORTER_OTLP_ENDPOINT: optional(z.string().regex(/^https?:\/\/[^\s/]+(\/[^\s]*)?$/, "must be the collector's http(s) URL (http://otel-collector:4318)")),
+  OTEL_SERVICE_NAME: z.preprocess(emptyToUndefined, z.string().min(1).default("fieldbeat")),
+  OTEL_METRIC_EXPORT_INTERVAL: z.preprocess(emptyToUndefined, z.coerce.number().int().min(100).default(60_000)),
+  // Set by Vercel on its builds and functions (1): telemetry then goes through @vercel/otel.
+  VERCEL: optional(z.string()),
   LOG_LEVEL: z.preprocess(emptyToUndefined, z.enum(["debug", "info", "warn", "error"]).default("info")),
   /** Signs session cookies and API access tokens. Required in production; a fixed dev value otherwise. */
   AUTH_SECRET: optional(z.string().min(32, "must be at least 32 characters (openssl rand -base64 32)")),

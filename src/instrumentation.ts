@@ -13,6 +13,12 @@ export async function register() {
     console.error("[fieldbeat] AUTH_SECRET is not set: a production server needs it (≥ 32 characters; `openssl rand -base64 32`). Put it in the environment or .env.local, or run `npm run demo`, which writes one.");
     process.exit(1);
   }
+  // OpenTelemetry, only when OTEL_EXPORTER_OTLP_ENDPOINT is set (before the database opens: its client is traced then).
+  try {
+    if (await (await import("./server/telemetry/start")).startTelemetry()) console.log("[fieldbeat] OpenTelemetry on (OTLP export)");
+  } catch (err) {
+    console.error("[fieldbeat] OpenTelemetry did not start:", err instanceof Error ? err.message : err);
+  }
   // Publishes the app's shutdown for scripts/server.mjs (SIGTERM: SSE streams sent elsewhere, jobs stopped).
   await import("./server/lifecycle/shutdown");
   const { getDbHandle } = await import("./server/db");

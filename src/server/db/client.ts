@@ -6,6 +6,7 @@ import { sql, type SQL } from "drizzle-orm";
 import type { PgDatabase, PgQueryResultHKT } from "drizzle-orm/pg-core";
 import type { Sql } from "postgres";
 import * as schema from "./schema";
+import { telemetryOn } from "../telemetry/telemetry";
 
 export type Schema = typeof schema;
 /** The one database type the domain layer sees, whichever driver is behind it (a transaction is one too). */
@@ -65,6 +66,15 @@ export function preparingClient(client: Sql): Sql {
   return wrap(client);
 }
 
+/** The database name of a connection URL (the `db.namespace` of its spans). */
+function databaseOf(url: string): string {
+  try {
+    return decodeURIComponent(new URL(url).pathname.slice(1)) || "postgres";
+  } catch {
+    return "postgres";
+  }
+}
+
 export async function openPostgres(opts: PostgresOptions): Promise<DbHandle> {
   const { default: postgres } = await import("postgres");
   const { drizzle } = await import("drizzle-orm/postgres-js");
@@ -75,7 +85,13 @@ export async function openPostgres(opts: PostgresOptions): Promise<DbHandle> {
     connection: { jit: "off", ...(opts.searchPath ? { search_path: opts.searchPath } : {}) },
     onnotice: () => {},
   });
-  const db = drizzle(opts.prepare === false ? client : preparingClient(client), { schema }) as unknown as Db;
+  // Telemetry on (OTEL_EXPORTER_OTLP_ENDPOINT): a span per statement; off, the client is not wrapped at all.
+  let driver: Sql = client;
+  if (telemetryOn()) {
+    const { tracingPostgres } = await import("./traced");
+    driver = tracingPostgres(client, opts.searchPath ? `app:${opts.searchPath}` : "app", databaseOf(opts.url), opts.max ?? 10);
+  }
+  const db = drizzle(opts.prepare === false ? driver : preparingClient(driver), { schema }) as unknown as Db;
   return { db, driver: "postgres", client: { kind: "postgres", sql: client, url: opts.url }, close: () => client.end({ timeout: 5 }) };
 }
 
@@ -86,7 +102,7 @@ export async function openPglite(dataDir: string | undefined, opts: { loadDataDi
   const { drizzle } = await import("drizzle-orm/pglite");
   if (dataDir) mkdirSync(dataDir, { recursive: true });
   const pg = await PGlite.create({ dataDir, extensions: { postgis }, loadDataDir: opts.loadDataDir });
-  const db = drizzle(pg, { schema }) as unknown as Db;
+  const db = drizzle(telemetryOn() ? (await import("./traced")).tracingPglite(pg, "pglite") : pg, { schema }) as unknown as Db;
   return { db, driver: "pglite", client: { kind: "pglite", pg }, close: () => pg.close() };
 }
 

@@ -1,4 +1,5 @@
 import "server-only";
+import { SpanStatusCode } from "@opentelemetry/api";
 import type { z } from "zod";
 import type { Actor, Ctx } from "../auth/actor";
 import { unauthorized } from "../auth/authenticate";
@@ -8,6 +9,7 @@ import { getDb } from "../db";
 import { errorBody, type ErrorBody } from "../errors";
 import { toBoundaryError } from "./boundary-error";
 import { parseInput } from "./api";
+import { withSpan } from "../telemetry/telemetry";
 
 /** What a server action answers: never throws to the client, so forms can show `error.field`. */
 export type ActionResult<T> = { ok: true; data: T } | ({ ok: false; status: number } & ErrorBody);
@@ -22,6 +24,18 @@ export type ActionDef<S extends z.ZodType, R> = {
 
 /** The action's logic for a given actor: the same path the server action takes, minus the cookie. */
 export async function invokeAction<S extends z.ZodType, R>(def: ActionDef<S, R>, actor: Actor | null, raw: unknown, now = new Date()): Promise<ActionResult<R>> {
+  // A span per action when telemetry is on (its statements are its children); an error answer marks it failed.
+  return withSpan(`action ${def.name}`, { "fieldbeat.action": def.name }, async (span) => {
+    const result = await runAction(def, actor, raw, now);
+    if (span && !result.ok) {
+      span.setAttribute("fieldbeat.action.status", result.status);
+      if (result.status >= 500) span.setStatus({ code: SpanStatusCode.ERROR, message: result.error.code });
+    }
+    return result;
+  });
+}
+
+async function runAction<S extends z.ZodType, R>(def: ActionDef<S, R>, actor: Actor | null, raw: unknown, now: Date): Promise<ActionResult<R>> {
   try {
     if (!actor) throw unauthorized();
     requirePermission(actor, def.permission);

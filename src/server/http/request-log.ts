@@ -1,6 +1,7 @@
 import "server-only";
 import { randomUUID } from "node:crypto";
 import { log } from "../log";
+import { recordRequest } from "../telemetry/telemetry";
 import { trustProxyHops } from "./trust";
 
 /** What an upstream request id may look like (a proxy's UUID, a trace id, …); anything else is replaced. */
@@ -29,5 +30,7 @@ export function logRequest(req: Request, status: number, startedMs: number, requ
   } catch {
     /* keep the raw value */
   }
-  log.info("request", { method: req.method, path, status, duration_ms: Math.round((performance.now() - startedMs) * 10) / 10, request_id: requestId });
+  const ms = performance.now() - startedMs;
+  log.info("request", { method: req.method, path, status, duration_ms: Math.round(ms * 10) / 10, request_id: requestId });
+  recordRequest(req.method, path, status, ms / 1000);
 }

@@ -3,6 +3,7 @@ import { createHash, timingSafeEqual } from "node:crypto";
 import type { Db } from "../db/client";
 import { AppError } from "../errors";
 import { JOBS } from "./registry";
+import { runJobTraced } from "../telemetry/telemetry";
 
 export type CronRun = { job: string; ran_at: string; result: unknown };
 
@@ -23,5 +24,6 @@ export async function runCronJob(openDb: () => Promise<Db>, input: { job: string
   }
   const job = JOBS.find((j) => j.name === input.job);
   if (!job) throw new AppError("NOT_FOUND", "Job not found.");
-  return { job: job.name, ran_at: input.now.toISOString(), result: await job.run(await openDb(), input.now) };
+  const db = await openDb();
+  return { job: job.name, ran_at: input.now.toISOString(), result: await runJobTraced(job.name, () => job.run(db, input.now)) };
 }

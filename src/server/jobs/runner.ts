@@ -7,6 +7,7 @@ import { checkVisitAlerts } from "../alerts/check-alerts";
 import { hubFor } from "../realtime/hub";
 import { JOBS } from "./registry";
 import { onShutdownStop } from "../lifecycle/shutdown";
+import { runJobTraced } from "../telemetry/telemetry";
 
 /** On shutdown a job already running may finish within this; pg-boss then releases it for another instance. */
 const STOP_GRACE_MS = 15_000;
@@ -34,7 +35,7 @@ export async function startJobs(handle: DbHandle): Promise<{ stop(): Promise<voi
     await boss.schedule(job.name, job.cron);
     await boss.work(job.name, async ([j]) => {
       const due = new Date();
-      const result = await job.run(handle.db, due);
+      const result = await runJobTraced(job.name, () => job.run(handle.db, due));
       log.debug("jobs: done", { job: job.name, id: j?.id, result });
     });
   }

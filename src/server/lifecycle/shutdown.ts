@@ -24,6 +24,9 @@ export function onShutdownCloseStream(close: Closer): () => void {
   return () => life.streams.delete(close);
 }
 
+/** Live-event streams open in this process (the `fieldbeat.sse.connections` gauge). */
+export const openStreamCount = (): number => life.streams.size;
+
 /** Registers background work to stop on shutdown (awaited, e.g. the job runner finishing its current job). */
 export function onShutdownStop(stop: () => Promise<void>): () => void {
   life.stoppers.add(stop);
