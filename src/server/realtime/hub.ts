@@ -205,7 +205,8 @@ export class EventHub {
         }
       }
       const polling = lease ? await this.afterRound(lease, delivered > 0 || waiting) : false;
-      if (polling) this.retry = setTimeout(() => void this.wake(), this.pollMs);
+      // Polling never keeps a process alive on its own (a server's sockets do).
+      if (polling) (this.retry = setTimeout(() => void this.wake(), this.pollMs)).unref?.();
       else if (waiting) this.retry = setTimeout(() => void this.wake(), WAITING_RETRY_MS);
     } catch (err) {
       if (connectionEnded(err)) {
