@@ -185,6 +185,8 @@ export class EventHub {
           this.position = to;
           log.warn("realtime: backlog too large, clients reset", { from: from.id, to: to.id });
           this.control((ctl) => ctl.reset?.(to));
+          // Writers may be silent (a lease): the next round decides whether to keep polling.
+          if (lease) (this.retry = setTimeout(() => void this.wake(), this.pollMs)).unref?.();
           return;
         }
         for (const { event, key } of batch.rows) {
