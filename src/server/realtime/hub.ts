@@ -1,5 +1,6 @@
 import "server-only";
-import { type DbHandle } from "../db/client";
+import { sql } from "drizzle-orm";
+import { queryRows, type DbHandle } from "../db/client";
 import { log } from "../log";
 import { PERSONNEL_CHANNEL } from "../auth/actor-cache";
 import { EVENTS_CHANNEL, type LiveEvent } from "./live-event";
@@ -17,6 +18,18 @@ const RESET_AFTER = 5_000;
 const WAITING_RETRY_MS = 100;
 /** A slow safety round while anyone listens, in case a notification was lost with a half-open connection. */
 const SAFETY_POLL_MS = 10_000;
+/** How long a poll lease lasts (taken again when half of it is left and events are still flowing). */
+const LEASE_MS = 2_000;
+/** While a lease lasts (or its last writers may still commit), the hub reads the outbox this often. */
+const POLL_MS = 100;
+
+export type HubOptions = { leaseMs?: number; pollMs?: number; safetyPollMs?: number };
+
+/** The lease (ms since the epoch), the database's clock and the oldest transaction still running, in one snapshot. */
+const LEASE_STATE = sql`SELECT last_value::text AS until, (extract(epoch FROM clock_timestamp()) * 1000)::bigint::text AS now,
+                               pg_snapshot_xmin(pg_current_snapshot())::text AS xmin
+                        FROM fieldbeat_events_poll_until`;
+type LeaseState = { until: number; now: number; xmin: bigint };
 
 /**
  * The realtime hub of one app instance: ONE database listener fanned out to every SSE stream in the process.
@@ -27,6 +40,16 @@ const SAFETY_POLL_MS = 10_000;
  * reconnect the hub backfills from its position); on the embedded database PGlite delivers the notification
  * in-process. The same connection carries `fieldbeat_personnel` (a person's row or API key changed), which the
  * SSE streams use to re-authorise themselves.
+ *
+ * **The poll lease (PostgreSQL).** PostgreSQL serialises the commits of transactions that sent a NOTIFY, so under load
+ * the hub polls instead and writers stay silent: when a round delivers events and someone listens, the hub sets
+ * `fieldbeat_events_poll_until` to now + `leaseMs` (and wakes every other hub with a `poll` notification, so they poll
+ * too). While the lease lasts the events trigger sends nothing, and the hub reads every `pollMs`. Once the lease has
+ * passed, a writer that saw it valid may still be committing: its xid was assigned before its check, hence before the
+ * hub saw the lease passed, so the hub takes a fresh xid X and keeps polling until every xid below X has finished
+ * (`pg_snapshot_xmin` > X), reading once more after that. Then it waits for a notification again: the next writer
+ * sees the lease passed and notifies. Correctness never rests on the lease — the hub reads from its position, so a
+ * late wake-up delays an event, never loses or doubles it; the safety round bounds any delay (decision 0013).
  */
 export class EventHub {
   private listeners = new Set<Listener>();
@@ -38,11 +61,33 @@ export class EventHub {
   private again = false;
   private retry: ReturnType<typeof setTimeout> | null = null;
   private safety: ReturnType<typeof setInterval> | null = null;
+  /** While the lease has passed: the xid taken then; polling stops once every older transaction has finished. */
+  private closing: bigint | null = null;
+  private readonly leaseMs: number;
+  private readonly pollMs: number;
+  private readonly safetyPollMs: number;
 
-  constructor(private readonly handle: DbHandle) {}
+  constructor(
+    private readonly handle: DbHandle,
+    opts: HubOptions = {},
+  ) {
+    this.leaseMs = opts.leaseMs ?? LEASE_MS;
+    this.pollMs = opts.pollMs ?? POLL_MS;
+    this.safetyPollMs = opts.safetyPollMs ?? SAFETY_POLL_MS;
+  }
+
+  /** PGlite runs one transaction at a time: no commit to contend for, and a poll would only queue behind requests. */
+  private get leases(): boolean {
+    return this.handle.client.kind === "postgres";
+  }
 
   get size(): number {
     return this.listeners.size;
+  }
+
+  /** True while the hub polls on a timer (a lease lasts, or its last writers may still commit): diagnostics, tests. */
+  get polling(): boolean {
+    return this.retry !== null || this.pumping !== null;
   }
 
   /** Subscribes; resolves once the database listener is active and the hub knows its position. */
@@ -115,8 +160,10 @@ export class EventHub {
     this.position = await positionNow(this.handle.db);
     this.safety = setInterval(() => {
       if (this.listeners.size > 0) void this.wake();
-    }, SAFETY_POLL_MS);
+    }, this.safetyPollMs);
     this.safety.unref?.();
+    // Another hub may hold the poll lease already (writers are silent then): one round reads it and polls if so.
+    if (this.leases) void this.wake();
   }
 
   private async pump(): Promise<void> {
@@ -124,7 +171,11 @@ export class EventHub {
     if (this.retry) clearTimeout(this.retry);
     this.retry = null;
     let delivered = 0;
+    let waiting = false;
     try {
+      // The lease first: its snapshot's xmin is at most the reads' horizon, so "xmin > X" below means the reads
+      // that follow cover every transaction older than X.
+      const lease = this.leases ? await this.leaseState() : null;
       for (;;) {
         const from = this.position;
         const batch = await readAfter(this.handle.db, from, BATCH);
@@ -134,6 +185,8 @@ export class EventHub {
           this.position = to;
           log.warn("realtime: backlog too large, clients reset", { from: from.id, to: to.id });
           this.control((ctl) => ctl.reset?.(to));
+          // Writers may be silent (a lease): the next round decides whether to keep polling.
+          if (lease) (this.retry = setTimeout(() => void this.wake(), this.pollMs)).unref?.();
           return;
         }
         for (const { event, key } of batch.rows) {
@@ -149,14 +202,58 @@ export class EventHub {
           }
         }
         if (batch.rows.length < BATCH) {
-          if (batch.waiting) this.retry = setTimeout(() => void this.wake(), WAITING_RETRY_MS);
-          return;
+          waiting = batch.waiting;
+          break;
         }
       }
+      const polling = lease ? await this.afterRound(lease, delivered > 0 || waiting) : false;
+      // Polling never keeps a process alive on its own (a server's sockets do).
+      if (polling) (this.retry = setTimeout(() => void this.wake(), this.pollMs)).unref?.();
+      else if (waiting) this.retry = setTimeout(() => void this.wake(), WAITING_RETRY_MS);
     } catch (err) {
+      if (connectionEnded(err)) {
+        // The handle was closed (shutdown, a test's database dropped): nothing to poll any more.
+        log.warn("realtime: database closed, hub stopped");
+        void this.close().catch(() => {});
+        return;
+      }
       log.error("realtime: reading the outbox failed", { error: String(err) });
       this.retry = setTimeout(() => void this.wake(), 1_000);
     }
+  }
+
+  /** The lease after a round: take or extend it while events flow, close it when it has passed. True: poll again. */
+  private async afterRound(lease: LeaseState, active: boolean): Promise<boolean> {
+    const left = lease.until - lease.now;
+    if (active && this.listeners.size > 0 && left < this.leaseMs / 2) {
+      this.closing = null;
+      await queryRows(
+        this.handle.db,
+        sql`SELECT setval('fieldbeat_events_poll_until', (extract(epoch FROM clock_timestamp()) * 1000)::bigint + ${this.leaseMs}::bigint),
+                   pg_notify(${EVENTS_CHANNEL}, 'poll')`,
+      );
+      return true;
+    }
+    if (left > 0) {
+      this.closing = null;
+      return true;
+    }
+    if (this.closing === null) {
+      // Any writer that saw the lease valid got its xid before this: wait for every xid below a fresh one.
+      const [row] = await queryRows<{ x: string }>(this.handle.db, sql`SELECT pg_current_xact_id()::text AS x`);
+      this.closing = BigInt(row!.x);
+      return true;
+    }
+    if (lease.xmin > this.closing) {
+      this.closing = null;
+      return false;
+    }
+    return true;
+  }
+
+  private async leaseState(): Promise<LeaseState> {
+    const [row] = await queryRows<{ until: string; now: string; xmin: string }>(this.handle.db, LEASE_STATE);
+    return { until: Number(row!.until), now: Number(row!.now), xmin: BigInt(row!.xmin) };
   }
 
   private control(fn: (c: ControlListener) => void): void {
@@ -175,11 +272,20 @@ export class EventHub {
     if (this.retry) clearTimeout(this.retry);
     if (this.safety) clearInterval(this.safety);
     this.retry = this.safety = null;
+    this.closing = null;
     await this.stop?.();
     this.stop = null;
     this.started = null;
     this.position = null;
   }
+}
+
+/** postgres.js refuses queries on a client that was ended (drizzle wraps its error as the `cause`). */
+function connectionEnded(err: unknown): boolean {
+  for (let e = err, depth = 0; e && depth < 5; e = (e as { cause?: unknown }).cause, depth++) {
+    if ((e as { code?: unknown }).code === "CONNECTION_ENDED") return true;
+  }
+  return false;
 }
 
 // One hub per database handle, kept on globalThis (next dev re-evaluates modules; tests open several handles).

@@ -9,7 +9,7 @@ export type LiveEvent = {
   created_at: string;
 };
 
-/** The channel the `events_notify` trigger (migration 0006_dashboard) NOTIFYs on. */
+/** The channel the `events_wake` trigger NOTIFYs on (empty payload; none while a hub holds the poll lease, migration 0020) and hubs take or extend a lease on (`poll`). */
 export const EVENTS_CHANNEL = "fieldbeat_events";
 
 

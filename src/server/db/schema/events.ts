@@ -6,7 +6,8 @@ const xid8 = customType<{ data: string; driverData: string }>({ dataType: () => 
 
 /**
  * Transactional outbox: written in the same transaction as the change it describes,
- * then NOTIFYed after commit and streamed to dashboards over SSE (resume by id).
+ * then read by the realtime hubs (woken by a NOTIFY, or polling while they hold the poll lease: decision 0013) and
+ * streamed to dashboards over SSE (resume by id).
  * `xid` is the writing transaction's id (set by the database default, whoever inserts): events are delivered
  * only once every transaction with a lower xid has finished, in (xid, id) order — see docs/decisions/0014-events-commit-horizon.md.
  */
