@@ -46,16 +46,38 @@ BEGIN
   SELECT coalesce(s.time_zone, 'Asia/Kolkata'), coalesce(s.alert_late_check_in_minutes, 30) INTO tz, late
     FROM (SELECT 1) one LEFT JOIN org_settings s ON s.id = 1;
   IF keyed THEN
-    pv_src := 'k JOIN planned_visits p ON p.personnel_id = k.pid AND p.planned_date = k.d';
-    vv_src := 'k JOIN visits v ON v.personnel_id = k.pid AND v.check_in_time >= (k.d::timestamp AT TIME ZONE $3) AND v.check_in_time < ((k.d + 1)::timestamp AT TIME ZONE $3)';
-    ss_src := 'k JOIN daily_sessions s ON s.personnel_id = k.pid AND s.session_date = k.d';
+    -- Static SQL (its plan is cached for the session): this runs in every check-in, check-out and pings batch.
+    -- The rebuild below is the same computation over every row (dynamic SQL, run rarely); the test holds them equal.
     DELETE FROM report_daily r USING unnest(p_reps, p_days) AS u(pid, d) WHERE r.personnel_id = u.pid AND r.day = u.d;
-  ELSE
-    pv_src := 'planned_visits p';
-    vv_src := 'visits v';
-    ss_src := 'daily_sessions s';
-    DELETE FROM report_daily;
+    WITH k AS (SELECT DISTINCT pid, d FROM unnest(p_reps, p_days) AS u(pid, d) WHERE pid IS NOT NULL AND d IS NOT NULL),
+    pv AS (
+      SELECT p.personnel_id AS pid, p.planned_date AS d, count(*) AS planned, count(*) FILTER (WHERE p.planned_time IS NOT NULL) AS timed,
+             count(*) FILTER (WHERE p.visit_id IS NOT NULL) AS visited,
+             count(*) FILTER (WHERE p.planned_time IS NOT NULL
+               AND v.check_in_time <= ((p.planned_date + p.planned_time) AT TIME ZONE tz) + make_interval(mins => late)) AS on_time
+      FROM k JOIN planned_visits p ON p.personnel_id = k.pid AND p.planned_date = k.d LEFT JOIN visits v ON v.id = p.visit_id
+      GROUP BY 1, 2),
+    vv AS (
+      SELECT v.personnel_id AS pid, k.d, count(*) AS visits,
+             count(*) FILTER (WHERE v.validation_status = 'VALID') AS valid, count(*) FILTER (WHERE v.validation_status = 'WARNING') AS warning,
+             count(*) FILTER (WHERE v.validation_status = 'INVALID') AS invalid, coalesce(sum(v.duration_minutes), 0) AS minutes,
+             coalesce(sum(cardinality(v.flags)), 0) AS flags
+      FROM k JOIN visits v ON v.personnel_id = k.pid AND v.check_in_time >= (k.d::timestamp AT TIME ZONE tz) AND v.check_in_time < ((k.d + 1)::timestamp AT TIME ZONE tz)
+      GROUP BY 1, 2),
+    ss AS (SELECT s.personnel_id AS pid, s.session_date AS d, coalesce(sum(s.total_travel_km), 0) AS km FROM k JOIN daily_sessions s ON s.personnel_id = k.pid AND s.session_date = k.d GROUP BY 1, 2)
+    INSERT INTO report_daily (personnel_id, day, planned, timed, visited, on_time, visits, valid, warning, invalid, minutes, flags, km_x100)
+    SELECT x.pid, x.d, sum(x.planned), sum(x.timed), sum(x.visited), sum(x.on_time), sum(x.visits), sum(x.valid), sum(x.warning), sum(x.invalid), sum(x.minutes), sum(x.flags), (sum(x.km) * 100)::integer
+    FROM (
+      SELECT pv.pid, pv.d, pv.planned, pv.timed, pv.visited, pv.on_time, 0 AS visits, 0 AS valid, 0 AS warning, 0 AS invalid, 0 AS minutes, 0 AS flags, 0 AS km FROM pv
+      UNION ALL SELECT vv.pid, vv.d, 0, 0, 0, 0, vv.visits, vv.valid, vv.warning, vv.invalid, vv.minutes, vv.flags, 0 FROM vv
+      UNION ALL SELECT ss.pid, ss.d, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, ss.km FROM ss) x
+    GROUP BY x.pid, x.d;
+    RETURN;
   END IF;
+  pv_src := 'planned_visits p';
+  vv_src := 'visits v';
+  ss_src := 'daily_sessions s';
+  DELETE FROM report_daily;
   EXECUTE format($q$
     WITH k AS (SELECT DISTINCT pid, d FROM unnest($1::integer[], $2::date[]) AS u(pid, d) WHERE pid IS NOT NULL AND d IS NOT NULL),
     pv AS (
