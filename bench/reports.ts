@@ -71,6 +71,21 @@ async function main() {
     times.push(performance.now() - t);
   }
   log(`summary JSON (admin, ${REPS} reps × ${DAYS} days, group_by=rep): p50 ${pct(times, 50).toFixed(0)} ms, p95 ${pct(times, 95).toFixed(0)} ms (target p95 ≤ 500 ms)`);
+  // The same summary computed straight from the stops and visits (what the rollup replaces), and whether they agree.
+  {
+    const { summaryRowsFromRollup, summaryRowsLive } = await import("../src/server/reports/summary.queries");
+    const { reportRange, reportScope } = await import("../src/server/reports/report-range");
+    const c = ctx(admin);
+    const [r, scope] = [await reportRange(c, range), await reportScope(c, undefined)];
+    const live: number[] = [];
+    for (let i = 0; i < Math.min(RUNS, 5); i++) {
+      const t = performance.now();
+      await summaryRowsLive(db, scope, r, "rep", now);
+      live.push(performance.now() - t);
+    }
+    const same = (["rep", "day", "week"] as const).map(async (g) => JSON.stringify(await summaryRowsFromRollup(db, scope, r, g, now)) === JSON.stringify(await summaryRowsLive(db, scope, r, g, now)));
+    log(`summary rows straight from visits (no rollup): median ${pct(live, 50).toFixed(0)} ms; rollup = live for rep, day, week: ${(await Promise.all(same)).join(", ")}`);
+  }
 
   const drain = async (stream: ReadableStream<Uint8Array>, t0: number) => {
     let first = NaN, bytes = 0, lines = 0;

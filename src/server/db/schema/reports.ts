@@ -1,5 +1,5 @@
 import { sql } from "drizzle-orm";
-import { check, index, integer, pgTable, serial, smallint, text, timestamp, unique, uuid, varchar } from "drizzle-orm/pg-core";
+import { check, date, index, integer, pgTable, primaryKey, serial, smallint, text, timestamp, unique, uuid, varchar } from "drizzle-orm/pg-core";
 import { personnel } from "./personnel";
 
 /** A report e-mailed on a cadence (issue #20), run as its owner: the owner's scope is the report's scope. */
@@ -46,4 +46,32 @@ export const reportDeliveries = pgTable(
     createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
   },
   (t) => [unique("report_deliveries_once").on(t.scheduleId, t.period)],
+);
+
+/**
+ * The summary report's per-rep, per-day rollup (issue #20): the counts of one rep's day, kept equal to the live
+ * computation by triggers in the same transaction as every write to planned_visits, visits and daily_sessions, and
+ * rebuilt when the time zone or the late threshold changes (migration 0021_report_daily; decision 0016).
+ * `day` is the planned date for the planned-stop counts, the org-local check-in date for the visit counts and the
+ * session date for km. Nothing here depends on the clock: "due" is computed at read time.
+ */
+export const reportDaily = pgTable(
+  "report_daily",
+  {
+    personnelId: integer("personnel_id").notNull(),
+    day: date("day").notNull(),
+    planned: integer("planned").notNull().default(0),
+    timed: integer("timed").notNull().default(0),
+    visited: integer("visited").notNull().default(0),
+    onTime: integer("on_time").notNull().default(0),
+    visits: integer("visits").notNull().default(0),
+    valid: integer("valid").notNull().default(0),
+    warning: integer("warning").notNull().default(0),
+    invalid: integer("invalid").notNull().default(0),
+    minutes: integer("minutes").notNull().default(0),
+    flags: integer("flags").notNull().default(0),
+    /** The day's session km × 100 (total_travel_km is numeric(10,2), so this is exact; integer sums are fast). */
+    kmX100: integer("km_x100").notNull().default(0),
+  },
+  (t) => [primaryKey({ columns: [t.personnelId, t.day] })],
 );

@@ -3,10 +3,28 @@ import { cellText, type Column } from "./columns";
 
 const BOM = "\uFEFF";
 
-/** RFC 4180 quoting, and a leading ' before =,+,-,@ so a spreadsheet never runs a cell as a formula. */
+const NEEDS_QUOTES = /[",\r\n]/;
+const NUMBER_LIKE = /^-?\d/;
+
+/** RFC 4180 quoting, and a leading ' before =,+,-,@ (tab, CR) so a spreadsheet never runs a cell as a formula. */
 export function csvField(s: string): string {
-  const safe = /^[=+\-@\t\r]/.test(s) && !/^-?\d/.test(s) ? `'${s}` : s;
-  return /[",\r\n]/.test(safe) ? `"${safe.replace(/"/g, '""')}"` : safe;
+  let safe = s;
+  if (s.length > 0) {
+    const c = s.charCodeAt(0); // = + - @ \t \r
+    if ((c === 61 || c === 43 || c === 45 || c === 64 || c === 9 || c === 13) && !NUMBER_LIKE.test(s)) safe = `'${s}`;
+  }
+  return NEEDS_QUOTES.test(safe) ? `"${safe.replace(/"/g, '""')}"` : safe;
+}
+
+/** One record: the cells of `row` in column order, comma-separated, CRLF-terminated (a loop: this runs per row). */
+function csvLine<T>(columns: Column<T>[], row: T): string {
+  let line = "";
+  for (let i = 0; i < columns.length; i++) {
+    const c = columns[i]!;
+    if (i > 0) line += ",";
+    line += csvField(cellText(c.kind, c.get(row)));
+  }
+  return line + "\r\n";
 }
 
 /** A CSV (UTF-8 with BOM so Excel opens it as UTF-8) streamed batch by batch as the rows are read. */
@@ -24,7 +42,7 @@ export function csvStream<T>(columns: Column<T>[], batches: AsyncIterable<T[]>):
       const next = await it.next();
       if (next.done) return controller.close();
       let chunk = "";
-      for (const row of next.value) chunk += columns.map((c) => csvField(cellText(c.kind, c.get(row)))).join(",") + "\r\n";
+      for (const row of next.value) chunk += csvLine(columns, row);
       controller.enqueue(enc.encode(chunk));
     },
     async cancel() {
