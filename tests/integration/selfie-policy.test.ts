@@ -32,7 +32,7 @@ describeEachDriver("selfie policy: the JS rule and the SQL rule agree", (ctx) =>
           const expected = selfie === null && requiredBy(types, t);
           const [row] = await queryRows<{ missing: boolean }>(
             db,
-            sql`SELECT ${missingRequiredSelfieSql(selfieTypesLiteral(types))} AS missing FROM (SELECT ${selfie}::text AS selfie_url, ${ids.get(t)!}::int AS location_id) v`,
+            sql`SELECT ${missingRequiredSelfieSql(sql`${selfieTypesLiteral(types)}`)} AS missing FROM (SELECT ${selfie}::text AS selfie_url, ${ids.get(t)!}::int AS location_id) v`,
           );
           expect(row!.missing, `types=${JSON.stringify(types)} location_type=${JSON.stringify(t)} selfie=${selfie !== null}`).toBe(expected);
           if (requiredBy(types, t)) required++;
