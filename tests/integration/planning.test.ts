@@ -20,9 +20,16 @@ import { materializeBeats } from "../../src/server/plans/materialize-beats";
 import { addDays, isoWeekday, localDate } from "../../src/lib/time";
 import { optimiseDay, type DayRouting } from "../../src/lib/routing/day-route";
 import { describeEachDriver } from "../support/db";
-import { call, makeLocation, makePerson } from "../support/visits-world";
+import { call as callAt, makeLocation, makePerson } from "../support/visits-world";
 
 const TZ = "Asia/Kolkata";
+/**
+ * The test's clock, injected into every request (X-Fieldbeat-Test-Now) and job: noon in the organisation's zone. On the
+ * wall clock, "today" taken in beforeAll and the server's "today" of a later request differed once the org's midnight
+ * passed in between (a past date refused, 14 materialised days off by one).
+ */
+const T = new Date("2031-07-15T06:30:00.000Z");
+const call: typeof callAt = (handler, url, o = {}) => callAt(handler, url, { now: T, ...o });
 
 describeEachDriver("planning: day plans, beats, beats-materialize, route optimisation", (ctx) => {
   let admin: Actor, mgrA: Actor, mgrB: Actor, repA: Actor, repB: Actor;
@@ -48,7 +55,7 @@ describeEachDriver("planning: day plans, beats, beats-materialize, route optimis
     repB = await makePerson(db(), "rep", mgrB.id);
     // Six customers on a west–east line, 0.01° (≈ 1.1 km) apart: the best order from the west end is west to east.
     for (let i = 0; i < 6; i++) locs.push(await makeLocation(db(), 12.97, 77.55 + i * 0.01));
-    today = localDate(new Date(), TZ);
+    today = localDate(T, TZ);
   });
 
   it("PUT writes a day by hand, GET reads it (plans/today is the special case), and the rep's app gets plan.changed", async () => {
@@ -156,7 +163,7 @@ describeEachDriver("planning: day plans, beats, beats-materialize, route optimis
 
     const before = await snapshot(rep.id);
     const job = JOBS.find((j) => j.name === "beats-materialize")!;
-    expect(await job.run(db(), new Date())).toEqual({ days: 0, stops: 0 });
+    expect(await job.run(db(), T)).toEqual({ days: 0, stops: 0 });
     expect(await snapshot(rep.id)).toBe(before);
 
     // A manager edits one day by hand: the job and a beat change leave it alone.
@@ -167,7 +174,7 @@ describeEachDriver("planning: day plans, beats, beats-materialize, route optimis
     expect(patch).toMatchObject({ status: 200, body: { keep_order: true, stops: [{ location_id: locs[4], planned_time: null }] } });
     expect(await pending(rep.id, addDays(today, 1))).toEqual([locs[4]]);
     expect(await pending(rep.id, edited)).toEqual([locs[2]]);
-    expect(await materializeBeats(db(), new Date())).toEqual({ days: 0, stops: 0 });
+    expect(await materializeBeats(db(), T)).toEqual({ days: 0, stops: 0 });
 
     // Scope of beats.
     expect((await call(getBeat, `/api/v1/beats/${beatId}`, { as: mgrB.id, params: { id: String(beatId) } })).status).toBe(404);

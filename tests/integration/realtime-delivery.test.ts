@@ -10,8 +10,8 @@
  */
 import { randomUUID } from "node:crypto";
 import { sql } from "drizzle-orm";
-import type { TransactionSql } from "postgres";
-import { afterAll, beforeAll, expect, it } from "vitest";
+import postgres, { type TransactionSql } from "postgres";
+import { afterAll, beforeAll, expect, inject, it } from "vitest";
 import { GET as eventsRoute } from "../../src/app/api/v1/events/route";
 import type { Actor } from "../../src/server/auth/actor";
 import { createApiKey } from "../../src/server/auth/api-keys/create-api-key";
@@ -21,8 +21,9 @@ import { recentActivity } from "../../src/server/dashboard/activity.queries";
 import { queryRows } from "../../src/server/db/client";
 import { openEventStream, REPLAY_LIMIT } from "../../src/server/realtime/event-stream";
 import { positionNow } from "../../src/server/realtime/horizon";
-import { hubFor } from "../../src/server/realtime/hub";
+import { hubFor, RESET_AFTER } from "../../src/server/realtime/hub";
 import { describeEachDriver } from "../support/db";
+import { requireLocalUrl, withDatabase } from "../support/test-db-url";
 import { Random } from "../../db/seed/random";
 import { seedDemoPeople, serveRoutes, SseClient } from "../support/live-http";
 
@@ -128,6 +129,44 @@ describeEachDriver("live event delivery", (ctx) => {
     expect(marks(afterD)).toEqual(["E"]);
   });
 
+  it.skipIf(ctx.driver === "pglite")("a writing transaction open in ANOTHER database of the cluster holds nothing back; one open in this database does", async () => {
+    // xids are cluster-wide: a horizon taken from pg_snapshot_xmin alone would wait for another app's (or a migration's)
+    // transaction in the same cluster, which can never write this outbox.
+    const other = postgres(withDatabase(requireLocalUrl(inject("postgresUrl")!), "postgres"), { max: 1, onnotice: () => {} });
+    let release!: () => void;
+    const released = new Promise<void>((r) => (release = r));
+    try {
+      let hasXid!: () => void;
+      const xidTaken = new Promise<void>((r) => (hasXid = r));
+      const elsewhere = other.begin(async (tx) => {
+        await tx`SELECT pg_current_xact_id()`; // an xid older than the events below, held open
+        hasXid();
+        await released;
+      });
+      await xidTaken;
+      const start = (await positionNow(ctx.handle.db)).id;
+      const c1 = await listen("manager1", start);
+      const idF = await emit(team1[0]!, "F");
+      await c1.until(() => marks(c1).includes("F"));
+      expect((await positionNow(ctx.handle.db)).id).toBe(idF);
+      // The same in this database: an older open transaction keeps a later commit back until it ends.
+      const here = heldTransaction(async (tx) => void (await tx`SELECT pg_current_xact_id()`));
+      await here.result;
+      const idG = await emit(team1[0]!, "G");
+      await hubFor(ctx.handle).wake();
+      expect((await positionNow(ctx.handle.db)).id).toBe(idF);
+      await here.commit();
+      await c1.until(() => marks(c1).includes("G"));
+      expect((await positionNow(ctx.handle.db)).id).toBe(idG);
+      expect(marks(c1)).toEqual(["F", "G"]);
+      release();
+      await elsewhere;
+    } finally {
+      release();
+      await other.end();
+    }
+  });
+
   it("a client reconnecting every few hundred ms while eight writers commit concurrently gets all 48 events once", async () => {
     const rng = new Random(17_2);
     const base = (await positionNow(ctx.handle.db)).id;
@@ -225,6 +264,36 @@ describeEachDriver("live event delivery", (ctx) => {
     while (!(await reader.read()).done);
     abort.abort();
   });
+
+  it("past the hub's own cap, only the streams that missed too much in their scope reset; the others catch up on their own", async () => {
+    open.splice(0).forEach((c) => c.close());
+    const db = ctx.handle.db;
+    // Earlier tests demoted manager2 and made manager3 an admin: the viewers here are manager1 and one of its reps (a
+    // rep's stream carries its own plan changes), the filler is about a rep of manager3's (seen by neither).
+    const [team3rep] = (await queryRows<{ id: number }>(db, sql`SELECT id FROM personnel WHERE manager_id = ${people.manager3!.id} AND role = 'rep' ORDER BY id LIMIT 1`)).map((r) => Number(r.id));
+    const [repKey] = Object.entries(people).find(([, a]) => a.id === team1[0]!)!;
+    const manager = await listen("manager1");
+    const rep = await listen(repKey);
+    // One transaction, in id order: RESET_AFTER events of manager3's rep, REPLAY_LIMIT + 10 of another rep of manager1's,
+    // three plan changes of the listening rep. The hub delivers its cap (the first RESET_AFTER: nothing for these two
+    // streams) and skips the rest: manager1's share of the skip is over the replay cap, the rep's is three events.
+    const bulk = (personnelId: number, n: number, type: string) =>
+      sql`INSERT INTO events (type, personnel_id, payload) SELECT ${type}, ${personnelId}, jsonb_build_object('n', g) FROM generate_series(1, ${n}) g`;
+    await db.transaction(async (tx) => {
+      await tx.execute(bulk(team3rep!, RESET_AFTER, "tracking.pings"));
+      await tx.execute(bulk(team1[1]!, REPLAY_LIMIT + 10, "tracking.pings"));
+      await tx.execute(sql`INSERT INTO events (type, personnel_id, payload) SELECT 'plan.changed', ${team1[0]!}, jsonb_build_object('mark', 'skipped-' || g) FROM generate_series(1, 3) g`);
+    });
+    await hubFor(ctx.handle).wake();
+    await manager.until(() => manager.frames.some((f) => f.event === "stream.reset"), 60_000);
+    expect(manager.events(["tracking.pings"])).toHaveLength(0);
+    await db.execute(sql`INSERT INTO events (type, personnel_id, payload) VALUES ('plan.changed', ${team1[0]!}, '{"mark":"after-skip"}'::jsonb)`);
+    await rep.until(() => marks(rep).includes("after-skip"), 60_000);
+    expect(marks(rep)).toEqual(["skipped-1", "skipped-2", "skipped-3", "after-skip"]);
+    expect(rep.frames.some((f) => f.event === "stream.reset")).toBe(false);
+    manager.close();
+    rep.close();
+  }, 180_000);
 
   it("a backlog beyond the replay cap is answered with stream.reset and a position to resume from, not a silent gap", async () => {
     open.splice(0).forEach((c) => c.close());

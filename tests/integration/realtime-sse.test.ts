@@ -59,9 +59,12 @@ describeEachDriver("SSE event stream", (ctx) => {
   });
 
   it("a rep's stream carries only plan.changed of their own plan, live and replayed (issue #19)", async () => {
-    const { today } = await orgDay(ctx.handle.db, new Date());
+    // One instant for "today" and the writes that plan it: two readings of the wall clock straddled the org's midnight
+    // once in a while (the plan's day was then in the past).
+    const now = new Date();
+    const { today } = await orgDay(ctx.handle.db, now);
     const putPlan = (key: string) =>
-      putDayPlan({ db: ctx.handle.db, actor: people.admin!, now: new Date() }, people[key]!.id, today, { client_id: randomUUID(), stops: [{ location_id: loc.id }] });
+      putDayPlan({ db: ctx.handle.db, actor: people.admin!, now }, people[key]!.id, today, { client_id: randomUUID(), stops: [{ location_id: loc.id }] });
     const before = await maxEventId();
     const r1 = await listen("rep01");
     const r2 = await listen("rep02");

@@ -1,5 +1,5 @@
 import { sql } from "drizzle-orm";
-import { afterAll, beforeAll, expect, it, vi } from "vitest";
+import { afterAll, beforeAll, expect, it } from "vitest";
 import type { Actor, Ctx } from "../../src/server/auth/actor";
 import { getPersonnelSummary } from "../../src/server/dashboard/personnel-summary";
 import { getTeamNow } from "../../src/server/dashboard/team-now";
@@ -49,15 +49,8 @@ describeEachDriver("team use-cases behind the manager pages", (ctx) => {
     const mine = await getTeamNow(c(m1), {});
     expect(mine.summary.reps.map((r) => r.id).sort()).toEqual([deepRep.id, rep1.id].sort());
     expect(mine.alerts.map((a) => a.personnel_id)).toEqual([rep1.id]);
-    // The feed is read below the commit horizon, which another test file's open transaction may hold back for a
-    // moment: wait until the subtree's own event is readable, then no other team's event may be in it.
-    const feed = await vi.waitFor(async () => {
-      const events = (await getTeamNow(c(m1), {})).activity.events;
-      expect(events.map((e) => e.personnel_id)).toContain(rep1.id);
-      return events;
-    }, { timeout: 30_000, interval: 250 });
-    expect(feed.filter((e) => e.personnel_id !== rep1.id && e.personnel_id !== deepRep.id)).toEqual([]);
-    expect(mine.activity.events.filter((e) => e.personnel_id !== rep1.id && e.personnel_id !== deepRep.id)).toEqual([]);
+    // The feed is read below this database's commit horizon (other databases' transactions do not hold it back).
+    expect(new Set(mine.activity.events.map((e) => e.personnel_id))).toEqual(new Set([rep1.id]));
     const all = await getTeamNow(c(admin), {});
     expect(all.summary.reps.map((r) => r.id)).toEqual(expect.arrayContaining([deepRep.id, rep1.id, rep2.id]));
     expect(all.alerts.map((a) => a.personnel_id)).toEqual(expect.arrayContaining([rep1.id, rep2.id]));

@@ -14,13 +14,19 @@ import { localDate } from "../../src/lib/time";
 import { describeEachDriver } from "../support/db";
 import { call, isoAgo, makeLocation, makePerson, uuid } from "../support/visits-world";
 
+/**
+ * The test's clock, injected into every request (X-Fieldbeat-Test-Now): noon in the organisation's zone, so "today" here
+ * and the day the server gives a check-in are one date (on the wall clock they differed across the org's midnight).
+ */
+const T = new Date("2031-07-15T06:30:00.000Z");
+
 describeEachDriver("check-in: the rows it writes in few statements", (ctx) => {
   afterEach(() => useDbHandle(undefined));
   beforeAll(() => useDbHandle(ctx.handle));
 
-  const checkIn = (as: number, body: Record<string, unknown>) => call(checkInRoute, "/api/v1/visits/check-in", { as, body });
+  const checkIn = (as: number, body: Record<string, unknown>) => call(checkInRoute, "/api/v1/visits/check-in", { as, body, now: T });
   const checkOut = (as: number, visitId: number, lat: number, lon: number) =>
-    call(checkOutRoute, "/api/v1/visits/check-out", { as, body: { client_id: uuid(), visit_id: visitId, lat, lon, accuracy_m: 5, captured_at: isoAgo(1_000) } });
+    call(checkOutRoute, "/api/v1/visits/check-out", { as, now: T, body: { client_id: uuid(), visit_id: visitId, lat, lon, accuracy_m: 5, captured_at: isoAgo(1_000, T) } });
   const orgTz = async () => (await queryRows<{ tz: string | null }>(ctx.handle.db, sql`SELECT time_zone AS tz FROM org_settings WHERE id = 1`))[0]?.tz ?? "Asia/Kolkata";
 
   it("answers the visit exactly as it is read back; one validation and one visit.checked_in event naming the session", async () => {
@@ -28,11 +34,11 @@ describeEachDriver("check-in: the rows it writes in few statements", (ctx) => {
     const db = ctx.handle.db;
     const rep = await makePerson(db, "rep");
     const locationId = await makeLocation(db, 12.9716, 77.5946, 50);
-    const res = await checkIn(rep.id, { client_id: uuid(), location_id: locationId, lat: 12.97171, lon: 77.59462, accuracy_m: 7.5, captured_at: isoAgo(30_000), notes: "dock 3" });
+    const res = await checkIn(rep.id, { client_id: uuid(), location_id: locationId, lat: 12.97171, lon: 77.59462, accuracy_m: 7.5, captured_at: isoAgo(30_000, T), notes: "dock 3" });
     expect(res.status).toBe(201);
     const id = res.body.visit.id as number;
 
-    const read = await call(getVisitRoute, `/api/v1/visits/${id}`, { as: rep.id, params: { id: String(id) } });
+    const read = await call(getVisitRoute, `/api/v1/visits/${id}`, { as: rep.id, now: T, params: { id: String(id) } });
     expect(read.status).toBe(200);
     expect(res.body.visit).toStrictEqual(read.body.visit);
     expect(read.body.validations).toHaveLength(1);
@@ -56,10 +62,10 @@ describeEachDriver("check-in: the rows it writes in few statements", (ctx) => {
     const db = ctx.handle.db;
     const rep = await makePerson(db, "rep");
     const locationId = await makeLocation(db, 12.9716, 77.5946, 50);
-    const first = await checkIn(rep.id, { client_id: uuid(), location_id: locationId, lat: 12.97161, lon: 77.59461, accuracy_m: 5, captured_at: isoAgo(20_000) });
+    const first = await checkIn(rep.id, { client_id: uuid(), location_id: locationId, lat: 12.97161, lon: 77.59461, accuracy_m: 5, captured_at: isoAgo(20_000, T) });
     expect(first.status).toBe(201);
     expect((await checkOut(rep.id, first.body.visit.id, 12.97162, 77.59462)).status).toBe(200);
-    const second = await checkIn(rep.id, { client_id: uuid(), location_id: locationId, lat: 12.97163, lon: 77.59463, accuracy_m: 5, captured_at: isoAgo(500) });
+    const second = await checkIn(rep.id, { client_id: uuid(), location_id: locationId, lat: 12.97163, lon: 77.59463, accuracy_m: 5, captured_at: isoAgo(500, T) });
     expect(second.status).toBe(201);
     const [s] = await queryRows<{ n: number; total_visits: number }>(db, sql`SELECT count(*) OVER ()::int AS n, total_visits FROM daily_sessions WHERE personnel_id = ${rep.id}`);
     expect(s).toMatchObject({ n: 1, total_visits: 2 });
@@ -72,12 +78,12 @@ describeEachDriver("check-in: the rows it writes in few statements", (ctx) => {
     const db = ctx.handle.db;
     const rep = await makePerson(db, "rep");
     const locationId = await makeLocation(db, 12.9716, 77.5946, 50);
-    const today = localDate(new Date(), await orgTz());
+    const today = localDate(T, await orgTz());
     await db.execute(
       sql`INSERT INTO daily_sessions (personnel_id, session_date, login_time, logout_time, status, total_visits, end_client_id)
-          VALUES (${rep.id}, ${today}::date, now() - interval '2 hours', now() - interval '1 hour', 'CLOSED', 3, ${uuid()}::uuid)`,
+          VALUES (${rep.id}, ${today}::date, ${T.toISOString()}::timestamptz - interval '2 hours', ${T.toISOString()}::timestamptz - interval '1 hour', 'CLOSED', 3, ${uuid()}::uuid)`,
     );
-    const res = await checkIn(rep.id, { client_id: uuid(), location_id: locationId, lat: 12.97161, lon: 77.59461, accuracy_m: 5, captured_at: isoAgo(1_000) });
+    const res = await checkIn(rep.id, { client_id: uuid(), location_id: locationId, lat: 12.97161, lon: 77.59461, accuracy_m: 5, captured_at: isoAgo(1_000, T) });
     expect(res.status).toBe(201);
     const [s] = await queryRows<{ id: number; status: string; logout_time: unknown; end_client_id: unknown; total_visits: number }>(
       db,
@@ -94,20 +100,20 @@ describeEachDriver("check-in: the rows it writes in few statements", (ctx) => {
     const db = ctx.handle.db;
     const rep = await makePerson(db, "rep");
     const locationId = await makeLocation(db, 12.9716, 77.5946, 50);
-    const today = localDate(new Date(), await orgTz());
+    const today = localDate(T, await orgTz());
     const [plan] = await queryRows<{ id: number }>(
       db,
       sql`INSERT INTO planned_visits (personnel_id, location_id, planned_date, sequence) VALUES (${rep.id}, ${locationId}, ${today}::date, 1) RETURNING id`,
     );
     const planId = Number(plan!.id);
-    const first = await checkIn(rep.id, { client_id: uuid(), location_id: locationId, planned_visit_id: planId, lat: 12.97161, lon: 77.59461, accuracy_m: 5, captured_at: isoAgo(20_000) });
+    const first = await checkIn(rep.id, { client_id: uuid(), location_id: locationId, planned_visit_id: planId, lat: 12.97161, lon: 77.59461, accuracy_m: 5, captured_at: isoAgo(20_000, T) });
     expect(first.status).toBe(201);
     const [linked] = await queryRows<{ visit_id: number | null }>(db, sql`SELECT visit_id FROM planned_visits WHERE id = ${planId}`);
     expect(Number(linked!.visit_id)).toBe(first.body.visit.id);
 
     expect((await checkOut(rep.id, first.body.visit.id, 12.97162, 77.59462)).status).toBe(200);
     const visitsBefore = await queryRows<{ n: number }>(db, sql`SELECT count(*)::int AS n FROM visits WHERE personnel_id = ${rep.id}`);
-    const again = await checkIn(rep.id, { client_id: uuid(), location_id: locationId, planned_visit_id: planId, lat: 12.97163, lon: 77.59463, accuracy_m: 5, captured_at: isoAgo(500) });
+    const again = await checkIn(rep.id, { client_id: uuid(), location_id: locationId, planned_visit_id: planId, lat: 12.97163, lon: 77.59463, accuracy_m: 5, captured_at: isoAgo(500, T) });
     expect(again.status).toBe(409);
     expect(again.body.error).toMatchObject({ code: "PLANNED_VISIT_DONE", field: "planned_visit_id" });
     const visitsAfter = await queryRows<{ n: number }>(db, sql`SELECT count(*)::int AS n FROM visits WHERE personnel_id = ${rep.id}`);

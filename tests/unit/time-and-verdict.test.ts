@@ -15,6 +15,21 @@ describe("geofenceStatus", () => {
   ] as const)("%f m at r=%i → %s", (d, r, status) => {
     expect(geofenceStatus(d, r)).toBe(status);
   });
+
+  // The rule (docs/decisions/0003): WARNING up to twice the radius, INVALID beyond, at any radius — the band between
+  // 2r and 3r included, where a looser WARNING would still count the visit as valid.
+  it.each([
+    [60, 30, "WARNING"],
+    [60.01, 30, "INVALID"],
+    [75, 30, "INVALID"],
+    [200, 100, "WARNING"],
+    [200.01, 100, "INVALID"],
+    [250, 100, "INVALID"],
+    [299.99, 100, "INVALID"],
+    [300, 100, "INVALID"],
+  ] as const)("%f m at r=%i → %s (the 2r boundary at other radii)", (d, r, status) => {
+    expect(geofenceStatus(d, r)).toBe(status);
+  });
 });
 
 describe("time in the organisation's zone", () => {

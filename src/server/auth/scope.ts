@@ -11,8 +11,13 @@ import type { Actor, Ctx } from "./actor";
 export function visiblePersonnelIds(actor: Actor): SQL {
   if (actor.role === "admin") return sql`SELECT id FROM personnel`;
   if (actor.role === "rep") return sql`SELECT ${actor.id}::int`;
+  return subtreeIds(actor.id);
+}
+
+/** THE team rule, as a subquery of ids: a person and everyone reporting to them, at any depth (a manager's team). */
+export function subtreeIds(rootId: number): SQL {
   return sql`WITH RECURSIVE team(id) AS (
-      SELECT ${actor.id}::int
+      SELECT ${rootId}::int
       UNION
       SELECT p.id FROM personnel p JOIN team t ON p.manager_id = t.id
     ) SELECT id FROM team`;

@@ -1,4 +1,5 @@
 import { env } from "@/env";
+import { statusOf, type ErrorCode } from "../errors";
 import { log } from "../log";
 import { allOperations } from "./openapi";
 import { requestIdFrom } from "./request-log";
@@ -47,10 +48,10 @@ export function allowedMethods(pathname: string): string[] | null {
  * `givenRequestId`: the request's X-Request-Id header. Answered before route(), the gate gives every API answer a
  * request id too (issue #22), by the routes' rule (request-log.ts): a trusted proxy's id is kept, else a new one.
  */
-export function apiErrorResponse(status: number, code: string, message: string, headers: Record<string, string> = {}, givenRequestId?: string | null): Response {
+export function apiErrorResponse(code: ErrorCode, message: string, headers: Record<string, string> = {}, givenRequestId?: string | null): Response {
   return Response.json(
     { error: { code, message } },
-    { status, headers: { ...apiSecurityHeaders(env.NODE_ENV === "production"), "Cache-Control": "no-store", "X-Request-Id": requestIdFrom(givenRequestId), ...headers } },
+    { status: statusOf(code), headers: { ...apiSecurityHeaders(env.NODE_ENV === "production"), "Cache-Control": "no-store", "X-Request-Id": requestIdFrom(givenRequestId), ...headers } },
   );
 }
 
@@ -61,20 +62,20 @@ export function gateApiRequest(method: string, rawPathname: string, requestId?: 
     decodeURIComponent(rawPathname);
   } catch {
     log.warn("api: malformed percent-encoding in path", { method: upper, path: rawPathname.slice(0, 300) });
-    return apiErrorResponse(400, "INVALID_PATH", "The path has malformed percent-encoding.", {}, requestId);
+    return apiErrorResponse("INVALID_PATH", "The path has malformed percent-encoding.", {}, requestId);
   }
   const allowed = allowedMethods(rawPathname);
   if (STANDARD.has(upper) && (!allowed || allowed.includes(upper))) return null;
   if (!allowed) {
     log.info("api: method not allowed", { method: upper, path: rawPathname.slice(0, 300) });
-    return apiErrorResponse(405, "METHOD_NOT_ALLOWED", `${upper.slice(0, 20)} is not supported.`, { Allow: "GET, HEAD, POST, PUT, PATCH, DELETE, OPTIONS" }, requestId);
+    return apiErrorResponse("METHOD_NOT_ALLOWED", `${upper.slice(0, 20)} is not supported.`, { Allow: "GET, HEAD, POST, PUT, PATCH, DELETE, OPTIONS" }, requestId);
   }
   return methodNotAllowed(upper, rawPathname, allowed, requestId);
 }
 
 function methodNotAllowed(upper: string, path: string, allowed: string[], requestId?: string | null): Response {
   log.info("api: method not allowed", { method: upper, path: path.slice(0, 300) });
-  return apiErrorResponse(405, "METHOD_NOT_ALLOWED", `${upper.slice(0, 20)} is not allowed on this path; use ${allowed.join(", ")}.`, { Allow: allowed.join(", ") }, requestId);
+  return apiErrorResponse("METHOD_NOT_ALLOWED", `${upper.slice(0, 20)} is not allowed on this path; use ${allowed.join(", ")}.`, { Allow: allowed.join(", ") }, requestId);
 }
 
 /**

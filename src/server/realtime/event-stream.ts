@@ -1,4 +1,5 @@
 import "server-only";
+import { sql } from "drizzle-orm";
 import { STREAM_RESET_EVENT } from "@/contracts/live-events";
 import type { Actor, Ctx } from "../auth/actor";
 import type { DbHandle } from "../db/client";
@@ -69,7 +70,7 @@ export async function openEventStream(ctx: Ctx, handle: DbHandle, opts: StreamOp
   let controller!: ReadableStreamDefaultController<Uint8Array>;
   let closed = false;
   let live = false;
-  const buffered: { event: LiveEvent | null; key: OutboxKey }[] = []; // null: a reset
+  const buffered: { event: LiveEvent | null; key: OutboxKey; from?: OutboxKey }[] = []; // null: the hub skipped (from, key]
   /** Every event up to here has been handled (sent or out of scope). */
   let handled: OutboxKey | null = null;
   let chain = Promise.resolve();
@@ -96,9 +97,26 @@ export async function openEventStream(ctx: Ctx, handle: DbHandle, opts: StreamOp
     handled = key;
     write(resetFrame(key));
   };
-  const onReset = (key: OutboxKey) => {
-    if (!live) buffered.push({ event: null, key });
-    else serially(async () => reset(key));
+  /**
+   * The hub skipped its backlog after `from` up to `to`: replay this viewer's share of it (scope, from the position it
+   * handled), and reset only when that share is over the replay cap. A stream already past `to` has nothing to do.
+   */
+  const catchUp = async (to: OutboxKey, from: OutboxKey) => {
+    if (closed || (handled && !afterKey(to, handled))) return;
+    const since = handled && afterKey(handled, from) ? handled : from;
+    const upTo = sql`(xid, id) <= (${to.xid.toString()}::xid8, ${to.id})`;
+    const batch = await readAfter(ctx.db, since, REPLAY_LIMIT + 1, sql`${scope.condition()} AND ${upTo}`);
+    if (batch.rows.length > REPLAY_LIMIT) return reset(to);
+    for (const { event, key } of batch.rows) {
+      if (closed) return;
+      handled = key;
+      if (await scope.allows(event)) write(sseFrame(event));
+    }
+    handled = to;
+  };
+  const onReset = (to: OutboxKey, from: OutboxKey) => {
+    if (!live) buffered.push({ event: null, key: to, from });
+    else serially(() => catchUp(to, from));
   };
 
   let scopeTimer: ReturnType<typeof setTimeout> | null = null;
@@ -176,7 +194,7 @@ export async function openEventStream(ctx: Ctx, handle: DbHandle, opts: StreamOp
   live = true;
   for (const b of buffered.splice(0)) {
     if (b.event) onEvent(b.event, b.key);
-    else onReset(b.key);
+    else onReset(b.key, b.from ?? b.key);
   }
   return stream;
 }

@@ -8,12 +8,15 @@ import { afterKey, positionNow, readAfter, type OutboxKey } from "./horizon";
 
 /** An event with its place in delivery order. */
 export type Listener = (event: LiveEvent, key: OutboxKey) => void;
-/** Control messages: the hub skipped a backlog (`reset`, clients reload their view); a person's row or key changed. */
-export type ControlListener = { reset?(key: OutboxKey): void; personnel?(id: number | null): void };
+/**
+ * Control messages: the hub skipped a backlog after `from` up to `to` (`reset`: each stream catches up on its own, in
+ * its scope, or reloads its view when it missed too much); a person's row or key changed.
+ */
+export type ControlListener = { reset?(to: OutboxKey, from: OutboxKey): void; personnel?(id: number | null): void };
 
 /** Rows read per round; a backlog bigger than RESET_AFTER (a listener that was away long) is skipped with a reset. */
 const BATCH = 500;
-const RESET_AFTER = 5_000;
+export const RESET_AFTER = 5_000;
 /** While committed events wait behind an older open transaction, look again this often. */
 const WAITING_RETRY_MS = 100;
 /** A slow safety round while anyone listens, in case a notification was lost with a half-open connection. */
@@ -180,13 +183,14 @@ export class EventHub {
         const from = this.position;
         const batch = await readAfter(this.handle.db, from, BATCH);
         if (delivered + batch.rows.length > RESET_AFTER) {
-          // Too far behind (a listener away for long): skip to now and have every client reload its view.
+          // Too far behind (a listener away for long): skip to now, and tell every stream what was skipped. Each one
+          // replays its own share (its scope, from its own position) and only a stream that missed more than it may
+          // replay resets its client: a skip of others' events resets nobody.
           const to = await positionNow(this.handle.db);
           this.position = to;
-          log.warn("realtime: backlog too large, clients reset", { from: from.id, to: to.id });
-          this.control((ctl) => ctl.reset?.(to));
-          // Writers may be silent (a lease): the next round decides whether to keep polling.
-          if (lease) (this.retry = setTimeout(() => void this.wake(), this.pollMs)).unref?.();
+          log.warn("realtime: hub backlog skipped, streams catch up on their own", { from: from.id, to: to.id });
+          this.control((ctl) => ctl.reset?.(to, from));
+          this.again = true; // what committed while the skip was decided is read at once (and a lease's polling decided then)
           return;
         }
         for (const { event, key } of batch.rows) {

@@ -2,7 +2,7 @@ import "server-only";
 import { sql, type SQL } from "drizzle-orm";
 import { addDays, localDate, zonedInstant } from "@/lib/time";
 import type { Ctx } from "../auth/actor";
-import { requirePersonnelInScope, visiblePersonnelIds } from "../auth/scope";
+import { requirePersonnelInScope, subtreeIds, visiblePersonnelIds } from "../auth/scope";
 import { queryRows } from "../db/client";
 import { readDashboardSettings, type DashboardSettings } from "../dashboard/dashboard-range";
 import { validationFailed } from "../errors";
@@ -48,8 +48,7 @@ export async function reportScope(ctx: Ctx, personnelId: number | undefined): Pr
     const [p] = await queryRows<{ name: string; role: string }>(ctx.db, sql`SELECT name, role FROM personnel WHERE id = ${personnelId}`);
     if (p?.role === "rep") return { ids: sql`SELECT ${personnelId}::int AS id`, team: p.name };
     // A manager (or admin) stands for their team: them and everyone reporting to them, at any depth (inside the caller's scope).
-    const ids = sql`WITH RECURSIVE team(id) AS (SELECT ${personnelId}::int UNION SELECT x.id FROM personnel x JOIN team t ON x.manager_id = t.id) SELECT id FROM team`;
-    return { ids, team: `${p?.name ?? ""}'s team` };
+    return { ids: subtreeIds(personnelId), team: `${p?.name ?? ""}'s team` };
   }
   const team = ctx.actor.role === "admin" ? "Everyone" : ctx.actor.role === "rep" ? ctx.actor.name : `${ctx.actor.name}'s team`;
   return { ids: visiblePersonnelIds(ctx.actor), team };
