@@ -7,26 +7,18 @@
 import { execFileSync, spawn, type ChildProcess } from "node:child_process";
 import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { randomBytes } from "node:crypto";
-import net from "node:net";
 import os from "node:os";
 import path from "node:path";
 import postgres from "postgres";
 import { validate } from "dockerfile-utils";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { freePort, waitReady } from "../support/server-process";
 import { requireLocalUrl, withDatabase } from "../support/test-db-url";
 
 const ROOT = path.resolve(import.meta.dirname, "../..");
 const pgUrl = process.env.TEST_DATABASE_URL;
 if (!pgUrl && process.env.CI === "true") throw new Error("CI=true: the runtime test needs TEST_DATABASE_URL (a local PostgreSQL with PostGIS)");
 
-const freePort = () =>
-  new Promise<number>((resolve, reject) => {
-    const s = net.createServer().listen(0, "127.0.0.1", () => {
-      const { port } = s.address() as net.AddressInfo;
-      s.close(() => resolve(port));
-    });
-    s.on("error", reject);
-  });
 
 describe("the Dockerfile", () => {
   it("lints clean", () => {
@@ -107,12 +99,7 @@ describe.skipIf(!pgUrl)("the runtime folder, alone, with PostgreSQL", () => {
     proc.stdout!.on("data", (b: Buffer) => (logs += b));
     proc.stderr!.on("data", (b: Buffer) => (logs += b));
     const base = `http://127.0.0.1:${port}`;
-    let ready: Response | undefined;
-    for (let i = 0; i < 120 && proc.exitCode === null; i++) {
-      ready = await fetch(`${base}/api/ready`).catch(() => undefined);
-      if (ready?.status === 200) break;
-      await new Promise((r) => setTimeout(r, 500));
-    }
+    const ready = await waitReady(proc, base, 120);
     expect(ready?.status, logs).toBe(200);
     expect(await ready!.json()).toMatchObject({ status: "ready" });
 

@@ -14,10 +14,10 @@
 import { execFileSync, spawn, type ChildProcess } from "node:child_process";
 import { randomBytes, randomUUID } from "node:crypto";
 import { existsSync } from "node:fs";
-import net from "node:net";
 import path from "node:path";
 import postgres from "postgres";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { freePort, waitReady } from "../support/server-process";
 import { requireLocalUrl, withDatabase } from "../support/test-db-url";
 import { startOtlpReceiver, waitFor, type OtlpReceiver, type ReceivedSpan } from "../support/otlp-receiver";
 
@@ -29,14 +29,6 @@ process.env.AUTH_SECRET = AUTH_SECRET; // the token this test signs is checked b
 const SERVER = 2;
 const CLIENT = 3;
 
-const freePort = () =>
-  new Promise<number>((resolve, reject) => {
-    const s = net.createServer().listen(0, "127.0.0.1", () => {
-      const { port } = s.address() as net.AddressInfo;
-      s.close(() => resolve(port));
-    });
-    s.on("error", reject);
-  });
 
 describe.skipIf(!pgUrl)("OpenTelemetry export from the built server (PostgreSQL)", () => {
   const base = pgUrl ? requireLocalUrl(pgUrl) : undefined;
@@ -109,12 +101,7 @@ describe.skipIf(!pgUrl)("OpenTelemetry export from the built server (PostgreSQL)
     proc.stderr!.on("data", (b: Buffer) => (logs += b));
     const exited = new Promise<number | null>((resolve) => proc.once("exit", (code) => resolve(code)));
     const url = `http://127.0.0.1:${port}`;
-    let ready: Response | undefined;
-    for (let i = 0; i < 240 && proc.exitCode === null; i++) {
-      ready = await fetch(`${url}/api/ready`).catch(() => undefined);
-      if (ready?.status === 200) break;
-      await new Promise((r) => setTimeout(r, 500));
-    }
+    const ready = await waitReady(proc, url, 240);
     expect(ready?.status, logs).toBe(200);
     expect(logs).toContain("OpenTelemetry on");
 
