@@ -4,6 +4,7 @@ import type { GroupBy, SummaryRow } from "@/contracts/reports";
 import { queryRows, type Db } from "../db/client";
 import { num, pct } from "../dashboard/dashboard-range";
 import type { ReportRange, ReportScope } from "./report-range";
+import { checkInOnTimeSql, P, stopDueSql } from "../dashboard/stop-due";
 
 /** The group key of a date expression: the day itself, or the Monday of its ISO week. */
 const dayKey = (d: SQL, g: GroupBy): SQL => (g === "week" ? sql`date_trunc('week', ${d})::date::text` : sql`(${d})::date::text`);
@@ -11,15 +12,13 @@ const keyOf = (g: GroupBy, personnel: SQL, d: SQL): SQL => (g === "rep" ? sql`($
 
 /**
  * Per group (rep, day or ISO week): planned stops, how many are due and visited, on-time, verdict counts, minutes,
- * km and flags, in one statement. A planned stop counts for completion and on-time only once it is due (its time +
- * the late threshold has passed — the day's end when it has no time — or it was visited): today's later stops
- * are upcoming, not missed (the dashboard's definition, issue #21).
+ * km and flags, in one statement. A planned stop counts for completion and on-time only once it is due (the stop-due
+ * rule of contracts/field-rules.ts: its time + the late threshold has passed — the day's end when it has no time — or
+ * it was visited): today's later stops are upcoming, not missed (the dashboard's definition, issue #21).
  */
 export async function summaryRows(db: Db, scope: ReportScope, r: ReportRange, g: GroupBy, now: Date): Promise<SummaryRow[]> {
   const tz = r.settings.timeZone;
-  const late = r.settings.lateMinutes;
   const [from, to] = [r.from, r.to];
-  const planned = sql`((p.planned_date + coalesce(p.planned_time, time '23:59:59')) AT TIME ZONE ${tz})`;
   const keys =
     g === "rep"
       ? sql`SELECT p.id::text AS k, p.name AS label, p.name AS ord FROM personnel p
@@ -34,9 +33,9 @@ export async function summaryRows(db: Db, scope: ReportScope, r: ReportRange, g:
       pv AS (
         SELECT k, count(*) AS planned, count(*) FILTER (WHERE due) AS due, count(*) FILTER (WHERE due AND visit_id IS NOT NULL) AS visited,
                count(*) FILTER (WHERE due AND planned_time IS NOT NULL) AS timed,
-               count(*) FILTER (WHERE due AND planned_time IS NOT NULL AND check_in_time <= ((planned_date + planned_time) AT TIME ZONE ${tz}) + make_interval(mins => ${late})) AS on_time
+               count(*) FILTER (WHERE due AND planned_time IS NOT NULL AND ${checkInOnTimeSql(sql`planned_date`, sql`planned_time`, sql`check_in_time`, r.settings)}) AS on_time
         FROM (SELECT ${keyOf(g, sql`p.personnel_id`, sql`p.planned_date`)} AS k, p.planned_date, p.planned_time, p.visit_id, v.check_in_time,
-                     (p.visit_id IS NOT NULL OR ${planned} + make_interval(mins => ${late}) <= ${now.toISOString()}::timestamptz) AS due
+                     ${stopDueSql(P.date, P.time, sql`p.visit_id IS NOT NULL`, now, r.settings)} AS due
               FROM planned_visits p LEFT JOIN visits v ON v.id = p.visit_id
               WHERE p.personnel_id IN (SELECT id FROM scope) AND p.planned_date BETWEEN ${from}::date AND ${to}::date) x
         GROUP BY k),
