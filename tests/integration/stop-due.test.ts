@@ -19,7 +19,7 @@ import { invokeAction } from "../../src/server/http/action";
 import { getSummaryReport } from "../../src/server/reports/get-report";
 import { updateOrgSettingsAction } from "../../src/server/settings/settings.actions";
 import { getOrgSettings } from "../../src/server/settings/org-settings";
-import type { SummaryReport } from "../../src/contracts/reports";
+import { summaryReportQuery, type SummaryReport } from "../../src/contracts/reports";
 import { describeEachDriver } from "../support/db";
 import { makeLocation, makePerson } from "../support/visits-world";
 
@@ -92,7 +92,7 @@ describeEachDriver("the stop-due rule", (ctx) => {
       const c = { db, actor: mgr, now };
       const person = await getPersonnelSummary(c, rep.id, { from: DAY, to: DAY });
       const team = await getTeamSummary(c, { from: DAY, to: DAY });
-      const report = (await getSummaryReport(c, { from: DAY, to: DAY, personnel_id: String(rep.id), format: "json", group_by: "rep" })) as SummaryReport;
+      const report = (await getSummaryReport(c, summaryReportQuery.parse({ from: DAY, to: DAY, personnel_id: String(rep.id) }))) as SummaryReport;
       await checkAlerts(db, now);
       expect({
         at: now.toISOString(),
