@@ -21,7 +21,7 @@ export const kpisSchema = z.object({
   planned_done: z.number().int().describe("Planned stops with a visit"),
   visits: z.number().int().describe("Check-ins in the range (planned or not)"),
   completed: z.number().int().describe("Visits checked out"),
-  due: z.number().int().describe("Planned stops due by now: visited, on a past day, or past their planned time + the late threshold (the rest are upcoming)"),
+  due: z.number().int().describe("Planned stops due by now: visited, or past their planned time + the late threshold (the day's end when they have no time); the rest are upcoming"),
   completion_pct: z.number().nullable().describe("planned_done / due × 100: stops not yet due do not count"),
   valid_pct: z.number().nullable().describe("Check-ins VALID or WARNING / check-ins judged × 100"),
   avg_visit_minutes: z.number().nullable(),
@@ -77,8 +77,8 @@ export const daySchema = z.object({
   planned: z.number().int(),
   visits: z.number().int(),
   completed: z.number().int(),
-  on_time: z.number().int(),
-  timed: z.number().int(),
+  on_time: z.number().int().describe("Due planned stops with a time checked in by planned time + the late threshold"),
+  timed: z.number().int().describe("Planned stops with a time that are due by now (the rest are upcoming)"),
   avg_visit_minutes: z.number().nullable(),
   km: z.number(),
 });
@@ -87,6 +87,9 @@ export type DayFigures = z.infer<typeof daySchema>;
 export const timelineItemSchema = z.object({
   planned_visit_id: z.number().int().nullable(),
   visit_id: z.number().int().nullable(),
+  state: z
+    .enum(["visited", "missed", "upcoming"])
+    .describe("visited: checked in; missed: planned time + the late threshold (the day's end without a time) has passed with no check-in; upcoming: not due yet"),
   date: z.string(),
   sequence: z.number().int().nullable(),
   location_name: z.string(),

@@ -5,7 +5,7 @@
  * the server judged them to the second (after 19:00, outside), so the phone recorded breadcrumbs the server refused.
  * Pure and dependency-free (Intl only), so both bundles import it.
  */
-import { zoneOffsetMinutes } from "../lib/time";
+import { addDays, zonedInstant, zoneOffsetMinutes } from "../lib/time";
 
 /** The organisation's work calendar: its IANA zone, start and end (minutes of the local day), ISO weekdays (1 = Monday). */
 export type WorkHours = { timeZone: string; startMin: number; endMin: number; workDays: number[] };
@@ -59,3 +59,35 @@ export const MAX_GAPS_PER_BATCH = 100;
 
 /** No fix for longer than this while the day is open is a gap (the server detects it; the phone labels its cause). */
 export const GAP_THRESHOLD_MS = 5 * 60_000;
+
+/** A planned stop as the stop-due rule sees it: its org-local day and planned wall-clock time ("HH:MM[:SS]", or none). */
+export type PlannedStop = { date: string; planned_time: string | null };
+/** The organisation's clock for the rule: its zone and the late threshold (settings `alert_late_check_in_minutes`). */
+export type StopClock = { timeZone: string; lateMinutes: number };
+
+/**
+ * THE stop-due rule (issue #21), one for the rep timeline, the KPIs (due by now, completion, on time), the summary
+ * report and the late check-in alert: a planned stop's deadline is its planned time + the organisation's late
+ * threshold, or the end of its day when it has no planned time. A check-in at or before the deadline is on time.
+ * Until the deadline has passed the stop is "upcoming" (not due: it counts in neither completion nor on-time);
+ * once it has passed (strictly after) with no check-in it is "missed", and the late check-in alert may fire.
+ * The SQL form for set-based queries is server/dashboard/stop-due.ts (same rule, tested to agree at the boundaries).
+ */
+export function stopDeadline(stop: PlannedStop, clock: StopClock): Date {
+  if (!stop.planned_time) return zonedInstant(addDays(stop.date, 1), 0, clock.timeZone);
+  const [h = 0, m = 0, sec = 0] = stop.planned_time.split(":").map(Number);
+  return new Date(zonedInstant(stop.date, h * 60 + m, clock.timeZone).getTime() + sec * 1000 + clock.lateMinutes * 60_000);
+}
+
+/** Whether a planned stop is due at `now` (visited, or its deadline has passed): the KPIs' "due by now". */
+export const stopIsDue = (stop: PlannedStop & { checked_in: boolean }, now: Date, clock: StopClock): boolean =>
+  stop.checked_in || now.getTime() > stopDeadline(stop, clock).getTime();
+
+/** A planned stop's state at `now`: visited (a check-in there), missed (deadline passed without one) or upcoming. */
+export function stopState(stop: PlannedStop & { checked_in: boolean }, now: Date, clock: StopClock): "visited" | "missed" | "upcoming" {
+  if (stop.checked_in) return "visited";
+  return now.getTime() > stopDeadline(stop, clock).getTime() ? "missed" : "upcoming";
+}
+
+/** Whether a check-in at `checkIn` was on time for a stop with a planned time (at or before its deadline). */
+export const checkInOnTime = (stop: PlannedStop, checkIn: Date, clock: StopClock): boolean => checkIn.getTime() <= stopDeadline(stop, clock).getTime();

@@ -71,6 +71,7 @@ test("Team now at 03:00 organisation time: every stop not yet visited is upcomin
     await expect(rows).toHaveCount(2);
     await expect(rows.filter({ hasText: "upcoming" })).toHaveCount(2);
     await expect(page.getByText("missed")).toHaveCount(0);
+    await screens(page, 21, "manager-rep-timeline-upcoming", { fullPage: true });
   } finally {
     await settings({ time_zone: original });
     await adminCtx.close();
@@ -158,5 +159,12 @@ test("a past day's Team now is not live and shows that day's positions", async (
   await expect(page.getByText(`${day} (past day)`)).toBeVisible();
   const map = page.getByRole("region", { name: /Map of the team/ });
   await expect(map.locator("[data-marker-id^='rep-']")).toHaveCount(past.reps.filter((r) => r.last_fix).length);
+  // The alerts panel is that day's: the alerts raised on it, each with its status (not the ones open now).
+  const alerts = page.locator(`[data-alerts-day='${day}']`);
+  await expect(alerts.getByRole("heading", { name: new RegExp(`^Alerts raised on ${day} \\(\\d+ raised, \\d+ still open\\)$`) })).toBeVisible();
+  for (const row of await alerts.locator("[data-alert-id]").all()) {
+    const status = await row.getAttribute("data-alert-status");
+    await expect(row.getByText(status === "open" ? "Still open" : /^(Acknowledged \d{2}:\d{2}|Open at the day's end; acknowledged )/)).toBeVisible();
+  }
   await screens(page, 21, "manager-past-day", { fullPage: true });
 });

@@ -1,16 +1,13 @@
 import Link from "next/link";
 import type { TimelineItem } from "@/contracts/dashboard";
-import { dateTimeFormat, localDate } from "@/lib/time";
 import { formatClock } from "./rep-states";
 
 const VERDICT: Record<string, string> = { VALID: "text-green-800", WARNING: "text-amber-800", INVALID: "text-red-700" };
 
 /** Planned vs actual, newest day first: planned time, check-in/out, lateness, duration, verdict and flags; each visit links to its evidence page. */
-export function RepTimeline({ items, timeZone, now }: { items: TimelineItem[]; timeZone: string; now: Date }) {
-  const today = localDate(now, timeZone);
-  const hm = dateTimeFormat("en-GB", { timeZone, hour: "2-digit", minute: "2-digit", hourCycle: "h23" }).format(now);
-  // Not checked in and not yet due (later today, or today with no time): upcoming, never "missed".
-  const upcoming = (t: TimelineItem) => t.date > today || (t.date === today && (!t.planned_time || t.planned_time.slice(0, 5) > hm));
+export function RepTimeline({ items, timeZone }: { items: TimelineItem[]; timeZone: string }) {
+  // Not checked in: "missed" only once the server's stop-due rule says so (planned time + the organisation's late
+  // threshold has passed, the same rule the KPIs count with); before that "upcoming".
   if (items.length === 0) return <p className="text-sm text-slate-600">Nothing planned or visited in this range.</p>;
   return (
     <div className="overflow-x-auto">
@@ -33,7 +30,7 @@ export function RepTimeline({ items, timeZone, now }: { items: TimelineItem[]; t
                 {t.planned_visit_id === null ? <span className="ml-1 text-xs text-slate-500">(unplanned)</span> : null}
               </td>
               <td className="py-1 pr-3">{t.planned_time ?? "—"}</td>
-              <td className="py-1 pr-3">{t.check_in_time ? formatClock(t.check_in_time, timeZone) : upcoming(t) ? <span className="text-slate-600">upcoming</span> : <span className="text-red-700">missed</span>}</td>
+              <td className="py-1 pr-3">{t.check_in_time ? formatClock(t.check_in_time, timeZone) : t.state === "missed" ? <span className="text-red-700">missed</span> : <span className="text-slate-600">upcoming</span>}</td>
               <td className="py-1 pr-3">{t.late_minutes === null ? "—" : t.late_minutes > 0 ? `+${t.late_minutes} min` : "on time"}</td>
               <td className="py-1 pr-3">{t.check_out_time ? formatClock(t.check_out_time, timeZone) : t.check_in_time && t.visit_id ? <Link href={`/manager/visits/${t.visit_id}`} className="font-semibold text-amber-800 underline">open: close it</Link> : "—"}</td>
               <td className="py-1 pr-3">{t.duration_minutes === null ? "—" : `${t.duration_minutes} min`}</td>

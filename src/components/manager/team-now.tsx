@@ -5,6 +5,7 @@ import { useEffect, useMemo, useRef, useState } from "react";
 import type { RepNow, RepState, TeamSummary } from "@/contracts/dashboard";
 import type { AlertJson } from "@/contracts/alerts";
 import type { LiveEventJson } from "@/contracts/live-events";
+import { addDays, zonedInstant } from "@/lib/time";
 import { FieldMap } from "../map/field-map";
 import type { MapCircle, MapMarker } from "../map/map-types";
 import { ActivityFeed } from "./activity-feed";
@@ -58,11 +59,12 @@ export function TeamNow({ initial, feed, lastEventId, query, alerts: initialAler
     if (e.type !== "personnel.changed" && isToday) setEvents((list) => (list.some((x) => x.id === e.id) ? list : [e, ...list].slice(0, FEED_MAX)));
     if (isToday) setSummary((s) => ({ ...s, reps: s.reps.map((r) => (r.id === e.personnel_id ? applyEvent(r, e) : r)) }));
     if (REFRESHING.has(e.type)) refresh();
-    if (e.type === "alert.raised") {
+    // The alerts panel is live today only (a past day's shows the alerts raised that day).
+    if (e.type === "alert.raised" && isToday) {
       const a = alertFromEvent(e, summary.reps.find((r) => r.id === e.personnel_id)?.name ?? `#${e.personnel_id}`);
       if (a) setAlerts((list) => (list.some((x) => x.id === a.id) ? list : [a, ...list]));
     }
-    if (e.type === "alert.acknowledged") setAlerts((list) => list.filter((x) => x.id !== e.payload.alert_id));
+    if (e.type === "alert.acknowledged" && isToday) setAlerts((list) => list.filter((x) => x.id !== e.payload.alert_id));
   });
 
   const names = useMemo(() => new Map(summary.reps.map((r) => [r.id, r.name])), [summary.reps]);
@@ -113,7 +115,13 @@ export function TeamNow({ initial, feed, lastEventId, query, alerts: initialAler
           <ActivityFeed events={events} names={names} timeZone={summary.time_zone} empty={isToday ? undefined : `No recorded activity on ${summary.from}.`} />
         </section>
       </div>
-      <AlertsPanel alerts={alerts} timeZone={summary.time_zone} onAcknowledged={(id) => setAlerts((list) => list.filter((x) => x.id !== id))} />
+      {/* Today an acknowledged alert leaves the open list; on a past day it stays, with its new status. */}
+      <AlertsPanel
+        alerts={alerts}
+        timeZone={summary.time_zone}
+        day={isToday ? null : { date: summary.from, end: zonedInstant(addDays(summary.from, 1), 0, summary.time_zone).toISOString() }}
+        onAcknowledged={(a) => setAlerts((list) => (isToday ? list.filter((x) => x.id !== a.id) : list.map((x) => (x.id === a.id ? a : x))))}
+      />
       <RepTable reps={summary.reps} now={now} />
     </div>
   );

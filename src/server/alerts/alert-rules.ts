@@ -2,6 +2,7 @@ import "server-only";
 import { sql } from "drizzle-orm";
 import { arrayLiteral } from "../db/array-literal";
 import { queryRows, type Db } from "../db/client";
+import { P, stopDueSql } from "../dashboard/stop-due";
 import type { AlertCandidate } from "./raise-alert";
 
 /** Check-in verdicts and flags a manager must look at (photo flags raise once the photo evidence sets them). */
@@ -22,7 +23,7 @@ export function mayRaiseVisitAlert(type: string, payload: Record<string, unknown
 /** The alert inputs, from the organisation settings (getOrgSettings): thresholds, zone, the working week (HH:MM, ISO weekdays). */
 export type Rules = { timeZone: string; lateMinutes: number; openVisitMinutes: number; untrackedMinutes: number; workStart: string; workEnd: string; workDays: number[] };
 
-/** Planned stops of the organisation's today whose planned time + threshold has passed with no check-in there. */
+/** Planned stops of the organisation's today whose planned time + threshold has passed with no check-in there (the stop-due rule, contracts/field-rules.ts). */
 export async function lateCheckIns(db: Db, now: Date, r: Rules): Promise<AlertCandidate[]> {
   const rows = await queryRows<{ id: number; personnel_id: number; name: string; planned_time: string; late_min: number; date: string }>(
     db,
@@ -31,7 +32,7 @@ export async function lateCheckIns(db: Db, now: Date, r: Rules): Promise<AlertCa
              floor(extract(epoch FROM ${now.toISOString()}::timestamptz - ((p.planned_date + p.planned_time) AT TIME ZONE ${r.timeZone})) / 60)::int AS late_min
       FROM planned_visits p JOIN locations l ON l.id = p.location_id, t
       WHERE p.planned_date = t.today AND p.planned_time IS NOT NULL AND p.visit_id IS NULL
-        AND ((p.planned_date + p.planned_time) AT TIME ZONE ${r.timeZone}) + make_interval(mins => ${r.lateMinutes}) < ${now.toISOString()}::timestamptz
+        AND ${stopDueSql(P.date, P.time, sql`false`, now, r)}
         AND NOT EXISTS (SELECT 1 FROM visits v WHERE v.personnel_id = p.personnel_id AND v.location_id = p.location_id
               AND v.check_in_time >= (t.today::timestamp AT TIME ZONE ${r.timeZone}))`,
   );

@@ -33,6 +33,21 @@ export async function openAlerts(db: Db, team: SQL, now: Date, limit = 50): Prom
   return rows.map(toAlert);
 }
 
+/**
+ * A past day's alerts panel: every alert about the team's reps raised in [start, end) (the org-local day), open or
+ * acknowledged since, with who acknowledged it and when, newest first. Reads idx_alerts_personnel_raised.
+ */
+export async function alertsRaisedBetween(db: Db, team: SQL, start: Date, end: Date, limit = 100): Promise<AlertJson[]> {
+  const rows = await queryRows(
+    db,
+    sql`SELECT ${COLUMNS} FROM alerts a JOIN personnel p ON p.id = a.personnel_id LEFT JOIN personnel ab ON ab.id = a.acknowledged_by
+        WHERE a.personnel_id IN (${team})
+          AND a.raised_at >= ${start.toISOString()}::timestamptz AND a.raised_at < ${end.toISOString()}::timestamptz
+        ORDER BY a.raised_at DESC, a.id DESC LIMIT ${limit}`,
+  );
+  return rows.map(toAlert);
+}
+
 export async function loadAlert(db: Db, id: number): Promise<AlertJson | null> {
   const [row] = await queryRows(db, sql`SELECT ${COLUMNS} FROM alerts a JOIN personnel p ON p.id = a.personnel_id LEFT JOIN personnel ab ON ab.id = a.acknowledged_by WHERE a.id = ${id}`);
   return row ? toAlert(row) : null;

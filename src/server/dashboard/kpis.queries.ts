@@ -3,18 +3,17 @@ import { sql, type SQL } from "drizzle-orm";
 import type { Kpis } from "@/contracts/dashboard";
 import { queryRows, type Db } from "../db/client";
 import { num, numOrNull, pct, type DayRange } from "./dashboard-range";
+import { checkInOnTimeSql, P, stopDueSql } from "./stop-due";
 
 /**
  * The KPIs of a set of reps over a range of days, in one statement. `team` is a subquery of personnel ids.
  * Every part reads an index by (personnel, day): the cost grows with team × days, never with the whole history.
  */
 export async function teamKpis(db: Db, team: SQL, r: DayRange): Promise<Kpis> {
-  const tz = r.settings.timeZone;
-  // Due by now: visited already, on a past day, or today past its planned time + the late threshold. A stop not yet
-  // due is upcoming: it counts in neither completion nor on-time (a 03:00 dashboard shows no stop as missed).
-  const due = sql`(p.visit_id IS NOT NULL OR p.planned_date < ${r.today}::date
-    OR (p.planned_date = ${r.today}::date AND p.planned_time IS NOT NULL
-        AND ((p.planned_date + p.planned_time) AT TIME ZONE ${tz}) + make_interval(mins => ${r.settings.lateMinutes}) <= ${r.now.toISOString()}::timestamptz))`;
+  // Due by now (the stop-due rule, contracts/field-rules.ts): visited, or its planned time + the late threshold has
+  // passed (the day's end when it has no time). A stop not yet due is upcoming: it counts in neither completion nor
+  // on-time (a 03:00 dashboard shows no stop as missed).
+  const due = stopDueSql(P.date, P.time, sql`p.visit_id IS NOT NULL`, r.now, r.settings);
   const [row] = await queryRows<Record<string, unknown>>(
     db,
     sql`WITH team AS (${team}),
@@ -22,8 +21,7 @@ export async function teamKpis(db: Db, team: SQL, r: DayRange): Promise<Kpis> {
         SELECT count(*) AS planned, count(p.visit_id) AS planned_done,
                count(*) FILTER (WHERE ${due}) AS due,
                count(*) FILTER (WHERE p.planned_time IS NOT NULL AND ${due}) AS timed,
-               count(*) FILTER (WHERE p.planned_time IS NOT NULL AND v.check_in_time
-                 <= ((p.planned_date + p.planned_time) AT TIME ZONE ${tz}) + make_interval(mins => ${r.settings.lateMinutes})) AS on_time
+               count(*) FILTER (WHERE p.planned_time IS NOT NULL AND ${checkInOnTimeSql(P.date, P.time, sql`v.check_in_time`, r.settings)}) AS on_time
         FROM planned_visits p LEFT JOIN visits v ON v.id = p.visit_id
         WHERE p.personnel_id IN (SELECT id FROM team) AND p.planned_date BETWEEN ${r.from}::date AND ${r.to}::date),
       vv AS (

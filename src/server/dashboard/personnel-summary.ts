@@ -1,12 +1,14 @@
 import "server-only";
 import { sql } from "drizzle-orm";
 import type { DayFigures, PersonnelSummary, TimelineItem } from "@/contracts/dashboard";
+import { stopState } from "@/contracts/field-rules";
 import type { Ctx } from "../auth/actor";
 import { requirePermission } from "../auth/permissions";
 import { notFound, requirePersonnelInScope } from "../auth/scope";
 import { queryRows } from "../db/client";
 import { iso, num, numOrNull, resolveRange, type DayRange } from "./dashboard-range";
 import { teamKpis } from "./kpis.queries";
+import { checkInOnTimeSql, P, stopDueSql } from "./stop-due";
 
 const TIMELINE_LIMIT = 500;
 
@@ -30,9 +32,9 @@ async function days(ctx: Ctx, id: number, r: DayRange): Promise<DayFigures[]> {
   const rows = await queryRows<Record<string, unknown>>(
     ctx.db,
     sql`WITH d AS (SELECT generate_series(${r.from}::date, ${r.to}::date, interval '1 day')::date AS day),
-      pv AS (SELECT p.planned_date AS day, count(*) AS planned, count(*) FILTER (WHERE p.planned_time IS NOT NULL) AS timed,
-               count(*) FILTER (WHERE p.planned_time IS NOT NULL AND v.check_in_time
-                 <= ((p.planned_date + p.planned_time) AT TIME ZONE ${tz}) + make_interval(mins => ${r.settings.lateMinutes})) AS on_time
+      pv AS (SELECT p.planned_date AS day, count(*) AS planned,
+               count(*) FILTER (WHERE p.planned_time IS NOT NULL AND ${stopDueSql(P.date, P.time, sql`p.visit_id IS NOT NULL`, r.now, r.settings)}) AS timed,
+               count(*) FILTER (WHERE p.planned_time IS NOT NULL AND ${checkInOnTimeSql(P.date, P.time, sql`v.check_in_time`, r.settings)}) AS on_time
              FROM planned_visits p LEFT JOIN visits v ON v.id = p.visit_id
              WHERE p.personnel_id = ${id} AND p.planned_date BETWEEN ${r.from}::date AND ${r.to}::date GROUP BY 1),
       vv AS (SELECT (check_in_time AT TIME ZONE ${tz})::date AS day, count(*) AS visits, count(check_out_time) AS completed,
@@ -82,6 +84,8 @@ async function timeline(ctx: Ctx, id: number, r: DayRange): Promise<TimelineItem
   );
   return rows.map((x) => ({
     planned_visit_id: x.planned_visit_id == null ? null : num(x.planned_visit_id),
+    // The stop-due rule (contracts/field-rules.ts), the same the KPIs count with: missed only after planned time + threshold.
+    state: stopState({ date: String(x.date), planned_time: x.planned_time == null ? null : String(x.planned_time), checked_in: x.check_in_time != null }, r.now, r.settings),
     visit_id: x.visit_id == null ? null : num(x.visit_id),
     date: String(x.date),
     sequence: x.sequence == null ? null : num(x.sequence),

@@ -5,6 +5,7 @@ import { queryRows, type Db } from "../db/client";
 import { num, pct } from "../dashboard/dashboard-range";
 import { addDays, localDate } from "@/lib/time";
 import type { ReportRange, ReportScope } from "./report-range";
+import { checkInOnTimeSql, P, stopDueSql } from "../dashboard/stop-due";
 
 /** The group key of a date expression: the day itself, or the Monday of its ISO week. */
 const dayKey = (d: SQL, g: GroupBy): SQL => (g === "week" ? sql`date_trunc('week', ${d})::date::text` : sql`(${d})::date::text`);
@@ -21,21 +22,18 @@ function groupKeys(g: GroupBy, from: string, to: string, active: SQL): SQL {
             FROM generate_series(${from}::date, ${to}::date, interval '1 day') d`;
 }
 
-/** A planned stop's due instant: its time (the day's end when it has none) + the late threshold. */
-const dueAt = (tz: string, late: number): SQL =>
-  sql`((p.planned_date + coalesce(p.planned_time, time '23:59:59')) AT TIME ZONE ${tz}) + make_interval(mins => ${late})`;
-
 /**
  * Per group (rep, day or ISO week): planned stops, how many are due and visited, on-time, verdict counts, minutes,
- * km and flags. A planned stop counts for completion and on-time only once it is due (its time + the late threshold
- * has passed — the day's end when it has no time — or it was visited): today's later stops are upcoming, not missed
- * (the dashboard's definition, issue #21).
+ * km and flags. A planned stop counts for completion and on-time only once it is due (the stop-due rule of
+ * contracts/field-rules.ts: its time + the late threshold has passed — the day's end when it has no time — or it was
+ * visited): today's later stops are upcoming, not missed (the dashboard's definition, issue #21).
  *
  * Read from the per-rep, per-day rollup `report_daily` (kept by triggers in the writers' transactions, migration
  * 0021_report_daily): one row per rep-day instead of every stop and visit, plus the few stops of the range not due
- * yet at `now`, read live. The same statement checks that the rollup was built with the time zone and late threshold
- * this request uses (a process whose settings cache is behind another instance's change); if not, the live query
- * answers. Equal to summaryRowsLive by construction and by test (tests/integration/report-rollup.test.ts).
+ * yet at `now`, read live (by the same stop-due rule). The same statement checks that the rollup was built with the
+ * time zone and late threshold this request uses (a process whose settings cache is behind another instance's change);
+ * if not, the live query answers. Equal to summaryRowsLive by construction and by test
+ * (tests/integration/report-rollup.test.ts).
  */
 export async function summaryRows(db: Db, scope: ReportScope, r: ReportRange, g: GroupBy, now: Date): Promise<SummaryRow[]> {
   return (await summaryRowsFromRollup(db, scope, r, g, now)) ?? summaryRowsLive(db, scope, r, g, now);
@@ -65,7 +63,7 @@ export async function summaryRowsFromRollup(db: Db, scope: ReportScope, r: Repor
         SELECT ${keyOf(g, sql`p.personnel_id`, sql`p.planned_date`)} AS k, count(*) AS not_due, count(*) FILTER (WHERE p.planned_time IS NOT NULL) AS not_due_timed
         FROM planned_visits p
         WHERE p.personnel_id IN (SELECT id FROM scope) AND p.planned_date BETWEEN ${notDueFrom}::date AND ${to}::date
-          AND p.visit_id IS NULL AND ${dueAt(tz, late)} > ${now.toISOString()}::timestamptz
+          AND NOT ${stopDueSql(P.date, P.time, sql`p.visit_id IS NOT NULL`, now, r.settings)}
         GROUP BY 1),
       keys AS (${groupKeys(g, from, to, sql`SELECT k FROM rd WHERE active`)})
       SELECT keys.k, keys.label, rd.planned, rd.planned - coalesce(nd.not_due, 0) AS due, rd.visited, rd.timed - coalesce(nd.not_due_timed, 0) AS timed,
@@ -80,9 +78,7 @@ export async function summaryRowsFromRollup(db: Db, scope: ReportScope, r: Repor
 /** The same summary computed straight from planned_visits, visits and daily_sessions (every stop and visit of the range). */
 export async function summaryRowsLive(db: Db, scope: ReportScope, r: ReportRange, g: GroupBy, now: Date): Promise<SummaryRow[]> {
   const tz = r.settings.timeZone;
-  const late = r.settings.lateMinutes;
   const [from, to] = [r.from, r.to];
-  const planned = sql`((p.planned_date + coalesce(p.planned_time, time '23:59:59')) AT TIME ZONE ${tz})`;
   const keys = groupKeys(g, from, to, sql`SELECT k FROM vv UNION SELECT k FROM pv`);
   const rows = await queryRows<Record<string, unknown>>(
     db,
@@ -90,9 +86,9 @@ export async function summaryRowsLive(db: Db, scope: ReportScope, r: ReportRange
       pv AS (
         SELECT k, count(*) AS planned, count(*) FILTER (WHERE due) AS due, count(*) FILTER (WHERE due AND visit_id IS NOT NULL) AS visited,
                count(*) FILTER (WHERE due AND planned_time IS NOT NULL) AS timed,
-               count(*) FILTER (WHERE due AND planned_time IS NOT NULL AND check_in_time <= ((planned_date + planned_time) AT TIME ZONE ${tz}) + make_interval(mins => ${late})) AS on_time
+               count(*) FILTER (WHERE due AND planned_time IS NOT NULL AND ${checkInOnTimeSql(sql`planned_date`, sql`planned_time`, sql`check_in_time`, r.settings)}) AS on_time
         FROM (SELECT ${keyOf(g, sql`p.personnel_id`, sql`p.planned_date`)} AS k, p.planned_date, p.planned_time, p.visit_id, v.check_in_time,
-                     (p.visit_id IS NOT NULL OR ${planned} + make_interval(mins => ${late}) <= ${now.toISOString()}::timestamptz) AS due
+                     ${stopDueSql(P.date, P.time, sql`p.visit_id IS NOT NULL`, now, r.settings)} AS due
               FROM planned_visits p LEFT JOIN visits v ON v.id = p.visit_id
               WHERE p.personnel_id IN (SELECT id FROM scope) AND p.planned_date BETWEEN ${from}::date AND ${to}::date) x
         GROUP BY k),

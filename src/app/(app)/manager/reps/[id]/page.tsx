@@ -64,7 +64,7 @@ export default async function RepView({ params, searchParams }: { params: Promis
       <section aria-labelledby="timeline-h" className="flex flex-col gap-2">
         <h2 id="timeline-h" className="text-lg font-semibold">Recent visits</h2>
         <p className="text-sm text-slate-600">Planned and unplanned, {summary.from} → {summary.to}, newest first.</p>
-        <RepTimeline items={summary.timeline} timeZone={summary.time_zone} now={ctx.now} />
+        <RepTimeline items={summary.timeline} timeZone={summary.time_zone} />
       </section>
     </div>
   );
