@@ -25,7 +25,8 @@ CREATE TABLE "report_daily" (
 -- tables, in the writer's transaction (statement triggers with transition tables: one recompute per statement).
 -- Concurrency: a recompute takes a per-(rep, day) advisory lock first, then reads with a fresh snapshot (READ
 -- COMMITTED), so of two writers of the same day the later one sees the earlier's commit. Every recompute also holds
--- a shared lock that a rebuild (time zone or late threshold changed, TRUNCATE) takes exclusively.
+-- a shared lock that a rebuild (time zone or late threshold changed, TRUNCATE) takes exclusively, and so does a
+-- statement touching more than 64 (rep, day) keys instead of locking each.
 CREATE OR REPLACE FUNCTION fieldbeat_report_daily_recompute(p_reps integer[], p_days date[]) RETURNS void LANGUAGE plpgsql AS $$
 DECLARE
   tz text;
@@ -35,7 +36,12 @@ DECLARE
   vv_src text;
   ss_src text;
 BEGIN
-  IF keyed THEN
+  IF keyed AND (SELECT count(*) FROM (SELECT DISTINCT pid, d FROM unnest(p_reps, p_days) AS u(pid, d) WHERE pid IS NOT NULL AND d IS NOT NULL) k) > 64 THEN
+    -- A bulk statement (a seed, a job closing many visits, opening many days): one exclusive lock instead of one
+    -- per key. The lock table is shared by the whole server and small (max_locks_per_transaction × connections);
+    -- thousands of key locks in one transaction run it out of shared memory for everyone.
+    PERFORM pg_advisory_xact_lock(724203);
+  ELSIF keyed THEN
     PERFORM pg_advisory_xact_lock_shared(724203);
     -- Lock the keys in a fixed order (no deadlock between two writers of the same days).
     PERFORM pg_advisory_xact_lock(724204, hashtext(k.pid::text || ':' || k.d::text))

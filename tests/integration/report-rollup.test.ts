@@ -136,4 +136,32 @@ describeEachDriver("report rollup", (ctx) => {
     await db().execute(sql`UPDATE org_settings SET alert_late_check_in_minutes = 30 WHERE id = 1`);
     expect(await queryRows(db(), sql`SELECT * FROM report_daily ORDER BY personnel_id, day`)).toEqual(before);
   }, 120_000);
+
+  it("a statement touching thousands of rep-days takes one lock, not one per key, and the rollup stays exact", async () => {
+    // 200 reps of the manager × 40 days = 8,000 (rep, day) keys in one INSERT, then their days opened with km in one
+    // more: one advisory lock per key would need more lock-table slots than a default server has (out of shared memory).
+    const [{ first }] = (await queryRows<{ first: number }>(
+      db(),
+      sql`WITH p AS (INSERT INTO personnel (name, email, role, manager_id)
+            SELECT 'bulk-' || i, 'bulk-' || i || '-' || ${randomUUID()} || '@test.local', 'rep', ${mgr.id} FROM generate_series(1, 200) i RETURNING id)
+          SELECT min(id)::int AS first FROM p`,
+    )) as [{ first: number }];
+    const advisoryLocks = await db().transaction(async (tx) => {
+      await tx.execute(sql`INSERT INTO planned_visits (personnel_id, location_id, planned_date, sequence, planned_time)
+        SELECT p.id, ${locs[0]!}, ${addDays(TODAY, -30)}::date + d, 1, time '10:00'
+        FROM personnel p, generate_series(0, 39) d WHERE p.id >= ${first} AND p.name LIKE 'bulk-%'`);
+      await tx.execute(sql`INSERT INTO daily_sessions (personnel_id, session_date, login_time, status, total_travel_km)
+        SELECT p.id, ${addDays(TODAY, -30)}::date + d, now(), 'CLOSED', 1.25
+        FROM personnel p, generate_series(0, 39) d WHERE p.id >= ${first} AND p.name LIKE 'bulk-%'`);
+      const [row] = await queryRows<{ n: number }>(tx, sql`SELECT count(*)::int AS n FROM pg_locks WHERE locktype = 'advisory' AND pid = pg_backend_pid()`);
+      return row!.n;
+    });
+    expect(advisoryLocks).toBeLessThanOrEqual(2);
+    const totals = await expectRollupEqualsLive();
+    expect(totals.planned).toBeGreaterThanOrEqual(200 * 9); // the bulk stops of the report's nine days are counted
+    const before = await queryRows(db(), sql`SELECT * FROM report_daily ORDER BY personnel_id, day`);
+    await db().execute(sql`UPDATE org_settings SET alert_late_check_in_minutes = 31 WHERE id = 1`);
+    await db().execute(sql`UPDATE org_settings SET alert_late_check_in_minutes = 30 WHERE id = 1`);
+    expect(await queryRows(db(), sql`SELECT * FROM report_daily ORDER BY personnel_id, day`)).toEqual(before);
+  }, 120_000);
 });
