@@ -51,6 +51,7 @@ async function main() {
 
     // Ingest: every rep posts its batches one after another, all reps at once (as phones do).
     let accepted = 0;
+    const rejectedBy: Record<string, number> = {};
     const t0 = performance.now();
     await Promise.all(
       reps.map(async (rep, k) => {
@@ -64,7 +65,9 @@ async function main() {
             accuracy_m: 10,
             captured_at: new Date(startMs + i * 1000).toISOString(),
           }));
-          accepted += (await recordPings({ db, actor, now: NOW }, { pings })).accepted;
+          const r = await recordPings({ db, actor, now: NOW }, { pings });
+          accepted += r.accepted;
+          for (const x of r.rejected) rejectedBy[x.reason] = (rejectedBy[x.reason] ?? 0) + 1;
         }
       }),
     );
@@ -87,7 +90,7 @@ async function main() {
 
     console.log(
       JSON.stringify({
-        ingest: { reps: REPS, batches: REPS * BATCHES, fixes: accepted, seconds: +ingestS.toFixed(2), fixes_per_s: Math.round(accepted / ingestS), goal: ">= 20000" },
+        ingest: { reps: REPS, batches: REPS * BATCHES, fixes: accepted, seconds: +ingestS.toFixed(2), fixes_per_s: Math.round(accepted / ingestS), rejected: rejectedBy, goal: ">= 20000" },
         drop_day: { fixes: DAY_FIXES, fill_s: +fillS.toFixed(2), job_ms: Math.round(dropMs), dropped: dropped.dropped, created: dropped.created, goal_ms: "<= 1000" },
         rows_left: Number(left[0]!.n),
       }),
