@@ -21,10 +21,15 @@ const REPS = Number(process.env.PART_REPS ?? 40);
 const BATCHES = Number(process.env.PART_BATCHES ?? 50);
 const DAY_FIXES = Number(process.env.PART_DAY_FIXES ?? 6_000_000);
 const BATCH = 500;
-// A fixed Wednesday, UTC work hours all day: the use-case is called with its own clock at that day's noon.
+// A fixed Wednesday, UTC work hours all day. Each rep's batch b holds the fixes taken 06:00 + b × 500 s + i s, and the
+// use-case is called with the clock a phone posting it right away would have: its last fix + 1 s. (A clock fixed at
+// noon refused every fix after 12:02 as future_timestamp: 131,160 of the default run's 1,000,000.)
 const DAY = "2026-01-14";
 const DROP_DAY = "2026-01-12";
-const NOW = new Date(`${DAY}T12:00:00Z`);
+const FIRST_MS = Date.parse(`${DAY}T06:00:00Z`);
+if (FIRST_MS + BATCHES * BATCH * 1000 > Date.parse(`${DAY}T23:59:00Z`)) {
+  throw new Error(`bench/partitions: PART_BATCHES=${BATCHES} runs past ${DAY}'s work hours (at most ${Math.floor((Date.parse(`${DAY}T23:59:00Z`) - FIRST_MS) / (BATCH * 1000))})`);
+}
 
 async function main() {
   const dbName = `fieldbeat_bench_partitions_${process.pid}`;
@@ -51,13 +56,14 @@ async function main() {
 
     // Ingest: every rep posts its batches one after another, all reps at once (as phones do).
     let accepted = 0;
+    let duplicates = 0;
     const rejectedBy: Record<string, number> = {};
     const t0 = performance.now();
     await Promise.all(
       reps.map(async (rep, k) => {
         const actor = { id: rep.id, role: "rep" as const, name: `Rep ${k}`, email: `rep${k}@bench.test`, via: "access_token" as const, readOnly: false };
         for (let b = 0; b < BATCHES; b++) {
-          const startMs = Date.parse(`${DAY}T06:00:00Z`) + b * BATCH * 1000;
+          const startMs = FIRST_MS + b * BATCH * 1000;
           const pings = Array.from({ length: BATCH }, (_, i) => ({
             client_id: randomUUID(),
             lat: 12.97 + Math.random() / 100,
@@ -65,13 +71,23 @@ async function main() {
             accuracy_m: 10,
             captured_at: new Date(startMs + i * 1000).toISOString(),
           }));
-          const r = await recordPings({ db, actor, now: NOW }, { pings });
+          const r = await recordPings({ db, actor, now: new Date(startMs + BATCH * 1000) }, { pings });
+          // Read the result first, then add: `accepted += (await …).accepted` reads `accepted` before the await, so
+          // concurrent reps overwrote each other's sums (the default run reported 21,721 of the 868,840 it stored).
           accepted += r.accepted;
+          duplicates += r.duplicates;
           for (const x of r.rejected) rejectedBy[x.reason] = (rejectedBy[x.reason] ?? 0) + 1;
         }
       }),
     );
     const ingestS = (performance.now() - t0) / 1000;
+    // Every fix sent is accounted for (accepted, a duplicate or rejected), and the accepted ones are the rows stored.
+    const sent = REPS * BATCHES * BATCH;
+    const rejected = Object.values(rejectedBy).reduce((a, n) => a + n, 0);
+    const [stored] = await queryRows<{ n: string }>(db, sql`SELECT count(*) AS n FROM location_pings`);
+    if (accepted + duplicates + rejected !== sent || Number(stored!.n) !== accepted) {
+      throw new Error(`bench/partitions: ${sent} fixes sent, ${accepted} accepted + ${duplicates} duplicates + ${rejected} rejected, ${stored!.n} stored`);
+    }
 
     // Drop a day: DAY_FIXES written into DROP_DAY in one statement, then the retention job drops it (and only it).
     await ensurePingPartitions(db, DROP_DAY, DROP_DAY);
@@ -90,7 +106,7 @@ async function main() {
 
     console.log(
       JSON.stringify({
-        ingest: { reps: REPS, batches: REPS * BATCHES, fixes: accepted, seconds: +ingestS.toFixed(2), fixes_per_s: Math.round(accepted / ingestS), rejected: rejectedBy, goal: ">= 20000" },
+        ingest: { reps: REPS, batches: REPS * BATCHES, fixes: accepted, stored: Number(stored!.n), seconds: +ingestS.toFixed(2), fixes_per_s: Math.round(accepted / ingestS), duplicates, rejected: rejectedBy, goal: ">= 20000" },
         drop_day: { fixes: DAY_FIXES, fill_s: +fillS.toFixed(2), job_ms: Math.round(dropMs), dropped: dropped.dropped, created: dropped.created, goal_ms: "<= 1000" },
         rows_left: Number(left[0]!.n),
       }),
