@@ -99,8 +99,11 @@ test("setting a manager that reports to the person is refused with a message on 
   const t = tag();
   const a = `E2E Boss ${t}`;
   const b = `E2E Middle ${t}`;
-  await createPerson(page, { name: a, email: `boss-${t}@example.test`, role: "manager", password: `pw-${t}-long-enough` });
-  await createPerson(page, { name: b, email: `middle-${t}@example.test`, role: "manager", manager: `${a} (manager)`, password: `pw-${t}-long-enough` });
+  // Each creation is confirmed before the next page load: a navigation while the first submit is in flight cancels it.
+  const first = await createPerson(page, { name: a, email: `boss-${t}@example.test`, role: "manager", password: `pw-${t}-long-enough` });
+  await expect(first.getByRole("status").first()).toContainText(`Created ${a}`);
+  const second = await createPerson(page, { name: b, email: `middle-${t}@example.test`, role: "manager", manager: `${a} (manager)`, password: `pw-${t}-long-enough` });
+  await expect(second.getByRole("status").first()).toContainText(`Created ${b}`);
   const row = rowOf(page, a);
   await row.getByText("Change").click();
   await row.getByRole("combobox", { name: "Manager", exact: true }).selectOption({ label: `${b} (manager)` });
