@@ -5,12 +5,10 @@
  * EXPLAIN_PLANS=1, the full plans.
  *   npx tsx --conditions=react-server bench/dashboard-explain.ts
  */
-import type { SQL } from "drizzle-orm";
-import { PgDialect } from "drizzle-orm/pg-core";
 import { benchActors, teamNowData } from "./dashboard";
+import { capturingDb, explainCases } from "./explain";
 
 const DB_URL = process.env.BENCH_DASH_DATABASE_URL ?? "postgres://postgres@127.0.0.1:5432/fieldbeat_bench_dash";
-const dialect = new PgDialect();
 
 async function main() {
   process.env.DATABASE_URL = DB_URL;
@@ -20,10 +18,7 @@ async function main() {
   const handle = await openPostgres({ url: DB_URL, max: 4 });
   if (handle.client.kind !== "postgres") throw new Error("PostgreSQL only");
   const pg = handle.client.sql;
-  const captured: SQL[] = [];
-  const db = new Proxy(handle.db, {
-    get: (t, p, r) => (p === "execute" ? (q: SQL) => (captured.push(q), t.execute(q)) : Reflect.get(t, p, r)),
-  });
+  const { db, captured } = capturingDb(handle.db);
   const { admin, managers, reps } = await benchActors(handle.db);
   const [manager, rep] = [managers[0]!, reps[0]!];
   const now = new Date();
@@ -36,24 +31,7 @@ async function main() {
     ["team-summary, admin, 90 days", () => getTeamSummary({ db, actor: admin, now }, { from: from(90) })],
     ["personnel, 90 days", () => getPersonnelSummary({ db, actor: manager, now }, rep.id, { from: from(90) })],
   ];
-  for (const [name, run] of cases) {
-    await run(); // warm
-    captured.length = 0;
-    await run();
-    console.log(`\n## ${name}`);
-    for (const q of captured) {
-      const { sql: text, params } = dialect.sqlToQuery(q);
-      const rows = (await pg.unsafe(`EXPLAIN (ANALYZE, BUFFERS, FORMAT JSON) ${text}`, params as never[])) as unknown as { "QUERY PLAN": [{ Plan: Record<string, unknown>; "Execution Time": number; "Planning Time": number }] }[];
-      const plan = rows[0]!["QUERY PLAN"][0];
-      const p = plan.Plan;
-      const first = text.replace(/\s+/g, " ").slice(0, 70);
-      console.log(`- ${plan["Execution Time"].toFixed(1)} ms exec + ${plan["Planning Time"].toFixed(1)} ms plan · buffers hit ${String(p["Shared Hit Blocks"])} read ${String(p["Shared Read Blocks"])} · ${first}`);
-      if (process.env.EXPLAIN_PLANS) {
-        const txt = (await pg.unsafe(`EXPLAIN (ANALYZE, BUFFERS) ${text}`, params as never[])) as unknown as { "QUERY PLAN": string }[];
-        console.log(txt.map((r) => "    " + r["QUERY PLAN"]).join("\n"));
-      }
-    }
-  }
+  await explainCases(pg, captured, cases);
   await handle.close();
 }
 

@@ -4,13 +4,12 @@
  * then EXPLAIN (ANALYZE, BUFFERS) of each. One line per statement; EXPLAIN_PLANS=1 prints the full plans.
  *   npx tsx --conditions=react-server bench/reports-explain.ts
  */
-import { sql, type SQL } from "drizzle-orm";
-import { PgDialect } from "drizzle-orm/pg-core";
+import { sql } from "drizzle-orm";
+import { capturingDb, explainCases } from "./explain";
 
 const REPS = Number(process.env.BENCH_REPORT_REPS ?? 1000);
 const DAYS = Number(process.env.BENCH_REPORT_DAYS ?? 90);
 const DB_URL = process.env.BENCH_REPORT_DATABASE_URL ?? `postgres://postgres@127.0.0.1:5432/fieldbeat_bench_reports_${REPS}x${DAYS}`;
-const dialect = new PgDialect();
 
 async function main() {
   const { openPostgres, queryRows } = await import("../src/server/db/client");
@@ -21,10 +20,7 @@ async function main() {
   const handle = await openPostgres({ url: DB_URL, max: 4 });
   if (handle.client.kind !== "postgres") throw new Error("PostgreSQL only");
   const pg = handle.client.sql;
-  const captured: SQL[] = [];
-  const db = new Proxy(handle.db, {
-    get: (t, p, r) => (p === "execute" ? (q: SQL) => (captured.push(q), t.execute(q)) : Reflect.get(t, p, r)),
-  });
+  const { db, captured } = capturingDb(handle.db);
   const actor = async (email: string) => {
     const [p] = await queryRows<{ id: number; name: string; email: string; role: "admin" | "manager" }>(handle.db, sql`SELECT id, name, email, role FROM personnel WHERE email = ${email}`);
     return { ...p!, via: "session" as const, readOnly: false };
@@ -46,26 +42,7 @@ async function main() {
       return visitRowsPage(db, await reportScope(ctx, undefined), r, null, 2000);
     }],
   ];
-  for (const [name, run] of cases) {
-    if (only && !name.includes(only)) continue;
-    await run(); // warm
-    captured.length = 0;
-    const t = performance.now();
-    await run();
-    console.log(`\n## ${name} (${(performance.now() - t).toFixed(0)} ms end to end)`);
-    for (const q of captured) {
-      const { sql: text, params } = dialect.sqlToQuery(q);
-      const rows = (await pg.unsafe(`EXPLAIN (ANALYZE, BUFFERS, FORMAT JSON) ${text}`, params as never[])) as unknown as { "QUERY PLAN": [{ Plan: Record<string, unknown>; "Execution Time": number; "Planning Time": number }] }[];
-      const plan = rows[0]!["QUERY PLAN"][0];
-      const p = plan.Plan;
-      const first = text.replace(/\s+/g, " ").slice(0, 70);
-      console.log(`- ${plan["Execution Time"].toFixed(1)} ms exec + ${plan["Planning Time"].toFixed(1)} ms plan · buffers hit ${String(p["Shared Hit Blocks"])} read ${String(p["Shared Read Blocks"])} · ${first}`);
-      if (process.env.EXPLAIN_PLANS) {
-        const txt = (await pg.unsafe(`EXPLAIN (ANALYZE, BUFFERS) ${text}`, params as never[])) as unknown as { "QUERY PLAN": string }[];
-        console.log(txt.map((r) => "    " + r["QUERY PLAN"]).join("\n"));
-      }
-    }
-  }
+  await explainCases(pg, captured, cases, { only, timed: true });
   await handle.close();
 }
 
