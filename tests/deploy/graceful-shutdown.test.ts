@@ -14,7 +14,7 @@ import path from "node:path";
 import postgres from "postgres";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { freePort, waitReady } from "../support/server-process";
-import { requireLocalUrl, withDatabase } from "../support/test-db-url";
+import { dropDatabase, requireLocalUrl, withDatabase } from "../support/test-db-url";
 
 const ROOT = path.resolve(import.meta.dirname, "../..");
 const pgUrl = process.env.TEST_DATABASE_URL;
@@ -74,11 +74,7 @@ describe.skipIf(!pgUrl)("SIGTERM under a load of ping batches (the built server,
   afterAll(async () => {
     if (server && server.exitCode === null) server.kill("SIGKILL");
     await sql?.end();
-    if (base) {
-      const admin = postgres(withDatabase(base, "postgres"), { max: 1, onnotice: () => {} });
-      await admin.unsafe(`DROP DATABASE IF EXISTS "${dbName}" WITH (FORCE)`);
-      await admin.end();
-    }
+    if (base) await dropDatabase(base, dbName);
   });
 
   it("acknowledged pings are all stored, the live stream gets its retry hint, and the server exits 0", async () => {

@@ -13,7 +13,7 @@ import postgres from "postgres";
 import { validate } from "dockerfile-utils";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { freePort, waitReady } from "../support/server-process";
-import { requireLocalUrl, withDatabase } from "../support/test-db-url";
+import { dropDatabase, requireLocalUrl, withDatabase } from "../support/test-db-url";
 
 const ROOT = path.resolve(import.meta.dirname, "../..");
 const pgUrl = process.env.TEST_DATABASE_URL;
@@ -67,9 +67,7 @@ describe.skipIf(!pgUrl)("the runtime folder, alone, with PostgreSQL", () => {
 
   afterAll(async () => {
     if (server && server.exitCode === null) server.kill("SIGKILL");
-    const admin = postgres(withDatabase(base!, "postgres"), { max: 1, onnotice: () => {} });
-    await admin.unsafe(`DROP DATABASE IF EXISTS "${dbName}" WITH (FORCE)`);
-    await admin.end();
+    await dropDatabase(base!, dbName);
     rmSync(path.dirname(out), { recursive: true, force: true });
   });
 

@@ -18,7 +18,7 @@ import path from "node:path";
 import postgres from "postgres";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { freePort, waitReady } from "../support/server-process";
-import { requireLocalUrl, withDatabase } from "../support/test-db-url";
+import { dropDatabase, requireLocalUrl, withDatabase } from "../support/test-db-url";
 import { startOtlpReceiver, waitFor, type OtlpReceiver, type ReceivedSpan } from "../support/otlp-receiver";
 
 const ROOT = path.resolve(import.meta.dirname, "../..");
@@ -68,11 +68,7 @@ describe.skipIf(!pgUrl)("OpenTelemetry export from the built server (PostgreSQL)
   afterAll(async () => {
     if (server && server.exitCode === null) server.kill("SIGKILL");
     await receiver?.close();
-    if (base) {
-      const admin = postgres(withDatabase(base, "postgres"), { max: 1, onnotice: () => {} });
-      await admin.unsafe(`DROP DATABASE IF EXISTS "${dbName}" WITH (FORCE)`);
-      await admin.end();
-    }
+    if (base) await dropDatabase(base, dbName);
   });
 
   it("exports the check-in's route span, its database spans and the request-duration metric over OTLP/HTTP", async () => {

@@ -12,3 +12,14 @@ export function withDatabase(url: URL, name: string): string {
   u.pathname = `/${name}`;
   return u.toString();
 }
+
+/** Drops database `name` on the server of `url` (connected through its `postgres` database), sessions and all. */
+export async function dropDatabase(url: URL, name: string): Promise<void> {
+  const { default: postgres } = await import("postgres");
+  const admin = postgres(withDatabase(url, "postgres"), { max: 1, onnotice: () => {} });
+  try {
+    await admin.unsafe(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
+  } finally {
+    await admin.end();
+  }
+}
