@@ -61,20 +61,48 @@ export function filteredTravel(fixes: readonly Fix[], opts = TRAVEL_FILTER): Tra
   return { meters, kept: walk.keptIndices.length, keptIndices: walk.keptIndices, legs: walk.legs, dropped: walk.dropped };
 }
 
+/**
+ * Where a walk resumes (src/lib/geo/travel-checkpoint.ts): the state after some fix, as indices into the walk's
+ * fixes. `legs` is only the tail of the counted legs; `hiddenLegs` more were counted before it.
+ */
+export type WalkState = { last: number; suspects: number[]; legs: [number, number][]; hiddenLegs: number };
+
+/** A resumed walk needed a counted leg older than the tail it was given: only a walk of the whole day can go on. */
+export class TrailBeyondCheckpoint extends Error {
+  constructor() {
+    super("the travel filter took back more legs than the checkpoint holds");
+  }
+}
+
 /** The filter's state while it walks the fixes in order: the track so far (kept fixes, counted legs) and the suspects. */
-class TravelWalk {
+export class TravelWalk {
   readonly dropped: TravelDrops = { accuracy: 0, network: 0, backwards: 0, speed: 0, jitter: 0, spike: 0 };
   readonly keptIndices: number[] = [];
   readonly legs: [number, number][] = [];
   private last = -1;
   /** Consecutive fixes too fast to reach from `last`: if they agree with each other, `last` was the outlier. */
   private suspects: number[] = [];
+  /** Counted legs before `legs[0]` that a resumed walk was not given (never taken back: it throws instead). */
+  private readonly hiddenLegs: number = 0;
 
   constructor(
     private readonly fixes: readonly Fix[],
     private readonly opts: typeof TRAVEL_FILTER,
     private readonly outliers: ReadonlySet<number>,
-  ) {}
+    from?: WalkState,
+  ) {
+    if (from) {
+      this.last = from.last;
+      this.suspects = [...from.suspects];
+      this.legs.push(...from.legs.map(([a, b]) => [a, b] as [number, number]));
+      this.hiddenLegs = from.hiddenLegs;
+    }
+  }
+
+  /** The state after the fixes stepped so far (copies). */
+  state(): WalkState {
+    return { last: this.last, suspects: [...this.suspects], legs: this.legs.map(([a, b]) => [a, b]), hiddenLegs: this.hiddenLegs };
+  }
 
   leg(a: number, b: number): number {
     return metersBetween(this.fixes[a]!, this.fixes[b]!);
@@ -152,6 +180,7 @@ class TravelWalk {
     let at = this.last;
     for (let k = 1; k <= m; k++) {
       const l = this.legs[this.legs.length - k];
+      if (!l && this.hiddenLegs > 0) throw new TrailBeyondCheckpoint();
       if (!l || l[1] !== at) return undefined;
       at = l[0];
     }
@@ -196,27 +225,54 @@ function consistent(run: readonly Fix[], opts: typeof TRAVEL_FILTER): boolean {
  * Excursions with a long impossible leg are left to the speed rule, out-of-order fixes to the backwards rule.
  */
 export function isolatedOutliers(fixes: readonly Fix[], opts = TRAVEL_FILTER): Set<number> {
+  const c = candidateIndices(fixes, opts);
+  const judged = judgeCandidates(
+    c.map((i) => fixes[i]!),
+    1,
+    fixes[c[0]!],
+    opts,
+  );
+  return new Set([...judged].map((j) => c[j]!));
+}
+
+/**
+ * The fixes the outlier pass judges, as indices: a usable accuracy, not `network`, strictly later than the previous
+ * such fix (a prefix property: a prefix of the day has the day's first candidates). `after` is the time of the
+ * candidate before `fixes[0]`, when `fixes` continues a day.
+ */
+export function candidateIndices(fixes: readonly Fix[], opts = TRAVEL_FILTER, after = -Infinity): number[] {
   const c: number[] = [];
+  let lastT = after;
   for (let i = 0; i < fixes.length; i++) {
     const f = fixes[i]!;
     if (!(f.accuracy_m <= opts.maxAccuracyM) || f.source === "network") continue;
-    if (c.length && f.t <= fixes[c[c.length - 1]!]!.t) continue;
+    if (f.t <= lastT) continue;
     c.push(i);
+    lastT = f.t;
   }
-  const speeds = c.slice(1).map((k, j) => metersBetween(fixes[c[j]!]!, fixes[k]!) / ((fixes[k]!.t - fixes[c[j]!]!.t) / 1000));
+  return c;
+}
+
+/**
+ * Judges the candidates `c[from]` onwards (returns the outliers' positions in `c`). `c[0 .. from)` are context whose
+ * verdicts are final — at least the `paceFixes` candidates before `c[from]`, or the day's first — and `prev` is the
+ * last of them judged not an outlier (the day's first candidate when nothing was judged yet). A verdict reads `prev`,
+ * the next two candidates and the pace of the moves from ten candidates before to ten after it, so a run resumed with
+ * that context gives every later candidate the verdict the run over the whole day gives it.
+ */
+export function judgeCandidates(c: readonly Fix[], from: number, prev: Fix | undefined, opts = TRAVEL_FILTER): Set<number> {
+  const speeds = c.slice(1).map((f, j) => metersBetween(c[j]!, f) / ((f.t - c[j]!.t) / 1000));
   const pace = (j: number) => median(speeds.slice(Math.max(0, j - opts.paceFixes), j + opts.paceFixes));
   const out = new Set<number>();
-  let p = 0;
-  for (let j = 1; j + 1 < c.length; j++) {
-    const prev = fixes[c[p]!]!;
-    const at = (k: number) => fixes[c[k]!]!;
+  let p = prev;
+  for (let j = Math.max(1, from); j + 1 < c.length; j++) {
     // Against the next fix, or the one after it (two outliers in a row agree with each other, not with the track).
     const here = () => pace(j);
-    if (isOutlier(prev, at(j), at(j + 1), here, opts) || (j + 2 < c.length && isOutlier(prev, at(j), at(j + 2), here, opts))) {
-      out.add(c[j]!);
+    if (isOutlier(p!, c[j]!, c[j + 1]!, here, opts) || (j + 2 < c.length && isOutlier(p!, c[j]!, c[j + 2]!, here, opts))) {
+      out.add(j);
       continue;
     }
-    p = j;
+    p = c[j];
   }
   return out;
 }

@@ -1,6 +1,7 @@
 import "server-only";
 import { sql } from "drizzle-orm";
-import { filteredTravel, TRAVEL_FILTER, type Fix } from "@/lib/geo/travel-filter";
+import { filteredTravel, TRAVEL_FILTER } from "@/lib/geo/travel-filter";
+import { afterCheckpoint, canResume, legKey, resumeDay, runDay, type DayFix, type TravelCheckpoint, type TravelRun } from "@/lib/geo/travel-checkpoint";
 import { arrayLiteral } from "../db/array-literal";
 import { queryRows, type Db } from "../db/client";
 import { ph, preparedStatement } from "../db/prepared";
@@ -11,15 +12,30 @@ export const MAX_TRAVEL_ACCURACY_M = TRAVEL_FILTER.maxAccuracyM;
 
 export type TravelFigures = { raw_m: number; filtered_m: number; raw_points: number; kept_points: number };
 
-type PingRow = { id: number | string; x: number | string; y: number | string; a: number | string; t: number | string; source: string | null };
+type PingRow = { id: number | string; x: number | string; y: number | string; a: number | string; us: number | string | bigint; source: string | null };
+
+// captured_at in whole microseconds (exact: the day's order key, and K's bound for a resumed run); a fix's time in ms
+// is us / 1000, the same double as `(extract(epoch FROM captured_at) * 1000)::float8` (IEEE division rounds exactly).
+const PING_COLUMNS = sql`id, ST_X(coords::geometry) AS x, ST_Y(coords::geometry) AS y, accuracy_m::float8 AS a,
+               (extract(epoch FROM captured_at) * 1000000)::int8 AS us, source`;
 
 const sessionPings = preparedStatement(
   "travel_session_pings",
-  () =>
-    sql`SELECT id, ST_X(coords::geometry) AS x, ST_Y(coords::geometry) AS y, accuracy_m::float8 AS a,
-               (extract(epoch FROM captured_at) * 1000)::float8 AS t, source
-        FROM location_pings WHERE session_id = ${ph("session_id")}::int ORDER BY captured_at, id`,
+  () => sql`SELECT ${PING_COLUMNS} FROM location_pings WHERE session_id = ${ph("session_id")}::int ORDER BY captured_at, id`,
 );
+
+/** The session's fixes from `from` on (a millisecond before a checkpoint's K: the caller keeps those sorting after K). */
+const sessionPingsFrom = preparedStatement(
+  "travel_session_pings_from",
+  () =>
+    sql`SELECT ${PING_COLUMNS} FROM location_pings
+        WHERE session_id = ${ph("session_id")}::int AND captured_at >= ${ph("from")}::timestamptz ORDER BY captured_at, id`,
+);
+
+const toDayFix = (r: PingRow): DayFix => {
+  const us = Number(r.us);
+  return { id: Number(r.id), lat: Number(r.y), lon: Number(r.x), accuracy_m: Number(r.a), t: us / 1000, us, source: r.source };
+};
 
 /**
  * Runs THE travel filter (src/lib/geo/travel-filter.ts, the one the phone runs; docs/decisions/0012) on the
@@ -27,9 +43,8 @@ const sessionPings = preparedStatement(
  * fixes count. Returns the ping ids of the kept fixes and of each counted leg.
  */
 async function filterSession(db: Db, sessionId: number): Promise<{ ids: number[]; keptIds: number[]; legs: [number, number][] }> {
-  const rows = await sessionPings<PingRow>(db, { session_id: sessionId });
-  const ids = rows.map((r) => Number(r.id));
-  const fixes: Fix[] = rows.map((r) => ({ lat: Number(r.y), lon: Number(r.x), accuracy_m: Number(r.a), t: Number(r.t), source: r.source }));
+  const fixes = (await sessionPings<PingRow>(db, { session_id: sessionId })).map(toDayFix);
+  const ids = fixes.map((f) => f.id);
   const result = filteredTravel(fixes);
   return { ids, keptIds: result.keptIndices.map((k) => ids[k]!), legs: result.legs.map(([a, b]) => [ids[a]!, ids[b]!]) };
 }
@@ -60,25 +75,60 @@ export async function keptPingIds(db: Db, sessionId: number): Promise<Set<number
   return new Set((await filterSession(db, sessionId)).keptIds);
 }
 
+/** What a ping batch knows when it updates a day: the day's checkpoint as read under its lock, and its new fixes' times. */
+export type TravelHint = { checkpoint: unknown; addedUs: readonly number[] };
+
 /**
- * Stores the session's filtered travel (km, 2 decimals) in daily_sessions.total_travel_km: the kept legs are summed
- * and stored by one statement (the unfiltered diagnostic sum is not needed here). The rounding is `Math.round(m / 10)
- * / 100` written in SQL (floor(x + 0.5)), the same float operations as before.
+ * Stores the session's filtered travel (km, 2 decimals) in daily_sessions.total_travel_km with the checkpoint the next
+ * batch resumes from (src/lib/geo/travel-checkpoint.ts, docs/decisions/0013 "Day's km incremental"). Given a `hint`
+ * whose new fixes all sort after the checkpoint's tip, the filter resumes from the checkpoint and reads only the fixes
+ * after K; otherwise (no hint: the day's end, a late batch, no checkpoint yet) it runs over the whole day. Either way
+ * the figure is the whole day's filter: only the legs not measured before are measured, on the spheroid in PostGIS.
+ * The rounding is `Math.round(m / 10) / 100` written in SQL (floor(x + 0.5)), as before.
  */
-export async function storeSessionTravel(tx: Db, sessionId: number): Promise<{ total_travel_km: number }> {
-  const { legs } = await filterSession(tx, sessionId);
-  const [row] = await storeKm<{ km: number | string }>(tx, { session_id: sessionId, from: arrayLiteral(legs.map((l) => l[0])), to: arrayLiteral(legs.map((l) => l[1])) });
-  return { total_travel_km: Number(row?.km ?? 0) };
+export async function storeSessionTravel(tx: Db, sessionId: number, hint?: TravelHint): Promise<{ total_travel_km: number; mode: TravelRun["mode"] }> {
+  let run: TravelRun | null = null;
+  const cp = hint?.checkpoint as TravelCheckpoint | null | undefined;
+  // New ids come after every stored one (a day's batches hold its row lock in turn), so they sort last among equal times.
+  if (hint && canResume(cp, hint.addedUs.map((us) => ({ id: Number.MAX_SAFE_INTEGER, us })))) {
+    const from = new Date(Math.floor(cp.k.us / 1000) - 1).toISOString();
+    const after = (await sessionPingsFrom<PingRow>(tx, { session_id: sessionId, from })).map(toDayFix).filter((f) => afterCheckpoint(cp, f));
+    run = resumeDay(cp, after);
+  }
+  run ??= runDay((await sessionPings<PingRow>(tx, { session_id: sessionId })).map(toDayFix));
+  const metres = new Map<string, number>();
+  if (run.unmeasured.length > 0) {
+    const fix = new Map<number, { lat: number; lon: number }>();
+    for (const f of run.fixes) fix.set(f.id, f);
+    const legs = run.unmeasured;
+    const rows = await measureLegs<{ m: number | string }>(tx, {
+      alat: arrayLiteral(legs.map(([a]) => fix.get(a)!.lat)),
+      alon: arrayLiteral(legs.map(([a]) => fix.get(a)!.lon)),
+      blat: arrayLiteral(legs.map(([, b]) => fix.get(b)!.lat)),
+      blon: arrayLiteral(legs.map(([, b]) => fix.get(b)!.lon)),
+    });
+    legs.forEach(([a, b], i) => metres.set(legKey(a, b), Number(rows[i]!.m)));
+  }
+  const done = run.finish(metres);
+  const [row] = await storeKm<{ km: number | string }>(tx, { session_id: sessionId, m: done.meters, cp: done.checkpoint ? JSON.stringify(done.checkpoint) : null });
+  return { total_travel_km: Number(row?.km ?? 0), mode: run.mode };
 }
+
+/** Spheroid metres of legs given by their end points (the stored coordinates, read back exactly), in order. */
+const measureLegs = preparedStatement(
+  "travel_measure_legs",
+  () =>
+    sql`SELECT ST_Distance(ST_SetSRID(ST_MakePoint(alon, alat), 4326)::geography, ST_SetSRID(ST_MakePoint(blon, blat), 4326)::geography)::float8 AS m
+        FROM unnest(${ph("alat")}::float8[], ${ph("alon")}::float8[], ${ph("blat")}::float8[], ${ph("blon")}::float8[]) WITH ORDINALITY AS l(alat, alon, blat, blon, n)
+        ORDER BY n`,
+);
 
 const storeKm = preparedStatement(
   "travel_store_km",
   () =>
-    sql`UPDATE daily_sessions SET total_travel_km = (floor(l.m / 10 + 0.5) / 100)::numeric, updated_at = now()
-        FROM (SELECT coalesce(sum(ST_Distance(a.coords, b.coords)), 0)::float8 AS m
-                FROM unnest(${ph("from")}::bigint[], ${ph("to")}::bigint[]) AS leg(f, t)
-                JOIN location_pings a ON a.id = leg.f JOIN location_pings b ON b.id = leg.t) AS l
-        WHERE daily_sessions.id = ${ph("session_id")}::int
+    sql`UPDATE daily_sessions SET total_travel_km = (floor(${ph("m")}::float8 / 10 + 0.5) / 100)::numeric,
+               travel_checkpoint = ${ph("cp")}::jsonb, updated_at = now()
+        WHERE id = ${ph("session_id")}::int
         RETURNING total_travel_km::float8 AS km`,
 );
 
@@ -89,7 +139,7 @@ const storeKm = preparedStatement(
  * A full recompute keeps late, out-of-order batches correct.
  */
 export async function recomputeSessionTravel(tx: Db, sessionId: number): Promise<{ total_travel_km: number }> {
-  const result = await storeSessionTravel(tx, sessionId);
+  const { total_travel_km } = await storeSessionTravel(tx, sessionId);
   await detectSessionGaps(tx, sessionId);
-  return result;
+  return { total_travel_km };
 }

@@ -8,7 +8,7 @@ import { ph, preparedStatement } from "../db/prepared";
 import { locationPings } from "../db/schema";
 import { AppError } from "../errors";
 import { emitEvent } from "../realtime/outbox";
-import { storeSessionTravel } from "./compute-travel";
+import { storeSessionTravel, type TravelHint } from "./compute-travel";
 import { detectSessionGaps } from "./detect-gaps";
 import { ensurePingPartitions, utcDaySpan } from "./ping-partitions";
 import {
@@ -24,7 +24,7 @@ import { loadWorkHours, placeInWorkDay } from "./work-hours";
 import { settleAll } from "@/lib/settle-all";
 import { addDays } from "@/lib/time";
 
-type OpenDay = { id: number; status: string; loginTime: Date | null };
+type OpenDay = { id: number; status: string; loginTime: Date | null; travelCheckpoint: unknown };
 
 export const batchTooLarge = (n: number) =>
   new AppError("BATCH_TOO_LARGE", `A batch may hold at most ${MAX_PINGS_PER_BATCH} pings (got ${n}); send the rest in another request.`, {
@@ -121,6 +121,7 @@ export async function recordPings(ctx: Ctx, input: RecordPingsInput): Promise<Re
     if (accepted.length > 0) {
       // Sorted, so two batches touching the same days lock their rows in the same order.
       const sessionIds = [...new Set(accepted.map((r) => r.sessionId!))].sort((a, b) => a - b);
+      const checkpoints = new Map([...days.values()].map((d) => [d.id, d.travelCheckpoint]));
       const newest = accepted.reduce((a, b) => (b.capturedAt! > a.capturedAt! ? b : a));
       // The outbox row is independent of the day's figures: queued with them (one round trip fewer).
       const event = emitEvent(tx, {
@@ -135,7 +136,12 @@ export async function recordPings(ctx: Ctx, input: RecordPingsInput): Promise<Re
       try {
         for (const sessionId of sessionIds) {
           // Independent (the day's kilometres; its gaps): queued together on the transaction's connection.
-          const [, gaps] = await settleAll([storeSessionTravel(tx, sessionId), detectSessionGaps(tx, sessionId, input.gaps ?? [])] as const);
+          // The day's km resumes from its checkpoint (read under the day's lock) when the new fixes all come after it.
+          const hint: TravelHint = {
+            checkpoint: checkpoints.get(sessionId),
+            addedUs: accepted.filter((r) => r.sessionId === sessionId).map((r) => (r.capturedAt as Date).getTime() * 1000),
+          };
+          const [, gaps] = await settleAll([storeSessionTravel(tx, sessionId, hint), detectSessionGaps(tx, sessionId, input.gaps ?? [])] as const);
           gapsRecorded += gaps.created;
         }
       } finally {
@@ -232,6 +238,9 @@ function lookupRange(span: { from: string; to: string } | null, now: Date): [str
  * (issue #17 item 6): "End day" (FOR UPDATE on the open day) waits for the batch and then counts its pings, or the
  * batch waits for "End day" and then reads the day as closed (no_open_day). A plain read would let a batch insert
  * into a day that closed, without those pings, between its read and its commit.
+ * Each day's travel checkpoint is read in the same statement, under the same lock: two batches of one day update its
+ * kilometres in turn, the second resuming from the checkpoint the first stored (a row read after a lock wait is the
+ * latest committed version), and the second's fixes get the later ids.
  */
 async function daysAround(tx: Db, personnelId: number, pings: readonly PingInput[], now: Date): Promise<Map<string, OpenDay>> {
   const out = new Map<string, OpenDay>();
@@ -245,13 +254,18 @@ async function daysAround(tx: Db, personnelId: number, pings: readonly PingInput
     if (t > hi) hi = t;
   }
   if (!Number.isFinite(lo)) return out;
-  const found = await lockDays<{ id: number; session_date: unknown; status: string; login_time: unknown }>(tx, {
+  const found = await lockDays<{ id: number; session_date: unknown; status: string; login_time: unknown; travel_checkpoint: unknown }>(tx, {
     me: personnelId,
     from: addDays(utcDate(lo), -1),
     to: addDays(utcDate(hi), 1),
   });
   for (const r of found) {
-    out.set(String(r.session_date), { id: r.id, status: r.status, loginTime: r.login_time == null ? null : new Date(r.login_time as string) });
+    out.set(String(r.session_date), {
+      id: r.id,
+      status: r.status,
+      loginTime: r.login_time == null ? null : new Date(r.login_time as string),
+      travelCheckpoint: r.travel_checkpoint,
+    });
   }
   return out;
 }
@@ -259,7 +273,7 @@ async function daysAround(tx: Db, personnelId: number, pings: readonly PingInput
 const lockDays = preparedStatement(
   "pings_days",
   () =>
-    sql`SELECT id, session_date::text AS session_date, status, login_time FROM daily_sessions
+    sql`SELECT id, session_date::text AS session_date, status, login_time, travel_checkpoint FROM daily_sessions
         WHERE personnel_id = ${ph("me")} AND session_date BETWEEN ${ph("from")}::date AND ${ph("to")}::date
         ORDER BY id FOR NO KEY UPDATE`,
 );

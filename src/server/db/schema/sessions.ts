@@ -1,4 +1,4 @@
-import { date, index, integer, numeric, pgTable, serial, timestamp, unique, uuid, varchar } from "drizzle-orm/pg-core";
+import { date, index, integer, jsonb, numeric, pgTable, serial, timestamp, unique, uuid, varchar } from "drizzle-orm/pg-core";
 import { personnel } from "./personnel";
 
 export const dailySessions = pgTable(
@@ -17,6 +17,8 @@ export const dailySessions = pgTable(
     startClientId: uuid("start_client_id").unique(),
     endClientId: uuid("end_client_id").unique(),
     updatedAt: timestamp("updated_at", { withTimezone: true }).notNull().defaultNow(),
+    // Where the day's km resumes from on the next ping batch (src/lib/geo/travel-checkpoint.ts; null: from scratch).
+    travelCheckpoint: jsonb("travel_checkpoint"),
   },
   // By date alone: Team now and the KPIs read one day (or range) of sessions for a whole team; without it PostgreSQL
   // scanned every session ever recorded (cost growing with history, not with the team).
