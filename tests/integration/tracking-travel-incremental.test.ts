@@ -10,6 +10,7 @@ import { beforeAll, expect, it } from "vitest";
 import { Random } from "../../db/seed/random";
 import { queryRows, type Db } from "../../src/server/db/client";
 import { sessionTravel } from "../../src/server/tracking/compute-travel";
+import { detectSessionGaps } from "../../src/server/tracking/detect-gaps";
 import { ensurePingPartitions } from "../../src/server/tracking/ping-partitions";
 import { recordPings } from "../../src/server/tracking/record-pings";
 import type { PingInput } from "../../src/contracts/tracking";
@@ -95,5 +96,46 @@ describeEachDriver("the day's km kept incrementally", (ctx) => {
     expect(await storedKm(db, sessionId)).toBe(await wholeDayKm(db, sessionId));
     await send(range(50, 60));
     expect(await storedKm(db, sessionId)).toBe(await wholeDayKm(db, sessionId));
+  });
+
+  it("gaps: a batch re-derives only the stretch it can change, and the day's gaps and causes equal the whole day's re-derivation", async () => {
+    const db = ctx.handle.db;
+    const date = "2026-11-15";
+    const rnd = new Random(77);
+    // Two reps receive the same fixes and reported gaps; the second's day is then re-derived whole after every batch
+    // (what each batch did before), the first's only by its batch's stretch.
+    const [windowed, whole] = [people.rep, people.otherRep];
+    const login = new Date(`${date}T08:00:00Z`);
+    const sWin = await openDay(db, windowed.id, date, login);
+    const sWhole = await openDay(db, whole.id, date, login);
+    let t = Date.parse(`${date}T08:10:00Z`);
+    const fixes: { at: Date; lat: number }[] = [];
+    for (let k = 0; k < 240; k++) {
+      t += rnd.int(20, 60) * 1000 + (rnd.next() < 0.08 ? rnd.int(5, 40) * 60_000 : 0);
+      fixes.push({ at: new Date(t), lat: 12.97 + k * 2e-4 });
+    }
+    const batches = deliveries(fixes.map((f) => ping(f.at, f.lat, 77.59)), rnd, 25, 4);
+    const causes = ["offline", "hidden", "permission_denied", "no_fix"] as const;
+    for (const [n, batch] of batches.entries()) {
+      // Now and then the phone reports why it was silent: a stretch around one of its fixes, sometimes an old one.
+      const around = fixes[rnd.int(0, fixes.length - 1)]!.at.getTime();
+      const gaps = n % 3 === 0 ? [{ from: new Date(around - 30 * 60_000).toISOString(), to: new Date(around).toISOString(), cause: causes[rnd.int(0, 3)]! }] : undefined;
+      const again = (p: PingInput) => ({ ...p, client_id: crypto.randomUUID() });
+      await recordPings({ db, actor: windowed, now: NOW }, { pings: batch, ...(gaps ? { gaps } : {}) });
+      await recordPings({ db, actor: whole, now: NOW }, { pings: batch.map(again), ...(gaps ? { gaps } : {}) });
+      await detectSessionGaps(db, sWhole, gaps ?? []);
+      const read = (s: number) =>
+        queryRows<{ s: string; e: string; cause: string }>(
+          db,
+          sql`SELECT started_at::text AS s, ended_at::text AS e, cause FROM tracking_gaps WHERE session_id = ${s} ORDER BY started_at`,
+        );
+      expect(await read(sWin), `after batch ${n}`).toEqual(await read(sWhole));
+    }
+    const final = await queryRows<{ n: string; known: string }>(
+      db,
+      sql`SELECT count(*)::text AS n, count(*) FILTER (WHERE cause <> 'unknown')::text AS known FROM tracking_gaps WHERE session_id = ${sWin}`,
+    );
+    expect(Number(final[0]!.n), "the day has gaps").toBeGreaterThan(10);
+    expect(Number(final[0]!.known), "and some carry the phone's cause").toBeGreaterThan(0);
   });
 });

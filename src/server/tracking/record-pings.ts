@@ -141,7 +141,9 @@ export async function recordPings(ctx: Ctx, input: RecordPingsInput): Promise<Re
             checkpoint: checkpoints.get(sessionId),
             addedUs: accepted.filter((r) => r.sessionId === sessionId).map((r) => (r.capturedAt as Date).getTime() * 1000),
           };
-          const [, gaps] = await settleAll([storeSessionTravel(tx, sessionId, hint), detectSessionGaps(tx, sessionId, input.gaps ?? [])] as const);
+          const times = hint.addedUs.map((us) => us / 1000);
+          const around = { from: new Date(Math.min(...times)), to: new Date(Math.max(...times)) };
+          const [, gaps] = await settleAll([storeSessionTravel(tx, sessionId, hint), detectSessionGaps(tx, sessionId, input.gaps ?? [], around)] as const);
           gapsRecorded += gaps.created;
         }
       } finally {
