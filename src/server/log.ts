@@ -27,6 +27,9 @@ const logger = pino(
 /** The level in force (LOG_LEVEL), changeable by tests that read debug or info lines. */
 export const setLogLevel = (level: "debug" | "info" | "warn" | "error") => void (logger.level = level);
 
+/** Whether lines of `level` are written now (callers skip building fields nobody reads). */
+export const logLevelEnabled = (level: "debug" | "info" | "warn" | "error"): boolean => logger.isLevelEnabled(level);
+
 type Fields = Record<string, unknown>;
 
 export const log = {

@@ -1,7 +1,7 @@
 import "server-only";
 import { randomUUID } from "node:crypto";
-import { log } from "../log";
-import { recordRequest } from "../telemetry/telemetry";
+import { log, logLevelEnabled } from "../log";
+import { recordRequest, requestMetricsOn } from "../telemetry/telemetry";
 import { trustProxyHops } from "./trust";
 
 /** What an upstream request id may look like (a proxy's UUID, a trace id, …); anything else is replaced. */
@@ -24,6 +24,9 @@ export function requestIdFrom(given: string | null | undefined): string {
 
 /** One line per API request: method, path, status, duration and request id (no query string: it may hold personal data). */
 export function logRequest(req: Request, status: number, startedMs: number, requestId: string): void {
+  // Below LOG_LEVEL=info and without metrics nothing reads the line: no URL is parsed for it.
+  const info = logLevelEnabled("info");
+  if (!info && !requestMetricsOn()) return;
   let path = req.url;
   try {
     path = new URL(req.url).pathname;
@@ -31,6 +34,6 @@ export function logRequest(req: Request, status: number, startedMs: number, requ
     /* keep the raw value */
   }
   const ms = performance.now() - startedMs;
-  log.info("request", { method: req.method, path, status, duration_ms: Math.round(ms * 10) / 10, request_id: requestId });
+  if (info) log.info("request", { method: req.method, path, status, duration_ms: Math.round(ms * 10) / 10, request_id: requestId });
   recordRequest(req.method, path, status, ms / 1000);
 }

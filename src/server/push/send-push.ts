@@ -1,6 +1,5 @@
 import "server-only";
 import { inArray, sql } from "drizzle-orm";
-import webpush from "web-push";
 import type { Ctx } from "../auth/actor";
 import { requirePermission } from "../auth/permissions";
 import { arrayLiteral, textArray } from "../db/array-literal";
@@ -67,6 +66,8 @@ async function sendOne(s: Sub, payload: PushPayload, vapid: Awaited<ReturnType<t
   let agent: ReturnType<typeof pinnedAgent> | undefined;
   try {
     agent = pinnedAgent(await checkPushEndpoint(s.endpoint, net), net);
+    // web-push (and its crypto dependencies) loads with the first notification sent, not with the reminder jobs.
+    const { default: webpush } = await import("web-push");
     await webpush.sendNotification({ endpoint: s.endpoint, keys: { p256dh: s.p256dh, auth: s.auth } }, JSON.stringify(payload), {
       vapidDetails: vapid,
       TTL: 3600,

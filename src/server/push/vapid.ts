@@ -1,6 +1,5 @@
 import "server-only";
 import { eq } from "drizzle-orm";
-import webpush from "web-push";
 import { env } from "@/env";
 import { decryptSecret, encryptSecret } from "../auth/mfa/totp";
 import type { Db } from "../db/client";
@@ -18,6 +17,7 @@ export async function getVapid(db: Db): Promise<Vapid> {
   if (env.VAPID_PUBLIC_KEY && env.VAPID_PRIVATE_KEY) return { publicKey: env.VAPID_PUBLIC_KEY, privateKey: env.VAPID_PRIVATE_KEY, subject };
   let [row] = await db.select().from(vapidKeys).where(eq(vapidKeys.id, 1));
   if (!row) {
+    const { default: webpush } = await import("web-push");
     const keys = webpush.generateVAPIDKeys();
     // Two instances starting together: the first insert wins, both read it back.
     await db.insert(vapidKeys).values({ id: 1, publicKey: keys.publicKey, privateKey: encryptSecret(keys.privateKey) }).onConflictDoNothing();

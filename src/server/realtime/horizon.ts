@@ -61,13 +61,18 @@ export async function horizonOf(db: Db): Promise<SQL> {
               FROM (SELECT pg_current_snapshot() AS s) c)`;
 }
 
-/** The last event below the commit horizon now (START_KEY when there is none): the position "everything so far". */
+/**
+ * The last event below the commit horizon now (START_KEY when there is none): the position "everything so far".
+ * `events.xid`, qualified: a bare `xid` in ORDER BY names the output column `xid::text AS xid`, and text order puts
+ * xid 998 after 7820 — once the outbox held xids of different lengths the hub started before events it had delivered,
+ * re-read them and skipped back, over and over (a busy loop on the bench database).
+ */
 export async function positionNow(db: Db): Promise<OutboxKey> {
   const horizon = await horizonOf(db);
   const [row] = await queryRows<{ id: number | null; xid: string | null }>(
     db,
     sql`SELECT e.id, e.xid FROM ${horizon} h
-        LEFT JOIN LATERAL (SELECT id, xid::text AS xid FROM events WHERE xid < h.h ORDER BY xid DESC, id DESC LIMIT 1) e ON true`,
+        LEFT JOIN LATERAL (SELECT id, xid::text AS xid FROM events WHERE events.xid < h.h ORDER BY events.xid DESC, id DESC LIMIT 1) e ON true`,
   );
   return row?.id == null ? START_KEY : { xid: BigInt(row.xid!), id: Number(row.id) };
 }
@@ -94,8 +99,8 @@ export async function readAfter(db: Db, from: OutboxKey, limit: number, conditio
         FROM ${horizon} h
         LEFT JOIN LATERAL (
           SELECT id, xid AS x8, xid::text AS xid, type, personnel_id, visit_id, location_id, payload, created_at FROM events
-          WHERE (xid, id) > (${from.xid.toString()}::xid8, ${from.id}) AND xid < h.h AND ${condition}
-          ORDER BY xid, id LIMIT ${limit}) e ON true
+          WHERE (events.xid, id) > (${from.xid.toString()}::xid8, ${from.id}) AND events.xid < h.h AND ${condition}
+          ORDER BY events.xid, id LIMIT ${limit}) e ON true
         ORDER BY e.x8, e.id`,
   );
   return {

@@ -7,7 +7,7 @@ import { env } from "@/env";
 import type { Actor } from "../auth/actor";
 import { queryRows, type Db } from "../db/client";
 import { log } from "../log";
-import { getSummaryReport, getVisitsReport, type ReportFile } from "./get-report";
+import type { ReportFile } from "./get-report";
 import { readReportSettings } from "./report-range";
 
 /** Attempts per period before it stays failed; a failed attempt is retried after RETRY_AFTER_MIN minutes. */
@@ -126,6 +126,8 @@ async function deliver(db: Db, mailer: Mailer, s: Schedule, period: string, now:
   const actor: Actor = { id: owner.id, name: owner.name, email: owner.email, role: owner.role, via: "session", readOnly: false };
   const ctx = { db, actor, now };
   const range = periodRange(s.cadence, period);
+  // The renderers (exceljs, pdfkit) load with the first report due, not with the job that runs every minute.
+  const { getSummaryReport, getVisitsReport } = await import("./get-report");
   const file = (s.report === "visits"
     ? await getVisitsReport(ctx, { ...range, format: s.format })
     : await getSummaryReport(ctx, { ...range, format: s.format, group_by: s.cadence === "weekly" ? "day" : "rep" })) as ReportFile;

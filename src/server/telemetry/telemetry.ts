@@ -65,6 +65,9 @@ export function routeOf(path: string): string {
   return path.replace(/\/(\d+|[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}|[A-Za-z0-9_-]{24,})(?=\/|$)/gi, "/[id]");
 }
 
+/** Whether request durations are recorded (telemetry on, its instruments created). */
+export const requestMetricsOn = (): boolean => g[TELEMETRY_KEY]?.instruments !== undefined;
+
 /** One API request's duration (handler.ts `route()`, both doors). */
 export function recordRequest(method: string, path: string, status: number, seconds: number): void {
   const i = g[TELEMETRY_KEY]?.instruments;
