@@ -151,6 +151,18 @@ describe("the day's km resumed from a checkpoint equals the whole day's", () => 
     expect(beyond, "resuming ran past the tail and fell back to the whole day").toBeGreaterThan(0);
   }, 120_000);
 
+  it("a checkpoint this code did not write (its fixes or state missing) is not resumed from", () => {
+    const day = stormyDay(3, 200).map((f, i) => ({ ...f, t: Date.parse("2026-11-20T09:00:00Z") + i * 30_000, id: i + 1, us: (Date.parse("2026-11-20T09:00:00Z") + i * 30_000) * 1000 }));
+    const run = runDay(day.slice(0, 150));
+    const cp = run.finish(new Map(run.unmeasured.map(([a, b]) => [legKey(a, b), 1]))).checkpoint!;
+    const after = day.slice(150).filter((f) => afterCheckpoint(cp, f));
+    expect(resumeDay(cp, after), "the intact checkpoint resumes").not.toBeNull();
+    expect(resumeDay({ ...cp, fixes: [] }, after)).toBeNull();
+    expect(resumeDay({ ...cp, p: -1 }, after)).toBeNull();
+    expect(canResume({ ...cp, tip: undefined } as unknown as TravelCheckpoint, [])).toBe(false);
+    expect(canResume({ ...cp, k: undefined } as unknown as TravelCheckpoint, [])).toBe(false);
+  });
+
   describe.skipIf(!haveTracks)("real tracks", () => {
     it("every fixture track, clean, with faults and as a phone interleaving network fixes, in random batches", () => {
       const rnd = new Random(23);

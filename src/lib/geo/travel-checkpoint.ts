@@ -70,7 +70,7 @@ const after = (f: { id: number; us: number }, k: { id: number; us: number }) => 
 
 /** Whether a batch that stored `added` can resume from `cp`: every new fix sorts after the checkpoint's tip. */
 export function canResume(cp: TravelCheckpoint | null | undefined, added: readonly { id: number; us: number }[]): cp is TravelCheckpoint {
-  return !!cp && cp.v === 1 && !!cp.tip && added.every((f) => after(f, cp.tip));
+  return !!cp && cp.v === 1 && !!cp.k && !!cp.tip && added.every((f) => after(f, cp.tip));
 }
 
 /** The fixes a resumed run reads: those sorting after K. */
@@ -82,14 +82,16 @@ export function runDay(fixes: readonly DayFix[], opts = TRAVEL_FILTER): TravelRu
 }
 
 /**
- * Resumes from a checkpoint with the fixes sorting after K (in order). Null when it cannot: then run the whole day.
+ * Resumes from a checkpoint with the fixes sorting after K (in order). Null when it cannot — the walk would take back
+ * legs older than the tail (`TrailBeyondCheckpoint`), or the stored checkpoint is not one this code wrote (edited by
+ * hand, an older shape): then run the whole day, which stores a fresh checkpoint.
  */
 export function resumeDay(cp: TravelCheckpoint, after: readonly DayFix[], opts = TRAVEL_FILTER): TravelRun | null {
   if (cp.v !== 1) return null;
   try {
     return walkFrom(cp, after, opts);
   } catch (e) {
-    if (e instanceof TrailBeyondCheckpoint) return null;
+    if (e instanceof TrailBeyondCheckpoint || e instanceof TypeError) return null;
     throw e;
   }
 }
