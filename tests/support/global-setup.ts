@@ -3,7 +3,7 @@
  *  - PGlite: a migrated data directory dumped to a tarball that every test file loads (≈ 1 s instead of ≈ 15 s);
  *  - PostgreSQL (TEST_DATABASE_URL): a migrated template database that every test file clones.
  */
-import { existsSync, writeFileSync, mkdtempSync } from "node:fs";
+import { existsSync, writeFileSync, mkdtempSync, rmSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import postgres from "postgres";
@@ -114,5 +114,7 @@ export default async function setup(project: TestProject) {
   console.log(`[tests] database templates ready in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
   return async () => {
     await teardown?.();
+    // The 51 MB template tarball: left behind, every run on the machine added one to /tmp.
+    rmSync(dir, { recursive: true, force: true });
   };
 }
