@@ -15,7 +15,7 @@ const config = [
     },
   },
   {
-    files: ["src/env.ts", "src/lib/public-env.ts", "tests/**", "bench/**", "db/scripts/**", "scripts/start.mjs", "scripts/server.mjs", "scripts/demo.mjs", "playwright.config.ts", "vitest.config.mts", "drizzle.config.ts", "src/instrumentation.ts"],
+    files: ["src/env.ts", "src/lib/public-env.ts", "tests/**", "bench/**", "db/scripts/**", "scripts/start.mjs", "scripts/server.mjs", "scripts/demo.mjs", "scripts/parallel.mjs", "playwright.config.ts", "vitest.config.mts", "drizzle.config.ts", "src/instrumentation.ts"],
     rules: { "no-restricted-properties": "off" },
   },
   {

@@ -3,7 +3,7 @@
  * a pg_dump taken from a live database restores into a new one that the app serves.
  */
 import { execFileSync } from "node:child_process";
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { mkdtempSync, rmSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { randomBytes } from "node:crypto";
@@ -16,6 +16,7 @@ import { GET as ready } from "../../src/app/api/ready/route";
 import { useDbHandle } from "../../src/server/db";
 import { signIn } from "../../src/server/auth/sign-in";
 import { seedDemoData } from "../../db/seed";
+import { pgliteTemplate } from "../support/db";
 import { requireLocalUrl, withDatabase } from "../support/test-db-url";
 import journal from "../../db/migrations/meta/_journal.json";
 
@@ -139,7 +140,7 @@ describe.skipIf(!pgUrl)("migrations on PostgreSQL", () => {
 describe("migrations on the embedded database", () => {
   it("the migrated template is ready (readiness on PGlite)", async () => {
     // The tests' migrated template (global-setup runs migrate() on PGlite once per run).
-    const handle = await openPglite(undefined, { loadDataDir: new Blob([readFileSync(inject("pgliteDump"))]) });
+    const handle = await openPglite(undefined, { loadDataDir: pgliteTemplate() });
     try {
       expect(await checkReadiness(async () => handle)).toEqual({ status: "ready", migrations: { applied: expected, expected } });
     } finally {
