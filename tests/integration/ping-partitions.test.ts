@@ -103,6 +103,16 @@ describeEachDriver("pings partitioned by day", (ctx) => {
     ).rejects.toThrow();
   });
 
+  it.skipIf(ctx.driver === "pglite")("batches of many reps creating the same missing day at once: one creates it, none fails", async () => {
+    // Each call is what a ping batch does before its transaction for a day without a partition.
+    for (const day of ["2026-09-01", "2026-09-02", "2026-09-03"]) {
+      const results = await Promise.allSettled(Array.from({ length: 8 }, () => ensurePingPartitions(db(), day, day)));
+      expect(results.map((r) => (r.status === "fulfilled" ? "ok" : String(r.reason)))).toEqual(Array(8).fill("ok"));
+      expect(results.reduce((n, r) => n + (r.status === "fulfilled" ? r.value : 0), 0)).toBe(1);
+      expect(await exists(db(), day)).toBe(true);
+    }
+  });
+
   it("a ping older than the accepted window or far ahead is refused per ping and creates no partition", async () => {
     const old = ping(at("10:00", "2026-03-20"));
     const ahead = ping(at("10:00", "2026-04-20"));
