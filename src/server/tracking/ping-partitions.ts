@@ -6,13 +6,13 @@ import { log } from "../log";
 import { addDays } from "@/lib/time";
 
 /**
- * location_pings is partitioned by UTC day on captured_at (migration 0018_pings_by_day; docs/decisions/0022-operations-scale-path.md):
+ * location_pings is partitioned by UTC day on captured_at (migration 0019_pings_by_day; docs/decisions/0022-operations-scale-path.md):
  * one table per day, `location_pings_pYYYYMMDD`, and no default partition.
  *
  * Where partitions come from:
  *   - the `pings-partitions` job (hourly) keeps yesterday … today + AHEAD_DAYS, and drops the days past the
- *     organisation's `ping_retention_days`, one DROP per day (PostgreSQL: DETACH … CONCURRENTLY first, so pings of
- *     other days are never blocked; no DELETE of millions of rows);
+ *     organisation's `ping_retention_days`, one day at a time: DETACH … CONCURRENTLY then DROP (dropPingDay), so
+ *     pings of other days are never blocked; no DELETE of millions of rows;
  *   - the pings use-case creates, before its transaction, any day a batch needs that is missing (a new install
  *     before the job's first run, a server whose jobs are off and whose cron is late). A batch can only need days
  *     inside the accepted window (MAX_PING_AGE_MS back, MAX_PING_FUTURE_MS ahead); anything older or later is

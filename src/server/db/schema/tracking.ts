@@ -5,7 +5,7 @@ import { dailySessions } from "./sessions";
 
 /**
  * Breadcrumbs: GPS fixes sent by the PWA while it is open during an open work day.
- * Partitioned by UTC day on captured_at (migration 0018_pings_by_day, raw SQL: drizzle-kit cannot declare partitions):
+ * Partitioned by UTC day on captured_at (migration 0019_pings_by_day, raw SQL: drizzle-kit cannot declare partitions):
  * one table per day, created ahead by the `pings-partitions` job and on demand by the pings use-case, dropped past
  * the organisation's ping_retention_days (src/server/tracking/ping-partitions.ts). Hence the keys include captured_at.
  * personnel_id and session_id carry no foreign key (migration 0022_pings_no_fk): with them, dropping a day locked
