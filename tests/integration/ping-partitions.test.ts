@@ -2,7 +2,9 @@
  * location_pings partitioned by day (issue #22 item 5), on both drivers: the table's shape after the migration, the
  * `pings-partitions` job (days ahead created, days past ping_retention_days dropped one statement each, idempotent),
  * the pings use-case creating a missing day on demand and refusing (without creating anything) a ping older or later
- * than the accepted window, and the idempotency key holding captured_at.
+ * than the accepted window, and the idempotency key holding captured_at; dropping a day recovers from a run that stopped
+ * half-way (detached, or detach pending) and, on PostgreSQL, waits for no lock on personnel or daily_sessions while a
+ * ping batch holds them.
  */
 import { sql } from "drizzle-orm";
 import { beforeAll, expect, it } from "vitest";
@@ -10,6 +12,7 @@ import { queryRows, type Db } from "../../src/server/db/client";
 import { JOBS } from "../../src/server/jobs/registry";
 import { storeSessionTravel } from "../../src/server/tracking/compute-travel";
 import { ensurePingPartitions, listPingPartitions, maintainPingPartitions } from "../../src/server/tracking/ping-partitions";
+import type { Sql } from "postgres";
 import { recordPings } from "../../src/server/tracking/record-pings";
 import { describeEachDriver } from "../support/db";
 import { count, makePeople, openDay, ping, setOrgHours, type People } from "./tracking-support";
@@ -17,6 +20,7 @@ import { count, makePeople, openDay, ping, setOrgHours, type People } from "./tr
 // UTC work hours, every day: a day's partition is its UTC date. 2026-04-07 is a Tuesday.
 const DAY = "2026-04-07";
 const NOW = new Date(`${DAY}T15:00:00Z`);
+const addDaysUtc = (day: string, n: number) => new Date(Date.parse(`${day}T00:00:00Z`) + n * 86_400_000).toISOString().slice(0, 10);
 const at = (hhmm: string, date = DAY) => new Date(`${date}T${hhmm}:00Z`);
 const exists = async (db: Db, day: string) =>
   (await queryRows<{ r: string | null }>(db, sql`SELECT to_regclass(${`location_pings_p${day.replaceAll("-", "")}`})::text AS r`))[0]!.r !== null;
@@ -27,6 +31,19 @@ describeEachDriver("pings partitioned by day", (ctx) => {
   const setRetention = async (days: number) => {
     await db().execute(sql`UPDATE org_settings SET ping_retention_days = ${days} WHERE id = 1`);
   };
+  const pg = (): Sql => {
+    const c = ctx.handle.client;
+    if (c.kind !== "postgres") throw new Error("PostgreSQL only");
+    return c.sql;
+  };
+  /** One fix on `day` (its partition created first), on the rep's day row `sessionId`. */
+  const fixOn = async (day: string, personnelId: number, sessionId: number | null) => {
+    await ensurePingPartitions(db(), day, day);
+    await db().execute(sql`INSERT INTO location_pings (client_id, personnel_id, session_id, coords, accuracy_m, captured_at)
+      VALUES (gen_random_uuid(), ${personnelId}, ${sessionId}, ST_SetSRID(ST_MakePoint(77.59, 12.97), 4326)::geography, 5, ${`${day}T09:00:00Z`}::timestamptz)`);
+  };
+  /** The days the job will drop at `now` with retention 8: every partition before now − 8 days. */
+  const expiredAt = async (now: string) => (await listPingPartitions(db())).filter((p) => p.day < addDaysUtc(now.slice(0, 10), -8)).map((p) => p.day);
 
   beforeAll(async () => {
     people = await makePeople(db());
@@ -86,6 +103,16 @@ describeEachDriver("pings partitioned by day", (ctx) => {
     ).rejects.toThrow();
   });
 
+  it.skipIf(ctx.driver === "pglite")("batches of many reps creating the same missing day at once: one creates it, none fails", async () => {
+    // Each call is what a ping batch does before its transaction for a day without a partition.
+    for (const day of ["2026-09-01", "2026-09-02", "2026-09-03"]) {
+      const results = await Promise.allSettled(Array.from({ length: 8 }, () => ensurePingPartitions(db(), day, day)));
+      expect(results.map((r) => (r.status === "fulfilled" ? "ok" : String(r.reason)))).toEqual(Array(8).fill("ok"));
+      expect(results.reduce((n, r) => n + (r.status === "fulfilled" ? r.value : 0), 0)).toBe(1);
+      expect(await exists(db(), day)).toBe(true);
+    }
+  });
+
   it("a ping older than the accepted window or far ahead is refused per ping and creates no partition", async () => {
     const old = ping(at("10:00", "2026-03-20"));
     const ahead = ping(at("10:00", "2026-04-20"));
@@ -138,4 +165,115 @@ describeEachDriver("pings partitioned by day", (ctx) => {
     expect((await maintainPingPartitions(db(), new Date("2026-06-11T02:00:00Z"))).dropped).toEqual([]);
     await setRetention(90);
   });
+
+  it("a day left detached by a run that stopped before its DROP is dropped by the next run", async () => {
+    await fixOn("2026-07-01", people.otherRep.id, null);
+    // What a job killed between its two statements leaves: a table of the day that is no longer a partition.
+    await db().execute(sql`ALTER TABLE location_pings DETACH PARTITION location_pings_p20260701`);
+    expect((await listPingPartitions(db())).map((p) => p.day)).not.toContain("2026-07-01");
+    expect(await exists(db(), "2026-07-01")).toBe(true);
+    await setRetention(8);
+    const expired = await expiredAt("2026-07-11");
+    const res = await maintainPingPartitions(db(), new Date("2026-07-11T01:00:00Z"));
+    expect(res.dropped).toEqual([...expired, "2026-07-01"].sort());
+    expect(await exists(db(), "2026-07-01")).toBe(false);
+    await setRetention(90);
+  });
+
+  it.skipIf(ctx.driver === "pglite")("a detach left pending (the job stopped while it waited) is finalized and dropped by the next run", async () => {
+    await fixOn("2026-07-15", people.otherRep.id, null);
+    // A transaction using location_pings keeps the detach waiting; cancelled there, the day stays "detach pending".
+    let release!: () => void;
+    const released = new Promise<void>((r) => (release = r));
+    let reading!: () => void;
+    const isReading = new Promise<void>((r) => (reading = r));
+    const reader = pg().begin(async (tx) => {
+      await tx`SELECT count(*) FROM location_pings WHERE captured_at >= '2026-07-15' AND captured_at < '2026-07-16'`;
+      reading();
+      await released;
+    });
+    try {
+      await isReading;
+      const detacher = await pg().reserve();
+      try {
+        const detach = detacher.unsafe(`ALTER TABLE location_pings DETACH PARTITION location_pings_p20260715 CONCURRENTLY`).then(
+          () => "done",
+          (err: unknown) => String((err as Error).message),
+        );
+        for (;;) {
+          const [w] = await pg()`SELECT pid FROM pg_stat_activity WHERE query LIKE 'ALTER TABLE location_pings DETACH PARTITION location_pings_p20260715%' AND wait_event_type = 'Lock'`;
+          if (w) {
+            await pg()`SELECT pg_cancel_backend(${w.pid})`;
+            break;
+          }
+          await new Promise((r) => setTimeout(r, 20));
+        }
+        expect(await detach).toMatch(/cancel/i);
+      } finally {
+        detacher.release();
+      }
+    } finally {
+      release();
+      await reader;
+    }
+    const [pending] = await queryRows<{ p: boolean }>(db(), sql`SELECT inhdetachpending AS p FROM pg_inherits WHERE inhrelid = 'location_pings_p20260715'::regclass`);
+    expect(pending).toEqual({ p: true });
+    await setRetention(8);
+    const expired = await expiredAt("2026-07-25");
+    expect(expired).toContain("2026-07-15");
+    expect((await maintainPingPartitions(db(), new Date("2026-07-25T01:00:00Z"))).dropped).toEqual(expired);
+    expect(await exists(db(), "2026-07-15")).toBe(false);
+    await setRetention(90);
+  });
+
+  it.skipIf(ctx.driver === "pglite")(
+    "dropping a day, or creating one, waits for no lock on personnel or daily_sessions: a ping batch holding both stays open meanwhile",
+    async () => {
+      const rep = people.otherRep;
+      const old = await openDay(db(), rep.id, "2026-08-01", at("08:00", "2026-08-01"), "CLOSED");
+      await fixOn("2026-08-01", rep.id, old);
+      const today = await openDay(db(), rep.id, "2026-08-11", at("08:00", "2026-08-11"));
+      await ensurePingPartitions(db(), "2026-08-10", "2026-08-18"); // the days the job keeps ahead exist: it only drops
+      await setRetention(8);
+      const expired = await expiredAt("2026-08-11");
+      expect(expired).toContain("2026-08-01");
+      // What an in-flight batch (or any request) holds on the other tables: its rep read, its day row updated.
+      let release!: () => void;
+      const released = new Promise<void>((r) => (release = r));
+      let holding!: (pid: number) => void;
+      const holder = new Promise<number>((r) => (holding = r));
+      const batch = pg().begin(async (tx) => {
+        await tx`SELECT id FROM personnel WHERE id = ${rep.id}`;
+        await tx`UPDATE daily_sessions SET total_travel_km = total_travel_km WHERE id = ${today}`;
+        const [me] = await tx`SELECT pg_backend_pid() AS pid`;
+        holding(Number(me!.pid));
+        await released;
+      });
+      const blocked: unknown[] = [];
+      try {
+        const pid = await holder;
+        let finished = false;
+        // The job drops 2026-08-01; then a day is created, as a batch for a missing day does before its transaction.
+        const job = maintainPingPartitions(db(), new Date("2026-08-11T01:00:00Z"))
+          .then(async (r) => ({ ...r, created: r.created + (await ensurePingPartitions(db(), "2026-08-19", "2026-08-19")) }))
+          .finally(() => (finished = true));
+        job.catch(() => undefined);
+        // Until the job ends: is anything waiting for the open batch? (With a lock to take on personnel or
+        // daily_sessions the job would wait here for as long as the batch stays open, and every later batch behind it.)
+        while (!finished) {
+          blocked.push(...(await pg()`SELECT left(query, 80) AS query, wait_event_type FROM pg_stat_activity WHERE ${pid} = ANY(pg_blocking_pids(pid))`));
+          if (blocked.length) break;
+          await new Promise((r) => setTimeout(r, 20));
+        }
+        release();
+        expect(await job).toEqual({ created: 1, dropped: expired });
+      } finally {
+        release();
+        await batch;
+      }
+      expect(blocked).toEqual([]);
+      expect(await exists(db(), "2026-08-01")).toBe(false);
+      await setRetention(90);
+    },
+  );
 });

@@ -6,13 +6,13 @@ import { log } from "../log";
 import { addDays } from "@/lib/time";
 
 /**
- * location_pings is partitioned by UTC day on captured_at (migration 0018_pings_by_day; docs/decisions/0022-operations-scale-path.md):
+ * location_pings is partitioned by UTC day on captured_at (migration 0019_pings_by_day; docs/decisions/0022-operations-scale-path.md):
  * one table per day, `location_pings_pYYYYMMDD`, and no default partition.
  *
  * Where partitions come from:
  *   - the `pings-partitions` job (hourly) keeps yesterday … today + AHEAD_DAYS, and drops the days past the
- *     organisation's `ping_retention_days`, one DROP per day (PostgreSQL: DETACH … CONCURRENTLY first, so pings of
- *     other days are never blocked; no DELETE of millions of rows);
+ *     organisation's `ping_retention_days`, one day at a time: DETACH … CONCURRENTLY then DROP (dropPingDay), so
+ *     pings of other days are never blocked; no DELETE of millions of rows;
  *   - the pings use-case creates, before its transaction, any day a batch needs that is missing (a new install
  *     before the job's first run, a server whose jobs are off and whose cron is late). A batch can only need days
  *     inside the accepted window (MAX_PING_AGE_MS back, MAX_PING_FUTURE_MS ahead); anything older or later is
@@ -58,19 +58,53 @@ export async function listPingPartitions(db: Db): Promise<{ name: string; day: s
 }
 
 /**
+ * Day tables left out of location_pings by a run of the job that stopped between its DETACH and its DROP (a crash, a
+ * deploy): no longer partitions, so listPingPartitions does not see them; the job drops them like any expired day.
+ */
+async function listDetachedPingDays(db: Db): Promise<{ name: string; day: string }[]> {
+  const rows = await queryRows<{ name: string }>(
+    db,
+    sql`SELECT c.relname AS name FROM pg_class c
+        WHERE c.relkind = 'r' AND c.relnamespace = to_regnamespace(current_schema()) AND c.relname ~ '^location_pings_p[0-9]{8}$'
+          AND NOT EXISTS (SELECT 1 FROM pg_inherits i WHERE i.inhrelid = c.oid) ORDER BY c.relname`,
+  );
+  return rows.map((r) => ({ name: r.name, day: `${r.name.slice(16, 20)}-${r.name.slice(20, 22)}-${r.name.slice(22, 24)}` }));
+}
+
+/** Day partitions whose DETACH … CONCURRENTLY was interrupted after its first transaction (PostgreSQL only). */
+async function pendingPingDetaches(db: Db): Promise<string[]> {
+  const rows = await queryRows<{ name: string }>(
+    db,
+    sql`SELECT c.relname AS name FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid
+        WHERE i.inhparent = to_regclass('location_pings') AND i.inhdetachpending AND c.relname ~ '^location_pings_p[0-9]{8}$' ORDER BY c.relname`,
+  );
+  return rows.map((r) => r.name);
+}
+
+/**
  * The `pings-partitions` job: partitions for yesterday … today + AHEAD_DAYS exist, and every day older than
- * ping_retention_days (before today − retention, UTC) is dropped, one statement per day. Idempotent: a second
+ * ping_retention_days (before today − retention, UTC) is dropped, one day at a time. Idempotent: a second
  * run creates and drops nothing. Each day's kilometres and gaps stay on its daily session; only the trail goes.
+ * Call it with the pool, never inside a transaction (the DETACH … CONCURRENTLY of each day needs its own).
  */
 export async function maintainPingPartitions(db: Db, now: Date): Promise<{ created: number; dropped: string[] }> {
   const today = utcDay(now);
   const created = await ensurePingPartitions(db, addDays(today, -1), addDays(today, AHEAD_DAYS));
   const { ping_retention_days: retention } = await getOrgSettings(db);
   const keepFrom = addDays(today, -retention);
+  // A detach left pending by a run stopped while it waited (its first transaction committed, its second never ran)
+  // is finished first: while one is pending, PostgreSQL refuses to detach any other day concurrently.
+  for (const name of await pendingPingDetaches(db)) {
+    await db.execute(sql`ALTER TABLE location_pings DETACH PARTITION ${sql.raw(`"${name}"`)} FINALIZE`);
+    log.info("pings: pending detach finished", { table: name });
+  }
+  const expired = [...(await listPingPartitions(db)), ...(await listDetachedPingDays(db))].filter((p) => p.day < keepFrom);
   const dropped: string[] = [];
-  for (const p of await listPingPartitions(db)) {
-    if (p.day >= keepFrom) break;
-    await dropPartition(db, p.name);
+  for (const p of expired.sort((a, b) => a.day.localeCompare(b.day))) {
+    const took = await dropPingDay(db, p.name);
+    // What an operator waits for, per statement (docs/decisions/0022: detach waits for the transactions that were
+    // using location_pings when it started; the drop is the day's files going).
+    log.info("pings: day dropped", { day: p.day, ...took });
     dropped.push(p.day);
   }
   if (created || dropped.length) log.info("pings: partitions maintained", { created, dropped: dropped.join(",") || "none", retention_days: retention });
@@ -78,19 +112,43 @@ export async function maintainPingPartitions(db: Db, now: Date): Promise<{ creat
 }
 
 /**
- * One day gone. First DETACH … CONCURRENTLY (PostgreSQL 14+: no lock that blocks the other days' reads and inserts;
- * it needs the absence of a default partition, and runs outside a transaction); a detach left pending by an
- * interrupted run is finished (FINALIZE). Where it cannot run (PGlite, inside a transaction) the DROP detaches too.
+ * One day gone, in two statements, neither of which blocks anything but the day itself:
+ *   1. `DETACH PARTITION … CONCURRENTLY` (PostgreSQL 14+; needs the absence of a default partition and its own
+ *      transactions): it commits the day as "detach pending" (new queries stop seeing it), then waits for the
+ *      transactions that were already using location_pings (ping batches in flight, reports) to end, then finishes.
+ *      It holds SHARE UPDATE EXCLUSIVE on location_pings, which no read or insert conflicts with, and no lock on any
+ *      other table (location_pings has no foreign key: migration 0023). A day already detached (a run stopped before
+ *      its DROP) goes straight to the DROP; one left "detach pending" is finished by the job before (FINALIZE).
+ *   2. `DROP TABLE` of the detached day: ACCESS EXCLUSIVE on that table alone, which nobody reads any more.
+ * Called inside a transaction (PostgreSQL refuses CONCURRENTLY there) the DROP detaches the day itself, holding
+ * location_pings exclusively until that transaction ends; the job never does that. Any other failure of the detach
+ * is thrown: never a silent fallback to a DROP that would queue every ping batch behind it.
  */
-async function dropPartition(db: Db, name: string): Promise<void> {
+export async function dropPingDay(db: Db, name: string): Promise<{ detach_ms: number; drop_ms: number; detach: string }> {
   if (!/^location_pings_p\d{8}$/.test(name)) throw new Error(`not a ping partition: ${name}`);
   const table = sql.raw(`"${name}"`);
+  const t0 = performance.now();
+  let detach = "concurrently";
   try {
     await db.execute(sql`ALTER TABLE location_pings DETACH PARTITION ${table} CONCURRENTLY`);
   } catch (err) {
-    if (/pending/i.test(String((err as { message?: unknown }).message ?? err))) {
-      await db.execute(sql`ALTER TABLE location_pings DETACH PARTITION ${table} FINALIZE`).catch(() => undefined);
+    const why = errorText(err);
+    if (/is not a partition of relation/i.test(why)) {
+      detach = "already detached";
+    } else if (/cannot run inside a transaction block/i.test(why)) {
+      detach = "by the drop (in a transaction)";
+    } else {
+      throw err;
     }
   }
+  const t1 = performance.now();
   await db.execute(sql`DROP TABLE IF EXISTS ${table}`);
+  const t2 = performance.now();
+  return { detach_ms: Math.round(t1 - t0), drop_ms: Math.round(t2 - t1), detach };
 }
+
+/** The message of a driver error, with its cause's (drizzle wraps PostgreSQL's error: "Failed query: …", cause). */
+const errorText = (err: unknown): string => {
+  const e = err as { message?: unknown; cause?: { message?: unknown } };
+  return `${String(e?.message ?? err)} ${String(e?.cause?.message ?? "")}`;
+};

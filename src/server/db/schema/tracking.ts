@@ -5,9 +5,12 @@ import { dailySessions } from "./sessions";
 
 /**
  * Breadcrumbs: GPS fixes sent by the PWA while it is open during an open work day.
- * Partitioned by UTC day on captured_at (migration 0018_pings_by_day, raw SQL: drizzle-kit cannot declare partitions):
+ * Partitioned by UTC day on captured_at (migration 0019_pings_by_day, raw SQL: drizzle-kit cannot declare partitions):
  * one table per day, created ahead by the `pings-partitions` job and on demand by the pings use-case, dropped past
  * the organisation's ping_retention_days (src/server/tracking/ping-partitions.ts). Hence the keys include captured_at.
+ * personnel_id and session_id carry no foreign key (migration 0023_pings_no_fk): with them, dropping a day locked
+ * personnel and daily_sessions exclusively. The pings use-case, the one writer, stores the acting rep and the rep's
+ * day row it holds locked; neither table ever loses a row.
  */
 export const locationPings = pgTable(
   "location_pings",
@@ -15,8 +18,8 @@ export const locationPings = pgTable(
     id: bigserial("id", { mode: "number" }).notNull(),
     /** The fix's idempotency key is (client_id, captured_at): a partitioned table's unique keys hold its partition key. */
     clientId: uuid("client_id").notNull(),
-    personnelId: integer("personnel_id").notNull().references(() => personnel.id),
-    sessionId: integer("session_id").references(() => dailySessions.id),
+    personnelId: integer("personnel_id").notNull(),
+    sessionId: integer("session_id"),
     coords: geographyPoint("coords").notNull(),
     accuracyM: real("accuracy_m").notNull(),
     speed: real("speed"),
