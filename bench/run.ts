@@ -23,7 +23,7 @@ import { codesText, fmt, mdTable, median, pgbench, WRK_DIR, wrk, type Measure, t
 import { startPeer, PEER_DIR, type Peer } from "./peer";
 import { clearPings, openDays, runPings, type PingsResult } from "./pings";
 import { prepareDatabase, resetOpenVisits, settleOpenVisits, type BenchData } from "./prepare";
-import { AUTH_SECRET, otelSinkStats, serverResidentSet, startServer, type BenchServer } from "./server";
+import { AUTH_SECRET, closeOtelSink, otelSinkStats, serverResidentSet, startServer, type BenchServer } from "./server";
 import { range, writeTokenFile } from "./tokens";
 
 const DB_URL = process.env.BENCH_DATABASE_URL ?? "postgres://postgres@127.0.0.1:5432/fieldbeat_bench";
@@ -183,6 +183,7 @@ async function main() {
   if (memory) console.log(`\nServer memory: ${fmt(memory.rssMb, 0)} MB resident after the bench (${memory.name}; pid/group ${memory.pid}, ${BASE}).`);
   const otel = otelSinkStats();
   if (otel) console.log(`OpenTelemetry (BENCH_OTEL=${process.env.BENCH_OTEL}): the sink received ${otel.requests} OTLP requests, ${fmt(otel.bytes / 1e6, 1)} MB.`);
+  await closeOtelSink();
   console.log(`\n${targetsTable(rounds, pings, memory)}`);
 }
 

@@ -37,6 +37,12 @@ async function otelEnv(log: (s: string) => void): Promise<Record<string, string 
 /** What the sink received (BENCH_OTEL), for the run's log; null when telemetry was off. */
 export const otelSinkStats = () => sink?.stats() ?? null;
 
+/** Stops the sink (its listening socket would keep the bench process alive after the tables are printed). */
+export async function closeOtelSink(): Promise<void> {
+  await sink?.close();
+  sink = undefined;
+}
+
 export type BenchServer = { child: ChildProcess | null; base: string; stop: () => Promise<void> };
 
 /**
