@@ -52,7 +52,6 @@ export type LegIds = [from: number, to: number];
 
 /** The filter's run over the day's fixes (or over the fixes after a checkpoint), before the new legs are measured. */
 export type TravelRun = {
-  mode: "full" | "resume";
   /** The fixes the run saw (the checkpoint's and those read): where the unmeasured legs' ends are. */
   fixes: readonly DayFix[];
   /** Counted legs at the end of the day so far, after `endHidden` legs (metres `hiddenM`) not in the list. */
@@ -126,7 +125,7 @@ function walkFrom(cp: TravelCheckpoint | null, window: readonly DayFix[], opts: 
     : undefined;
   const walk = new TravelWalk(all, opts, outliers, init);
   let snap: WalkState | null = null;
-  const kIndex = newK ? base + window.indexOf(newK) : -1;
+  const kIndex = newK ? base + winCand[kq - ctx.length]! : -1;
   for (let i = base; i < all.length; i++) {
     walk.step(i);
     if (i === kIndex) snap = walk.state();
@@ -142,7 +141,6 @@ function walkFrom(cp: TravelCheckpoint | null, window: readonly DayFix[], opts: 
   const hiddenM = cp?.sealedM ?? 0;
 
   return {
-    mode: cp ? "resume" : "full",
     fixes: all,
     endLegs,
     endHidden: hiddenLegs,

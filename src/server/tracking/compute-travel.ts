@@ -86,7 +86,7 @@ export type TravelHint = { checkpoint: unknown; addedUs: readonly number[] };
  * the figure is the whole day's filter: only the legs not measured before are measured, on the spheroid in PostGIS.
  * The rounding is `Math.round(m / 10) / 100` written in SQL (floor(x + 0.5)), as before.
  */
-export async function storeSessionTravel(tx: Db, sessionId: number, hint?: TravelHint): Promise<{ total_travel_km: number; mode: TravelRun["mode"] }> {
+export async function storeSessionTravel(tx: Db, sessionId: number, hint?: TravelHint): Promise<{ total_travel_km: number }> {
   let run: TravelRun | null = null;
   const cp = hint?.checkpoint as TravelCheckpoint | null | undefined;
   // New ids come after every stored one (a day's batches hold its row lock in turn), so they sort last among equal times.
@@ -111,7 +111,7 @@ export async function storeSessionTravel(tx: Db, sessionId: number, hint?: Trave
   }
   const done = run.finish(metres);
   const [row] = await storeKm<{ km: number | string }>(tx, { session_id: sessionId, m: done.meters, cp: done.checkpoint ? JSON.stringify(done.checkpoint) : null });
-  return { total_travel_km: Number(row?.km ?? 0), mode: run.mode };
+  return { total_travel_km: Number(row?.km ?? 0) };
 }
 
 /** Spheroid metres of legs given by their end points (the stored coordinates, read back exactly), in order. */
@@ -139,7 +139,7 @@ const storeKm = preparedStatement(
  * A full recompute keeps late, out-of-order batches correct.
  */
 export async function recomputeSessionTravel(tx: Db, sessionId: number): Promise<{ total_travel_km: number }> {
-  const { total_travel_km } = await storeSessionTravel(tx, sessionId);
+  const result = await storeSessionTravel(tx, sessionId);
   await detectSessionGaps(tx, sessionId);
-  return { total_travel_km };
+  return result;
 }
