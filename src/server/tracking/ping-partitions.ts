@@ -51,6 +51,11 @@ export async function listPingPartitions(db: Db): Promise<{ name: string; day: s
     sql`SELECT c.relname AS name FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid
         WHERE i.inhparent = to_regclass('location_pings') ORDER BY c.relname`,
   );
+  return dayTables(rows);
+}
+
+/** The rows that name a day table (`location_pings_pYYYYMMDD`), with the day they hold. */
+function dayTables(rows: readonly { name: string }[]): { name: string; day: string }[] {
   return rows
     .map((r) => ({ name: r.name, m: /^location_pings_p(\d{4})(\d{2})(\d{2})$/.exec(r.name) }))
     .filter((r) => r.m)
@@ -68,7 +73,7 @@ async function listDetachedPingDays(db: Db): Promise<{ name: string; day: string
         WHERE c.relkind = 'r' AND c.relnamespace = to_regnamespace(current_schema()) AND c.relname ~ '^location_pings_p[0-9]{8}$'
           AND NOT EXISTS (SELECT 1 FROM pg_inherits i WHERE i.inhrelid = c.oid) ORDER BY c.relname`,
   );
-  return rows.map((r) => ({ name: r.name, day: `${r.name.slice(16, 20)}-${r.name.slice(20, 22)}-${r.name.slice(22, 24)}` }));
+  return dayTables(rows);
 }
 
 /** Day partitions whose DETACH … CONCURRENTLY was interrupted after its first transaction (PostgreSQL only). */

@@ -137,11 +137,8 @@ export async function recordPings(ctx: Ctx, input: RecordPingsInput): Promise<Re
         for (const sessionId of sessionIds) {
           // Independent (the day's kilometres; its gaps): queued together on the transaction's connection.
           // The day's km resumes from its checkpoint (read under the day's lock) when the new fixes all come after it.
-          const hint: TravelHint = {
-            checkpoint: checkpoints.get(sessionId),
-            addedUs: accepted.filter((r) => r.sessionId === sessionId).map((r) => (r.capturedAt as Date).getTime() * 1000),
-          };
-          const times = hint.addedUs.map((us) => us / 1000);
+          const times = accepted.filter((r) => r.sessionId === sessionId).map((r) => (r.capturedAt as Date).getTime());
+          const hint: TravelHint = { checkpoint: checkpoints.get(sessionId), addedUs: times.map((ms) => ms * 1000) };
           const around = { from: new Date(Math.min(...times)), to: new Date(Math.max(...times)) };
           const [, gaps] = await settleAll([storeSessionTravel(tx, sessionId, hint), detectSessionGaps(tx, sessionId, input.gaps ?? [], around)] as const);
           gapsRecorded += gaps.created;
