@@ -64,10 +64,11 @@ setCatchHandler(async ({ request }) => (request.destination === "document" ? ((a
 /** Replays the offline queue from the service worker (Background Sync, or asked by a page). */
 async function drain(ignoreBackoff = false) {
   const db = await openOfflineDb();
-  // Only the person the app says is signed in (their cookie goes with the requests); nobody after a sign-out.
+  // Only the person the app says is signed in; nobody after a sign-out. Each request names them, so if the cookie is
+  // already someone else's (a sign-in that overtook this replay) the server refuses it and the items wait.
   const owner = await getMeta<number>(db, SIGNED_IN);
   if (typeof owner !== "number") return null;
-  return drainExclusive({ db, api: repApi(createApiClient({ retries429: 0 })), owner, ignoreBackoff });
+  return drainExclusive({ db, api: repApi(createApiClient({ retries429: 0, account: owner })), owner, ignoreBackoff });
 }
 
 sw.addEventListener("message", (e) => {

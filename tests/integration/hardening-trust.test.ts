@@ -12,7 +12,8 @@ import { POST as startSession } from "../../src/app/api/v1/sessions/start/route"
 import { assertSignInAllowed, lockSeconds, recordSignInFailure, setApiRateLimitForTests, SIGN_IN_POLICY } from "../../src/server/auth/rate-limit";
 import { hashPassword } from "../../src/server/auth/password";
 import { queryRows, useDbHandle } from "../../src/server/db";
-import { personnel } from "../../src/server/db/schema";
+import { dailySessions, personnel } from "../../src/server/db/schema";
+import { ACCOUNT_HEADER } from "../../src/lib/api/client";
 import { setTrustForTests } from "../../src/server/http/trust";
 import { DOOR_MARK, PEER_HEADER } from "../../scripts/door.mjs";
 import { POST as refresh } from "../../src/app/api/v1/auth/refresh/route";
@@ -181,6 +182,40 @@ describeEachDriver("trust boundaries", (ctx) => {
       await expect(assertSignInAllowed(email, "100.65.0.1")).resolves.toBeUndefined();
       await recordSignInFailure(email, "100.64.9.9");
       await expect(assertSignInAllowed(email, "100.65.0.1")).rejects.toMatchObject({ status: 429 });
+    });
+  });
+
+  describe("a request that names its account (the phone's queue) goes only with that account's credential", () => {
+    const sessionsOf = async (...ids: number[]) =>
+      (await queryRows<{ n: number }>(ctx.handle.db, sql`SELECT count(*)::int AS n FROM ${dailySessions} WHERE ${dailySessions.personnelId} IN (${sql.join(ids.map((id) => sql`${id}`), sql`, `)})`))[0]!.n;
+
+    it("another person's cookie or token with the owner named: 401 ACCOUNT_MISMATCH and nothing written; the owner's own passes", async () => {
+      useDbHandle(ctx.handle);
+      setTrustForTests(NO_PROXY);
+      const people = await makePeople(ctx.handle.db); // their own, so no other test's day is counted
+      const start = (headers: Record<string, string>) => call(startSession, "/api/v1/sessions/start", { headers: { origin: "http://localhost", ...headers }, json: { client_id: randomUUID() } });
+      const asCookie = await start({ ...(await sessionCookie(people.other)), [ACCOUNT_HEADER]: String(people.rep) });
+      expect(asCookie.status).toBe(401);
+      expect(asCookie.json.error.code).toBe("ACCOUNT_MISMATCH");
+      const tokens = await call(login, "/api/v1/auth/login", { json: { email: emailOf(people, "other"), password: PASSWORD } });
+      expect(tokens.status).toBe(200);
+      const asToken = await start({ authorization: `Bearer ${tokens.json.access_token}`, [ACCOUNT_HEADER]: String(people.rep) });
+      expect(asToken.status).toBe(401);
+      expect(asToken.json.error.code).toBe("ACCOUNT_MISMATCH");
+      // Not a number at all: refused the same way (the header is an exact personnel id).
+      expect((await start({ ...(await sessionCookie(people.rep)), [ACCOUNT_HEADER]: `${people.rep}x` })).json.error?.code).toBe("ACCOUNT_MISMATCH");
+      expect(await sessionsOf(people.rep, people.other)).toBe(0);
+      // Reads too: the cached plan of one person is never filled with another's.
+      const read = await call(me, "/api/v1/auth/me", { headers: { ...(await sessionCookie(people.other)), [ACCOUNT_HEADER]: String(people.rep) } });
+      expect(read.status).toBe(401);
+      expect(read.json.error.code).toBe("ACCOUNT_MISMATCH");
+      // The owner's own credential with their id named, and any credential without the header, work as before.
+      const own = await start({ ...(await sessionCookie(people.rep)), [ACCOUNT_HEADER]: ` ${people.rep} ` });
+      expect(own.status).toBe(201);
+      expect(own.json.session.personnel_id).toBe(people.rep);
+      expect(await sessionsOf(people.rep)).toBe(1);
+      expect(await sessionsOf(people.other)).toBe(0);
+      expect((await call(me, "/api/v1/auth/me", { headers: await sessionCookie(people.other) })).status).toBe(200);
     });
   });
 

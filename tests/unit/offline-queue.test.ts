@@ -17,12 +17,13 @@ function fakeServer() {
   const seen = new Map<string, { path: string; answer: unknown }>();
   const calls: string[] = [];
   let visitSeq = 100;
-  let mode: "up" | "down" | "busy" = "up";
+  let mode: "up" | "down" | "busy" | "someone-else" = "up";
   const refuse = new Set<string>();
   const once = <T>(path: string, clientId: string, make: () => T): Promise<T> => {
     calls.push(path);
     if (mode === "down") return Promise.reject(new NetworkError(new TypeError("Failed to fetch")));
     if (mode === "busy") return Promise.reject(new ApiError(429, "RATE_LIMITED", "Too many requests", undefined, 7));
+    if (mode === "someone-else") return Promise.reject(new ApiError(401, "ACCOUNT_MISMATCH", "This was recorded by another account on this device."));
     if (refuse.has(clientId)) return Promise.reject(new ApiError(404, "NOT_FOUND", "Location not found."));
     const prior = seen.get(clientId);
     if (prior && prior.path !== path) return Promise.reject(new ApiError(409, "CLIENT_ID_REUSED", "This client_id was already used for a different request.", "client_id"));
@@ -206,6 +207,18 @@ describe("offline queue", () => {
     const before = server.calls.length;
     expect(await drainQueue({ db, owner: OTHER, api: server.api, now: () => T0 })).toEqual({ sent: 7, failed: 0, stoppedBy: null });
     expect(server.calls.slice(before)).toEqual(["start", "check-in", "selfie:102:1234", "pings:3", "check-out:102"]);
+  });
+
+  it("a replay that meets another account's credential (401 ACCOUNT_MISMATCH) stops and keeps every item pending, without backoff, for its owner", async () => {
+    const server = await day(fakeServer());
+    server.set("someone-else");
+    expect(await drainQueue({ db, owner: ME, api: server.api, now: () => T0 })).toEqual({ sent: 0, failed: 0, stoppedBy: "unauthorized" });
+    expect(server.calls).toEqual(["start"]); // stopped at the first refusal: nothing overtakes it
+    const items = await listItems(db);
+    expect(items.map((i) => i.status)).toEqual(Array(7).fill("pending"));
+    expect(items[0]).toMatchObject({ attempts: 0, next_attempt_at: null, error: { status: 401, code: "ACCOUNT_MISMATCH", message: "Another account is signed in: this waits for its owner to sign in." } });
+    server.set("up");
+    expect(await drainQueue({ db, owner: ME, api: server.api, now: () => T0 })).toEqual({ sent: 7, failed: 0, stoppedBy: null });
   });
 
   it("another account's unsent item can be discarded explicitly; my own pending item cannot", async () => {

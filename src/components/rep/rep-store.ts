@@ -12,6 +12,7 @@ import type { DrainReport } from "@/lib/offline/replay";
 import { SYNC_TAG } from "@/lib/pwa/sw-protocol";
 import { useConnectivity } from "./use-connectivity";
 
+/** Reads that are nobody's own (nearby customers). The signed-in person's plan, day and queue use `mine` (useRepStore). */
 export const api = repApi(createApiClient());
 export const CONSENT_VERSION = 1;
 
@@ -34,6 +35,9 @@ async function requestBackgroundSync() {
  * person: their items are the day; other accounts' unsent items on this phone are listed apart and never sent.
  */
 export function useRepStore(me: number) {
+  // Every request of this person's store names them: another account's cookie (a sign-in in another tab, a replay
+  // that outlived a sign-out) gets 401 ACCOUNT_MISMATCH instead of their plan cached here or their work sent as them.
+  const mine = useMemo(() => repApi(createApiClient({ account: me })), [me]);
   const [db, setDb] = useState<OfflineDb | null>(null);
   const [all, setAll] = useState<QueueItem[]>([]);
   const [plan, setPlan] = useState<{ value: TodayPlanResponse; saved_at: string } | null>(null);
@@ -61,7 +65,7 @@ export function useRepStore(me: number) {
   const refreshServer = useCallback(async (d: OfflineDb) => {
     try {
       const asked = Date.now();
-      const [p, s] = await Promise.all([api.planToday(), api.sessionToday()]);
+      const [p, s] = await Promise.all([mine.planToday(), mine.sessionToday()]);
       await setCached(d, `plan_today:${me}`, p);
       // The open day and open visit as the server knows them: a new or cleared phone rebuilds from this.
       await setCached(d, `session_today:${me}`, s);
@@ -71,7 +75,7 @@ export function useRepStore(me: number) {
     } catch {
       // Offline or signed out: the cached plan stays on screen with its age.
     }
-  }, [me]);
+  }, [me, mine]);
 
   const sync = useCallback(
     async (ignoreBackoff = false, fromBack = false) => {
@@ -87,7 +91,7 @@ export function useRepStore(me: number) {
         const { drainExclusive } = await import("@/lib/offline/replay");
         let force = ignoreBackoff;
         for (;;) {
-          const report = await drainExclusive({ db, api, owner: me, ignoreBackoff: force });
+          const report = await drainExclusive({ db, api: mine, owner: me, ignoreBackoff: force });
           setLastReport(report);
           // The network refused a send: offline whatever navigator.onLine says; the probe notices its return.
           if (report.stoppedBy === "network") {
@@ -104,7 +108,7 @@ export function useRepStore(me: number) {
         draining.current = false;
       }
     },
-    [db, me, reload, refreshServer, wentOffline],
+    [db, me, mine, reload, refreshServer, wentOffline],
   );
   useEffect(() => {
     syncRef.current = sync;
@@ -134,10 +138,12 @@ export function useRepStore(me: number) {
     };
   }, [me, reload, refreshServer]);
 
-  // Replay on start, when the connection comes back, when the app is shown again, and on a timer for backoffs.
+  // Replay on start, when the connection comes back, when the app is shown again, and on a timer for backoffs. The
+  // start (the person signed in or opened the app: they are here now) tries at once, past backoffs earned earlier
+  // under another network or while they were signed out.
   useEffect(() => {
     if (!db) return;
-    void sync();
+    void sync(true);
     // Coming back online is handled by useConnectivity (its event and its probe).
     const onVisible = () => document.visibilityState === "visible" && void sync();
     document.addEventListener("visibilitychange", onVisible);

@@ -38,7 +38,16 @@ export type ApiClientOptions = {
   retries429?: number;
   maxWaitS?: number;
   sleep?: (ms: number) => Promise<void>;
+  /**
+   * The person these requests speak for (the owner of the queued work, the rep whose plan is cached). Sent as
+   * ACCOUNT_HEADER; the server refuses (401 ACCOUNT_MISMATCH) when another account's credential came with it, so work
+   * recorded by one person on a shared phone can never be sent under whoever's cookie the browser holds now.
+   */
+  account?: number;
 };
+
+/** Names the person a request is meant for; the server checks it against the credential (server/auth/authenticate.ts). */
+export const ACCOUNT_HEADER = "x-fieldbeat-account";
 
 export type RequestOptions = {
   method?: "GET" | "POST" | "PUT" | "PATCH" | "DELETE";
@@ -79,6 +88,7 @@ export function createApiClient(opts: ApiClientOptions = {}) {
     const isForm = typeof FormData !== "undefined" && o.body instanceof FormData;
     const headers: Record<string, string> = { accept: "application/json" };
     if (o.body !== undefined && !isForm) headers["content-type"] = "application/json";
+    if (opts.account !== undefined) headers[ACCOUNT_HEADER] = String(opts.account);
     const init: RequestInit = {
       method: o.method ?? (o.body === undefined ? "GET" : "POST"),
       headers,

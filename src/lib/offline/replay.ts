@@ -146,7 +146,8 @@ async function recordFailure(db: OfflineDb, run: QueueItem[], err: unknown, now:
     return null;
   }
   if (err instanceof ApiError && err.status === 401) {
-    for (const it of run) await updateItem(db, { ...it, last_attempt_at: at, error: { status: 401, code: err.code, message: "Signed out: sign in again to send this." } });
+    const message = err.code === "ACCOUNT_MISMATCH" ? "Another account is signed in: this waits for its owner to sign in." : "Signed out: sign in again to send this.";
+    for (const it of run) await updateItem(db, { ...it, last_attempt_at: at, error: { status: 401, code: err.code, message } });
     return "unauthorized";
   }
   const first = run[0]!;

@@ -1,6 +1,7 @@
 import "server-only";
 import { publicUrl, trustedForwardedHost } from "../http/trust";
 import type { Db } from "../db/client";
+import { ACCOUNT_HEADER } from "@/lib/api/client";
 import { AppError } from "../errors";
 import type { Actor } from "./actor";
 import { looksLikeApiKey } from "./api-keys/api-key-format";
@@ -60,6 +61,26 @@ export function assertSameOrigin(req: Request): void {
  * header never silently falls back to a cookie.
  */
 export async function authenticate(req: Request, db: Db, now: Date): Promise<Actor | null> {
+  const actor = await credentialActor(req, db, now);
+  if (actor) assertAccount(req, actor);
+  return actor;
+}
+
+/**
+ * A request that names the person it is meant for (ACCOUNT_HEADER: the phone's queue sends its items' owner) must come
+ * with that person's credential. On a shared phone the browser's cookie is whoever signed in last; a replay that
+ * started before a sign-out, or a service worker that still holds the previous person, would otherwise send one
+ * person's check-ins as another's. 401, so the phone keeps the work until its owner signs in again.
+ */
+function assertAccount(req: Request, actor: Actor): void {
+  const named = req.headers.get(ACCOUNT_HEADER);
+  if (named === null) return;
+  if (named.trim() !== String(actor.id)) {
+    throw new AppError("ACCOUNT_MISMATCH", "This was recorded by another account on this device: it can be sent only when that person is signed in.");
+  }
+}
+
+async function credentialActor(req: Request, db: Db, now: Date): Promise<Actor | null> {
   const apiKeyHeader = req.headers.get("x-api-key")?.trim();
   const header = req.headers.get("authorization");
   let bearer: string | null = null;
