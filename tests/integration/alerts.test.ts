@@ -141,6 +141,7 @@ describeEachDriver("alerts", (ctx) => {
         "push-first-visit-reminders",
         "push-open-visit-reminders",
         "refresh-tokens-purge",
+        "reports-rollup-settle",
         "reports-send",
         "sign-in-attempts-purge",
         "visits-close-overdue",

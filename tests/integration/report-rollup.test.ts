@@ -20,6 +20,7 @@ import type { Actor } from "../../src/server/auth/actor";
 import { useDbHandle } from "../../src/server/db";
 import { queryRows } from "../../src/server/db/client";
 import { reportRange, reportScope, type ReportRange } from "../../src/server/reports/report-range";
+import { settleReportRollup } from "../../src/server/reports/report-rollup";
 import { summaryRowsFromRollup, summaryRowsLive, summaryTotals } from "../../src/server/reports/summary.queries";
 import { addDays } from "../../src/lib/time";
 import { describeEachDriver } from "../support/db";
@@ -163,5 +164,64 @@ describeEachDriver("report rollup", (ctx) => {
     await db().execute(sql`UPDATE org_settings SET alert_late_check_in_minutes = 31 WHERE id = 1`);
     await db().execute(sql`UPDATE org_settings SET alert_late_check_in_minutes = 30 WHERE id = 1`);
     expect(await queryRows(db(), sql`SELECT * FROM report_daily ORDER BY personnel_id, day`)).toEqual(before);
+  }, 120_000);
+  it("a write only marks its rep-day; the settle recomputes it, skips a writer still open, and a writer of a key being settled marks it again", async () => {
+    const TOMORROW = addDays(TODAY, 1);
+    const stop = (seq: number) =>
+      sql`INSERT INTO planned_visits (personnel_id, location_id, planned_date, sequence, planned_time) VALUES (${repB.id}, ${locs[seq % 5]!}, ${TOMORROW}::date, ${seq}, time '10:00')`;
+    const rolled = async () => (await queryRows<{ planned: number }>(db(), sql`SELECT planned FROM report_daily WHERE personnel_id = ${repB.id} AND day = ${TOMORROW}::date`))[0]?.planned ?? null;
+    const marked = async () => (await queryRows<{ n: number }>(db(), sql`SELECT count(*)::int AS n FROM report_daily_dirty WHERE personnel_id = ${repB.id} AND day = ${TOMORROW}::date`))[0]!.n;
+    await settleReportRollup(db());
+
+    // The writer's transaction marks the key and recomputes nothing; the settle does.
+    await db().execute(stop(1));
+    expect(await rolled()).toBeNull();
+    expect(await marked()).toBe(1);
+    expect(await settleReportRollup(db())).toBe(1);
+    expect([await rolled(), await marked()]).toEqual([1, 0]);
+    if (ctx.driver !== "postgres") return; // the embedded database has one connection: no concurrent writer to hold open
+
+    // A writer still open: its mark is locked, so the settle skips it (without waiting) and the key stays marked.
+    let release!: () => void;
+    const gate = new Promise<void>((r) => (release = r));
+    let wrote!: () => void;
+    const written = new Promise<void>((r) => (wrote = r));
+    const writer = db().transaction(async (tx) => {
+      await tx.execute(stop(2));
+      wrote();
+      await gate;
+    });
+    await written;
+    const settle = (hold?: Promise<void>, claimed?: (n: number) => void) =>
+      db().transaction(async (tx) => {
+        await tx.execute(sql`SET LOCAL statement_timeout = '20s'`); // a settle that waited for the writer fails here instead of hanging
+        const n = await settleReportRollup(tx);
+        claimed?.(n);
+        await hold;
+        return n;
+      });
+    expect(await settle()).toBe(0);
+    release();
+    await writer;
+    expect(await marked()).toBe(1);
+    await expectRollupEqualsLive();
+    expect([await rolled(), await marked()]).toEqual([2, 0]);
+
+    // A settle holding the key (claimed, not committed): a writer of the key waits for it, then leaves a new mark.
+    await db().execute(stop(3));
+    let done!: () => void;
+    const hold = new Promise<void>((r) => (done = r));
+    let claimedN!: (n: number) => void;
+    const claimed = new Promise<number>((r) => (claimedN = r));
+    const settling = settle(hold, claimedN);
+    expect(await claimed).toBe(1);
+    const late = db().execute(stop(4)).then(() => undefined); // then() sends it (a drizzle query runs when awaited)
+    await expect.poll(async () => (await queryRows<{ n: number }>(db(), sql`SELECT count(*)::int AS n FROM pg_locks WHERE NOT granted`))[0]!.n, { timeout: 10_000 }).toBeGreaterThan(0);
+    done();
+    await settling;
+    await late;
+    expect(await marked()).toBe(1);
+    await expectRollupEqualsLive();
+    expect([await rolled(), await marked()]).toEqual([4, 0]);
   }, 120_000);
 });

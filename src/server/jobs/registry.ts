@@ -36,6 +36,8 @@ export const JOBS: JobDef[] = [
   // Visits still open after work hours: checked out (AUTO_CLOSED) and their managers alerted, so nobody starts tomorrow stuck.
   { name: "visits-close-overdue", cron: "*/15 * * * *", run: lazy(() => import("../visits/close-overdue-visits"), (m, db, now) => m.closeOverdueVisits(db, now)) },
   // Scheduled report e-mails: one delivery row per schedule and period (unique), so each period is sent once.
+  // The summary rollup's marked rep-days recomputed (migration 0025): reports settle before they read, this keeps the backlog to a minute's writes.
+  { name: "reports-rollup-settle", cron: "* * * * *", run: lazy(() => import("../reports/report-rollup"), (m, db) => m.settleReportRollup(db)) },
   { name: "reports-send", cron: "* * * * *", run: lazy(() => import("../reports/send-due-reports"), (m, db, now) => m.sendDueReports(db, now)) },
   // Day plans of the next 14 days from the beats (issue #19); hourly, so a new local day is written within the hour in any time zone. Never rewrites a planned day.
   { name: "beats-materialize", cron: "7 * * * *", run: lazy(() => import("../plans/materialize-beats"), (m, db, now) => m.materializeBeats(db, now)) },

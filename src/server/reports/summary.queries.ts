@@ -6,6 +6,7 @@ import { num, pct } from "../dashboard/dashboard-range";
 import { addDays, localDate } from "@/lib/time";
 import type { ReportRange, ReportScope } from "./report-range";
 import { checkInOnTimeSql, P, stopDueSql } from "../dashboard/stop-due";
+import { settleReportRollup } from "./report-rollup";
 
 /** The group key of a date expression: the day itself, or the Monday of its ISO week. */
 const dayKey = (d: SQL, g: GroupBy): SQL => (g === "week" ? sql`date_trunc('week', ${d})::date::text` : sql`(${d})::date::text`);
@@ -28,8 +29,9 @@ function groupKeys(g: GroupBy, from: string, to: string, active: SQL): SQL {
  * contracts/field-rules.ts: its time + the late threshold has passed — the day's end when it has no time — or it was
  * visited): today's later stops are upcoming, not missed (the dashboard's definition, issue #21).
  *
- * Read from the per-rep, per-day rollup `report_daily` (kept by triggers in the writers' transactions, migration
- * 0021_report_daily): one row per rep-day instead of every stop and visit, plus the few stops of the range not due
+ * Read from the per-rep, per-day rollup `report_daily` (migration 0021_report_daily; the writers' triggers mark the
+ * rep-days they touch and the marks are settled first, migration 0025_report_daily_deferred, so the read sees every
+ * committed write): one row per rep-day instead of every stop and visit, plus the few stops of the range not due
  * yet at `now`, read live (by the same stop-due rule). The same statement checks that the rollup was built with the
  * time zone and late threshold this request uses (a process whose settings cache is behind another instance's change);
  * if not, the live query answers. Equal to summaryRowsLive by construction and by test
@@ -47,6 +49,7 @@ export async function summaryRowsFromRollup(db: Db, scope: ReportScope, r: Repor
   // Stops dated before this day are due whatever their time: its start is at or before now − late.
   const horizon = addDays(localDate(new Date(now.getTime() - late * 60_000), tz), -1);
   const notDueFrom = horizon > from ? horizon : from;
+  await settleReportRollup(db);
   const rows = await queryRows<Record<string, unknown>>(
     db,
     sql`WITH scope(id) AS (${scope.ids}),

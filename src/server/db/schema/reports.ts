@@ -49,9 +49,10 @@ export const reportDeliveries = pgTable(
 );
 
 /**
- * The summary report's per-rep, per-day rollup (issue #20): the counts of one rep's day, kept equal to the live
- * computation by triggers in the same transaction as every write to planned_visits, visits and daily_sessions, and
- * rebuilt when the time zone or the late threshold changes (migration 0021_report_daily; decision 0016).
+ * The summary report's per-rep, per-day rollup (issue #20): the counts of one rep's day, equal to the live
+ * computation once the rep-days marked by the writers' triggers are settled (report_daily_dirty; migrations
+ * 0021_report_daily and 0025_report_daily_deferred; decision 0016), rebuilt when the time zone or the late threshold
+ * changes.
  * `day` is the planned date for the planned-stop counts, the org-local check-in date for the visit counts and the
  * session date for km. Nothing here depends on the clock: "due" is computed at read time.
  */
@@ -72,6 +73,22 @@ export const reportDaily = pgTable(
     flags: integer("flags").notNull().default(0),
     /** The day's session km × 100 (total_travel_km is numeric(10,2), so this is exact; integer sums are fast). */
     kmX100: integer("km_x100").notNull().default(0),
+  },
+  (t) => [primaryKey({ columns: [t.personnelId, t.day] })],
+);
+
+/**
+ * The (rep, day) keys of report_daily whose rows are behind the live tables: the writers' triggers mark them (one
+ * upsert, in the writer's transaction) and fieldbeat_report_daily_settle() recomputes them before the rollup is read
+ * and every minute (job reports-rollup-settle). Migration 0025_report_daily_deferred.
+ */
+export const reportDailyDirty = pgTable(
+  "report_daily_dirty",
+  {
+    personnelId: integer("personnel_id").notNull(),
+    day: date("day").notNull(),
+    /** How many writing statements marked the key since it was last settled (diagnostics only). */
+    marks: integer("marks").notNull().default(1),
   },
   (t) => [primaryKey({ columns: [t.personnelId, t.day] })],
 );
