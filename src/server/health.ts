@@ -7,8 +7,24 @@ export type Health =
   | { status: "ok"; db: { driver: string; postgis_version: string }; version: string }
   | { status: "unavailable"; db: { driver: string; error: string }; version: string };
 
-/** Asks the database for PostGIS's version: proves the connection and the extension in one query. */
-export async function checkHealth(open: () => Promise<DbHandle>, configuredDriver: string): Promise<Health> {
+let running: { open: () => Promise<DbHandle>; driver: string; answer: Promise<Health> } | null = null;
+
+/**
+ * Asks the database for PostGIS's version: proves the connection and the extension in one query. Requests that
+ * arrive while a check is running share its answer (single flight): a load balancer or a load test polling health
+ * from many connections costs one query per round trip, not one per request, and every answer is at most one round
+ * trip old. A check that fails is not remembered: the next request asks again.
+ */
+export function checkHealth(open: () => Promise<DbHandle>, configuredDriver: string): Promise<Health> {
+  if (running && running.open === open && running.driver === configuredDriver) return running.answer;
+  const answer = askDatabase(open, configuredDriver).finally(() => {
+    if (running?.answer === answer) running = null;
+  });
+  running = { open, driver: configuredDriver, answer };
+  return answer;
+}
+
+async function askDatabase(open: () => Promise<DbHandle>, configuredDriver: string): Promise<Health> {
   let driver = configuredDriver;
   try {
     const handle = await open();
