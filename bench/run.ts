@@ -15,6 +15,10 @@
  *   BENCH_PEER_DIR [../shared/bench/peer-seed-fastapi] · BENCH_PEER_URL [http://127.0.0.1:8100] · BENCH_PEER_PYTHON
  *   BENCH_PING_BATCHES [50] · BENCH_PING_BATCH [500] · BENCH_PING_CONNECTIONS [8] · BENCH_PING_REPS [2000]
  *   BENCH_LOCATIONS [1000000] · BENCH_REPS [20000]
+ *   BENCH_OTEL_COMPARE  unset · a sampling ratio (e.g. 0.1): a second server (BENCH_TRACED_URL [http://127.0.0.1:3301], same
+ *                     build and database) runs with OpenTelemetry on at that ratio, and every round runs each Fieldbeat
+ *                     work on both, one right after the other, so the tracing-cost table compares runs under the same
+ *                     machine drift (two separate bench runs cannot tell tracing from noise on a shared machine).
  */
 import { mkdtempSync, rmSync } from "node:fs";
 import os from "node:os";
@@ -40,13 +44,23 @@ const PING_BATCH = Number(process.env.BENCH_PING_BATCH ?? 500);
 const PING_CONNS = Number(process.env.BENCH_PING_CONNECTIONS ?? 8);
 const PING_REPS = Number(process.env.BENCH_PING_REPS ?? 2000);
 const ONLY = new Set((process.env.BENCH_ONLY ?? "peer,checkin,nearby,health,pings,raw").split(",").map((s) => s.trim()).filter(Boolean));
+const OTEL_COMPARE = process.env.BENCH_OTEL_COMPARE;
+const TRACED_BASE = process.env.BENCH_TRACED_URL ?? "http://127.0.0.1:3301";
 const FIXTURES = process.env.FIXTURES_DIR ?? path.resolve(import.meta.dirname, "../../shared/fixtures");
 const log = (s: string) => console.log(`[bench ${new Date().toISOString().slice(11, 19)}] ${s}`);
 const load1 = () => os.loadavg()[0]!.toFixed(2);
 
 type Work = "checkin" | "nearby";
 const WORKS: Work[] = ["checkin", "nearby"];
-type Round = { load: string; peer: Partial<Record<Work, WrkResult>>; fb: Partial<Record<Work, WrkResult>>; raw: Partial<Record<Work, Measure>>; health?: WrkResult };
+type Round = {
+  load: string;
+  peer: Partial<Record<Work, WrkResult>>;
+  fb: Partial<Record<Work, WrkResult>>;
+  raw: Partial<Record<Work, Measure>>;
+  health?: WrkResult;
+  /** BENCH_OTEL_COMPARE: the same works on the traced server, each right after the untraced run. */
+  traced: Partial<Record<Work | "health", WrkResult>>;
+};
 
 async function main() {
   const t0 = performance.now();
@@ -86,12 +100,14 @@ async function main() {
   const pingTokenFile = path.join(tmp, "ping-reps.txt");
   let peer: Peer | null = null;
   let server: BenchServer | null = null;
+  let traced: BenchServer | null = null;
   const rounds: Round[] = [];
   let pings: PingsResult | null = null;
   let memory: { pid: number; rssMb: number; name: string } | null = null;
   try {
     if (peerWorks.length) peer = await startPeer(log);
-    if (data) server = await startServer({ base: BASE, dir: SERVER_DIR, dbUrl: DB_URL, reuse: true, log });
+    if (data) server = await startServer({ base: BASE, dir: SERVER_DIR, dbUrl: DB_URL, reuse: true, log, otel: OTEL_COMPARE ? null : undefined });
+    if (data && OTEL_COMPARE) traced = await startServer({ base: TRACED_BASE, dir: SERVER_DIR, dbUrl: DB_URL, reuse: false, log, otel: OTEL_COMPARE });
     const reps = data ? range(data.reps.first, data.reps.last) : [];
     // Every rep has started today ("Start day"), as in the field: check-ins then count on an open day.
     if (data) await openDays(DB_URL, reps);
@@ -108,16 +124,17 @@ async function main() {
         seconds,
         env: { PEER_SCRIPT: path.join(PEER_DIR, w === "checkin" ? "checkin.lua" : "nearby.lua") },
       });
-    const runFb = async (w: Work, seconds: number) => {
+    const runFb = async (w: Work, seconds: number, base = BASE) => {
       if (w === "checkin") await resetOpenVisits(DB_URL); // every rep may check in again
-      const r = await wrk({ name: `Fieldbeat ${w}`, url: BASE, script: path.join(WRK_DIR, w === "checkin" ? "fb-checkin.lua" : "fb-nearby.lua"), connections: CONNS, seconds, env: { BENCH_TOKENS: tokenFile } });
+      const r = await wrk({ name: `Fieldbeat ${w}${base === BASE ? "" : " (traced)"}`, url: base, script: path.join(WRK_DIR, w === "checkin" ? "fb-checkin.lua" : "fb-nearby.lua"), connections: CONNS, seconds, env: { BENCH_TOKENS: tokenFile } });
       if (w === "checkin") {
         if (r.total > reps.length) log(`warning: ${r.total} check-ins for ${reps.length} reps: the token file wrapped, later check-ins met open visits (409)`);
         await settleOpenVisits(DB_URL); // wrk's abandoned in-flight check-ins still land after it returns
       }
       return r;
     };
-    const runHealth = (seconds: number) => wrk({ name: "Fieldbeat GET /api/health", url: BASE, script: path.join(WRK_DIR, "health.lua"), connections: CONNS, seconds });
+    const runHealth = (seconds: number, base = BASE) =>
+      wrk({ name: `Fieldbeat GET /api/health${base === BASE ? "" : " (traced)"}`, url: base, script: path.join(WRK_DIR, "health.lua"), connections: CONNS, seconds });
     const runRaw = (w: Work) =>
       pgbench({
         name: `pgbench ${w}`,
@@ -134,19 +151,32 @@ async function main() {
       for (const w of WORKS) {
         if (peer && peerWorks.includes(w)) await runPeer(w, WARMUP);
         if (server && fbWorks.includes(w)) await runFb(w, WARMUP);
+        if (traced && fbWorks.includes(w)) await runFb(w, WARMUP, TRACED_BASE);
       }
       if (server && wantHealth) await runHealth(WARMUP);
+      if (traced && wantHealth) await runHealth(WARMUP, TRACED_BASE);
     }
 
     for (let i = 0; i < ROUNDS; i++) {
       await refreshTokens(); // access tokens live 15 minutes
-      const round: Round = { load: load1(), peer: {}, fb: {}, raw: {} };
+      const round: Round = { load: load1(), peer: {}, fb: {}, raw: {}, traced: {} };
       log(`round ${i + 1}/${ROUNDS} (1-min load ${round.load})`);
       for (const w of WORKS) {
         if (peer && peerWorks.includes(w)) round.peer[w] = await runPeer(w, SECONDS);
-        if (server && fbWorks.includes(w)) round.fb[w] = await runFb(w, SECONDS);
+        // Which of the pair goes first alternates by round, so neither always runs on the warmer (or busier) machine.
+        const pair: [string, (r: WrkResult) => void][] = [
+          [BASE, (r) => (round.fb[w] = r)],
+          ...(traced ? [[TRACED_BASE, (r: WrkResult) => (round.traced[w] = r)] as [string, (r: WrkResult) => void]] : []),
+        ];
+        if (server && fbWorks.includes(w)) for (const [base, keep] of i % 2 ? pair.reverse() : pair) keep(await runFb(w, SECONDS, base));
       }
-      if (server && wantHealth) round.health = await runHealth(SECONDS);
+      if (server && wantHealth) {
+        const pair: [string, (r: WrkResult) => void][] = [
+          [BASE, (r) => (round.health = r)],
+          ...(traced ? [[TRACED_BASE, (r: WrkResult) => (round.traced.health = r)] as [string, (r: WrkResult) => void]] : []),
+        ];
+        for (const [base, keep] of i % 2 ? pair.reverse() : pair) keep(await runHealth(SECONDS, base));
+      }
       for (const w of rawWorks) round.raw[w] = await runRaw(w);
       rounds.push(round);
       log(`round ${i + 1} done: ${summaryLine(round)}`);
@@ -166,6 +196,7 @@ async function main() {
     }
   } finally {
     await server?.stop();
+    await traced?.stop();
     await peer?.stop();
     rmSync(tmp, { recursive: true, force: true });
   }
@@ -179,6 +210,7 @@ async function main() {
   if (peerWorks.length && !peer) console.log("Seed reference: SKIPPED (see the message above); its columns and ratios are empty.");
   for (const w of WORKS) if (peerWorks.includes(w) || fbWorks.includes(w)) console.log(`\n${workTable(w, rounds)}`);
   if (wantHealth && rounds.some((r) => r.health)) console.log(`\n${healthTable(rounds)}`);
+  if (OTEL_COMPARE && rounds.some((r) => Object.keys(r.traced).length)) console.log(`\n${tracingTable(rounds)}`);
   if (pings) console.log(`\n${pingsTable(pings)}`);
   if (memory) console.log(`\nServer memory: ${fmt(memory.rssMb, 0)} MB resident after the bench (${memory.name}; pid/group ${memory.pid}, ${BASE}).`);
   const otel = otelSinkStats();
@@ -233,6 +265,30 @@ function healthTable(rounds: Round[]): string {
   const rows = rounds.map((r, i) => [String(i + 1), r.load, ...cells(r.health)]);
   rows.push(["median", "", ...medianCells(rounds.map((r) => r.health))]);
   return `### Fieldbeat's floor: GET /api/health (one trivial query), wrk ${CONNS} connections × ${SECONDS} s\n` + mdTable(["round", "load", "req/s", "p50 ms", "p99 ms", "non-2xx / total"], rows);
+}
+
+/** BENCH_OTEL_COMPARE: each work untraced and traced, run back to back in every round; the cost is the drop in rate. */
+function tracingTable(rounds: Round[]): string {
+  const rows: string[][] = [];
+  for (const w of [...WORKS, "health"] as const) {
+    const off = rounds.map((r) => (w === "health" ? r.health : r.fb[w]));
+    const on = rounds.map((r) => r.traced[w]);
+    const pairs = off.map((a, i) => [a, on[i]] as const).filter((p): p is readonly [WrkResult, WrkResult] => !!p[0] && !!p[1]);
+    if (pairs.length === 0) continue;
+    const costs = pairs.map(([a, b]) => 100 * (1 - b.rate / a.rate));
+    rows.push([
+      w,
+      `**${fmt(median(pairs.map(([a]) => a.rate)))}**`,
+      `**${fmt(median(pairs.map(([, b]) => b.rate)))}**`,
+      `${costs.map((c) => `${fmt(c, 1)} %`).join(", ")}`,
+      `**${fmt(median(costs), 1)} %**`,
+      `${fmt(median(pairs.map(([a]) => a.p99_ms)), 1)} → ${fmt(median(pairs.map(([, b]) => b.p99_ms)), 1)}`,
+    ]);
+  }
+  return (
+    `### Tracing cost: OpenTelemetry on at ratio ${OTEL_COMPARE} (${TRACED_BASE}) vs off (${BASE}), same build and database, back to back in each round\n` +
+    mdTable(["work", "off /s (median)", "on /s (median)", "cost per round", "median cost", "p99 ms off → on"], rows)
+  );
 }
 
 function pingsTable(p: PingsResult): string {

@@ -25,8 +25,7 @@ export async function serverUp(base: string, timeoutMs = 2000): Promise<boolean>
  * Unset: the server's environment has no OTEL_EXPORTER_OTLP_ENDPOINT (an inherited one is removed), telemetry off.
  */
 let sink: OtlpSink | undefined;
-async function otelEnv(log: (s: string) => void): Promise<Record<string, string | undefined>> {
-  const ratio = process.env.BENCH_OTEL;
+async function otelEnv(log: (s: string) => void, ratio: string | undefined): Promise<Record<string, string | undefined>> {
   if (!ratio) return { OTEL_EXPORTER_OTLP_ENDPOINT: undefined };
   if (!(Number(ratio) >= 0 && Number(ratio) <= 1)) throw new Error(`BENCH_OTEL must be a sampling ratio in [0, 1], not ${ratio}`);
   sink ??= await startOtlpSink();
@@ -50,7 +49,16 @@ export type BenchServer = { child: ChildProcess | null; base: string; stop: () =
  * (`reuse`; it must run on the same database and AUTH_SECRET). Stopping kills the whole process group:
  * `next start` leaves its `next-server` child running otherwise.
  */
-export async function startServer(opts: { base: string; dir: string; dbUrl: string; reuse: boolean; log: (s: string) => void; nodeArgs?: string[] }): Promise<BenchServer> {
+export async function startServer(opts: {
+  base: string;
+  dir: string;
+  dbUrl: string;
+  reuse: boolean;
+  log: (s: string) => void;
+  nodeArgs?: string[];
+  /** OpenTelemetry's sampling ratio for this server; default BENCH_OTEL; null: off whatever BENCH_OTEL says. */
+  otel?: string | null;
+}): Promise<BenchServer> {
   if (await serverUp(opts.base)) {
     if (!opts.reuse) throw new Error(`a server already answers at ${opts.base}; stop it first (this part starts its own on another database)`);
     opts.log(`using the server already running at ${opts.base} (it must use the bench database and AUTH_SECRET as set here)`);
@@ -74,7 +82,7 @@ export async function startServer(opts: { base: string; dir: string; dbUrl: stri
     detached: true, // own process group: stop() kills next start and its next-server child together
     env: {
       ...process.env,
-      ...(await otelEnv(opts.log)),
+      ...(await otelEnv(opts.log, opts.otel === undefined ? process.env.BENCH_OTEL : (opts.otel ?? undefined))),
       NODE_ENV: "production",
       NEXT_TELEMETRY_DISABLED: "1",
       DATABASE_URL: opts.dbUrl,
