@@ -5,6 +5,9 @@ import { env } from "./src/env";
 const nextConfig: NextConfig = {
   reactStrictMode: true,
   poweredByHeader: false,
+  // The Docker image's runtime folder (scripts/docker/assemble-runtime.sh) is built from .next/standalone: the files
+  // the server reaches, traced at build time (docs/decisions/0022). `npm start` in a checkout ignores it.
+  output: "standalone",
   // HTTP_COMPRESS=false when a proxy in front compresses (README, docs/decisions/0013): read when the server starts.
   compress: env.HTTP_COMPRESS,
   // Native and WASM packages must be loaded by Node at run time, not bundled.
