@@ -57,9 +57,10 @@ async function applyBuildConfigWhenNoSource() {
   const bundled = path.join(dir, "dist", "next.config.mjs");
   if (existsSync(path.join(dir, "next.config.ts")) || !existsSync(bundled)) return;
   const { config } = JSON.parse(readFileSync(path.join(dir, ".next", "required-server-files.json"), "utf8"));
-  const { default: atStart } = await import(pathToFileURL(bundled).href);
+  const { default: exported } = await import(pathToFileURL(bundled).href);
+  const atStart = typeof exported === "function" ? await exported("phase-production-server", { defaultConfig: {} }) : exported;
   for (const [key, value] of Object.entries(atStart)) {
-    if (value === null || (typeof value !== "object" && typeof value !== "function")) config[key] = value; // compress, poweredByHeader …
+    if (value === null || (value !== undefined && typeof value !== "object" && typeof value !== "function")) config[key] = value; // compress …
   }
   process.env.__NEXT_PRIVATE_STANDALONE_CONFIG = JSON.stringify(config);
 }
