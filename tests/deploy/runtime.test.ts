@@ -8,10 +8,11 @@
  */
 import { execFileSync, spawn, type ChildProcess } from "node:child_process";
 import { existsSync, lstatSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, rmSync } from "node:fs";
-import { randomBytes } from "node:crypto";
+import { randomBytes, randomUUID } from "node:crypto";
 import os from "node:os";
 import path from "node:path";
 import postgres from "postgres";
+import sharp from "sharp";
 import { validate } from "dockerfile-utils";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { freePort, waitReady } from "../support/server-process";
@@ -22,6 +23,7 @@ const ROOT = path.resolve(import.meta.dirname, "../..");
 const pgUrl = process.env.TEST_DATABASE_URL;
 if (!pgUrl && process.env.CI === "true") throw new Error("CI=true: the runtime test needs TEST_DATABASE_URL (a local PostgreSQL with PostGIS)");
 const MAX_BYTES = 350 * 1024 * 1024; // issue #22: the image's runtime folder, before the base image
+const AUTH_SECRET = "runtime-test-secret-0123456789abcdefghijkl";
 
 /** Every file and symbolic link under `dir`: its bytes (as `du --apparent-size` counts them) and any link leaving it. */
 function walk(dir: string, root = dir, acc = { bytes: 0, outside: [] as string[] }) {
@@ -69,7 +71,7 @@ describe.skipIf(!pgUrl)("the runtime folder, alone, with PostgreSQL", () => {
     NODE_ENV: "production" as const,
     NEXT_TELEMETRY_DISABLED: "1",
     DATABASE_URL: dbUrl,
-    AUTH_SECRET: "runtime-test-secret-0123456789abcdefghijkl",
+    AUTH_SECRET,
     UPLOADS_DIR: path.join(out, "..", "uploads"),
     JOBS_ENABLED: "false",
     PORT: String(port),
@@ -159,6 +161,36 @@ describe.skipIf(!pgUrl)("the runtime folder, alone, with PostgreSQL", () => {
     const me = await fetch(`${base}/api/v1/auth/me`, { headers: { authorization: `Bearer ${access_token}` } });
     expect(me.status).toBe(200);
     expect(await me.json()).toMatchObject({ email: "ops@example.com", role: "admin" });
+    // A rep checks in (a lean-door route) and uploads a selfie (Next's door: sharp and exifr from the folder), stored
+    // on local disk under UPLOADS_DIR and served back through the signed files route.
+    const db = postgres(dbUrl, { max: 1, onnotice: () => {} });
+    const [mgr] = await db<{ id: number }[]>`INSERT INTO personnel (name, email, role) VALUES ('Manager', 'manager@runtime.test', 'manager') RETURNING id`;
+    const [rep] = await db<{ id: number }[]>`INSERT INTO personnel (name, email, role, manager_id) VALUES ('Rep', 'rep@runtime.test', 'rep', ${mgr!.id}) RETURNING id`;
+    const [loc] = await db<{ id: number }[]>`INSERT INTO locations (name, coordinates, geofence_radius) VALUES ('Shop', ST_SetSRID(ST_MakePoint(77.5946, 12.9716), 4326)::geography, 50) RETURNING id`;
+    await db.end();
+    process.env.AUTH_SECRET = AUTH_SECRET; // before the app's env module loads: the token is checked by the server
+    const { issueAccessToken } = await import("../../src/server/auth/tokens");
+    const repAuth = { authorization: `Bearer ${await issueAccessToken(rep!.id, new Date())}` };
+    const checkIn = await fetch(`${base}/api/v1/visits/check-in`, {
+      method: "POST",
+      headers: { ...repAuth, "content-type": "application/json" },
+      body: JSON.stringify({ client_id: randomUUID(), location_id: loc!.id, lat: 12.9716, lon: 77.5946, accuracy_m: 8, captured_at: new Date().toISOString() }),
+    });
+    expect(checkIn.status, await checkIn.clone().text()).toBe(201);
+    const visitId = ((await checkIn.json()) as { visit: { id: number } }).visit.id;
+    const now = new Date().toISOString();
+    const form = new FormData();
+    const jpeg = await sharp({ create: { width: 640, height: 480, channels: 3, background: "#8a7f70" } }).jpeg().toBuffer();
+    form.set("photo", new Blob([new Uint8Array(jpeg)], { type: "image/jpeg" }), "selfie.jpg");
+    form.set("meta", JSON.stringify({ client_id: randomUUID(), source: "camera", capture_fix: { lat: 12.97161, lon: 77.5946, accuracy_m: 8, captured_at: now }, device_time: now, user_agent: "runtime-test" }));
+    const selfie = await fetch(`${base}/api/v1/visits/${visitId}/selfie`, { method: "POST", headers: repAuth, body: form });
+    expect(selfie.status, `${await selfie.clone().text()}\n${logs}`).toBe(201);
+    const { thumb_url } = (await selfie.json()) as { thumb_url: string };
+    expect(readdirSync(path.join(runtimeEnv().UPLOADS_DIR!, "visits", String(visitId))).map((f) => f.replace(/^.*-/, "")).sort()).toEqual(["display.jpg", "original.jpg", "thumb.jpg"]);
+    const thumb = await fetch(`${base}${thumb_url}`, { headers: repAuth });
+    expect(thumb.status).toBe(200);
+    expect(thumb.headers.get("content-type")).toBe("image/jpeg");
+
     // The login page renders from the build.
     const page = await fetch(`${base}/login`, { headers: { "accept-encoding": "gzip, br" } });
     expect(page.status).toBe(200);
