@@ -190,6 +190,14 @@ describe.skipIf(!pgUrl)("the runtime folder, alone, with PostgreSQL", () => {
     const thumb = await fetch(`${base}${thumb_url}`, { headers: repAuth });
     expect(thumb.status).toBe(200);
     expect(thumb.headers.get("content-type")).toBe("image/jpeg");
+    // The day's visits as PDF and XLSX files (pdfkit with its fonts, exceljs: loaded from the folder by Next's routes).
+    const today = new Date().toISOString().slice(0, 10);
+    const pdf = await fetch(`${base}/api/v1/reports/visits?from=${today}&to=${today}&format=pdf`, { headers: { authorization: `Bearer ${access_token}` } });
+    expect(pdf.status, logs).toBe(200);
+    expect(Buffer.from(await pdf.arrayBuffer()).subarray(0, 5).toString()).toBe("%PDF-");
+    const xlsx = await fetch(`${base}/api/v1/reports/visits?from=${today}&to=${today}&format=xlsx`, { headers: { authorization: `Bearer ${access_token}` } });
+    expect(xlsx.status, logs).toBe(200);
+    expect(Buffer.from(await xlsx.arrayBuffer()).subarray(0, 2).toString()).toBe("PK");
 
     // The login page renders from the build.
     const page = await fetch(`${base}/login`, { headers: { "accept-encoding": "gzip, br" } });
