@@ -2,9 +2,14 @@ import type { NextConfig } from "next";
 // Validate the environment at build and start: a bad variable fails fast, by name.
 import { env } from "./src/env";
 
-const nextConfig: NextConfig = {
+/** Next calls it with its phase: "phase-production-build" for `next build`, "phase-production-server" at start … */
+const nextConfig = (phase: string): NextConfig => ({
   reactStrictMode: true,
   poweredByHeader: false,
+  // Every build also writes .next/standalone (the files the server reaches, traced), from which
+  // scripts/docker/assemble-runtime.sh makes the Docker image's runtime folder (docs/decisions/0022). Only at build:
+  // a checkout's `npm start` runs the full .next as before (and Next would warn that `next start` is not standalone).
+  output: phase === "phase-production-build" ? "standalone" : undefined,
   // HTTP_COMPRESS=false when a proxy in front compresses (README, docs/decisions/0013): read when the server starts.
   compress: env.HTTP_COMPRESS,
   // Native and WASM packages must be loaded by Node at run time, not bundled.
@@ -14,6 +19,6 @@ const nextConfig: NextConfig = {
   typedRoutes: false,
   // forbidden() renders app/forbidden.tsx with status 403 (the page guard's wrong-role answer).
   experimental: { authInterrupts: true },
-};
+});
 
 export default nextConfig;

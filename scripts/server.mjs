@@ -10,8 +10,9 @@
  */
 import http from "node:http";
 import path from "node:path";
-import { readFileSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import { createRequire } from "node:module";
+import { pathToFileURL } from "node:url";
 import { createDoor, GATE_KEY, LEAN_PATHS } from "./door.mjs";
 
 // As `next start` does: the production build, whatever the shell says.
@@ -32,6 +33,7 @@ function option(names, fallback) {
 const port = Number(option(["-p", "--port"], process.env.PORT || 3000));
 const hostname = option(["-H", "--hostname"], undefined);
 
+await applyBuildConfigWhenNoSource();
 const { default: next } = await import("next");
 const app = next({ dev: false, dir, hostname: hostname ?? "localhost", port });
 const nextHandler = app.getRequestHandler();
@@ -41,6 +43,27 @@ await app.prepare();
 const routes = await loadRoutes(path.join(dir, app.options?.conf?.distDir ?? ".next"));
 const lean = process.env.LEAN_DOOR !== "off";
 const door = createDoor({ routes: lean ? routes : new Map(), gate: findGate(), next: nextHandler });
+
+/**
+ * The Docker image's runtime folder (scripts/docker/assemble-runtime.sh) holds Next's standalone output: no
+ * next.config.ts (loading it needs SWC and the build tools, left out), but the config the build resolved
+ * (.next/required-server-files.json) and next.config.ts bundled into plain JavaScript (dist/next.config.mjs). There
+ * Next takes the build's config, as Next's own standalone server.js does; dist/next.config.mjs is still evaluated
+ * here, at start, as next.config.ts is in a checkout: it validates the environment (src/env.ts: a bad variable
+ * fails the start, by name), and its plain settings are the ones read from the environment now (HTTP_COMPRESS),
+ * not the build machine's. A checkout (`npm start`, the e2e suite) has next.config.ts and loads it as always.
+ */
+async function applyBuildConfigWhenNoSource() {
+  const bundled = path.join(dir, "dist", "next.config.mjs");
+  if (existsSync(path.join(dir, "next.config.ts")) || !existsSync(bundled)) return;
+  const { config } = JSON.parse(readFileSync(path.join(dir, ".next", "required-server-files.json"), "utf8"));
+  const { default: exported } = await import(pathToFileURL(bundled).href);
+  const atStart = typeof exported === "function" ? await exported("phase-production-server", { defaultConfig: {} }) : exported;
+  for (const [key, value] of Object.entries(atStart)) {
+    if (value === null || (value !== undefined && typeof value !== "object" && typeof value !== "function")) config[key] = value; // compress …
+  }
+  process.env.__NEXT_PRIVATE_STANDALONE_CONFIG = JSON.stringify(config);
+}
 
 /** The hot routes' exports, from the compiled modules Next itself loads (same module cache, same instances). */
 async function loadRoutes(distDir) {
