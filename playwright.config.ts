@@ -45,6 +45,7 @@ export default defineConfig({
   //    own reps among 10-24, none on manager1's team; rep01 and the admin only to look at pages), which are independent
   //    of each other and take both lanes once the desktop specs are done. A failure among the org-wide specs skips the
   //    two projects after them (the shared server may be left changed).
+  //    One file alone without them: npx playwright test --no-deps tests/e2e/FILE.
   projects: [
     { name: "org-wide", use: desktop, testMatch: orgWide, workers: 1 },
     { name: "own-servers", use: desktop, testMatch: ownServers, workers: 1 },
