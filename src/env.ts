@@ -51,6 +51,8 @@ export const envSchema = z.object({
   // Next gzips its answers by default; behind a proxy that compresses (nginx gzip, Caddy encode, a CDN) set false so
   // the body is not compressed twice and the app's CPU goes to requests (docs/decisions/0013). The lean door never compresses.
   HTTP_COMPRESS: z.preprocess(emptyToUndefined, z.enum(["true", "false", "1", "0"]).default("true").transform((v) => v === "true" || v === "1")),
+  /** Tests only (`npm test` sets it for the browser tests' build): `next build` skips the type check `npm run typecheck` has just run. */
+  FIELDBEAT_TYPES_CHECKED: z.preprocess(emptyToUndefined, z.enum(["true", "false", "1", "0"]).default("false").transform((v) => v === "true" || v === "1")),
   JOBS_ENABLED: z.preprocess(emptyToUndefined, z.enum(["true", "false", "1", "0"]).default("true").transform((v) => v === "true" || v === "1")),
   /** Bearer secret of the scheduled-job door GET /api/cron/{job} (Vercel sends it as "Authorization: Bearer <CRON_SECRET>"). Unset: the door answers 401 to everyone. */
   CRON_SECRET: optional(z.string().min(16, "must be at least 16 characters (openssl rand -base64 32)")),
