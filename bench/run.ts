@@ -264,7 +264,7 @@ function workTable(w: Work, rounds: Round[]): string {
 function healthTable(rounds: Round[]): string {
   const rows = rounds.map((r, i) => [String(i + 1), r.load, ...cells(r.health)]);
   rows.push(["median", "", ...medianCells(rounds.map((r) => r.health))]);
-  return `### Fieldbeat's floor: GET /api/health (one trivial query), wrk ${CONNS} connections × ${SECONDS} s\n` + mdTable(["round", "load", "req/s", "p50 ms", "p99 ms", "non-2xx / total"], rows);
+  return `### Fieldbeat's floor: GET /api/health (one trivial query, shared by the requests that arrive while it runs), wrk ${CONNS} connections × ${SECONDS} s\n` + mdTable(["round", "load", "req/s", "p50 ms", "p99 ms", "non-2xx / total"], rows);
 }
 
 /** BENCH_OTEL_COMPARE: each work untraced and traced, run back to back in every round; the cost is the drop in rate. */
