@@ -116,13 +116,15 @@ CREATE OR REPLACE FUNCTION fieldbeat_report_daily_mark(p_reps integer[], p_days 
   ON CONFLICT (personnel_id, day) DO UPDATE SET marks = d.marks + 1
 $$;
 --> statement-breakpoint
--- Returns how many keys it settled.
-CREATE OR REPLACE FUNCTION fieldbeat_report_daily_settle() RETURNS integer LANGUAGE plpgsql AS $$
+-- Settles at most p_limit marked keys (all when NULL) and returns how many it settled. Callers settle in chunks
+-- (src/server/reports/report-rollup.ts): the claimed marks are held until the settle commits, and a writer of a claimed
+-- key waits for that commit, so one settle of a bulk load's millions of marks would hold today's check-ins for minutes.
+CREATE OR REPLACE FUNCTION fieldbeat_report_daily_settle(p_limit integer DEFAULT NULL) RETURNS integer LANGUAGE plpgsql AS $$
 DECLARE reps integer[]; days date[]; n integer; tz text; late integer;
 BEGIN
   PERFORM pg_advisory_xact_lock_shared(724203);
   WITH claimed AS (
-    DELETE FROM report_daily_dirty WHERE ctid = ANY (ARRAY(SELECT ctid FROM report_daily_dirty FOR UPDATE SKIP LOCKED))
+    DELETE FROM report_daily_dirty WHERE ctid = ANY (ARRAY(SELECT ctid FROM report_daily_dirty LIMIT p_limit FOR UPDATE SKIP LOCKED))
     RETURNING personnel_id, day)
   SELECT array_agg(personnel_id), array_agg(day), count(*)::integer INTO reps, days, n FROM claimed;
   IF n = 0 THEN RETURN 0; END IF;

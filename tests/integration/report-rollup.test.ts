@@ -20,7 +20,7 @@ import type { Actor } from "../../src/server/auth/actor";
 import { useDbHandle } from "../../src/server/db";
 import { queryRows } from "../../src/server/db/client";
 import { reportRange, reportScope, type ReportRange } from "../../src/server/reports/report-range";
-import { settleReportRollup } from "../../src/server/reports/report-rollup";
+import { SETTLE_CHUNK, settleReportRollup } from "../../src/server/reports/report-rollup";
 import { summaryRowsFromRollup, summaryRowsLive, summaryTotals } from "../../src/server/reports/summary.queries";
 import { addDays } from "../../src/lib/time";
 import { describeEachDriver } from "../support/db";
@@ -158,6 +158,8 @@ describeEachDriver("report rollup", (ctx) => {
       return row!.n;
     });
     expect(advisoryLocks).toBeLessThanOrEqual(2);
+    // A settle statement claims at most its chunk (a bulk load's marks are settled in short transactions).
+    expect((await queryRows<{ n: number }>(db(), sql`SELECT fieldbeat_report_daily_settle(${SETTLE_CHUNK}::int) AS n`))[0]!.n).toBe(SETTLE_CHUNK);
     const totals = await expectRollupEqualsLive();
     expect(totals.planned).toBeGreaterThanOrEqual(200 * 9); // the bulk stops of the report's nine days are counted
     const before = await queryRows(db(), sql`SELECT * FROM report_daily ORDER BY personnel_id, day`);
