@@ -23,7 +23,7 @@ CREATE TABLE "report_daily_dirty" (
 CREATE OR REPLACE FUNCTION fieldbeat_report_daily_compute(p_reps integer[], p_days date[], tz text, late integer) RETURNS void LANGUAGE plpgsql AS $$
 BEGIN
     -- Static SQL (its plan is cached for the session). The caller holds what keeps other recomputes of these keys out
-    -- (the settle: the keys' dirty rows; fieldbeat_report_daily_recompute: its advisory locks).
+    -- (the settle: the keys' dirty rows).
   DELETE FROM report_daily r USING unnest(p_reps, p_days) AS u(pid, d) WHERE r.personnel_id = u.pid AND r.day = u.d;
   WITH k AS (SELECT DISTINCT pid, d FROM unnest(p_reps, p_days) AS u(pid, d) WHERE pid IS NOT NULL AND d IS NOT NULL),
   pv AS (
@@ -50,34 +50,23 @@ BEGIN
   GROUP BY x.pid, x.d;
 END $$;
 --> statement-breakpoint
+-- The triggers of 0021 call this with their keys: they now only mark them (one definition here, not three trigger
+-- bodies again). Called with NULLs (a rebuild: settings changed, TRUNCATE, the migrations) it recomputes every row.
 CREATE OR REPLACE FUNCTION fieldbeat_report_daily_recompute(p_reps integer[], p_days date[]) RETURNS void LANGUAGE plpgsql AS $$
 DECLARE
   tz text;
   late integer;
-  keyed boolean := p_reps IS NOT NULL;
   pv_src text;
   vv_src text;
   ss_src text;
 BEGIN
-  IF keyed AND (SELECT count(*) FROM (SELECT DISTINCT pid, d FROM unnest(p_reps, p_days) AS u(pid, d) WHERE pid IS NOT NULL AND d IS NOT NULL) k) > 64 THEN
-    -- A bulk statement (a seed, a job closing many visits, opening many days): one exclusive lock instead of one
-    -- per key. The lock table is shared by the whole server and small (max_locks_per_transaction × connections);
-    -- thousands of key locks in one transaction run it out of shared memory for everyone.
-    PERFORM pg_advisory_xact_lock(724203);
-  ELSIF keyed THEN
-    PERFORM pg_advisory_xact_lock_shared(724203);
-    -- Lock the keys in a fixed order (no deadlock between two writers of the same days).
-    PERFORM pg_advisory_xact_lock(724204, hashtext(k.pid::text || ':' || k.d::text))
-      FROM (SELECT DISTINCT pid, d FROM unnest(p_reps, p_days) AS u(pid, d) WHERE pid IS NOT NULL AND d IS NOT NULL ORDER BY 1, 2) k;
-  ELSE
-    PERFORM pg_advisory_xact_lock(724203);
-  END IF;
-  SELECT coalesce(s.time_zone, 'Asia/Kolkata'), coalesce(s.alert_late_check_in_minutes, 30) INTO tz, late
-    FROM (SELECT 1) one LEFT JOIN org_settings s ON s.id = 1;
-  IF keyed THEN
-    PERFORM fieldbeat_report_daily_compute(p_reps, p_days, tz, late);
+  IF p_reps IS NOT NULL THEN
+    PERFORM fieldbeat_report_daily_mark(p_reps, p_days);
     RETURN;
   END IF;
+  PERFORM pg_advisory_xact_lock(724203);
+  SELECT coalesce(s.time_zone, 'Asia/Kolkata'), coalesce(s.alert_late_check_in_minutes, 30) INTO tz, late
+    FROM (SELECT 1) one LEFT JOIN org_settings s ON s.id = 1;
   pv_src := 'planned_visits p';
   vv_src := 'visits v';
   ss_src := 'daily_sessions s';
@@ -132,72 +121,6 @@ BEGIN
     FROM (SELECT 1) one LEFT JOIN org_settings s ON s.id = 1;
   PERFORM fieldbeat_report_daily_compute(reps, days, tz, late);
   RETURN n;
-END $$;
---> statement-breakpoint
-CREATE OR REPLACE FUNCTION fieldbeat_report_daily_planned() RETURNS trigger LANGUAGE plpgsql AS $$
-DECLARE reps integer[]; days date[];
-BEGIN
-  IF TG_OP = 'INSERT' THEN
-    SELECT array_agg(personnel_id), array_agg(planned_date) INTO reps, days FROM n;
-  ELSIF TG_OP = 'DELETE' THEN
-    SELECT array_agg(personnel_id), array_agg(planned_date) INTO reps, days FROM o;
-  ELSE
-    SELECT array_agg(k.pid), array_agg(k.d) INTO reps, days FROM (
-      SELECT o.personnel_id AS pid, o.planned_date AS d, n.personnel_id AS pid2, n.planned_date AS d2 FROM o JOIN n ON n.id = o.id
-      WHERE (o.personnel_id, o.planned_date, o.planned_time, o.visit_id) IS DISTINCT FROM (n.personnel_id, n.planned_date, n.planned_time, n.visit_id)
-    ) c, LATERAL (VALUES (c.pid, c.d), (c.pid2, c.d2)) AS k(pid, d);
-  END IF;
-  IF reps IS NOT NULL THEN PERFORM fieldbeat_report_daily_mark(reps, days); END IF;
-  RETURN NULL;
-END $$;
---> statement-breakpoint
-CREATE OR REPLACE FUNCTION fieldbeat_report_daily_sessions() RETURNS trigger LANGUAGE plpgsql AS $$
-DECLARE reps integer[]; days date[];
-BEGIN
-  IF TG_OP = 'INSERT' THEN
-    SELECT array_agg(personnel_id), array_agg(session_date) INTO reps, days FROM n;
-  ELSIF TG_OP = 'DELETE' THEN
-    SELECT array_agg(personnel_id), array_agg(session_date) INTO reps, days FROM o;
-  ELSE
-    SELECT array_agg(k.pid), array_agg(k.d) INTO reps, days FROM (
-      SELECT o.personnel_id AS pid, o.session_date AS d, n.personnel_id AS pid2, n.session_date AS d2 FROM o JOIN n ON n.id = o.id
-      WHERE (o.personnel_id, o.session_date, o.total_travel_km) IS DISTINCT FROM (n.personnel_id, n.session_date, n.total_travel_km)
-    ) c, LATERAL (VALUES (c.pid, c.d), (c.pid2, c.d2)) AS k(pid, d);
-  END IF;
-  IF reps IS NOT NULL THEN PERFORM fieldbeat_report_daily_mark(reps, days); END IF;
-  RETURN NULL;
-END $$;
---> statement-breakpoint
-CREATE OR REPLACE FUNCTION fieldbeat_report_daily_visits() RETURNS trigger LANGUAGE plpgsql AS $$
-DECLARE reps integer[]; days date[]; tz text;
-BEGIN
-  IF TG_OP = 'UPDATE' THEN -- (nested: the transition table o exists only for UPDATE and DELETE)
-    IF NOT EXISTS (SELECT 1 FROM o JOIN n ON n.id = o.id
-        WHERE (o.personnel_id, o.check_in_time, o.validation_status, o.duration_minutes, o.flags)
-              IS DISTINCT FROM (n.personnel_id, n.check_in_time, n.validation_status, n.duration_minutes, n.flags)) THEN
-      RETURN NULL;
-    END IF;
-  END IF;
-  PERFORM pg_advisory_xact_lock_shared(724203);
-  SELECT coalesce(s.time_zone, 'Asia/Kolkata') INTO tz FROM (SELECT 1) one LEFT JOIN org_settings s ON s.id = 1;
-  IF TG_OP = 'INSERT' THEN
-    SELECT array_agg(personnel_id), array_agg((check_in_time AT TIME ZONE tz)::date) INTO reps, days FROM n WHERE check_in_time IS NOT NULL;
-  ELSIF TG_OP = 'DELETE' THEN
-    SELECT array_agg(personnel_id), array_agg((check_in_time AT TIME ZONE tz)::date) INTO reps, days FROM o WHERE check_in_time IS NOT NULL;
-  ELSE
-    SELECT array_agg(pid), array_agg(d) INTO reps, days FROM (
-      SELECT o.personnel_id AS pid, (o.check_in_time AT TIME ZONE tz)::date AS d FROM o JOIN n ON n.id = o.id
-        WHERE (o.personnel_id, o.check_in_time, o.validation_status, o.duration_minutes, o.flags)
-              IS DISTINCT FROM (n.personnel_id, n.check_in_time, n.validation_status, n.duration_minutes, n.flags)
-      UNION SELECT n.personnel_id, (n.check_in_time AT TIME ZONE tz)::date FROM o JOIN n ON n.id = o.id
-        WHERE (o.personnel_id, o.check_in_time, o.validation_status, o.duration_minutes, o.flags)
-              IS DISTINCT FROM (n.personnel_id, n.check_in_time, n.validation_status, n.duration_minutes, n.flags)
-      UNION SELECT p.personnel_id, p.planned_date FROM o JOIN n ON n.id = o.id JOIN planned_visits p ON p.visit_id = n.id
-        WHERE (o.personnel_id, o.check_in_time) IS DISTINCT FROM (n.personnel_id, n.check_in_time)
-    ) k WHERE pid IS NOT NULL AND d IS NOT NULL;
-  END IF;
-  IF reps IS NOT NULL THEN PERFORM fieldbeat_report_daily_mark(reps, days); END IF;
-  RETURN NULL;
 END $$;
 --> statement-breakpoint
 -- ==== END HAND-WRITTEN ====
