@@ -4,6 +4,8 @@
  * check, for one or more built checkouts, in alternating rounds.
  *
  *   BENCH_SERVERS="before=/tmp/fb-old,after=." npx tsx --conditions=react-server bench/cpu-cost.ts
+ *   BENCH_SERVERS="off=/tmp/fb-bench,traced=/tmp/fb-bench@0.1" …   (a server's OpenTelemetry sampling ratio after `@`;
+ *                                                                   without one, BENCH_OTEL as in bench/server.ts)
  *
  * BENCH_DATABASE_URL [postgres://postgres@127.0.0.1:5432/fieldbeat_bench] is prepared as `npm run bench` does (reps,
  * 1,000,000 locations), and every bench rep gets an open day (as after "Start day"). BENCH_REQUESTS [3000] per work
@@ -20,8 +22,9 @@ import { AUTH_SECRET, listeningPids, processGroup, startServer } from "./server"
 
 const DB_URL = process.env.BENCH_DATABASE_URL ?? "postgres://postgres@127.0.0.1:5432/fieldbeat_bench";
 const SERVERS = (process.env.BENCH_SERVERS ?? "current=.").split(",").map((s) => {
-  const [name, dir] = s.split("=");
-  return { name: name!, dir: path.resolve(dir ?? ".") };
+  const [name, spec] = s.split("=");
+  const [dir, otel] = (spec ?? ".").split("@");
+  return { name: name!, dir: path.resolve(dir || "."), otel: otel === undefined ? undefined : otel === "off" ? null : otel };
 });
 const REQUESTS = Number(process.env.BENCH_REQUESTS ?? 3000);
 const CONNS = Number(process.env.BENCH_CONNECTIONS ?? 16);
@@ -82,7 +85,7 @@ async function main() {
   const rows: string[] = [];
   for (let round = 1; round <= ROUNDS; round++) {
     for (const s of SERVERS) {
-      const server = await startServer({ base: BASE, dir: s.dir, dbUrl: DB_URL, reuse: false, log });
+      const server = await startServer({ base: BASE, dir: s.dir, dbUrl: DB_URL, reuse: false, log, otel: s.otel });
       try {
         // The supervisor accepts connections for its workers; a worker started by it may not hold the socket: the group.
         const pids = [...new Set([...(await listeningPids(PORT)), ...processGroup(server.child?.pid)])];

@@ -103,12 +103,16 @@ function traced(run, req, res, method, route) {
     { kind: SpanKind.SERVER, attributes: { "http.request.method": method, "http.route": route, "url.path": route, "url.scheme": "http", "fieldbeat.door": "lean" } },
     parent,
   );
-  res.once("close", () => {
-    span.setAttribute("http.response.status_code", res.statusCode);
-    if (res.statusCode >= 500) span.setStatus({ code: SpanStatusCode.ERROR });
-    if (!res.writableFinished) span.setAttribute("error.type", "connection_closed");
-    span.end();
-  });
+  // A span the sampler dropped records nothing: no listener for it. It still becomes the active span, so the
+  // request's database spans know their trace was not sampled (src/server/db/traced.ts) instead of starting new ones.
+  if (span.isRecording()) {
+    res.once("close", () => {
+      span.setAttribute("http.response.status_code", res.statusCode);
+      if (res.statusCode >= 500) span.setStatus({ code: SpanStatusCode.ERROR });
+      if (!res.writableFinished) span.setAttribute("error.type", "connection_closed");
+      span.end();
+    });
+  }
   context.with(trace.setSpan(parent, span), () => void run(req, res));
 }
 

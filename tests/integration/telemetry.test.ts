@@ -5,8 +5,8 @@
  * CLIENT children (the driver's statement text, no parameters), a transaction wraps its statements, a job run is a
  * span and counted by outcome, and an API request is measured by route. The built server: tests/deploy/telemetry.test.ts.
  */
-import { randomUUID } from "node:crypto";
-import { metrics, trace } from "@opentelemetry/api";
+import { randomBytes, randomUUID } from "node:crypto";
+import { context, metrics, trace, TraceFlags } from "@opentelemetry/api";
 import { sql } from "drizzle-orm";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { GET as health } from "../../src/app/api/health/route";
@@ -80,6 +80,27 @@ describeEachDriver("OpenTelemetry spans and metrics", (ctx) => {
     const parent = receiver.spans.find((s) => s.spanId === two?.parentSpanId);
     expect(parent?.name).toBe("transaction");
     expect(receiver.spans.find((s) => s.attributes["db.query.text"] === "SELECT 1 AS one" && s.traceId === two!.traceId)?.parentSpanId).toBe(parent!.spanId);
+  });
+
+  it("inside a trace the sampler dropped, statements and transactions make no spans; inside a sampled one they do", async () => {
+    const run = async (flags: TraceFlags, tag: string) => {
+      const parent = trace.setSpanContext(context.active(), { traceId: randomBytes(16).toString("hex"), spanId: randomBytes(8).toString("hex"), traceFlags: flags });
+      await context.with(parent, async () => {
+        await ctx.handle.db.execute(sql.raw(`SELECT '${tag}' AS alone`));
+        await ctx.handle.db.transaction(async (tx) => {
+          await tx.execute(sql.raw(`SELECT '${tag}' AS inside`));
+        });
+      });
+      return trace.getSpanContext(parent)!.traceId;
+    };
+    const dropped = await run(TraceFlags.NONE, `dropped-${randomUUID().slice(0, 8)}`);
+    const sampled = await run(TraceFlags.SAMPLED, `sampled-${randomUUID().slice(0, 8)}`);
+    await flush();
+    // The sampled trace's three spans (two statements, one transaction) arrive; by then the dropped one's would have.
+    await waitFor(() => (receiver.spans.filter((s) => s.traceId === sampled).length >= 3 ? true : undefined), 5_000);
+    const names = receiver.spans.filter((s) => s.traceId === sampled).map((s) => s.name).sort();
+    expect(names).toEqual(["SELECT", "SELECT", "transaction"]);
+    expect(receiver.spans.filter((s) => s.traceId === dropped)).toEqual([]);
   });
 
   it("a job run is a span with its statements, and runs are counted by outcome", async () => {

@@ -68,11 +68,36 @@ export function routeOf(path: string): string {
 /** Whether request durations are recorded (telemetry on, its instruments created). */
 export const requestMetricsOn = (): boolean => g[TELEMETRY_KEY]?.instruments !== undefined;
 
+/**
+ * The attributes of one (method, path, status), made once: a hot route's requests then pay neither the route regex
+ * nor a new object each. Paths naming rows (`/visits/<uuid>`) are many, so the path cache is emptied when it fills;
+ * the attribute sets are few (routes × methods × statuses) and kept, up to a bound.
+ */
+const routeCache = new Map<string, string>();
+const requestAttributes = new Map<string, Attributes>();
+const CACHE_MAX = 2000;
+
+function requestAttributesOf(method: string, path: string, status: number): Attributes {
+  let route = routeCache.get(path);
+  if (route === undefined) {
+    if (routeCache.size >= CACHE_MAX) routeCache.clear();
+    route = routeOf(path);
+    routeCache.set(path, route);
+  }
+  const key = `${method} ${status} ${route}`;
+  let attributes = requestAttributes.get(key);
+  if (attributes === undefined) {
+    attributes = { "http.request.method": method, "http.route": route, "http.response.status_code": status };
+    if (requestAttributes.size < CACHE_MAX) requestAttributes.set(key, attributes);
+  }
+  return attributes;
+}
+
 /** One API request's duration (handler.ts `route()`, both doors). */
 export function recordRequest(method: string, path: string, status: number, seconds: number): void {
   const i = g[TELEMETRY_KEY]?.instruments;
   if (!i) return;
-  i.requestDuration.record(seconds, { "http.request.method": method, "http.route": routeOf(path), "http.response.status_code": status });
+  i.requestDuration.record(seconds, requestAttributesOf(method, path, status));
 }
 
 /** Runs `fn` in an active span (a child of the current one) when telemetry is on; else just runs it. */
