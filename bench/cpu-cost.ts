@@ -18,7 +18,7 @@ import { cpuMs } from "./lib";
 import { prepareDatabase, resetOpenVisits } from "./prepare";
 import { openDays } from "./pings";
 import { range } from "./tokens";
-import { AUTH_SECRET, listeningPids, processGroup, startServer } from "./server";
+import { AUTH_SECRET, closeOtelSink, listeningPids, processGroup, startServer } from "./server";
 
 const DB_URL = process.env.BENCH_DATABASE_URL ?? "postgres://postgres@127.0.0.1:5432/fieldbeat_bench";
 const SERVERS = (process.env.BENCH_SERVERS ?? "current=.").split(",").map((s) => {
@@ -106,6 +106,7 @@ async function main() {
     }
   }
   await resetOpenVisits(DB_URL);
+  await closeOtelSink(); // a traced server's sink would otherwise keep this process alive
   console.log(`\n${os.cpus().length} × ${os.cpus()[0]?.model}; ${REQUESTS} requests per cell, ${CONNS} at a time (Node fetch as the generator)\n`);
   console.log("| round | server | work | server CPU ms / request | requests/s (this machine, now) | status codes | load avg |\n|---|---|---|---|---|---|---|");
   console.log(rows.join("\n"));

@@ -15,7 +15,7 @@ import path from "node:path";
 import { fmt, mdTable, WRK_DIR, wrk } from "./lib";
 import { prepareDatabase, resetOpenVisits } from "./prepare";
 import { openDays } from "./pings";
-import { AUTH_SECRET, startServer } from "./server";
+import { AUTH_SECRET, closeOtelSink, startServer } from "./server";
 import { range, writeTokenFile } from "./tokens";
 
 const DB_URL = process.env.BENCH_DATABASE_URL ?? "postgres://postgres@127.0.0.1:5432/fieldbeat_bench";
@@ -109,6 +109,7 @@ async function main() {
   console.log(mdTable(["area", "self", "ms / request"], byArea.slice(0, 20).map(([k, us]) => [k, pct(us), perReq(us)])));
   console.log(`\n#### Top ${TOP} frames by self time (${WORK})`);
   console.log(mdTable(["frame", "self"], byFrame.slice(0, TOP).map(([k, us]) => [`\`${k.replace(/\|/g, "\\|")}\``, pct(us)])));
+  await closeOtelSink(); // BENCH_OTEL's sink would otherwise keep this process alive
 }
 
 main().catch((err: unknown) => {

@@ -236,11 +236,11 @@ describe.skipIf(!pgUrl)("the runtime folder, alone, with PostgreSQL", () => {
       expect(output).toContain("embedded PostgreSQL (PGlite + PostGIS)");
       expect(output).toMatch(/\(lean door: 5 routes\)/);
 
-      // The lean door's liveness answer, exported as its SERVER span.
-      expect((await fetch(`${base}/api/health`)).status, output).toBe(200);
-      const span = await waitFor(() => receiver.spans.find((x) => x.name === "GET /api/health"), 30_000);
+      // A lean-door route (the liveness check is never traced), exported as its SERVER span: without credentials, 401.
+      expect((await fetch(`${base}/api/v1/locations/nearby?lat=12.97&lon=77.59`)).status, output).toBe(401);
+      const span = await waitFor(() => receiver.spans.find((x) => x.name === "GET /api/v1/locations/nearby"), 30_000);
       expect(span, `spans: ${receiver.spans.map((x) => x.name).join(", ")}\n${output}`).toBeDefined();
-      expect(span!.attributes).toMatchObject({ "fieldbeat.door": "lean", "http.response.status_code": 200 });
+      expect(span!.attributes).toMatchObject({ "fieldbeat.door": "lean", "http.response.status_code": 401 });
       // A demo person signs in (Next's door, PostGIS-backed data seeded from the folder's build).
       const login = await fetch(`${base}/api/v1/auth/login`, {
         method: "POST",

@@ -8,6 +8,7 @@
  *     never its parameters), under the request's transaction span;
  *   - Next's own span for the route it served;
  *   - `http.server.request.duration` for the check-in (by route, method, status), and the pool and SSE gauges;
+ *   - nothing of a request whose caller did not sample its trace, and nothing of the liveness check (measured only);
  * and SIGTERM still exits 0 (the SDK is flushed last). With the variable unset no SDK is registered at all:
  * tests/unit/telemetry-off.test.ts. Uses the checkout's build (.next); builds it when missing.
  */
@@ -107,6 +108,7 @@ describe.skipIf(!pgUrl)("OpenTelemetry export from the built server (PostgreSQL)
       body: JSON.stringify({ client_id: randomUUID(), location_id: locationId, lat: 12.9716, lon: 77.5946, accuracy_m: 8, captured_at: new Date().toISOString() }),
     });
     expect(checkIn.status, await checkIn.clone().text()).toBe(201);
+    const visitId = ((await checkIn.clone().json()) as { visit: { id: number } }).visit.id;
     // A route Next serves (not a lean-door path): a wrong password, answered 401.
     const login = await fetch(`${url}/api/v1/auth/login`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ email: "nobody@otel.test", password: "not-the-password" }) });
     expect(login.status).toBe(401);
@@ -152,6 +154,27 @@ describe.skipIf(!pgUrl)("OpenTelemetry export from the built server (PostgreSQL)
     expect(receiver.points.find((p) => p.metric === "db.client.connection.max" && p.attributes["db.client.connection.pool.name"] === "app")?.value).toBe(7);
     expect(receiver.points.find((p) => p.metric === "db.client.connection.count")).toBeDefined();
     expect(receiver.points.find((p) => p.metric === "fieldbeat.sse.connections")?.value).toBe(0);
+
+    // A check-out whose caller did not sample its trace (traceparent flags 00, followed by the parent-based
+    // sampler): nothing of it is exported — neither the route span nor any statement of it.
+    const unsampled = randomBytes(16).toString("hex");
+    const quiet = await fetch(`${url}/api/v1/visits/check-out`, {
+      method: "POST",
+      headers: { authorization: `Bearer ${repToken}`, "content-type": "application/json", traceparent: `00-${unsampled}-${randomBytes(8).toString("hex")}-00` },
+      body: JSON.stringify({ client_id: randomUUID(), visit_id: visitId, lat: 12.9716, lon: 77.5946, accuracy_m: 8, captured_at: new Date().toISOString() }),
+    });
+    expect(quiet.status, await quiet.clone().text()).toBe(200);
+    // The liveness check is measured but never traced, nor is its database check (scripts/door.mjs).
+    for (let i = 0; i < 5; i++) expect((await fetch(`${url}/api/health`)).status).toBe(200);
+    const healthDuration = await waitFor(() => receiver.points.find((p) => p.metric === "http.server.request.duration" && p.attributes["http.route"] === "/api/health"), 15_000);
+    expect(healthDuration?.count).toBeGreaterThanOrEqual(5);
+    // A traced request sent after them: once its spans are in, theirs would have been (one batch processor, in order).
+    const marker = await fetch(`${url}/api/v1/locations/nearby?lat=12.9716&lon=77.5946&radius=500`, { headers: { authorization: `Bearer ${repToken}` } });
+    expect(marker.status).toBe(200);
+    expect(await waitFor(() => receiver.spans.find((s) => s.name === "GET /api/v1/locations/nearby"), 15_000)).toBeDefined();
+    expect(receiver.spans.filter((s) => s.traceId === unsampled)).toEqual([]);
+    expect(receiver.spans.filter((s) => s.name.includes("/api/health") || s.attributes["http.route"] === "/api/health")).toEqual([]);
+    expect(receiver.spans.filter((s) => /postgis_lib_version/.test(String(s.attributes["db.query.text"] ?? "")))).toEqual([]);
 
     proc.kill("SIGTERM");
     expect(await exited, logs).toBe(0);

@@ -1,6 +1,7 @@
 import "server-only";
 import type { PGlite } from "@electric-sql/pglite";
 import { context, SpanKind, trace, TraceFlags, type Attributes, type Span } from "@opentelemetry/api";
+import { isTracingSuppressed } from "@opentelemetry/core";
 import type { Sql } from "postgres";
 import { failSpan, telemetryState, tracer } from "../telemetry/telemetry";
 
@@ -26,13 +27,15 @@ function queryAttributes(base: Attributes, text: string): Attributes {
 
 /**
  * Whether the statement runs inside a trace the sampler dropped (the lean door's or Next's request span, not
- * sampled): no span is made for it. With the samplers one runs in production its span would be dropped anyway — a
+ * sampled), or with tracing suppressed: no span is made for it. With the samplers one runs in production its span would be dropped anyway — a
  * `parentbased_*` sampler follows the parent, `traceidratio` decides by the trace id the child shares — and with
  * `always_on` it would be an orphan under a parent nobody recorded. At 10 % sampling that is 9 requests in 10, each
  * saving a span, its attributes and a context switch per statement (bench/profile.ts with BENCH_OTEL=0.1).
  */
 function inDroppedTrace(): boolean {
-  const parent = trace.getSpanContext(context.active());
+  const active = context.active();
+  if (isTracingSuppressed(active)) return true; // the lean door's /api/health (scripts/door.mjs)
+  const parent = trace.getSpanContext(active);
   return parent !== undefined && (parent.traceFlags & TraceFlags.SAMPLED) === 0 && trace.isSpanContextValid(parent);
 }
 
