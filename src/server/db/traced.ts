@@ -27,9 +27,9 @@ function queryAttributes(base: Attributes, text: string): Attributes {
 
 /**
  * Whether the statement runs inside a trace the sampler dropped (the lean door's or Next's request span, not
- * sampled), or with tracing suppressed: no span is made for it. With the samplers one runs in production its span would be dropped anyway — a
- * `parentbased_*` sampler follows the parent, `traceidratio` decides by the trace id the child shares — and with
- * `always_on` it would be an orphan under a parent nobody recorded. At 10 % sampling that is 9 requests in 10, each
+ * sampled), or with tracing suppressed: no span is made for it. With the samplers one runs in production its span
+ * would be dropped anyway — a `parentbased_*` sampler follows the parent, `traceidratio` decides by the trace id the
+ * child shares — and with `always_on` it would be an orphan under a parent nobody recorded. At 10 % sampling that is 9 requests in 10, each
  * saving a span, its attributes and a context switch per statement (bench/profile.ts with BENCH_OTEL=0.1).
  */
 function inDroppedTrace(): boolean {
