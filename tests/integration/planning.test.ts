@@ -131,6 +131,19 @@ describeEachDriver("planning: day plans, beats, beats-materialize, route optimis
     expect((await call(optimizePlan, `${day.url}/optimize`, { as: mgrB.id, params: day.params, body: { client_id: randomUUID() } })).status).toBe(404);
   });
 
+  it("optimize on today at 23:40 organisation time still orders the stops without an appointment (the route may run past midnight)", async () => {
+    const late = new Date("2031-07-15T18:10:00.000Z"); // 23:40 in Asia/Kolkata, the same local date as T
+    expect(localDate(late, TZ)).toBe(today);
+    const day = planUrl(repB.id, today);
+    const zigzag = [5, 0, 4, 1, 3, 2].map((i) => ({ location_id: locs[i]! }));
+    expect((await call(putPlan, day.url, { as: mgrB.id, method: "PUT", params: day.params, body: { client_id: randomUUID(), stops: zigzag }, now: late })).status).toBe(200);
+    const opt = await call(optimizePlan, `${day.url}/optimize`, { as: mgrB.id, params: day.params, body: { client_id: randomUUID(), start: { lat: 12.97, lon: 77.54 } }, now: late });
+    expect(opt.status).toBe(200);
+    expect(opt.body.unassigned).toEqual([]);
+    expect(await pending(repB.id, today)).toEqual(locs);
+    expect(opt.body.km_after).toBeLessThan(opt.body.km_before);
+  });
+
   it("POST /routes/optimize answers the documented shape for any signed-in role", async () => {
     const stops = [5, 0, 3].map((i) => ({ id: `c${i}`, lat: 12.97, lon: 77.55 + i * 0.01, service_minutes: 10 }));
     const res = await call(optimizeRoute, "/api/v1/routes/optimize", { as: repB.id, body: { start: { lat: 12.97, lon: 77.54 }, start_time: "09:00", stops } });

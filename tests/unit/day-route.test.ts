@@ -40,6 +40,19 @@ describe("day route on the phone", () => {
     expect(r.result.order).toEqual(optimizeRoute({ start: START, start_time: "09:00", stops: stops.map((s) => ({ id: s.key, lat: s.lat, lon: s.lon, window: null })) }).order);
   });
 
+  it("late in the evening still orders the stops without an appointment (they have no deadline); a passed appointment is reported", () => {
+    // 23:30: the zigzag's free stops run past midnight (arrivals 24:xx) and are still put in the straight order.
+    const stops = [stop("far", 20), stop("near", 2), stop("mid", 10), stop("nearer", 1), stop("booked", 3, "18:00")];
+    const r = optimiseDay(stops, START, "23:30");
+    expect(r.order).toEqual(["nearer", "near", "mid", "far", "booked"]);
+    expect(r.unassigned).toEqual([{ key: "booked", reason: "window_unreachable" }]);
+    expect(r.after.km).toBeLessThan(r.before.km);
+    expect(r.result.stops.at(-1)).toMatchObject({ id: "far" });
+    expect(r.result.stops.at(-1)!.arrival).toMatch(/^2[4-9]:\d\d$/);
+    const s = scheduleDay(stops.slice(0, 4), START, "23:30");
+    expect(s.stops.every((x) => !x.late)).toBe(true);
+  });
+
   it("an appointment that cannot be reached is reported with its reason and kept at the end", () => {
     const r = optimiseDay([stop("a", 1), stop("b", 40, "09:05"), stop("c", 2)], START, "09:00");
     expect(r.order).toEqual(["a", "c", "b"]);

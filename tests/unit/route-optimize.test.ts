@@ -28,7 +28,7 @@ function makeInstance(rand: () => number, n: number, withWindows: boolean, withE
     const service = 5 + Math.floor(rand() * (maxService - 5));
     let window: { start: string; end: string } | undefined;
     let a = 0;
-    let b = 24 * 60 - 1;
+    let b = Number.POSITIVE_INFINITY; // a stop without a window has no deadline
     if (withWindows && rand() < 0.6) {
       a = 9 * 60 + Math.floor(rand() * 6 * 60);
       b = a + 20 + Math.floor(rand() * 150);

@@ -47,8 +47,12 @@ export type RouteResult = {
 
 export const EXACT_LIMIT = 12;
 const EPS = 1e-9;
-/** Service must begin before midnight: a day never wraps. */
-const DAY_END = 24 * 60 - 1;
+/**
+ * A stop without a window has no deadline: service may begin after midnight (shown as 24:10). Only an appointment
+ * bounds a stop, so a day optimised late in the evening still orders its free stops instead of reporting them as
+ * appointments it cannot meet.
+ */
+const NO_DEADLINE = Number.POSITIVE_INFINITY;
 
 /** The solver's view: node 0 = start, node i+1 = stop i, node n+1 = end (zero legs when there is none). */
 export type Problem = {
@@ -80,7 +84,7 @@ export function buildProblem(input: RouteInput, matrix?: TravelMatrix): Problem 
     }
   const svc = new Float64Array(n);
   const ws = new Float64Array(n);
-  const we = new Float64Array(n).fill(DAY_END);
+  const we = new Float64Array(n).fill(NO_DEADLINE);
   const defaultService = input.default_service_minutes ?? ROUTING_DEFAULTS.default_service_minutes;
   input.stops.forEach((s, i) => {
     svc[i] = s.service_minutes ?? defaultService;
