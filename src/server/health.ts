@@ -1,6 +1,9 @@
 import "server-only";
 import { postgisVersion, type DbHandle } from "./db/client";
 import { log } from "./log";
+import { context } from "@opentelemetry/api";
+import { suppressTracing } from "@opentelemetry/core";
+import { telemetryOn } from "./telemetry/telemetry";
 import pkg from "../../package.json";
 
 export type Health =
@@ -14,10 +17,14 @@ let running: { open: () => Promise<DbHandle>; driver: string; answer: Promise<He
  * arrive while a check is running share its answer (single flight): a load balancer or a load test polling health
  * from many connections costs one query per round trip, not one per request, and every answer is at most one round
  * trip old. A check that fails is not remembered: the next request asks again.
+ *
+ * The check is never traced, whichever door asked (the lean one, Next's route in dev and on Vercel): a liveness
+ * probe asked every few seconds would fill a collector with identical spans. Its request metric is kept by the door.
  */
 export function checkHealth(open: () => Promise<DbHandle>, configuredDriver: string): Promise<Health> {
   if (running && running.open === open && running.driver === configuredDriver) return running.answer;
-  const answer = askDatabase(open, configuredDriver).finally(() => {
+  const ask = () => askDatabase(open, configuredDriver);
+  const answer = (telemetryOn() ? context.with(suppressTracing(context.active()), ask) : ask()).finally(() => {
     if (running?.answer === answer) running = null;
   });
   running = { open, driver: configuredDriver, answer };

@@ -118,6 +118,28 @@ describeEachDriver("OpenTelemetry spans and metrics", (ctx) => {
     expect(runs("error", "always-fails")?.attributes["error.type"]).toBe("TypeError");
   });
 
+  it("the liveness check's database query is never traced, whichever door asked (here the route file, as in next dev)", async () => {
+    // As Next does for a route it serves: a SERVER span, sampled (always_on here), active while the handler runs.
+    const span = trace.getTracer("next.js").startSpan("GET /api/health", { kind: 1 });
+    const res = await context.with(trace.setSpan(context.active(), span), () => health(new Request("http://localhost/api/health"), { params: Promise.resolve({}) }));
+    expect(res.status).toBe(200);
+    span.end();
+    const traceId = span.spanContext().traceId;
+    await flush();
+    await waitFor(() => receiver.spans.find((s) => s.spanId === span.spanContext().spanId), 5_000);
+    // A statement in that trace would have been exported with (or before) the span that ended after it.
+    expect(receiver.spans.filter((s) => s.traceId === traceId).map((s) => s.name)).toEqual(["GET /api/health"]);
+    // Outside a health check, the same query is traced (the suppression is the check's, not the statement's).
+    const probe = trace.getTracer("probe").startSpan("probe");
+    await context.with(trace.setSpan(context.active(), probe), async () => {
+      await ctx.handle.db.execute(sql`SELECT postgis_lib_version() AS v`); // drizzle runs a query when awaited
+    });
+    probe.end();
+    await flush();
+    const statement = await waitFor(() => receiver.spans.find((s) => s.traceId === probe.spanContext().traceId && s.kind === CLIENT), 5_000);
+    expect(statement?.attributes["db.query.text"]).toMatch(/postgis_lib_version/);
+  });
+
   it("an API request is measured by route, method and status; the pool gauge counts what is in use", async () => {
     expect((await health(new Request("http://localhost/api/health"), { params: Promise.resolve({}) })).status).toBe(200);
     await flush();

@@ -34,7 +34,7 @@ function queryAttributes(base: Attributes, text: string): Attributes {
  */
 function inDroppedTrace(): boolean {
   const active = context.active();
-  if (isTracingSuppressed(active)) return true; // the lean door's /api/health (scripts/door.mjs)
+  if (isTracingSuppressed(active)) return true; // the liveness check's query (src/server/health.ts)
   const parent = trace.getSpanContext(active);
   return parent !== undefined && (parent.traceFlags & TraceFlags.SAMPLED) === 0 && trace.isSpanContextValid(parent);
 }
