@@ -103,23 +103,28 @@ test("a rep who types a manager or admin URL gets a 403 page and no data", async
   }
 });
 
-async function idOf(browser: Browser, email: string): Promise<string> {
-  // The admin's team list names everyone; read the id from the profile link of that person's row.
+/** People's ids by email, read by the admin (one sign-in) from the profile links of the team list's rows. */
+async function idsOf(browser: Browser, emails: string[]): Promise<string[]> {
   const ctx = await browser.newContext();
   const page = await ctx.newPage();
   await signInAs(page, ADMIN);
   await expect(page).toHaveURL(/\/admin$/);
   await page.goto("/manager");
-  const href = await page.getByRole("row").filter({ hasText: email }).getByRole("link").first().getAttribute("href");
+  const ids: string[] = [];
+  for (const email of emails) {
+    const href = await page.getByRole("row").filter({ hasText: email }).getByRole("link").first().getAttribute("href");
+    const id = /\/manager\/reps\/(\d+)$/.exec(href ?? "")?.[1];
+    if (!id) throw new Error(`no profile link for ${email}`);
+    ids.push(id);
+  }
   await ctx.close();
-  const id = /\/manager\/reps\/(\d+)$/.exec(href ?? "")?.[1];
-  if (!id) throw new Error(`no profile link for ${email}`);
-  return id;
+  return ids;
 }
 
 test("a manager opens reps of their own team, and another team's rep is a 404", async ({ page, browser }) => {
-  const rep09 = await idOf(browser, "rep09@fieldbeat.test");
-  const rep01 = await idOf(browser, REP01);
+  // Two sign-ins and four page loads, beside the phone lane on a 2-core machine: 30 s ran out once (CI, 2026-12-06).
+  test.setTimeout(60_000);
+  const [rep09, rep01] = await idsOf(browser, ["rep09@fieldbeat.test", REP01]);
   await signInAs(page, MANAGER1);
   await expect(page).toHaveURL(/\/manager$/);
   await expect(page.getByRole("row").filter({ hasText: REP01 })).toHaveCount(1);
