@@ -8,7 +8,7 @@ import { readFileSync } from "node:fs";
 import path from "node:path";
 import { randomUUID } from "node:crypto";
 import { sql } from "drizzle-orm";
-import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Actor } from "../../src/server/auth/actor";
 import { useDbHandle } from "../../src/server/db";
 import { queryRows } from "../../src/server/db/client";
@@ -20,8 +20,10 @@ import { checkIn } from "../../src/server/visits/check-in";
 import { describeEachDriver } from "../support/db";
 import { makeLocation, makePerson } from "../support/visits-world";
 
-// The env module reads process.env once, when first imported: set the secret before any import runs.
-const SECRET = vi.hoisted(() => (process.env.CRON_SECRET = "cron-test-secret-0123456789abcdef"));
+// The env module reads process.env once, when first imported: the project sets the secret for every file
+// (vitest.config.mts), as modules are shared between the files of a worker.
+const SECRET = process.env.CRON_SECRET!;
+if (!SECRET) throw new Error("CRON_SECRET is not set: run with the integration project's env (vitest.config.mts)");
 
 async function cron(job: string, authorization?: string) {
   const res = await GET(new Request(`http://localhost/api/cron/${job}`, { headers: authorization ? { authorization } : {} }), { params: Promise.resolve({ job }) });

@@ -6,7 +6,7 @@
  * span and counted by outcome, and an API request is measured by route. The built server: tests/deploy/telemetry.test.ts.
  */
 import { randomBytes, randomUUID } from "node:crypto";
-import { context, metrics, trace, TraceFlags } from "@opentelemetry/api";
+import { context, metrics, propagation, trace, TraceFlags } from "@opentelemetry/api";
 import { sql } from "drizzle-orm";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { GET as health } from "../../src/app/api/health/route";
@@ -35,9 +35,16 @@ const flush = async () => {
 };
 const CLIENT = 3;
 
+// The files after this one in the same worker share its modules (vitest.config.mts): they must find telemetry off.
 afterAll(async () => {
-  await telemetryState().shutdown?.();
+  const state = telemetryState();
+  await state.shutdown?.();
   await receiver.close();
+  for (const api of [trace, metrics, context, propagation]) api.disable();
+  Object.assign(state, { on: false, shutdown: undefined, instruments: undefined });
+  for (const name of ["OTEL_EXPORTER_OTLP_ENDPOINT", "OTEL_EXPORTER_OTLP_PROTOCOL", "OTEL_TRACES_SAMPLER", "OTEL_BSP_SCHEDULE_DELAY"]) delete process.env[name];
+  expect(telemetryOn()).toBe(false);
+  expect(trace.getTracer("after").startSpan("after").isRecording()).toBe(false);
 });
 
 describeEachDriver("OpenTelemetry spans and metrics", (ctx) => {
