@@ -33,7 +33,13 @@ let stopping = false;
 let quickDeaths = 0;
 const startedAt = new Map();
 
-cluster.setupPrimary({ exec: fileURLToPath(new URL("./server.mjs", import.meta.url)), args: process.argv.slice(2), execArgv: process.execArgv });
+// AsyncLocalStorage on V8's async context frame instead of promise hooks: Next's request scope and OpenTelemetry's
+// context then cost nothing per promise (the hooks were ~4 % of a traced health check's CPU, bench/profile.ts).
+// Node 24 does this by default; Node 22 (our floor, 22.12) has it behind this flag.
+const major = Number(process.versions.node.split(".")[0]);
+const contextFrame = (major === 22 || major === 23) && !process.execArgv.some((a) => a.includes("async-context-frame")) ? ["--experimental-async-context-frame"] : [];
+
+cluster.setupPrimary({ exec: fileURLToPath(new URL("./server.mjs", import.meta.url)), args: process.argv.slice(2), execArgv: [...process.execArgv, ...contextFrame] });
 
 function fork() {
   const worker = cluster.fork();
