@@ -13,7 +13,8 @@
 import { randomUUID } from "node:crypto";
 import { sql } from "drizzle-orm";
 import { afterAll, beforeAll, expect, it } from "vitest";
-import { queryRows } from "../../src/server/db/client";
+import { queryRows, type Db } from "../../src/server/db/client";
+import { setLogSinkForTests } from "../../src/server/log";
 import { EventHub } from "../../src/server/realtime/hub";
 import { EVENTS_CHANNEL, type LiveEvent } from "../../src/server/realtime/live-event";
 import { describeEachDriver } from "../support/db";
@@ -70,6 +71,42 @@ describeEachDriver("outbox wake-ups", (ctx) => {
       (await queryRows<{ left: string }>(ctx.handle.db, sql`SELECT (last_value - (extract(epoch FROM clock_timestamp()) * 1000)::bigint)::text AS left FROM fieldbeat_events_poll_until`))[0]!
         .left,
     );
+
+  it("a hub closed while its round awaits the database stops quietly: no error logged, nothing delivered", async () => {
+    // The hub's queries wait at this gate while it is shut; the hub is closed in between (a server shutting down, a
+    // test dropping its database).
+    let release: (() => void) | null = null;
+    let shut = false;
+    const real = ctx.handle.db;
+    const db = new Proxy(real, {
+      get: (target, prop, receiver) =>
+        prop === "execute"
+          ? async (q: Parameters<Db["execute"]>[0]) => {
+              if (shut) await new Promise<void>((r) => (release = r));
+              return target.execute(q);
+            }
+          : Reflect.get(target, prop, receiver),
+    });
+    const hub = new EventHub({ ...ctx.handle, db }, { safetyPollMs: 3_600_000 });
+    const got: LiveEvent[] = [];
+    await hub.subscribe((e: LiveEvent) => void got.push(e));
+    const lines: string[] = [];
+    setLogSinkForTests({ write: (line: string) => void lines.push(line) });
+    try {
+      shut = true;
+      await real.execute(insert(`closed-${randomUUID()}`));
+      void hub.wake();
+      await until(() => release !== null, "the hub's round to reach the database");
+      await hub.close();
+      shut = false;
+      release!();
+      await new Promise((r) => setTimeout(r, 300));
+    } finally {
+      setLogSinkForTests(null);
+    }
+    expect(lines.filter((l) => l.includes("outbox"))).toEqual([]);
+    expect(got).toEqual([]);
+  });
 
   it("a transaction writing N events sends one notification, and the hub delivers all N in order", async () => {
     const { hub, got } = await openHub({});

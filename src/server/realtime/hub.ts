@@ -181,12 +181,15 @@ export class EventHub {
       const lease = this.leases ? await this.leaseState() : null;
       for (;;) {
         const from = this.position;
+        if (!from) return; // closed while this round awaited the database
         const batch = await readAfter(this.handle.db, from, BATCH);
+        if (!this.position) return;
         if (delivered + batch.rows.length > RESET_AFTER) {
           // Too far behind (a listener away for long): skip to now, and tell every stream what was skipped. Each one
           // replays its own share (its scope, from its own position) and only a stream that missed more than it may
           // replay resets its client: a skip of others' events resets nobody.
           const to = await positionNow(this.handle.db);
+          if (!this.position) return;
           this.position = to;
           log.warn("realtime: hub backlog skipped, streams catch up on their own", { from: from.id, to: to.id });
           this.control((ctl) => ctl.reset?.(to, from));
@@ -221,6 +224,7 @@ export class EventHub {
         void this.close().catch(() => {});
         return;
       }
+      if (!this.position) return; // closed during the round: its queries may fail, nothing is owed to anyone
       log.error("realtime: reading the outbox failed", { error: String(err) });
       this.retry = setTimeout(() => void this.wake(), 1_000);
     }
