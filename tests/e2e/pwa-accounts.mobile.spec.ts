@@ -144,7 +144,9 @@ test("a notification tap opens the screen it names: the open visit's Visit scree
       };
       sw.dispatchEvent(new sw.PushEvent("push", { data: JSON.stringify(p) }));
       let shown: Notification[] = [];
-      for (let i = 0; i < 50 && !shown.length; i++) {
+      // Up to 15 s: showing a notification fetches its icon from the server, which the other lane keeps busy on a
+      // 2-core machine (5 s ran out once in CI, 2026-12-06, on the second of the two pushes).
+      for (let i = 0; i < 150 && !shown.length; i++) {
         await new Promise((r) => setTimeout(r, 100));
         shown = await sw.registration.getNotifications({ tag: p.tag });
       }
