@@ -34,7 +34,8 @@ let quickDeaths = 0;
 const startedAt = new Map();
 
 // AsyncLocalStorage on V8's async context frame instead of promise hooks: Next's request scope and OpenTelemetry's
-// context then cost nothing per promise (the hooks were ~4 % of a traced health check's CPU, bench/profile.ts).
+// context then cost nothing per promise (the hooks were 2.6–4 % of a traced health check's CPU samples, bench/profile.ts,
+// stops 29 and 30).
 // Node 24 does this by default; Node 22 (our floor, 22.12) has it behind this flag.
 const major = Number(process.versions.node.split(".")[0]);
 const contextFrame = (major === 22 || major === 23) && !process.execArgv.some((a) => a.includes("async-context-frame")) ? ["--experimental-async-context-frame"] : [];
