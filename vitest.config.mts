@@ -35,9 +35,11 @@ export default defineConfig({
           // app (≈ 3 s of CPU a file) and started Node again. The whole suite took 437 s instead of 682 s (2026-12-06,
           // this machine). What a file changes in a module's state it puts back in its afterAll/afterEach (trust,
           // rate limits, the log sink, fake timers, OpenTelemetry's globals: telemetry.test.ts); the databases are
-          // per file as before (tests/support/db.ts).
+          // per file as before (tests/support/db.ts). tests/support/isolation-guard.ts fails a file that leaves
+          // process.env or those module settings changed, and puts them back for the next file.
           pool: "threads",
           isolate: false,
+          setupFiles: ["tests/support/isolation-guard.ts"],
         },
       },
     ],
