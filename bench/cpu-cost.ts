@@ -9,7 +9,9 @@
  *
  * BENCH_DATABASE_URL [postgres://postgres@127.0.0.1:5432/fieldbeat_bench] is prepared as `npm run bench` does (reps,
  * 1,000,000 locations), and every bench rep gets an open day (as after "Start day"). BENCH_REQUESTS [3000] per work
- * and round, BENCH_CONNECTIONS [16] concurrent requests, BENCH_ROUNDS [3]. Each server runs alone on port 3910.
+ * and round, BENCH_CONNECTIONS [16] concurrent requests, BENCH_ROUNDS [3], BENCH_WORKS [check-in,nearby,health],
+ * BENCH_WARMUP_REQUESTS [200] per work after each start (JIT, pools, caches). Each server runs alone on port 3910; which
+ * server starts a round alternates, so neither always meets the machine first.
  */
 import { randomUUID } from "node:crypto";
 import os from "node:os";
@@ -29,6 +31,8 @@ const SERVERS = (process.env.BENCH_SERVERS ?? "current=.").split(",").map((s) =>
 const REQUESTS = Number(process.env.BENCH_REQUESTS ?? 3000);
 const CONNS = Number(process.env.BENCH_CONNECTIONS ?? 16);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
+const WORKS = new Set((process.env.BENCH_WORKS ?? "check-in,nearby,health").split(",").map((w) => w.trim()));
+const WARMUP_REQUESTS = Number(process.env.BENCH_WARMUP_REQUESTS ?? 200);
 const PORT = 3910;
 const BASE = `http://127.0.0.1:${PORT}`;
 const FIXTURES = process.env.FIXTURES_DIR ?? path.resolve(import.meta.dirname, "../../shared/fixtures");
@@ -76,22 +80,24 @@ async function main() {
     return { path: `/api/v1/locations/nearby?lat=${lat}&lon=${lon}&radius=5000&limit=20`, init: { headers: { authorization: `Bearer ${tokens[k++ % 1000]}` } } };
   };
   const health = (): Req => ({ path: "/api/health", init: {} });
-  const works = [
-    ["check-in", checkIn],
-    ["nearby", nearby],
-    ["health", health],
-  ] as const;
+  const works = (
+    [
+      ["check-in", checkIn],
+      ["nearby", nearby],
+      ["health", health],
+    ] as const
+  ).filter(([name]) => WORKS.has(name));
 
   const rows: string[] = [];
   for (let round = 1; round <= ROUNDS; round++) {
-    for (const s of SERVERS) {
+    for (const s of round % 2 === 1 ? SERVERS : [...SERVERS].reverse()) {
       const server = await startServer({ base: BASE, dir: s.dir, dbUrl: DB_URL, reuse: false, log, otel: s.otel });
       try {
         // The supervisor accepts connections for its workers; a worker started by it may not hold the socket: the group.
         const pids = [...new Set([...(await listeningPids(PORT)), ...processGroup(server.child?.pid)])];
         if (pids.length === 0) throw new Error(`no process listens on ${PORT}`);
         const cpu = () => pids.reduce((a, pid) => a + cpuMs(pid), 0);
-        for (const [, next] of works) await load(200, CONNS, next); // warm-up: JIT, pools, caches
+        for (const [, next] of works) await load(WARMUP_REQUESTS, CONNS, next); // warm-up: JIT, pools, caches
         for (const [name, next] of works) {
           if (name === "check-in") await resetOpenVisits(DB_URL);
           const before = cpu();

@@ -19,6 +19,8 @@
  *                     build and database) runs with OpenTelemetry on at that ratio, and every round runs each Fieldbeat
  *                     work on both, one right after the other, so the tracing-cost table compares runs under the same
  *                     machine drift (two separate bench runs cannot tell tracing from noise on a shared machine).
+ *                     `off`: the second server runs untraced too — an A/A run that shows the harness's own bias
+ *                     between the two servers (the cost it reports should be ~0).
  */
 import { mkdtempSync, rmSync } from "node:fs";
 import os from "node:os";
@@ -107,7 +109,7 @@ async function main() {
   try {
     if (peerWorks.length) peer = await startPeer(log);
     if (data) server = await startServer({ base: BASE, dir: SERVER_DIR, dbUrl: DB_URL, reuse: true, log, otel: OTEL_COMPARE ? null : undefined });
-    if (data && OTEL_COMPARE) traced = await startServer({ base: TRACED_BASE, dir: SERVER_DIR, dbUrl: DB_URL, reuse: false, log, otel: OTEL_COMPARE });
+    if (data && OTEL_COMPARE) traced = await startServer({ base: TRACED_BASE, dir: SERVER_DIR, dbUrl: DB_URL, reuse: false, log, otel: OTEL_COMPARE === "off" ? null : OTEL_COMPARE });
     const reps = data ? range(data.reps.first, data.reps.last) : [];
     // Every rep has started today ("Start day"), as in the field: check-ins then count on an open day.
     if (data) await openDays(DB_URL, reps);
@@ -286,7 +288,9 @@ function tracingTable(rounds: Round[]): string {
     ]);
   }
   return (
-    `### Tracing cost: OpenTelemetry on at ratio ${OTEL_COMPARE} (${TRACED_BASE}) vs off (${BASE}), same build and database, back to back in each round\n` +
+    (OTEL_COMPARE === "off"
+      ? `### A/A: two untraced servers (${BASE} and ${TRACED_BASE}), same build and database, back to back in each round: the harness's own bias\n`
+      : `### Tracing cost: OpenTelemetry on at ratio ${OTEL_COMPARE} (${TRACED_BASE}) vs off (${BASE}), same build and database, back to back in each round\n`) +
     mdTable(["work", "off /s (median)", "on /s (median)", "cost per round", "median cost", "p99 ms off → on"], rows)
   );
 }
