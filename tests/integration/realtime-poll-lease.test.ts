@@ -76,14 +76,18 @@ describeEachDriver("outbox wake-ups", (ctx) => {
     // The hub's queries wait at this gate while it is shut; the hub is closed in between (a server shutting down, a
     // test dropping its database).
     let release: (() => void) | null = null;
+    let held: Promise<unknown> | null = null; // the held query, once released: settled when the hub has its answer
     let shut = false;
     const real = ctx.handle.db;
     const db = new Proxy(real, {
       get: (target, prop, receiver) =>
         prop === "execute"
           ? async (q: Parameters<Db["execute"]>[0]) => {
-              if (shut) await new Promise<void>((r) => (release = r));
-              return target.execute(q);
+              if (!shut) return target.execute(q);
+              await new Promise<void>((r) => (release = r));
+              const answer = target.execute(q);
+              held = answer.catch(() => {});
+              return answer;
             }
           : Reflect.get(target, prop, receiver),
     });
@@ -100,7 +104,10 @@ describeEachDriver("outbox wake-ups", (ctx) => {
       await hub.close();
       shut = false;
       release!();
-      await new Promise((r) => setTimeout(r, 300));
+      // The round goes on once its query answers: wait for that, then for what its continuation does on the next turns.
+      await until(() => held !== null, "the held query to be sent");
+      await held;
+      await new Promise((r) => setImmediate(r));
     } finally {
       setLogSinkForTests(null);
     }
