@@ -120,12 +120,13 @@ async function main() {
     // A field day's shape: reps at one fix a minute over 10 hours, each fix with its rep, session, speed, heading
     // and source, the reps' fixes interleaved in time as they arrive (298 bytes a fix on disk, against 263 for one
     // rep's bare fixes, which this bench wrote before 2026-12-06 22:50). No foreign keys (0023): the ids need no rows.
-    const dayReps = Math.ceil(DAY_FIXES / 600);
+    const FIXES_A_REP = 600; // one a minute over 10 hours
+    const dayReps = Math.ceil(DAY_FIXES / FIXES_A_REP);
     await db.execute(sql`INSERT INTO location_pings (client_id, personnel_id, session_id, coords, accuracy_m, speed, heading, source, captured_at)
       SELECT gen_random_uuid(), 1000000 + r, 1000000 + r, ST_SetSRID(ST_MakePoint(77.59 + random() / 100, 12.97 + random() / 100), 4326)::geography,
              5 + random() * 20, random() * 15, random() * 360, 'gps',
              ${`${DROP_DAY}T03:30:00Z`}::timestamptz + m * interval '1 minute' + r * interval '1 millisecond'
-      FROM generate_series(0, 599) m CROSS JOIN generate_series(1, ${dayReps}) r
+      FROM generate_series(0, ${FIXES_A_REP - 1}) m CROSS JOIN generate_series(1, ${dayReps}) r
       ORDER BY m, r
       LIMIT ${DAY_FIXES}`);
     const fillS = (performance.now() - f0) / 1000;
