@@ -86,7 +86,7 @@ async function generate(db: import("../src/server/db/client").Db, today: string)
       SELECT (lpad(to_hex(s.id), 16, '0') || lpad(to_hex(extract(epoch FROM t)::bigint), 16, '0'))::uuid, s.personnel_id, s.id, ST_SetSRID(ST_MakePoint(77.45 + random() * 0.3, 12.85 + random() * 0.3), 4326)::geography,
         5 + random() * 20, random() * 10, t, t + interval '5 seconds'
       FROM daily_sessions s, generate_series(s.login_time, coalesce(s.logout_time, s.login_time + interval '6 hours'), CASE WHEN s.logout_time IS NULL THEN interval '10 minutes' ELSE interval '1 hour' END) t
-      WHERE s.login_time IS NOT NULL AND NOT EXISTS (SELECT 1 FROM location_pings x WHERE x.session_id = s.id) RETURNING 1)
+      WHERE s.login_time IS NOT NULL AND NOT EXISTS (SELECT 1 FROM location_pings x WHERE x.personnel_id = s.personnel_id AND x.captured_at >= s.login_time AND x.session_id = s.id) RETURNING 1)
     SELECT count(*)::int AS n FROM ins`);
   // The outbox's retention window (14 days by default) of visit and breadcrumb events, in time order. Written with
   // triggers off: the events_notify trigger would queue a NOTIFY per row for nobody.

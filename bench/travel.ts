@@ -10,6 +10,7 @@
 import os from "node:os";
 import { sql } from "drizzle-orm";
 import { ensureLocalDatabase } from "./lib";
+import { sessionFixes } from "../src/server/tracking/session-fixes";
 
 const DB_URL = process.env.BENCH_TRAVEL_DATABASE_URL ?? "postgres://postgres@127.0.0.1:5432/fieldbeat_bench_travel";
 const RUNS = Number(process.env.BENCH_RUNS ?? 20);
@@ -21,7 +22,7 @@ const oldWalk = (sessionId: number) => sql`
   WITH RECURSIVE pts AS (
     SELECT array_agg(ST_X(coords::geometry) ORDER BY captured_at, id) AS x, array_agg(ST_Y(coords::geometry) ORDER BY captured_at, id) AS y,
            array_agg(accuracy_m::float8 ORDER BY captured_at, id) AS a
-    FROM location_pings WHERE session_id = ${sessionId} AND accuracy_m <= 100 AND coalesce(source, '') <> 'network'
+    FROM location_pings WHERE ${sessionFixes(sessionId)} AND accuracy_m <= 100 AND coalesce(source, '') <> 'network'
   ),
   walk AS (
     SELECT 1 AS i, 1 AS k, 0::float8 AS m FROM pts WHERE coalesce(cardinality(pts.a), 0) > 0

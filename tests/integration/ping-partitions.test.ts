@@ -14,6 +14,7 @@ import { storeSessionTravel } from "../../src/server/tracking/compute-travel";
 import { ensurePingPartitions, listPingPartitions, maintainPingPartitions } from "../../src/server/tracking/ping-partitions";
 import type { Sql } from "postgres";
 import { recordPings } from "../../src/server/tracking/record-pings";
+import { sessionFixes } from "../../src/server/tracking/session-fixes";
 import { describeEachDriver } from "../support/db";
 import { count, makePeople, openDay, ping, setOrgHours, type People } from "./tracking-support";
 
@@ -50,7 +51,7 @@ describeEachDriver("pings partitioned by day", (ctx) => {
     await setOrgHours(db(), { timeZone: "UTC", start: "00:00", end: "23:59", days: [1, 2, 3, 4, 5, 6, 7] });
   });
 
-  it("is a range-partitioned table with no default partition, keyed on (id, captured_at) and (client_id, captured_at)", async () => {
+  it("is a range-partitioned table with no default partition, keyed on (client_id, captured_at), with one more index: the rep's", async () => {
     const [p] = await queryRows<{ strategy: string; default_part: string | null }>(
       db(),
       sql`SELECT partstrat AS strategy, nullif(partdefid, 0)::regclass::text AS default_part FROM pg_partitioned_table WHERE partrelid = 'location_pings'::regclass`,
@@ -60,11 +61,67 @@ describeEachDriver("pings partitioned by day", (ctx) => {
       db(),
       sql`SELECT conname AS name, pg_get_constraintdef(oid) AS def FROM pg_constraint WHERE conrelid = 'location_pings'::regclass AND contype IN ('p', 'u') ORDER BY conname`,
     );
-    expect(keys).toEqual([
-      { name: "location_pings_client_id_captured_at_unique", def: "UNIQUE (client_id, captured_at)" },
-      { name: "location_pings_pkey", def: "PRIMARY KEY (id, captured_at)" },
+    expect(keys).toEqual([{ name: "location_pings_client_id_captured_at_unique", def: "UNIQUE (client_id, captured_at)" }]);
+    // A day's bytes are what dropping it costs (migration 0026): the key and the rep's index, nothing else.
+    const indexes = await queryRows<{ name: string; def: string }>(
+      db(),
+      sql`SELECT c.relname AS name, pg_get_indexdef(i.indexrelid) AS def FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid
+          WHERE i.indrelid = 'location_pings'::regclass ORDER BY c.relname`,
+    );
+    expect(indexes.map((i) => [i.name, i.def.replace(/^.* USING /, "")])).toEqual([
+      ["idx_location_pings_personnel_time", "btree (personnel_id, captured_at)"],
+      ["location_pings_client_id_captured_at_unique", "btree (client_id, captured_at)"],
     ]);
     expect(JOBS.find((j) => j.name === "pings-partitions")).toMatchObject({ cron: "23 * * * *" });
+  });
+
+  it("a day's fixes, read through the rep's index within the day's bounds, are exactly its own in zones +14 h and −12 h", { timeout: 120_000 }, async () => {
+    type PlanNode = { "Node Type": string; "Relation Name"?: string; "Index Name"?: string; "Actual Loops"?: number; Plans?: PlanNode[] };
+    const walk = (n: PlanNode, out: PlanNode[] = []): PlanNode[] => {
+      out.push(n);
+      for (const c of n.Plans ?? []) walk(c, out);
+      return out;
+    };
+    const cases = [
+      { timeZone: "Pacific/Kiritimati", offsetH: 14, dates: ["2026-04-01", "2026-04-02", "2026-04-03"], rep: people.rep },
+      { timeZone: "Etc/GMT+12", offsetH: -12, dates: ["2026-04-11", "2026-04-12", "2026-04-13"], rep: people.otherRep },
+    ];
+    try {
+      for (const c of cases) {
+        await setOrgHours(db(), { timeZone: c.timeZone, start: "00:00", end: "23:59", days: [1, 2, 3, 4, 5, 6, 7] });
+        // The instant of a local wall-clock time on a local date in this fixed-offset zone.
+        const local = (date: string, hhmm: string) => new Date(Date.parse(`${date}T${hhmm}:00Z`) - c.offsetH * 3_600_000);
+        const sent = new Map<number, string[]>();
+        // Consecutive days of one rep, each with fixes from just after its local midnight to just before the next:
+        // the days' fixes interleave in the rep's index, and each day spans two UTC days (two partitions).
+        for (const date of c.dates) {
+          const sessionId = await openDay(db(), c.rep.id, date, local(date, "00:05"));
+          const batch = ["00:10", "03:00", "06:00", "09:00", "12:00", "15:00", "18:00", "21:00", "23:50"].map((t, i) => ping(local(date, t), 12.97 + i * 0.001, 77.59));
+          const res = await recordPings({ db: db(), actor: c.rep, now: new Date(local(date, "23:50").getTime() + 60_000) }, { pings: batch });
+          expect(res, `${c.timeZone} ${date}`).toMatchObject({ accepted: batch.length, rejected: [] });
+          await db().execute(sql`UPDATE daily_sessions SET status = 'CLOSED', logout_time = ${local(date, "23:55").toISOString()}::timestamptz WHERE id = ${sessionId}`);
+          sent.set(sessionId, batch.map((p) => p.client_id).sort());
+        }
+        for (const [sessionId, ids] of sent) {
+          const ids1 = await queryRows<{ id: string }>(db(), sql`SELECT client_id::text AS id FROM location_pings WHERE ${sessionFixes(sessionId)} ORDER BY 1`);
+          expect(ids1.map((r) => r.id), `${c.timeZone} day ${sessionId}`).toEqual(ids);
+          // Read as the trail and the day's km read it: only the partitions within the day's bounds, through the rep's index.
+          const [plan] = await queryRows<{ "QUERY PLAN": unknown }>(
+            db(),
+            sql`EXPLAIN (ANALYZE, FORMAT JSON) SELECT client_id FROM location_pings WHERE ${sessionFixes(sessionId)} ORDER BY captured_at, id`,
+          );
+          const raw = plan!["QUERY PLAN"];
+          const root = (typeof raw === "string" ? JSON.parse(raw) : raw) as { Plan: PlanNode }[];
+          const scans = walk(root[0]!.Plan).filter((n) => n["Relation Name"]?.startsWith("location_pings_p") && (n["Actual Loops"] ?? 0) > 0);
+          expect(scans.length, JSON.stringify(scans)).toBeGreaterThan(0);
+          expect(scans.length).toBeLessThanOrEqual(3);
+          for (const n of scans) expect(n["Index Name"] ?? n["Node Type"], JSON.stringify(n)).toMatch(/personnel_id_captured_at/);
+        }
+        expect((await listPingPartitions(db())).length).toBeGreaterThan(3);
+      }
+    } finally {
+      await setOrgHours(db(), { timeZone: "UTC", start: "00:00", end: "23:59", days: [1, 2, 3, 4, 5, 6, 7] });
+    }
   });
 
   it("the job creates yesterday … today + 7, then nothing more; each partition holds exactly its UTC day", { timeout: 180_000 }, async () => {

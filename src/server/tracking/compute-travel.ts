@@ -6,6 +6,7 @@ import { arrayLiteral } from "../db/array-literal";
 import { queryRows, type Db } from "../db/client";
 import { ph, preparedStatement } from "../db/prepared";
 import { detectSessionGaps } from "./detect-gaps";
+import { sessionFixes } from "./session-fixes";
 
 /** Fixes reported worse than this are ignored for distance (a 100 m circle is a city block). */
 export const MAX_TRAVEL_ACCURACY_M = TRAVEL_FILTER.maxAccuracyM;
@@ -21,7 +22,7 @@ const PING_COLUMNS = sql`id, ST_X(coords::geometry) AS x, ST_Y(coords::geometry)
 
 const sessionPings = preparedStatement(
   "travel_session_pings",
-  () => sql`SELECT ${PING_COLUMNS} FROM location_pings WHERE session_id = ${ph("session_id")}::int ORDER BY captured_at, id`,
+  () => sql`SELECT ${PING_COLUMNS} FROM location_pings WHERE ${sessionFixes(ph("session_id"))} ORDER BY captured_at, id`,
 );
 
 /** The session's fixes from `from` on (a millisecond before a checkpoint's K: the caller keeps those sorting after K). */
@@ -29,7 +30,7 @@ const sessionPingsFrom = preparedStatement(
   "travel_session_pings_from",
   () =>
     sql`SELECT ${PING_COLUMNS} FROM location_pings
-        WHERE session_id = ${ph("session_id")}::int AND captured_at >= ${ph("from")}::timestamptz ORDER BY captured_at, id`,
+        WHERE ${sessionFixes(ph("session_id"))} AND captured_at >= ${ph("from")}::timestamptz ORDER BY captured_at, id`,
 );
 
 const toDayFix = (r: PingRow): DayFix => {
@@ -40,13 +41,24 @@ const toDayFix = (r: PingRow): DayFix => {
 /**
  * Runs THE travel filter (src/lib/geo/travel-filter.ts, the one the phone runs; docs/decisions/0012) on the
  * session's stored pings in captured_at order (then id): accuracy, time order, implied speed and spikes decide which
- * fixes count. Returns the ping ids of the kept fixes and of each counted leg.
+ * fixes count. Returns the session's fixes in that order, the ping ids of the kept ones and each counted leg's ends.
  */
-async function filterSession(db: Db, sessionId: number): Promise<{ ids: number[]; keptIds: number[]; legs: [number, number][] }> {
+async function filterSession(db: Db, sessionId: number): Promise<{ fixes: DayFix[]; keptIds: number[]; legs: [DayFix, DayFix][] }> {
   const fixes = (await sessionPings<PingRow>(db, { session_id: sessionId })).map(toDayFix);
-  const ids = fixes.map((f) => f.id);
   const result = filteredTravel(fixes);
-  return { ids, keptIds: result.keptIndices.map((k) => ids[k]!), legs: result.legs.map(([a, b]) => [ids[a]!, ids[b]!]) };
+  return { fixes, keptIds: result.keptIndices.map((k) => fixes[k]!.id), legs: result.legs.map(([a, b]) => [fixes[a]!, fixes[b]!]) };
+}
+
+/** The legs' spheroid metres, measured in PostGIS from their ends' stored coordinates (one statement). */
+async function legMetres(db: Db, legs: readonly (readonly [{ lat: number; lon: number }, { lat: number; lon: number }])[]): Promise<number[]> {
+  if (legs.length === 0) return [];
+  const rows = await measureLegs<{ m: number | string }>(db, {
+    alat: arrayLiteral(legs.map(([a]) => a.lat)),
+    alon: arrayLiteral(legs.map(([a]) => a.lon)),
+    blat: arrayLiteral(legs.map(([, b]) => b.lat)),
+    blon: arrayLiteral(legs.map(([, b]) => b.lon)),
+  });
+  return rows.map((r) => Number(r.m));
 }
 
 /**
@@ -55,19 +67,14 @@ async function filterSession(db: Db, sessionId: number): Promise<{ ids: number[]
  * every consecutive pair in captured_at order, unfiltered, for diagnostics.
  */
 export async function sessionTravel(db: Db, sessionId: number): Promise<TravelFigures> {
-  const { ids, keptIds, legs } = await filterSession(db, sessionId);
-  const rows = await queryRows<{ raw_m: number | string | null; filtered_m: number | string | null }>(
+  const { fixes, keptIds, legs } = await filterSession(db, sessionId);
+  const rows = await queryRows<{ raw_m: number | string | null }>(
     db,
-    sql`WITH ordered AS (
-          SELECT coords, lag(coords) OVER (ORDER BY captured_at, id) AS prev FROM location_pings WHERE session_id = ${sessionId}
-        )
-        SELECT (SELECT coalesce(sum(ST_Distance(prev, coords)), 0)::float8 FROM ordered) AS raw_m,
-               (SELECT coalesce(sum(ST_Distance(a.coords, b.coords)), 0)::float8
-                  FROM unnest(${arrayLiteral(legs.map((l) => l[0]))}::bigint[], ${arrayLiteral(legs.map((l) => l[1]))}::bigint[]) AS leg(f, t)
-                  JOIN location_pings a ON a.id = leg.f JOIN location_pings b ON b.id = leg.t) AS filtered_m`,
+    sql`SELECT coalesce(sum(ST_Distance(prev, coords)), 0)::float8 AS raw_m
+        FROM (SELECT coords, lag(coords) OVER (ORDER BY captured_at, id) AS prev FROM location_pings WHERE ${sessionFixes(sessionId)}) AS ordered`,
   );
-  const r = rows[0];
-  return { raw_m: Number(r?.raw_m ?? 0), raw_points: ids.length, filtered_m: Number(r?.filtered_m ?? 0), kept_points: keptIds.length };
+  const filtered = (await legMetres(db, legs)).reduce((sum, m) => sum + m, 0);
+  return { raw_m: Number(rows[0]?.raw_m ?? 0), raw_points: fixes.length, filtered_m: filtered, kept_points: keptIds.length };
 }
 
 /** Ids of the session's pings that the travel filter keeps (for the trail view). */
@@ -101,13 +108,8 @@ export async function storeSessionTravel(tx: Db, sessionId: number, hint?: Trave
     const fix = new Map<number, { lat: number; lon: number }>();
     for (const f of run.fixes) fix.set(f.id, f);
     const legs = run.unmeasured;
-    const rows = await measureLegs<{ m: number | string }>(tx, {
-      alat: arrayLiteral(legs.map(([a]) => fix.get(a)!.lat)),
-      alon: arrayLiteral(legs.map(([a]) => fix.get(a)!.lon)),
-      blat: arrayLiteral(legs.map(([, b]) => fix.get(b)!.lat)),
-      blon: arrayLiteral(legs.map(([, b]) => fix.get(b)!.lon)),
-    });
-    legs.forEach(([a, b], i) => metres.set(legKey(a, b), Number(rows[i]!.m)));
+    const m = await legMetres(tx, legs.map(([a, b]) => [fix.get(a)!, fix.get(b)!] as const));
+    legs.forEach(([a, b], i) => metres.set(legKey(a, b), m[i]!));
   }
   const done = run.finish(metres);
   const [row] = await storeKm<{ km: number | string }>(tx, { session_id: sessionId, m: done.meters, cp: done.checkpoint ? JSON.stringify(done.checkpoint) : null });

@@ -4,6 +4,7 @@ import { textArray } from "../db/array-literal";
 import { queryRows, type Db } from "../db/client";
 import { ph, preparedStatement } from "../db/prepared";
 import { GAP_THRESHOLD_MS, type ClientGap } from "@/contracts/tracking";
+import { sessionFixes } from "./session-fixes";
 
 export type DetectedGap = { startedAt: Date; endedAt: Date; cause: string };
 
@@ -56,7 +57,7 @@ export async function detectSessionGaps(
       tx,
       sql`WITH t AS (
             SELECT login_time AS at FROM daily_sessions WHERE id = ${sessionId} AND login_time IS NOT NULL
-            UNION ALL SELECT captured_at FROM location_pings WHERE session_id = ${sessionId}
+            UNION ALL SELECT captured_at FROM location_pings WHERE ${sessionFixes(sessionId)}
             UNION ALL SELECT logout_time FROM daily_sessions WHERE id = ${sessionId} AND logout_time IS NOT NULL AND status <> 'OPEN'
           ), seq AS (SELECT at, lead(at) OVER (ORDER BY at) AS nxt FROM t)
           SELECT seq.at AS started_at, seq.nxt AS ended_at, s.personnel_id
@@ -110,19 +111,19 @@ export async function detectSessionGaps(
  * there are none. A session's fixes share one org-local date, so all lie within two days of the batch's: the pings
  * are read within those bounds, which lets PostgreSQL skip the other day partitions.
  */
-const stretchGaps = preparedStatement(
-  "gaps_stretch",
-  () =>
-    sql`WITH d AS (
+const stretchGaps = preparedStatement("gaps_stretch", () => {
+  // The day's fixes through the rep's index (idx_location_pings_personnel_time; the reads below bound the time).
+  const stretchFixes = sql`session_id = ${ph("s")}::int AND personnel_id = (SELECT personnel_id FROM d)`;
+  return sql`WITH d AS (
           SELECT id, personnel_id, login_time, CASE WHEN status <> 'OPEN' THEN logout_time END AS logout_time
           FROM daily_sessions WHERE id = ${ph("s")}::int
         ), b AS (
           SELECT greatest((SELECT max(captured_at) FROM location_pings
-                            WHERE session_id = ${ph("s")}::int AND captured_at >= ${ph("a")}::timestamptz - interval '2 days'
+                            WHERE ${stretchFixes} AND captured_at >= ${ph("a")}::timestamptz - interval '2 days'
                               AND captured_at < ${ph("a")}::timestamptz),
                           (SELECT login_time FROM d WHERE login_time < ${ph("a")}::timestamptz)) AS lo,
                  least((SELECT min(captured_at) FROM location_pings
-                         WHERE session_id = ${ph("s")}::int AND captured_at > ${ph("b")}::timestamptz
+                         WHERE ${stretchFixes} AND captured_at > ${ph("b")}::timestamptz
                            AND captured_at <= ${ph("b")}::timestamptz + interval '2 days'),
                        (SELECT logout_time FROM d WHERE logout_time > ${ph("b")}::timestamptz)) AS hi
         ), t AS (
@@ -130,11 +131,11 @@ const stretchGaps = preparedStatement(
           WHERE at IS NOT NULL AND at >= coalesce(b.lo, '-infinity') AND at <= coalesce(b.hi, 'infinity')
           UNION ALL
           SELECT captured_at FROM location_pings, b
-          WHERE session_id = ${ph("s")}::int AND captured_at >= ${ph("a")}::timestamptz - interval '2 days'
+          WHERE ${stretchFixes} AND captured_at >= ${ph("a")}::timestamptz - interval '2 days'
             AND captured_at <= ${ph("b")}::timestamptz + interval '2 days'
             AND captured_at >= coalesce(b.lo, '-infinity') AND captured_at <= coalesce(b.hi, 'infinity')
         ), seq AS (SELECT at, lead(at) OVER (ORDER BY at) AS nxt FROM t)
         SELECT b.lo, b.hi, g.at AS started_at, g.nxt AS ended_at, d.personnel_id
         FROM d CROSS JOIN b LEFT JOIN (SELECT * FROM seq WHERE nxt - at > ${ph("threshold")}::interval) g ON TRUE
-        ORDER BY g.at`,
-);
+        ORDER BY g.at`;
+});

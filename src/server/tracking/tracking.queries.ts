@@ -8,6 +8,7 @@ import { queryRows, type Db } from "../db/client";
 import { log } from "../log";
 import { localDate } from "@/lib/time";
 import { keptPingIds, sessionTravel } from "./compute-travel";
+import { sessionFixes } from "./session-fixes";
 import type { Trail, TrailQuery } from "@/contracts/tracking";
 import { loadWorkHours } from "./work-hours";
 
@@ -41,7 +42,7 @@ export async function getTrail(ctx: Ctx, query: TrailQuery, meta?: RequestMeta):
     const pings = await queryRows<{ id: number | string; lat: number; lon: number; accuracy_m: number; speed: number | null; heading: number | null; source: string | null; captured_at: unknown; received_at: unknown }>(
       ctx.db,
       sql`SELECT id, ST_Y(coords::geometry) AS lat, ST_X(coords::geometry) AS lon, accuracy_m, speed, heading, source, captured_at, received_at
-          FROM location_pings WHERE session_id = ${session.id} ORDER BY captured_at, id`,
+          FROM location_pings WHERE ${sessionFixes(session.id)} ORDER BY captured_at, id`,
     );
     const gaps = await queryRows<{ started_at: unknown; ended_at: unknown; cause: string }>(
       ctx.db,

@@ -1,4 +1,4 @@
-import { bigserial, index, integer, pgTable, primaryKey, real, serial, timestamp, unique, uuid, varchar } from "drizzle-orm/pg-core";
+import { bigserial, index, integer, pgTable, real, serial, timestamp, unique, uuid, varchar } from "drizzle-orm/pg-core";
 import { geographyPoint } from "../geography";
 import { personnel } from "./personnel";
 import { dailySessions } from "./sessions";
@@ -11,6 +11,10 @@ import { dailySessions } from "./sessions";
  * personnel_id and session_id carry no foreign key (migration 0023_pings_no_fk): with them, dropping a day locked
  * personnel and daily_sessions exclusively. The pings use-case, the one writer, stores the acting rep and the rep's
  * day row it holds locked; neither table ever loses a row.
+ * Two indexes only (migration 0026; what a day's fixes cost on disk, and so dropping a day, docs/decisions/0022): the
+ * idempotency key, which is the table's key (no PRIMARY KEY: `id` numbers fixes in arrival order, for ordering and the
+ * trail's ping ids, and nothing looks a fix up by it), and the rep's (personnel_id, captured_at), through which a
+ * day's fixes are read too (src/server/tracking/session-fixes.ts).
  */
 export const locationPings = pgTable(
   "location_pings",
@@ -30,10 +34,8 @@ export const locationPings = pgTable(
     receivedAt: timestamp("received_at", { withTimezone: true }).notNull().defaultNow(),
   },
   (t) => [
-    primaryKey({ name: "location_pings_pkey", columns: [t.id, t.capturedAt] }),
     unique("location_pings_client_id_captured_at_unique").on(t.clientId, t.capturedAt),
     index("idx_location_pings_personnel_time").on(t.personnelId, t.capturedAt),
-    index("idx_location_pings_session").on(t.sessionId, t.capturedAt),
   ],
 );
 
