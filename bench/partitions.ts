@@ -11,6 +11,10 @@
  *   PART_DROP_REPS [8]      reps (of PART_REPS) that keep sending batches while the day is dropped: the drop must not
  *                           hold them up (their batch times before and during the drop are printed) nor lose a fix
  *   PART_CHECKPOINT [1]     CHECKPOINT after writing the day, before the drop (0: drop it right after writing it)
+ *   PART_EVICT [0]          1: after the CHECKPOINT, evict the day's files from the OS page cache (`dd iflag=nocache
+ *                           count=0` on each file; the bench must run on the database's host as a user who can read
+ *                           its data directory), as a day past retention usually is: 8 to 90 days after it was
+ *                           written, on a server whose newer days and reports need the memory
  *
  * The drop is the retention job itself (maintainPingPartitions), timed whole (`job_ms`: what an operator waits for),
  * and per statement from its "pings: day dropped" log line (`detach_ms`: DETACH … CONCURRENTLY, which waits for the
@@ -22,7 +26,9 @@
  * Goals (the issue): ingest ≥ 20,000 fixes/s; dropping a day ≤ 1 s. Prints one JSON line. Smoke run:
  * PART_REPS=2 PART_BATCHES=2 PART_DAY_FIXES=1000. The HTTP ingest (lean door, wrk) is `npm run bench` (pings part).
  */
+import { execFileSync } from "node:child_process";
 import { randomUUID } from "node:crypto";
+import { existsSync } from "node:fs";
 import postgres from "postgres";
 import { sql } from "drizzle-orm";
 
@@ -33,6 +39,7 @@ const BATCHES = Number(process.env.PART_BATCHES ?? 50);
 const DAY_FIXES = Number(process.env.PART_DAY_FIXES ?? 6_000_000);
 const DROP_REPS = Math.min(Number(process.env.PART_DROP_REPS ?? 8), REPS);
 const CHECKPOINT = process.env.PART_CHECKPOINT !== "0";
+const EVICT = process.env.PART_EVICT === "1";
 const BATCH = 500;
 // A fixed Wednesday, UTC work hours all day. Each rep's batch b holds the fixes taken 06:00 + b × 500 s + i s, and the
 // use-case is called with the clock a phone posting it right away would have: its last fix + 1 s. (A clock fixed at
@@ -134,6 +141,23 @@ async function main() {
     const c0 = performance.now();
     if (CHECKPOINT) await db.execute(sql`CHECKPOINT`);
     const checkpointS = (performance.now() - c0) / 1000;
+    let evicted: number | "no" = "no";
+    if (EVICT) {
+      // The day's files: the table, its indexes and TOAST, each in 1 GB segments (path, path.1, …).
+      const files = await queryRows<{ path: string }>(
+        db,
+        sql`SELECT current_setting('data_directory') || '/' || pg_relation_filepath(c.oid) AS path FROM pg_class c
+            WHERE c.oid = 'location_pings_p20260112'::regclass OR c.oid IN (SELECT indexrelid FROM pg_index WHERE indrelid = 'location_pings_p20260112'::regclass)
+               OR c.oid = (SELECT reltoastrelid FROM pg_class WHERE oid = 'location_pings_p20260112'::regclass)`,
+      );
+      evicted = 0;
+      for (const { path } of files) {
+        for (let seg = 0; existsSync(seg ? `${path}.${seg}` : path); seg++) {
+          execFileSync("dd", [`if=${seg ? `${path}.${seg}` : path}`, "iflag=nocache", "count=0", "status=none"]);
+          evicted++;
+        }
+      }
+    }
     await ensurePingPartitions(db, "2026-01-20", "2026-01-28"); // the days ahead already exist, as the hourly job keeps them
 
     // The drop, while DROP_REPS reps keep sending (each batch into DAY, as before): first a second of batches alone.
@@ -174,6 +198,7 @@ async function main() {
           mb: Number(size!.mb),
           fill_s: +fillS.toFixed(2),
           checkpoint_s: CHECKPOINT ? +checkpointS.toFixed(2) : "skipped",
+          evicted_files: evicted,
           job_ms: Math.round(d1 - d0),
           detach_ms: took.detach_ms,
           drop_ms: took.drop_ms,

@@ -62,28 +62,25 @@ function dayTables(rows: readonly { name: string }[]): { name: string; day: stri
     .map((r) => ({ name: r.name, day: `${r.m![1]}-${r.m![2]}-${r.m![3]}` }));
 }
 
-/**
- * Day tables left out of location_pings by a run of the job that stopped between its DETACH and its DROP (a crash, a
- * deploy): no longer partitions, so listPingPartitions does not see them; the job drops them like any expired day.
- */
-async function listDetachedPingDays(db: Db): Promise<{ name: string; day: string }[]> {
-  const rows = await queryRows<{ name: string }>(
-    db,
-    sql`SELECT c.relname AS name FROM pg_class c
-        WHERE c.relkind = 'r' AND c.relnamespace = to_regnamespace(current_schema()) AND c.relname ~ '^location_pings_p[0-9]{8}$'
-          AND NOT EXISTS (SELECT 1 FROM pg_inherits i WHERE i.inhrelid = c.oid) ORDER BY c.relname`,
-  );
-  return dayTables(rows);
-}
+type DayTable = { name: string; day: string; state: "attached" | "pending" | "detached" };
 
-/** Day partitions whose DETACH … CONCURRENTLY was interrupted after its first transaction (PostgreSQL only). */
-async function pendingPingDetaches(db: Db): Promise<string[]> {
-  const rows = await queryRows<{ name: string }>(
+/**
+ * Every day table, in one catalog read: the partitions of location_pings (`pending` when a DETACH … CONCURRENTLY was
+ * interrupted after its first transaction, PostgreSQL only) and the day tables left out of it (`detached`) by a run of
+ * the job that stopped between its DETACH and its DROP (a crash, a deploy), which the job drops like any expired day.
+ */
+async function listDayTables(db: Db): Promise<DayTable[]> {
+  const rows = await queryRows<{ name: string; state: DayTable["state"] }>(
     db,
-    sql`SELECT c.relname AS name FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid
-        WHERE i.inhparent = to_regclass('location_pings') AND i.inhdetachpending AND c.relname ~ '^location_pings_p[0-9]{8}$' ORDER BY c.relname`,
+    sql`SELECT c.relname AS name,
+               CASE WHEN i.inhrelid IS NULL THEN 'detached' WHEN i.inhdetachpending THEN 'pending' ELSE 'attached' END AS state
+        FROM pg_class c LEFT JOIN pg_inherits i ON i.inhrelid = c.oid AND i.inhparent = to_regclass('location_pings')
+        WHERE c.relkind = 'r' AND c.relnamespace = to_regnamespace(current_schema()) AND c.relname ~ '^location_pings_p[0-9]{8}$'
+          AND (i.inhrelid IS NOT NULL OR NOT EXISTS (SELECT 1 FROM pg_inherits o WHERE o.inhrelid = c.oid))
+        ORDER BY c.relname`,
   );
-  return rows.map((r) => r.name);
+  const days = new Map(dayTables(rows).map((d) => [d.name, d.day]));
+  return rows.flatMap((r) => (days.has(r.name) ? [{ name: r.name, day: days.get(r.name)!, state: r.state }] : []));
 }
 
 /**
@@ -91,21 +88,22 @@ async function pendingPingDetaches(db: Db): Promise<string[]> {
  * ping_retention_days (before today − retention, UTC) is dropped, one day at a time. Idempotent: a second
  * run creates and drops nothing. Each day's kilometres and gaps stay on its daily session; only the trail goes.
  * Call it with the pool, never inside a transaction (the DETACH … CONCURRENTLY of each day needs its own).
+ * Its three reads are independent (the days it creates are never expired ones) and go out together.
  */
 export async function maintainPingPartitions(db: Db, now: Date): Promise<{ created: number; dropped: string[] }> {
   const today = utcDay(now);
-  const created = await ensurePingPartitions(db, addDays(today, -1), addDays(today, AHEAD_DAYS));
-  const { ping_retention_days: retention } = await getOrgSettings(db);
+  const [created, settings, tables] = await Promise.all([ensurePingPartitions(db, addDays(today, -1), addDays(today, AHEAD_DAYS)), getOrgSettings(db), listDayTables(db)]);
+  const retention = settings.ping_retention_days;
   const keepFrom = addDays(today, -retention);
   // A detach left pending by a run stopped while it waited (its first transaction committed, its second never ran)
   // is finished first: while one is pending, PostgreSQL refuses to detach any other day concurrently.
-  for (const name of await pendingPingDetaches(db)) {
-    await db.execute(sql`ALTER TABLE location_pings DETACH PARTITION ${sql.raw(`"${name}"`)} FINALIZE`);
-    log.info("pings: pending detach finished", { table: name });
+  for (const t of tables.filter((x) => x.state === "pending")) {
+    await db.execute(sql`ALTER TABLE location_pings DETACH PARTITION ${sql.raw(`"${t.name}"`)} FINALIZE`);
+    log.info("pings: pending detach finished", { table: t.name });
   }
-  const expired = [...(await listPingPartitions(db)), ...(await listDetachedPingDays(db))].filter((p) => p.day < keepFrom);
+  const expired = tables.filter((p) => p.day < keepFrom);
   const dropped: string[] = [];
-  for (const p of expired.sort((a, b) => a.day.localeCompare(b.day))) {
+  for (const p of expired) {
     const took = await dropPingDay(db, p.name);
     // What an operator waits for, per statement (docs/decisions/0022: detach waits for the transactions that were
     // using location_pings when it started; the drop is the day's files going).
