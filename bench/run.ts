@@ -21,6 +21,11 @@
  *                     machine drift (two separate bench runs cannot tell tracing from noise on a shared machine).
  *                     `off`: the second server runs untraced too — an A/A run that shows the harness's own bias
  *                     between the two servers (the cost it reports should be ~0).
+ *   BENCH_OTEL_TOGETHER  unset · 1: with BENCH_OTEL_COMPARE, nearby and health run on both servers at the same time
+ *                     (one wrk each, BENCH_CONNECTIONS each) instead of one after the other: both share the same
+ *                     seconds of the machine, so its drift (±40 % within half an hour here) cancels out of the ratio, and
+ *                     the traced server's extra CPU per request shows as fewer requests in its share of the cores.
+ *                     Check-in stays back to back (two wrk would check the same reps in).
  */
 import { mkdtempSync, rmSync } from "node:fs";
 import os from "node:os";
@@ -48,6 +53,7 @@ const PING_REPS = Number(process.env.BENCH_PING_REPS ?? 2000);
 const ONLY = new Set((process.env.BENCH_ONLY ?? "peer,checkin,nearby,health,pings,raw").split(",").map((s) => s.trim()).filter(Boolean));
 const OTEL_COMPARE = process.env.BENCH_OTEL_COMPARE;
 const TRACED_BASE = process.env.BENCH_TRACED_URL ?? "http://127.0.0.1:3301";
+const TOGETHER = process.env.BENCH_OTEL_TOGETHER === "1";
 const FIXTURES = process.env.FIXTURES_DIR ?? path.resolve(import.meta.dirname, "../../shared/fixtures");
 const log = (s: string) => console.log(`[bench ${new Date().toISOString().slice(11, 19)}] ${s}`);
 const load1 = () => os.loadavg()[0]!.toFixed(2);
@@ -170,14 +176,18 @@ async function main() {
           [BASE, (r) => (round.fb[w] = r)],
           ...(traced ? [[TRACED_BASE, (r: WrkResult) => (round.traced[w] = r)] as [string, (r: WrkResult) => void]] : []),
         ];
-        if (server && fbWorks.includes(w)) for (const [base, keep] of i % 2 ? pair.reverse() : pair) keep(await runFb(w, SECONDS, base));
+        if (server && fbWorks.includes(w)) {
+          if (TOGETHER && traced && w !== "checkin") [round.fb[w], round.traced[w]] = await Promise.all([runFb(w, SECONDS), runFb(w, SECONDS, TRACED_BASE)]);
+          else for (const [base, keep] of i % 2 ? pair.reverse() : pair) keep(await runFb(w, SECONDS, base));
+        }
       }
       if (server && wantHealth) {
         const pair: [string, (r: WrkResult) => void][] = [
           [BASE, (r) => (round.health = r)],
           ...(traced ? [[TRACED_BASE, (r: WrkResult) => (round.traced.health = r)] as [string, (r: WrkResult) => void]] : []),
         ];
-        for (const [base, keep] of i % 2 ? pair.reverse() : pair) keep(await runHealth(SECONDS, base));
+        if (TOGETHER && traced) [round.health, round.traced.health] = await Promise.all([runHealth(SECONDS), runHealth(SECONDS, TRACED_BASE)]);
+        else for (const [base, keep] of i % 2 ? pair.reverse() : pair) keep(await runHealth(SECONDS, base));
       }
       for (const w of rawWorks) round.raw[w] = await runRaw(w);
       rounds.push(round);
@@ -271,6 +281,7 @@ function healthTable(rounds: Round[]): string {
 
 /** BENCH_OTEL_COMPARE: each work untraced and traced, run back to back in every round; the cost is the drop in rate. */
 function tracingTable(rounds: Round[]): string {
+  const pairing = TOGETHER ? "nearby and health on both at the same time, check-in back to back, in each round" : "back to back in each round";
   const rows: string[][] = [];
   for (const w of [...WORKS, "health"] as const) {
     const off = rounds.map((r) => (w === "health" ? r.health : r.fb[w]));
@@ -289,8 +300,8 @@ function tracingTable(rounds: Round[]): string {
   }
   return (
     (OTEL_COMPARE === "off"
-      ? `### A/A: two untraced servers (${BASE} and ${TRACED_BASE}), same build and database, back to back in each round: the harness's own bias\n`
-      : `### Tracing cost: OpenTelemetry on at ratio ${OTEL_COMPARE} (${TRACED_BASE}) vs off (${BASE}), same build and database, back to back in each round\n`) +
+      ? `### A/A: two untraced servers (${BASE} and ${TRACED_BASE}), same build and database, ${pairing}: the harness's own bias\n`
+      : `### Tracing cost: OpenTelemetry on at ratio ${OTEL_COMPARE} (${TRACED_BASE}) vs off (${BASE}), same build and database, ${pairing}\n`) +
     mdTable(["work", "off /s (median)", "on /s (median)", "cost per round", "median cost", "p99 ms off → on"], rows)
   );
 }

@@ -8,10 +8,14 @@ import { env } from "@/env";
  */
 type Sink = { write(line: string): unknown };
 let sink: Sink = pino.destination({ fd: 1, sync: true });
+let sinkReplaced = false;
 /** Tests read the lines the app writes (null restores stdout). */
 export function setLogSinkForTests(next: Sink | null): void {
   sink = next ?? pino.destination({ fd: 1, sync: true });
+  sinkReplaced = next !== null;
 }
+/** Whether a test's sink is in place (tests/support/isolation-guard.ts checks that each file put stdout back). */
+export const logSinkReplaced = (): boolean => sinkReplaced;
 
 const logger = pino(
   {
@@ -26,6 +30,7 @@ const logger = pino(
 
 /** The level in force (LOG_LEVEL), changeable by tests that read debug or info lines. */
 export const setLogLevel = (level: "debug" | "info" | "warn" | "error") => void (logger.level = level);
+export const logLevel = (): string => logger.level;
 
 /** Whether lines of `level` are written now (callers skip building fields nobody reads). */
 export const logLevelEnabled = (level: "debug" | "info" | "warn" | "error"): boolean => logger.isLevelEnabled(level);

@@ -6,14 +6,16 @@
  * the next file starts clean.
  *
  * Checked: process.env, fake timers, the trust settings and the API rate limit (setTrustForTests,
- * setApiRateLimitForTests), the shutdown flag (resetShutdownForTests) and OpenTelemetry (telemetry.test.ts).
- * Not checked: the log sink and the photo storage (their setters keep no record of the default to compare with).
+ * setApiRateLimitForTests), the shutdown flag (resetShutdownForTests), OpenTelemetry (telemetry.test.ts), the log
+ * sink and level (setLogSinkForTests, setLogLevel) and the photo storage (setStorageForTests).
  */
 import { afterAll, expect, vi } from "vitest";
 import { env } from "../../src/env";
 import { apiRateLimitPerMinute, setApiRateLimitForTests } from "../../src/server/auth/rate-limit";
 import { publicUrl, setTrustForTests, trustProxyHops } from "../../src/server/http/trust";
 import { isShuttingDown, resetShutdownForTests } from "../../src/server/lifecycle/shutdown";
+import { logLevel, logSinkReplaced, setLogLevel, setLogSinkForTests } from "../../src/server/log";
+import { setStorageForTests, storageReplacedForTests } from "../../src/server/storage/storage";
 import { telemetryOn } from "../../src/server/telemetry/telemetry";
 
 const envAtStart = { ...process.env };
@@ -46,6 +48,18 @@ afterAll(() => {
     resetShutdownForTests();
   }
   if (telemetryOn()) left.push("OpenTelemetry on (see telemetry.test.ts's afterAll)");
+  if (logSinkReplaced()) {
+    left.push("log sink (setLogSinkForTests)");
+    setLogSinkForTests(null);
+  }
+  if (logLevel() !== env.LOG_LEVEL) {
+    left.push(`log level ${logLevel()} (setLogLevel; LOG_LEVEL is ${env.LOG_LEVEL})`);
+    setLogLevel(env.LOG_LEVEL);
+  }
+  if (storageReplacedForTests()) {
+    left.push("photo storage (setStorageForTests)");
+    setStorageForTests(undefined);
+  }
 
   expect(left, "module state this file changed and did not put back (vitest.config.mts: modules are shared between files)").toEqual([]);
 });

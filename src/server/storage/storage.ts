@@ -31,7 +31,11 @@ export function getStorage(): PhotoStorage {
   return instance;
 }
 
-/** Tests point the app at their own directory. */
+let replaced = false;
+/** Tests point the app at their own directory (undefined: back to the configured storage). */
 export function setStorageForTests(storage: PhotoStorage | undefined): void {
   instance = storage;
+  replaced = storage !== undefined;
 }
+/** Whether a test's storage is in place (tests/support/isolation-guard.ts checks that each file put it back). */
+export const storageReplacedForTests = (): boolean => replaced;
