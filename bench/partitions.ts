@@ -125,8 +125,9 @@ async function main() {
     await ensurePingPartitions(db, DROP_DAY, DROP_DAY);
     const f0 = performance.now();
     // A field day's shape: reps at one fix a minute over 10 hours, each fix with its rep, session, speed, heading
-    // and source, the reps' fixes interleaved in time as they arrive (298 bytes a fix on disk, against 263 for one
-    // rep's bare fixes, which this bench wrote before 2026-12-06 22:50). No foreign keys (0023): the ids need no rows.
+    // and source, the reps' fixes interleaved in time as they arrive (223 bytes a fix on disk with the two indexes of
+    // 0026, 298 with the four before; 263 for one rep's bare fixes, which this bench wrote before 2026-12-06 22:50).
+    // No foreign keys (0023): the ids need no rows.
     const FIXES_A_REP = 600; // one a minute over 10 hours
     const dayReps = Math.ceil(DAY_FIXES / FIXES_A_REP);
     await db.execute(sql`INSERT INTO location_pings (client_id, personnel_id, session_id, coords, accuracy_m, speed, heading, source, captured_at)

@@ -4,7 +4,7 @@ import { sql, type Placeholder, type SQL } from "drizzle-orm";
 /**
  * The condition that selects day row `sessionId`'s fixes in location_pings, written so PostgreSQL reads them through
  * idx_location_pings_personnel_time within the day's bounds (migration 0026 dropped the session index: 44.5 of the
- * 298 bytes a fix costs on disk, and so of the time dropping a day takes; docs/decisions/0022, "Retention").
+ * 298 bytes a fix cost on disk before it, and so of the time dropping a day takes; docs/decisions/0022, "Retention").
  *
  * The bounds hold every fix the day can have, so the condition selects exactly `session_id = sessionId`:
  * - from the day's login_time: the pings use-case, the one writer, refuses a fix taken before it (before_day_start),
