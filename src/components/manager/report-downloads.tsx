@@ -1,5 +1,6 @@
 "use client";
 import { useState } from "react";
+import { useHydrated } from "@/lib/use-hydrated";
 
 type Format = "csv" | "xlsx" | "pdf";
 
@@ -10,6 +11,7 @@ type Format = "csv" | "xlsx" | "pdf";
 export function ReportDownloads({ query }: { query: string }) {
   const [busy, setBusy] = useState<{ format: Format; bytes: number } | null>(null);
   const [error, setError] = useState<string | null>(null);
+  const hydrated = useHydrated(); // the download is JavaScript: disabled until then, so an early click is not lost
 
   async function download(format: Format) {
     setError(null);
@@ -53,7 +55,7 @@ export function ReportDownloads({ query }: { query: string }) {
           key={f}
           type="button"
           onClick={() => void download(f)}
-          disabled={busy !== null}
+          disabled={busy !== null || !hydrated}
           className="min-h-11 rounded-lg border border-brand-700 px-4 font-medium text-brand-700 hover:bg-brand-50 disabled:opacity-50"
         >
           Download {f.toUpperCase()}
