@@ -44,30 +44,18 @@ export function utcDaySpan(instants: readonly Date[]): { from: string; to: strin
   return Number.isFinite(lo) ? { from: utcDay(new Date(lo)), to: utcDay(new Date(hi)) } : null;
 }
 
-/** The day partitions that exist, oldest first. */
+/** The day partitions that exist (attached, or with a detach pending), oldest first. */
 export async function listPingPartitions(db: Db): Promise<{ name: string; day: string }[]> {
-  const rows = await queryRows<{ name: string }>(
-    db,
-    sql`SELECT c.relname AS name FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid
-        WHERE i.inhparent = to_regclass('location_pings') ORDER BY c.relname`,
-  );
-  return dayTables(rows);
-}
-
-/** The rows that name a day table (`location_pings_pYYYYMMDD`), with the day they hold. */
-function dayTables(rows: readonly { name: string }[]): { name: string; day: string }[] {
-  return rows
-    .map((r) => ({ name: r.name, m: /^location_pings_p(\d{4})(\d{2})(\d{2})$/.exec(r.name) }))
-    .filter((r) => r.m)
-    .map((r) => ({ name: r.name, day: `${r.m![1]}-${r.m![2]}-${r.m![3]}` }));
+  return (await listDayTables(db)).filter((t) => t.state !== "detached").map(({ name, day }) => ({ name, day }));
 }
 
 type DayTable = { name: string; day: string; state: "attached" | "pending" | "detached" };
 
 /**
- * Every day table, in one catalog read: the partitions of location_pings (`pending` when a DETACH … CONCURRENTLY was
- * interrupted after its first transaction, PostgreSQL only) and the day tables left out of it (`detached`) by a run of
- * the job that stopped between its DETACH and its DROP (a crash, a deploy), which the job drops like any expired day.
+ * Every day table (`location_pings_pYYYYMMDD`), oldest first, in one catalog read: the partitions of location_pings
+ * (`pending` when a DETACH … CONCURRENTLY was interrupted after its first transaction, PostgreSQL only) and the day
+ * tables left out of it (`detached`) by a run of the job that stopped between its DETACH and its DROP (a crash, a
+ * deploy), which the job drops like any expired day.
  */
 async function listDayTables(db: Db): Promise<DayTable[]> {
   const rows = await queryRows<{ name: string; state: DayTable["state"] }>(
@@ -79,8 +67,10 @@ async function listDayTables(db: Db): Promise<DayTable[]> {
           AND (i.inhrelid IS NOT NULL OR NOT EXISTS (SELECT 1 FROM pg_inherits o WHERE o.inhrelid = c.oid))
         ORDER BY c.relname`,
   );
-  const days = new Map(dayTables(rows).map((d) => [d.name, d.day]));
-  return rows.flatMap((r) => (days.has(r.name) ? [{ name: r.name, day: days.get(r.name)!, state: r.state }] : []));
+  return rows.flatMap((r) => {
+    const m = /^location_pings_p(\d{4})(\d{2})(\d{2})$/.exec(r.name);
+    return m ? [{ name: r.name, day: `${m[1]}-${m[2]}-${m[3]}`, state: r.state }] : [];
+  });
 }
 
 /**
