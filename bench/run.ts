@@ -26,6 +26,11 @@
  *                     seconds of the machine, so its drift (±40 % within half an hour here) cancels out of the ratio, and
  *                     the traced server's extra CPU per request shows as fewer requests in its share of the cores.
  *                     Check-in stays back to back (two wrk would check the same reps in).
+ *   BENCH_OTEL_CONTROL  unset · 1: with BENCH_OTEL_COMPARE=<ratio>, a third server (BENCH_CONTROL_URL
+ *                     [http://127.0.0.1:3302], same build and database) runs untraced, and every round runs each work on
+ *                     the three, back to back, their order rotated by round (each server first, second and third equally
+ *                     often). The table then gives, from the same rounds, tracing's cost against the mean of the two
+ *                     untraced runs and the A/A difference between those two (the noise floor the cost must clear).
  */
 import { mkdtempSync, rmSync } from "node:fs";
 import os from "node:os";
@@ -54,6 +59,9 @@ const ONLY = new Set((process.env.BENCH_ONLY ?? "peer,checkin,nearby,health,ping
 const OTEL_COMPARE = process.env.BENCH_OTEL_COMPARE;
 const TRACED_BASE = process.env.BENCH_TRACED_URL ?? "http://127.0.0.1:3301";
 const TOGETHER = process.env.BENCH_OTEL_TOGETHER === "1";
+const CONTROL = process.env.BENCH_OTEL_CONTROL === "1";
+const CONTROL_BASE = process.env.BENCH_CONTROL_URL ?? "http://127.0.0.1:3302";
+if (CONTROL && (!OTEL_COMPARE || OTEL_COMPARE === "off" || TOGETHER)) throw new Error("BENCH_OTEL_CONTROL=1 needs BENCH_OTEL_COMPARE=<ratio> and no BENCH_OTEL_TOGETHER");
 const FIXTURES = process.env.FIXTURES_DIR ?? path.resolve(import.meta.dirname, "../../shared/fixtures");
 const log = (s: string) => console.log(`[bench ${new Date().toISOString().slice(11, 19)}] ${s}`);
 const load1 = () => os.loadavg()[0]!.toFixed(2);
@@ -68,6 +76,8 @@ type Round = {
   health?: WrkResult;
   /** BENCH_OTEL_COMPARE: the same works on the traced server, each right after the untraced run. */
   traced: Partial<Record<Work | "health", WrkResult>>;
+  /** BENCH_OTEL_CONTROL: the same works on a second untraced server, in the same rounds. */
+  control: Partial<Record<Work | "health", WrkResult>>;
 };
 
 async function main() {
@@ -109,6 +119,7 @@ async function main() {
   let peer: Peer | null = null;
   let server: BenchServer | null = null;
   let traced: BenchServer | null = null;
+  let control: BenchServer | null = null;
   const rounds: Round[] = [];
   let pings: PingsResult | null = null;
   let memory: { pid: number; rssMb: number; name: string } | null = null;
@@ -116,6 +127,7 @@ async function main() {
     if (peerWorks.length) peer = await startPeer(log);
     if (data) server = await startServer({ base: BASE, dir: SERVER_DIR, dbUrl: DB_URL, reuse: true, log, otel: OTEL_COMPARE ? null : undefined });
     if (data && OTEL_COMPARE) traced = await startServer({ base: TRACED_BASE, dir: SERVER_DIR, dbUrl: DB_URL, reuse: false, log, otel: OTEL_COMPARE === "off" ? null : OTEL_COMPARE });
+    if (data && CONTROL) control = await startServer({ base: CONTROL_BASE, dir: SERVER_DIR, dbUrl: DB_URL, reuse: false, log, otel: null });
     const reps = data ? range(data.reps.first, data.reps.last) : [];
     // Every rep has started today ("Start day"), as in the field: check-ins then count on an open day.
     if (data) await openDays(DB_URL, reps);
@@ -132,9 +144,10 @@ async function main() {
         seconds,
         env: { PEER_SCRIPT: path.join(PEER_DIR, w === "checkin" ? "checkin.lua" : "nearby.lua") },
       });
+    const label = (base: string) => (base === BASE ? "" : base === TRACED_BASE ? " (traced)" : " (control)");
     const runFb = async (w: Work, seconds: number, base = BASE) => {
       if (w === "checkin") await resetOpenVisits(DB_URL); // every rep may check in again
-      const r = await wrk({ name: `Fieldbeat ${w}${base === BASE ? "" : " (traced)"}`, url: base, script: path.join(WRK_DIR, w === "checkin" ? "fb-checkin.lua" : "fb-nearby.lua"), connections: CONNS, seconds, env: { BENCH_TOKENS: tokenFile } });
+      const r = await wrk({ name: `Fieldbeat ${w}${label(base)}`, url: base, script: path.join(WRK_DIR, w === "checkin" ? "fb-checkin.lua" : "fb-nearby.lua"), connections: CONNS, seconds, env: { BENCH_TOKENS: tokenFile } });
       if (w === "checkin") {
         if (r.total > reps.length) log(`warning: ${r.total} check-ins for ${reps.length} reps: the token file wrapped, later check-ins met open visits (409)`);
         await settleOpenVisits(DB_URL); // wrk's abandoned in-flight check-ins still land after it returns
@@ -142,7 +155,7 @@ async function main() {
       return r;
     };
     const runHealth = (seconds: number, base = BASE) =>
-      wrk({ name: `Fieldbeat GET /api/health${base === BASE ? "" : " (traced)"}`, url: base, script: path.join(WRK_DIR, "health.lua"), connections: CONNS, seconds });
+      wrk({ name: `Fieldbeat GET /api/health${label(base)}`, url: base, script: path.join(WRK_DIR, "health.lua"), connections: CONNS, seconds });
     const runRaw = (w: Work) =>
       pgbench({
         name: `pgbench ${w}`,
@@ -160,14 +173,16 @@ async function main() {
         if (peer && peerWorks.includes(w)) await runPeer(w, WARMUP);
         if (server && fbWorks.includes(w)) await runFb(w, WARMUP);
         if (traced && fbWorks.includes(w)) await runFb(w, WARMUP, TRACED_BASE);
+        if (control && fbWorks.includes(w)) await runFb(w, WARMUP, CONTROL_BASE);
       }
       if (server && wantHealth) await runHealth(WARMUP);
       if (traced && wantHealth) await runHealth(WARMUP, TRACED_BASE);
+      if (control && wantHealth) await runHealth(WARMUP, CONTROL_BASE);
     }
 
     for (let i = 0; i < ROUNDS; i++) {
       await refreshTokens(); // access tokens live 15 minutes
-      const round: Round = { load: load1(), peer: {}, fb: {}, raw: {}, traced: {} };
+      const round: Round = { load: load1(), peer: {}, fb: {}, raw: {}, traced: {}, control: {} };
       log(`round ${i + 1}/${ROUNDS} (1-min load ${round.load})`);
       for (const w of WORKS) {
         if (peer && peerWorks.includes(w)) round.peer[w] = await runPeer(w, SECONDS);
@@ -175,19 +190,21 @@ async function main() {
         const pair: [string, (r: WrkResult) => void][] = [
           [BASE, (r) => (round.fb[w] = r)],
           ...(traced ? [[TRACED_BASE, (r: WrkResult) => (round.traced[w] = r)] as [string, (r: WrkResult) => void]] : []),
+          ...(control ? [[CONTROL_BASE, (r: WrkResult) => (round.control[w] = r)] as [string, (r: WrkResult) => void]] : []),
         ];
         if (server && fbWorks.includes(w)) {
           if (TOGETHER && traced && w !== "checkin") [round.fb[w], round.traced[w]] = await Promise.all([runFb(w, SECONDS), runFb(w, SECONDS, TRACED_BASE)]);
-          else for (const [base, keep] of i % 2 ? pair.reverse() : pair) keep(await runFb(w, SECONDS, base));
+          else for (const [base, keep] of inRoundOrder(pair, i)) keep(await runFb(w, SECONDS, base));
         }
       }
       if (server && wantHealth) {
         const pair: [string, (r: WrkResult) => void][] = [
           [BASE, (r) => (round.health = r)],
           ...(traced ? [[TRACED_BASE, (r: WrkResult) => (round.traced.health = r)] as [string, (r: WrkResult) => void]] : []),
+          ...(control ? [[CONTROL_BASE, (r: WrkResult) => (round.control.health = r)] as [string, (r: WrkResult) => void]] : []),
         ];
         if (TOGETHER && traced) [round.health, round.traced.health] = await Promise.all([runHealth(SECONDS), runHealth(SECONDS, TRACED_BASE)]);
-        else for (const [base, keep] of i % 2 ? pair.reverse() : pair) keep(await runHealth(SECONDS, base));
+        else for (const [base, keep] of inRoundOrder(pair, i)) keep(await runHealth(SECONDS, base));
       }
       for (const w of rawWorks) round.raw[w] = await runRaw(w);
       rounds.push(round);
@@ -209,6 +226,7 @@ async function main() {
   } finally {
     await server?.stop();
     await traced?.stop();
+    await control?.stop();
     await peer?.stop();
     rmSync(tmp, { recursive: true, force: true });
   }
@@ -279,30 +297,58 @@ function healthTable(rounds: Round[]): string {
   return `### Fieldbeat's floor: GET /api/health (one trivial query, shared by the requests that arrive while it runs), wrk ${CONNS} connections × ${SECONDS} s\n` + mdTable(["round", "load", "req/s", "p50 ms", "p99 ms", "non-2xx / total"], rows);
 }
 
-/** BENCH_OTEL_COMPARE: each work untraced and traced, run back to back in every round; the cost is the drop in rate. */
+/** The runs of one round in their order: rotated by the round, so each server runs first, second … equally often. */
+function inRoundOrder<T>(runs: T[], round: number): T[] {
+  const k = round % runs.length;
+  return [...runs.slice(k), ...runs.slice(0, k)];
+}
+
+/**
+ * BENCH_OTEL_COMPARE: each work untraced and traced, run back to back in every round; the cost is the drop in rate.
+ * With BENCH_OTEL_CONTROL, the cost is taken against the mean of the round's two untraced runs, and the A/A column is
+ * the second untraced server's shortfall against the first in the same rounds.
+ */
 function tracingTable(rounds: Round[]): string {
-  const pairing = TOGETHER ? "nearby and health on both at the same time, check-in back to back, in each round" : "back to back in each round";
+  const pairing = TOGETHER ? "nearby and health on both at the same time, check-in back to back, in each round" : CONTROL ? "the three back to back in each round, in rotated order" : "back to back in each round";
   const rows: string[][] = [];
+  const pctList = (xs: number[]) => xs.map((c) => `${fmt(c, 1)}`).join(", ") + " %";
   for (const w of [...WORKS, "health"] as const) {
     const off = rounds.map((r) => (w === "health" ? r.health : r.fb[w]));
     const on = rounds.map((r) => r.traced[w]);
-    const pairs = off.map((a, i) => [a, on[i]] as const).filter((p): p is readonly [WrkResult, WrkResult] => !!p[0] && !!p[1]);
-    if (pairs.length === 0) continue;
-    const costs = pairs.map(([a, b]) => 100 * (1 - b.rate / a.rate));
+    const ctl = rounds.map((r) => r.control[w]);
+    const sets = off
+      .map((a, i) => ({ a, b: on[i], c: ctl[i] }))
+      .filter((p): p is { a: WrkResult; b: WrkResult; c: WrkResult | undefined } => !!p.a && !!p.b && (!CONTROL || !!p.c));
+    if (sets.length === 0) continue;
+    const untraced = (p: (typeof sets)[number]) => (p.c ? (p.a.rate + p.c.rate) / 2 : p.a.rate);
+    const costs = sets.map((p) => 100 * (1 - p.b.rate / untraced(p)));
+    const aa = CONTROL ? sets.map((p) => 100 * (1 - p.c!.rate / p.a.rate)) : [];
     rows.push([
       w,
-      `**${fmt(median(pairs.map(([a]) => a.rate)))}**`,
-      `**${fmt(median(pairs.map(([, b]) => b.rate)))}**`,
-      `${costs.map((c) => `${fmt(c, 1)} %`).join(", ")}`,
+      `**${fmt(median(sets.map(untraced)))}**`,
+      `**${fmt(median(sets.map((p) => p.b.rate)))}**`,
+      pctList(costs),
       `**${fmt(median(costs), 1)} %**`,
-      `${fmt(median(pairs.map(([a]) => a.p99_ms)), 1)} → ${fmt(median(pairs.map(([, b]) => b.p99_ms)), 1)}`,
+      ...(CONTROL ? [pctList(aa), `**${fmt(median(aa), 1)} %**`] : []),
+      `${fmt(median(sets.map((p) => p.a.p99_ms)), 1)} → ${fmt(median(sets.map((p) => p.b.p99_ms)), 1)}`,
     ]);
   }
   return (
     (OTEL_COMPARE === "off"
       ? `### A/A: two untraced servers (${BASE} and ${TRACED_BASE}), same build and database, ${pairing}: the harness's own bias\n`
-      : `### Tracing cost: OpenTelemetry on at ratio ${OTEL_COMPARE} (${TRACED_BASE}) vs off (${BASE}), same build and database, ${pairing}\n`) +
-    mdTable(["work", "off /s (median)", "on /s (median)", "cost per round", "median cost", "p99 ms off → on"], rows)
+      : `### Tracing cost: OpenTelemetry on at ratio ${OTEL_COMPARE} (${TRACED_BASE}) vs off (${BASE}${CONTROL ? ` and ${CONTROL_BASE}` : ""}), same build and database, ${pairing}\n`) +
+    mdTable(
+      [
+        "work",
+        CONTROL ? "off /s (median of the two's mean)" : "off /s (median)",
+        "on /s (median)",
+        "cost per round",
+        "median cost",
+        ...(CONTROL ? ["A/A per round (second off vs first)", "median A/A"] : []),
+        "p99 ms off → on",
+      ],
+      rows,
+    )
   );
 }
 
