@@ -17,6 +17,34 @@ async function serverDayOf(request: APIRequestContext, email: string): Promise<{
 
 const queued = (page: Page) => page.getByRole("list", { name: "Queued actions" }).locator("li");
 
+/**
+ * On failure, the phone's queue as IndexedDB holds it (kind, owner, status, attempts, last error) goes to the test's
+ * output, so a failure in CI (whose clone and traces are gone afterwards) says which item went where.
+ */
+test.afterEach(async ({ page }, testInfo) => {
+  if (testInfo.status === testInfo.expectedStatus || page.isClosed()) return;
+  const items = await page
+    .evaluate(
+      () =>
+        new Promise<unknown[]>((resolve) => {
+          const open = indexedDB.open("fieldbeat");
+          open.onerror = () => resolve([`cannot open: ${String(open.error)}`]);
+          open.onsuccess = () => {
+            const d = open.result;
+            if (!d.objectStoreNames.contains("queue")) return resolve(["no queue store"]);
+            const all = d.transaction("queue").objectStore("queue").getAll();
+            all.onsuccess = () => {
+              type Item = { seq: number; kind: string; owner: unknown; status: string; attempts: number; created_at: string; last_attempt_at: string | null; done_at: string | null; error: { status: unknown; code: string } | null };
+              resolve((all.result as Item[]).map((i) => ({ seq: i.seq, kind: i.kind, owner: i.owner, status: i.status, attempts: i.attempts, created: i.created_at, last_attempt: i.last_attempt_at, done: i.done_at, error: i.error ? `${String(i.error.status)} ${i.error.code}` : null })));
+              d.close();
+            };
+          };
+        }),
+    )
+    .catch((e: unknown) => [`could not read: ${String(e)}`]);
+  console.log(`[${testInfo.title}] the phone's queue at the failure:\n${JSON.stringify(items, null, 1)}`);
+});
+
 test("a second rep on the same phone never sends the first rep's queued work; the first rep's items go when they sign in again", async ({ page, context, request }) => {
   test.setTimeout(120_000); // two people, three sign-ins, on a shared 2-core machine
   const A = "rep16@fieldbeat.test";
