@@ -7,34 +7,52 @@
  *
  *   node --experimental-async-context-frame bench/otel-overhead.mjs        (Node 22; prints one table)
  *
- * With the SDK registered as scripts/start.mjs does (NodeSDK from the OTEL_* variables; exports go to a closed port
- * and fail quietly, so no export cost is in these numbers: bench/profile.ts with BENCH_OTEL=1 shows that part).
+ * With the SDK registered as scripts/start.mjs does (NodeSDK from the OTEL_* variables). In the plain cells exports go
+ * to a closed port and fail quietly, so no export cost is in them; the "+ export" cells export to an OTLP/HTTP sink in
+ * this (parent) process, as a server would to its collector, so their CPU includes the batch processor's export:
+ * serialising the spans (protobuf) and sending them. Every cell yields to the event loop every 64 requests (a server
+ * does between requests), so the batch processor's exports run inside the measured loop.
  * BENCH_N [200000] requests per cell after 20,000 of warm-up; each cell runs in its own process.
  */
-import { execFileSync } from "node:child_process";
+import { execFile } from "node:child_process";
+import http from "node:http";
 import { performance } from "node:perf_hooks";
 import { fileURLToPath } from "node:url";
+import { promisify } from "node:util";
 
 const N = Number(process.env.BENCH_N ?? 200_000);
 const cell = process.argv[2];
 
 if (!cell) {
+  // The collector: reads each body, answers 200 `{}`, counts bytes (its CPU is this process's, not the cell's).
+  let bytes = 0;
+  const sink = http.createServer((req, res) => {
+    req.on("data", (c) => (bytes += c.length));
+    req.on("end", () => res.writeHead(200, { "content-type": "application/json" }).end("{}"));
+  });
+  await new Promise((resolve) => sink.listen(0, "127.0.0.1", resolve));
+  const sinkUrl = `http://127.0.0.1:${sink.address().port}`;
+  const run = promisify(execFile);
   const rows = [];
-  for (const c of ["off", "0", "0.1", "1"]) {
-    const out = execFileSync(process.execPath, [...process.execArgv, fileURLToPath(import.meta.url), c], { encoding: "utf8", env: process.env });
-    rows.push(`| ${c === "off" ? "telemetry off" : `on, sampling ${c}`} | ${out.trim()} |`);
+  for (const c of ["off", "0", "0.1", "1", "0.1+export", "1+export"]) {
+    const before = bytes;
+    const { stdout } = await run(process.execPath, [...process.execArgv, fileURLToPath(import.meta.url), c], { encoding: "utf8", env: { ...process.env, SINK_URL: sinkUrl } });
+    const sent = c.endsWith("+export") ? ` (${((bytes - before) / 1048576).toFixed(1)} MB exported)` : "";
+    rows.push(`| ${c === "off" ? "telemetry off" : `on, sampling ${c}`} | ${stdout.trim()}${sent} |`);
   }
+  sink.close();
   console.log(`Node ${process.version} ${process.execArgv.join(" ")}; ${N} requests per cell\n`);
-  console.log("| server | CPU µs per request (OTel calls only) |\n|---|---|");
+  console.log("| server | CPU µs per request (OTel calls; + export: and the OTLP export) |\n|---|---|");
   console.log(rows.join("\n"));
   process.exit(0);
 }
 
 const on = cell !== "off";
+const exporting = cell.endsWith("+export");
 if (on) {
   process.env.OTEL_TRACES_SAMPLER = "parentbased_traceidratio";
-  process.env.OTEL_TRACES_SAMPLER_ARG = cell;
-  process.env.OTEL_EXPORTER_OTLP_ENDPOINT = "http://127.0.0.1:9";
+  process.env.OTEL_TRACES_SAMPLER_ARG = cell.replace("+export", "");
+  process.env.OTEL_EXPORTER_OTLP_ENDPOINT = exporting ? process.env.SINK_URL : "http://127.0.0.1:9";
   const { NodeSDK } = await import("@opentelemetry/sdk-node");
   new NodeSDK({ serviceName: "otel-overhead", instrumentations: [], logRecordProcessors: [] }).start();
 }
@@ -43,6 +61,12 @@ const { isTracingSuppressed } = await import("@opentelemetry/core");
 const duration = metrics.getMeter("fieldbeat").createHistogram("http.server.request.duration", { unit: "s" });
 const attributes = { "http.request.method": "GET", "http.route": "/api/v1/locations/nearby", "http.response.status_code": 200 };
 const headers = { host: "127.0.0.1:3300", authorization: "Bearer x", "user-agent": "wrk" };
+// The nearby statement's text as the database span carries it (src/server/locations/find-nearby.ts), 640 characters.
+const NEARBY_SQL =
+  "SELECT * FROM ( SELECT l.id, l.name, l.address, l.location_type, ST_Y(l.coordinates::geometry) AS lat, ST_X(l.coordinates::geometry) AS lon, " +
+  "l.geofence_radius, round(ST_Distance(l.coordinates, ST_SetSRID(ST_MakePoint($1::float8, $2::float8), 4326)::geography)::numeric, 2) AS distance_m " +
+  "FROM locations l WHERE l.active AND ST_DWithin(l.coordinates, ST_SetSRID(ST_MakePoint($3::float8, $4::float8), 4326)::geography, $5::float8) " +
+  "ORDER BY l.coordinates <-> ST_SetSRID(ST_MakePoint($6::float8, $7::float8), 4326)::geography LIMIT $8::int ) n ORDER BY n.distance_m, n.id";
 const dbBase = { "db.system.name": "postgresql", "db.system": "postgresql", "db.namespace": "fieldbeat" };
 
 function inDroppedTrace() {
@@ -52,7 +76,7 @@ function inDroppedTrace() {
   return parent !== undefined && (parent.traceFlags & TraceFlags.SAMPLED) === 0 && trace.isSpanContextValid(parent);
 }
 async function statement() {
-  const span = on && !inDroppedTrace() ? trace.getTracer("fieldbeat").startSpan("SELECT", { kind: SpanKind.CLIENT, attributes: { ...dbBase, "db.operation.name": "SELECT", "db.query.text": "SELECT * FROM (SELECT l.id, l.name FROM locations l WHERE l.active) n" } }) : undefined;
+  const span = on && !inDroppedTrace() ? trace.getTracer("fieldbeat").startSpan("SELECT", { kind: SpanKind.CLIENT, attributes: { ...dbBase, "db.operation.name": "SELECT", "db.query.text": NEARBY_SQL } }) : undefined;
   await null; // the statement's round trip
   span?.end();
 }
@@ -68,9 +92,16 @@ async function request() {
   if (span.isRecording()) span.end();
 }
 
-for (let i = 0; i < 20_000; i++) await request();
+const turn = () => new Promise((resolve) => setImmediate(resolve));
+for (let i = 0; i < 20_000; i++) {
+  await request();
+  if (i % 64 === 63) await turn();
+}
 const before = process.cpuUsage();
-for (let i = 0; i < N; i++) await request();
+for (let i = 0; i < N; i++) {
+  await request();
+  if (i % 64 === 63) await turn();
+}
 const used = process.cpuUsage(before);
 console.log(((used.user + used.system) / N).toFixed(2));
 process.exit(0);
