@@ -61,7 +61,7 @@ const { isTracingSuppressed } = await import("@opentelemetry/core");
 const duration = metrics.getMeter("fieldbeat").createHistogram("http.server.request.duration", { unit: "s" });
 const attributes = { "http.request.method": "GET", "http.route": "/api/v1/locations/nearby", "http.response.status_code": 200 };
 const headers = { host: "127.0.0.1:3300", authorization: "Bearer x", "user-agent": "wrk" };
-// The nearby statement's text as the database span carries it (src/server/locations/find-nearby.ts), 640 characters.
+// The nearby statement's text as the database span carries it (src/server/locations/find-nearby.ts, whitespace collapsed), 566 characters.
 const NEARBY_SQL =
   "SELECT * FROM ( SELECT l.id, l.name, l.address, l.location_type, ST_Y(l.coordinates::geometry) AS lat, ST_X(l.coordinates::geometry) AS lon, " +
   "l.geofence_radius, round(ST_Distance(l.coordinates, ST_SetSRID(ST_MakePoint($1::float8, $2::float8), 4326)::geography)::numeric, 2) AS distance_m " +
