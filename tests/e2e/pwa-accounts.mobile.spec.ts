@@ -17,29 +17,35 @@ async function serverDayOf(request: APIRequestContext, email: string): Promise<{
 
 const queued = (page: Page) => page.getByRole("list", { name: "Queued actions" }).locator("li");
 
+type QueueRow = { seq: number; kind: string; owner: unknown; status: string; attempts: number; created_at: string; last_attempt_at: string | null; done_at: string | null; error: { status: unknown; code: string } | null };
+
+/** The app's IndexedDB as the phone holds it: its schema version and every item of its queue, in order. */
+async function phoneQueue(page: Page): Promise<{ version: number; items: QueueRow[] }> {
+  return page.evaluate(
+    () =>
+      new Promise<{ version: number; items: QueueRow[] }>((resolve, reject) => {
+        const open = indexedDB.open("fieldbeat");
+        open.onerror = () => reject(open.error);
+        open.onsuccess = () => {
+          const d = open.result;
+          if (!d.objectStoreNames.contains("queue")) return (d.close(), reject(new Error(`no queue store (version ${d.version})`)));
+          const all = d.transaction("queue").objectStore("queue").getAll();
+          all.onsuccess = () => (resolve({ version: d.version, items: all.result as QueueRow[] }), d.close());
+          all.onerror = () => (d.close(), reject(all.error));
+        };
+      }),
+  );
+}
+
 /**
- * On failure, the phone's queue as IndexedDB holds it (kind, owner, status, attempts, last error) goes to the test's
- * output, so a failure in CI (whose clone and traces are gone afterwards) says which item went where.
+ * On failure, the phone's queue (kind, owner, status, attempts, last error) goes to the test's output, so a failure
+ * in CI (whose clone and traces are gone afterwards) says which item went where.
  */
 test.afterEach(async ({ page }, testInfo) => {
   if (testInfo.status === testInfo.expectedStatus || page.isClosed()) return;
-  const items = await page
-    .evaluate(
-      () =>
-        new Promise<unknown[]>((resolve) => {
-          const open = indexedDB.open("fieldbeat");
-          open.onerror = () => resolve([`cannot open: ${String(open.error)}`]);
-          open.onsuccess = () => {
-            const d = open.result;
-            if (!d.objectStoreNames.contains("queue")) return resolve(["no queue store"]);
-            const all = d.transaction("queue").objectStore("queue").getAll();
-            all.onsuccess = () => {
-              type Item = { seq: number; kind: string; owner: unknown; status: string; attempts: number; created_at: string; last_attempt_at: string | null; done_at: string | null; error: { status: unknown; code: string } | null };
-              resolve((all.result as Item[]).map((i) => ({ seq: i.seq, kind: i.kind, owner: i.owner, status: i.status, attempts: i.attempts, created: i.created_at, last_attempt: i.last_attempt_at, done: i.done_at, error: i.error ? `${String(i.error.status)} ${i.error.code}` : null })));
-              d.close();
-            };
-          };
-        }),
+  const items = await phoneQueue(page)
+    .then(({ items }) =>
+      items.map((i) => ({ seq: i.seq, kind: i.kind, owner: i.owner, status: i.status, attempts: i.attempts, created: i.created_at, last_attempt: i.last_attempt_at, done: i.done_at, error: i.error ? `${String(i.error.status)} ${i.error.code}` : null })),
     )
     .catch((e: unknown) => [`could not read: ${String(e)}`]);
   console.log(`[${testInfo.title}] the phone's queue at the failure:\n${JSON.stringify(items, null, 1)}`);
@@ -136,20 +142,9 @@ test("a phone with the version-1 queue: the upgrade gives its items to the perso
   // The new app version opens it: no consent screen again (it was this person's), and the Start day goes out as theirs.
   await openRepApp(page, rep, { consent: false });
   await expect.poll(() => serverDayOf(request, rep), { timeout: 20_000 }).toEqual({ status: "OPEN", visits: 0 });
-  const stored = await page.evaluate(
-    () =>
-      new Promise<{ version: number; owners: unknown[] }>((resolve, reject) => {
-        const open = indexedDB.open("fieldbeat");
-        open.onerror = () => reject(open.error);
-        open.onsuccess = () => {
-          const d = open.result;
-          const all = d.transaction("queue").objectStore("queue").getAll();
-          all.onsuccess = () => (resolve({ version: d.version, owners: all.result.map((i: { owner: unknown }) => i.owner) }), d.close());
-        };
-      }),
-  );
+  const stored = await phoneQueue(page);
   expect(stored.version).toBe(2);
-  expect(stored.owners[0]).toBe(personnel_id);
+  expect(stored.items[0]?.owner).toBe(personnel_id);
   await tab(page, "Sync").click();
   await expect(queued(page).filter({ hasText: "Start day" })).toHaveAttribute("data-status", "done");
 });
