@@ -8,7 +8,8 @@
  *   BENCH_ONLY        [peer,checkin,nearby,health,pings,raw]  parts; also `growth` (opt-in, slow), `dashboard`
  *                     (bench/dashboard.ts), `prepare` (seed the database and stop). `peer` and `raw` (pgbench, same
  *                     SQL) are columns of the check-in and nearby works.
- *   BENCH_SECONDS [10] · BENCH_CONNECTIONS [32] · BENCH_ROUNDS [3] · BENCH_WARMUP [3] seconds per work before round 1
+ *   BENCH_SECONDS [10] · BENCH_CONNECTIONS [32] · BENCH_ROUNDS [3] · BENCH_WARMUP [20] seconds per work before round 1
+ *                     (V8 optimises the server's code for the first ≈ 20,000 requests: bench/cpu-cost.ts)
  *   BENCH_DATABASE_URL [postgres://postgres@127.0.0.1:5432/fieldbeat_bench]  created, migrated and seeded if needed
  *   BENCH_URL          [http://127.0.0.1:3300]  a running server on that database is reused; else one is started
  *   BENCH_SERVER_DIR   [/tmp/fb-bench]          built checkout to start it from (`node_modules/.bin/next start -p 3300`)
@@ -48,7 +49,7 @@ const SERVER_DIR = process.env.BENCH_SERVER_DIR ?? "/tmp/fb-bench";
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
 const CONNS = Number(process.env.BENCH_CONNECTIONS ?? 32);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
-const WARMUP = Number(process.env.BENCH_WARMUP ?? 3);
+const WARMUP = Number(process.env.BENCH_WARMUP ?? 20);
 const LOCATIONS = Number(process.env.BENCH_LOCATIONS ?? 1_000_000);
 const REPS = Number(process.env.BENCH_REPS ?? 20_000);
 const PING_BATCHES = Number(process.env.BENCH_PING_BATCHES ?? 50);

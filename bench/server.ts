@@ -58,6 +58,9 @@ export async function startServer(opts: {
   nodeArgs?: string[];
   /** OpenTelemetry's sampling ratio for this server; default BENCH_OTEL; null: off whatever BENCH_OTEL says. */
   otel?: string | null;
+  /** A command the server's `node` runs under (bench/cpu-cost.ts's callgrind mode), and how long it may take to start. */
+  wrapper?: string;
+  startSeconds?: number;
 }): Promise<BenchServer> {
   if (await serverUp(opts.base)) {
     if (!opts.reuse) throw new Error(`a server already answers at ${opts.base}; stop it first (this part starts its own on another database)`);
@@ -71,10 +74,11 @@ export async function startServer(opts: {
   const port = new URL(opts.base).port || "3300";
   // Exactly as `npm start` runs it (its package.json command, without npm), or plain `next start` for older checkouts.
   const npmStart = (JSON.parse(readFileSync(path.join(opts.dir, "package.json"), "utf8")) as { scripts?: { start?: string } }).scripts?.start ?? "";
-  // nodeArgs (e.g. --cpu-prof, which NODE_OPTIONS refuses) go right after `node`.
+  // nodeArgs (e.g. --cpu-prof, which NODE_OPTIONS refuses) go after `npm start`'s own node options (a repeated one wins).
   const nodeArgs = (opts.nodeArgs ?? []).join(" ");
+  const node = opts.wrapper ? `${opts.wrapper} ${process.execPath}` : "node";
   const command = npmStart.includes("scripts/start.mjs")
-    ? `exec ${npmStart.replace(/^node /, `node ${nodeArgs} `)} -p ${port}`
+    ? `exec ${npmStart.replace(/^node /, `${node} `).replace(" scripts/start.mjs", ` ${nodeArgs} scripts/start.mjs`)} -p ${port}`
     : `exec ${nodeArgs ? `node ${nodeArgs} ` : ""}${bin} start -p ${port}`;
   opts.log(`starting \`${command}\` in ${opts.dir}${process.env.WEB_CONCURRENCY ? ` (WEB_CONCURRENCY=${process.env.WEB_CONCURRENCY})` : ""}`);
   const child = spawn("sh", ["-c", command], {
@@ -93,7 +97,7 @@ export async function startServer(opts: {
     stdio: ["ignore", "inherit", "inherit"],
   });
   const stop = processGroupStopper(child);
-  for (let i = 0; i < 150; i++) {
+  for (let i = 0; i < (opts.startSeconds ?? 30) * 5; i++) {
     if (await serverUp(opts.base)) return { child, base: opts.base, stop };
     if (child.exitCode !== null) break;
     await new Promise((r) => setTimeout(r, 200));
