@@ -14,7 +14,8 @@
  * requests (nearby after 3,000 requests: 153 TurboFan compiles, 1.77 s of compile-thread CPU, in the next 6,000, i.e. 40 %
  * of the 0.71 ms a request measured; after 20,000: 6 compiles, 0.37 ms — `BENCH_NODE_ARGS=--trace-opt`, 2026-12-07), so
  * a short warm-up measures the JIT, not the server. Each server runs alone on BENCH_PORT [3910]; which
- * server starts a round alternates, so neither always meets the machine first.
+ * server starts a round alternates, so neither always meets the machine first. The table also splits each cell's CPU
+ * between the main thread and the others (V8's helpers for garbage collection and compilation, libuv's pool).
  *
  * BENCH_NODE_ARGS: options for every server's `node` (e.g. `--max-old-space-size=1024`; the last of a repeated
  * option wins over `npm start`'s own).
@@ -41,7 +42,7 @@ import { randomUUID } from "node:crypto";
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { cpuMs, run } from "./lib";
+import { cpuMs, run, threadCpuMs } from "./lib";
 import { prepareDatabase, resetOpenVisits } from "./prepare";
 import { openDays } from "./pings";
 import { range } from "./tokens";
@@ -219,7 +220,12 @@ async function main() {
             await inspector.send("Profiler.start");
           }
           const before = INSTRUCTIONS ? 0 : cpu();
+          const threadsBefore = pids.map(threadCpuMs);
           const r = await load(REQUESTS, CONNS, next);
+          const threads = new Map<string, number>();
+          pids.forEach((pid, i) => {
+            for (const [name, ms] of threadCpuMs(pid)) threads.set(name, (threads.get(name) ?? 0) + ms - (threadsBefore[i]!.get(name) ?? 0));
+          });
           if (inspector) {
             const { profile } = (await inspector.send("Profiler.stop")) as { profile: CpuProfile };
             inspector.close();
@@ -234,7 +240,9 @@ async function main() {
             for (const pid of pids) total += await instructionsOf(pid);
             measure = `${((total / REQUESTS) / 1e6).toFixed(3)}`;
           } else measure = ((cpu() - before) / REQUESTS).toFixed(2);
-          rows.push(`| ${round} | ${s.name} | ${name} | ${measure} | ${(REQUESTS / r.seconds).toFixed(0)} | ${JSON.stringify(r.codes)} | ${os.loadavg()[0]!.toFixed(1)} |`);
+          // By thread (main thread, V8's helpers, libuv's pool), ms a request: where a difference between servers is spent.
+          const byThread = [...threads].filter(([, ms]) => ms > 0).sort((a, b) => b[1] - a[1]).map(([t, ms]) => `${t} ${(ms / REQUESTS).toFixed(3)}`).join(", ");
+          rows.push(`| ${round} | ${s.name} | ${name} | ${measure} | ${byThread} | ${(REQUESTS / r.seconds).toFixed(0)} | ${JSON.stringify(r.codes)} | ${os.loadavg()[0]!.toFixed(1)} |`);
           log(rows.at(-1)!);
         }
       } finally {
@@ -246,7 +254,7 @@ async function main() {
   await closeOtelSink(); // a traced server's sink would otherwise keep this process alive
   if (INSTRUCTIONS) console.log(`\ncallgrind dumps (cg.<pid>.<n>): ${CG_DIR}`);
   console.log(`\n${os.cpus().length} × ${os.cpus()[0]?.model}; ${REQUESTS} requests per cell, ${CONNS} at a time (Node fetch as the generator)\n`);
-  console.log(`| round | server | work | ${INSTRUCTIONS ? "million instructions / request (callgrind)" : "server CPU ms / request"} | requests/s (this machine, now) | status codes | load avg |\n|---|---|---|---|---|---|---|`);
+  console.log(`| round | server | work | ${INSTRUCTIONS ? "million instructions / request (callgrind)" : "server CPU ms / request"} | by thread, ms / request | requests/s (this machine, now) | status codes | load avg |\n|---|---|---|---|---|---|---|---|`);
   console.log(rows.join("\n"));
 }
 
