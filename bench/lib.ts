@@ -6,11 +6,15 @@ import path from "node:path";
 
 export type Measure = { name: string; tool: string; clients: number; rate: number; p50_ms: number; p99_ms: number; errors: number; total: number };
 
-/** utime + stime of a process, in ms (/proc/<pid>/stat, USER_HZ = 100). */
-export function cpuMs(pid: number): number {
-  const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+/** utime + stime of one /proc stat line (a process's or a thread's), in ms (USER_HZ = 100). */
+function statCpuMs(stat: string): number {
   const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
   return (Number(fields[11]) + Number(fields[12])) * 10;
+}
+
+/** utime + stime of a process, in ms (/proc/<pid>/stat). */
+export function cpuMs(pid: number): number {
+  return statCpuMs(readFileSync(`/proc/${pid}/stat`, "utf8"));
 }
 
 /**
@@ -28,8 +32,7 @@ export function threadCpuMs(pid: number): Map<string, number> {
       continue; // the thread ended
     }
     const name = tid === String(pid) ? "main" : stat.slice(stat.indexOf("(") + 1, stat.lastIndexOf(")"));
-    const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
-    byName.set(name, (byName.get(name) ?? 0) + (Number(fields[11]) + Number(fields[12])) * 10);
+    byName.set(name, (byName.get(name) ?? 0) + statCpuMs(stat));
   }
   return byName;
 }
