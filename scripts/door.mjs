@@ -96,6 +96,22 @@ export function createDoor({ routes, gate, next }) {
   };
 }
 
+/** @type {{ provider: object | undefined, tracer: import("@opentelemetry/api").Tracer | undefined }} */
+const doorTracerOf = { provider: undefined, tracer: undefined };
+
+/**
+ * The door's tracer, asked of the registered provider once, not per request (a `getTracer` goes through Next's
+ * wrapping of the provider and the SDK's tracer registry each time). Asked again if another provider is registered.
+ */
+function doorTracer() {
+  const provider = /** @type {{ getDelegate?: () => object }} */ (trace.getTracerProvider()).getDelegate?.() ?? trace.getTracerProvider();
+  if (doorTracerOf.provider !== provider || !doorTracerOf.tracer) {
+    doorTracerOf.provider = provider;
+    doorTracerOf.tracer = trace.getTracer("fieldbeat.door");
+  }
+  return doorTracerOf.tracer;
+}
+
 /**
  * Runs a lean request inside a SERVER span (the caller's `traceparent` is its parent, as Next does for its own),
  * ended when the answer is sent or the connection closes, with the status the client got.
@@ -107,7 +123,7 @@ export function createDoor({ routes, gate, next }) {
  */
 function traced(run, req, res, method, route) {
   const parent = propagation.extract(context.active(), req.headers);
-  const span = trace.getTracer("fieldbeat.door").startSpan(
+  const span = doorTracer().startSpan(
     `${method} ${route}`,
     { kind: SpanKind.SERVER, attributes: { "http.request.method": method, "http.route": route, "url.path": route, "url.scheme": "http", "fieldbeat.door": "lean" } },
     parent,

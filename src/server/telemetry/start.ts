@@ -1,6 +1,7 @@
 import { env } from "@/env";
 import { openStreamCount } from "../lifecycle/shutdown";
-import { createInstruments, telemetryState } from "./telemetry";
+import { RequestDurations } from "./request-durations";
+import { createInstruments, routeOf, telemetryState } from "./telemetry";
 
 /**
  * Registers the OpenTelemetry SDK when OTEL_EXPORTER_OTLP_ENDPOINT is set (instrumentation.ts `register()`, before
@@ -17,32 +18,66 @@ import { createInstruments, telemetryState } from "./telemetry";
  *
  * The pinned SDK line (0.2xx / 2.x) is the one that runs on Node 20 and 22; the 0.3xx line needs Node ≥ 22.15.
  */
-export type TelemetryConfig = { endpoint: string | undefined; serviceName: string; vercel: boolean; metricIntervalMs: number };
+export type TelemetryConfig = { endpoint: string | undefined; serviceName: string; vercel: boolean; metricIntervalMs: number; metricTimeoutMs?: number };
 
 export async function startTelemetry(
-  config: TelemetryConfig = { endpoint: env.OTEL_EXPORTER_OTLP_ENDPOINT, serviceName: env.OTEL_SERVICE_NAME, vercel: Boolean(env.VERCEL), metricIntervalMs: env.OTEL_METRIC_EXPORT_INTERVAL },
+  config: TelemetryConfig = { endpoint: env.OTEL_EXPORTER_OTLP_ENDPOINT, serviceName: env.OTEL_SERVICE_NAME, vercel: Boolean(env.VERCEL), metricIntervalMs: env.OTEL_METRIC_EXPORT_INTERVAL, metricTimeoutMs: env.OTEL_METRIC_EXPORT_TIMEOUT },
 ): Promise<boolean> {
   const state = telemetryState();
   if (state.on) return true;
   if (!config.endpoint) return false;
   const { serviceName } = config;
 
+  const durations = new RequestDurations(routeOf);
+  const { PeriodicExportingMetricReader, AggregationTemporality, InstrumentType } = await import("@opentelemetry/sdk-metrics");
+  type Exporter = import("@opentelemetry/sdk-metrics").PushMetricExporter;
+  // A periodic reader per exporter, given the app's request durations besides the SDK's own instruments.
+  const readerOf = (exporter: Exporter) =>
+    new PeriodicExportingMetricReader({
+      exporter,
+      exportIntervalMillis: config.metricIntervalMs,
+      exportTimeoutMillis: Math.min(config.metricTimeoutMs ?? 30_000, config.metricIntervalMs),
+      metricProducers: [durations.producer(() => exporter.selectAggregationTemporality?.(InstrumentType.HISTOGRAM) ?? AggregationTemporality.CUMULATIVE)],
+    });
+
   if (config.vercel) {
-    const [{ registerOTel }, { PeriodicExportingMetricReader }, { OTLPMetricExporter }] = await Promise.all([
-      import("@vercel/otel"),
-      import("@opentelemetry/sdk-metrics"),
-      import("@opentelemetry/exporter-metrics-otlp-http"),
-    ]);
-    const reader = new PeriodicExportingMetricReader({ exporter: new OTLPMetricExporter(), exportIntervalMillis: config.metricIntervalMs });
-    registerOTel({ serviceName, metricReaders: [reader] });
+    const [{ registerOTel }, { OTLPMetricExporter }] = await Promise.all([import("@vercel/otel"), import("@opentelemetry/exporter-metrics-otlp-http")]);
+    registerOTel({ serviceName, metricReaders: [readerOf(new OTLPMetricExporter())] });
   } else {
     const { NodeSDK } = await import("@opentelemetry/sdk-node");
-    // Traces, metrics and the sampler from the OTEL_* variables; no OTel logs (the app logs JSON lines on stdout).
-    const sdk = new NodeSDK({ serviceName, instrumentations: [], logRecordProcessors: [] });
+    // Traces and the sampler from the OTEL_* variables; the metric readers as NodeSDK would make them from
+    // OTEL_METRICS_EXPORTER (otlp by default, over OTEL_EXPORTER_OTLP_[METRICS_]PROTOCOL; console; none), with the
+    // request durations added; no OTel logs (the app logs JSON lines on stdout).
+    const sdk = new NodeSDK({ serviceName, instrumentations: [], logRecordProcessors: [], metricReaders: (await metricExportersFromEnv()).map(readerOf) });
     sdk.start();
     state.shutdown = () => sdk.shutdown();
   }
   state.on = true;
-  createInstruments({ sseConnections: openStreamCount });
+  createInstruments({ sseConnections: openStreamCount }, durations);
   return true;
+}
+
+/**
+ * The metric exporters OTEL_METRICS_EXPORTER names, as NodeSDK chooses them (sdk-node's getMetricReadersFromEnv, which
+ * it does not export): `otlp` (the default) over OTEL_EXPORTER_OTLP_METRICS_PROTOCOL or OTEL_EXPORTER_OTLP_PROTOCOL,
+ * `console`, or `none`. Prometheus's pull exporter is not offered: it opens a port of its own.
+ */
+export async function metricExportersFromEnv(): Promise<import("@opentelemetry/sdk-metrics").PushMetricExporter[]> {
+  const names = [...new Set((process.env.OTEL_METRICS_EXPORTER ?? "").split(",").map((n) => n.trim()).filter(Boolean))];
+  if (names.length === 0) names.push("otlp");
+  if (names.includes("none")) return [];
+  const exporters = [];
+  for (const name of names) {
+    if (name === "otlp") {
+      // sdk-node's own choice of OTLP exporter by protocol (grpc, http/json, http/protobuf), from the pinned version's
+      // build (package.json pins it exactly; the file has no export map).
+      const { getOtlpMetricExporterFromEnv } = await import("@opentelemetry/sdk-node/build/src/utils");
+      exporters.push(getOtlpMetricExporterFromEnv());
+    } else if (name === "console") {
+      exporters.push(new (await import("@opentelemetry/sdk-metrics")).ConsoleMetricExporter());
+    } else {
+      console.warn(`[fieldbeat] OTEL_METRICS_EXPORTER: "${name}" is not supported here (otlp, console, none); ignored`);
+    }
+  }
+  return exporters;
 }

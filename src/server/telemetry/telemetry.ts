@@ -1,4 +1,5 @@
-import { metrics, SpanKind, SpanStatusCode, trace, type Attributes, type Counter, type Histogram, type Span } from "@opentelemetry/api";
+import { metrics, SpanKind, SpanStatusCode, trace, type Attributes, type Counter, type Span } from "@opentelemetry/api";
+import { RequestDurations } from "./request-durations";
 
 /**
  * OpenTelemetry for the app (issue #22, docs/decisions/0022): off unless OTEL_EXPORTER_OTLP_ENDPOINT is set.
@@ -23,7 +24,7 @@ export type TelemetryState = {
   instruments?: Instruments;
 };
 
-type Instruments = { requestDuration: Histogram; jobRuns: Counter };
+type Instruments = { requestDuration: RequestDurations; jobRuns: Counter };
 
 const g = globalThis as typeof globalThis & { [TELEMETRY_KEY]?: TelemetryState };
 export const telemetryState = (): TelemetryState => (g[TELEMETRY_KEY] ??= { on: false, dbUsed: new Map(), dbMax: new Map() });
@@ -33,22 +34,17 @@ export const telemetryOn = (): boolean => g[TELEMETRY_KEY]?.on === true;
 
 export const tracer = () => trace.getTracer("fieldbeat");
 
-/** Bucket bounds in seconds, as the HTTP semantic conventions advise for http.server.request.duration. */
-const DURATION_BUCKETS_S = [0.005, 0.01, 0.025, 0.05, 0.075, 0.1, 0.25, 0.5, 0.75, 1, 2.5, 5, 7.5, 10];
-
 /**
  * Creates the app's instruments on the meter provider just registered (the metrics API has no proxy: a meter taken
- * before the SDK registers stays a no-op), and the observable gauges read on each export.
+ * before the SDK registers stays a no-op), and the observable gauges read on each export. The request durations
+ * (`http.server.request.duration`) are aggregated by the app: `durations` is what the metric readers were given
+ * (src/server/telemetry/request-durations.ts).
  */
-export function createInstruments(observe: { sseConnections: () => number }): void {
+export function createInstruments(observe: { sseConnections: () => number }, durations: RequestDurations): void {
   const state = telemetryState();
   const meter = metrics.getMeter("fieldbeat");
   state.instruments = {
-    requestDuration: meter.createHistogram("http.server.request.duration", {
-      description: "Duration of API requests, by route, method and status (its count is the request rate).",
-      unit: "s",
-      advice: { explicitBucketBoundaries: DURATION_BUCKETS_S },
-    }),
+    requestDuration: durations,
     jobRuns: meter.createCounter("fieldbeat.job.runs", { description: "Scheduled job runs, by job and outcome (ok | error).", unit: "{run}" }),
   };
   meter.createObservableUpDownCounter("db.client.connection.count", { description: "Database connections in use, by pool.", unit: "{connection}" }).addCallback((r) => {
@@ -68,36 +64,11 @@ export function routeOf(path: string): string {
 /** Whether request durations are recorded (telemetry on, its instruments created). */
 export const requestMetricsOn = (): boolean => g[TELEMETRY_KEY]?.instruments !== undefined;
 
-/**
- * The attributes of one (method, path, status), made once: a hot route's requests then pay neither the route regex
- * nor a new object each. Paths naming rows (`/visits/<uuid>`) are many, so the path cache is emptied when it fills;
- * the attribute sets are few (routes × methods × statuses) and kept, up to a bound.
- */
-const routeCache = new Map<string, string>();
-const requestAttributes = new Map<string, Attributes>();
-const CACHE_MAX = 2000;
-
-function requestAttributesOf(method: string, path: string, status: number): Attributes {
-  let route = routeCache.get(path);
-  if (route === undefined) {
-    if (routeCache.size >= CACHE_MAX) routeCache.clear();
-    route = routeOf(path);
-    routeCache.set(path, route);
-  }
-  const key = `${method} ${status} ${route}`;
-  let attributes = requestAttributes.get(key);
-  if (attributes === undefined) {
-    attributes = { "http.request.method": method, "http.route": route, "http.response.status_code": status };
-    if (requestAttributes.size < CACHE_MAX) requestAttributes.set(key, attributes);
-  }
-  return attributes;
-}
-
 /** One API request's duration (handler.ts `route()`, both doors). */
 export function recordRequest(method: string, path: string, status: number, seconds: number): void {
   const i = g[TELEMETRY_KEY]?.instruments;
   if (!i) return;
-  i.requestDuration.record(seconds, requestAttributesOf(method, path, status));
+  i.requestDuration.record(method, path, status, seconds);
 }
 
 /** Runs `fn` in an active span (a child of the current one) when telemetry is on; else just runs it. */
