@@ -27,6 +27,7 @@ export const envSchema = z.object({
   OTEL_SERVICE_NAME: z.preprocess(emptyToUndefined, z.string().min(1).default("fieldbeat")),
   OTEL_METRIC_EXPORT_INTERVAL: z.preprocess(emptyToUndefined, z.coerce.number().int().min(100).default(60_000)),
   OTEL_METRIC_EXPORT_TIMEOUT: z.preprocess(emptyToUndefined, z.coerce.number().int().min(100).default(30_000)),
+  OTEL_METRICS_EXPORTER: z.preprocess(emptyToUndefined, z.string().default("otlp")),
   // Set by Vercel on its builds and functions (1): telemetry then goes through @vercel/otel.
   VERCEL: optional(z.string()),
   LOG_LEVEL: z.preprocess(emptyToUndefined, z.enum(["debug", "info", "warn", "error"]).default("info")),

@@ -18,10 +18,10 @@ import { createInstruments, routeOf, telemetryState } from "./telemetry";
  *
  * The pinned SDK line (0.2xx / 2.x) is the one that runs on Node 20 and 22; the 0.3xx line needs Node ≥ 22.15.
  */
-export type TelemetryConfig = { endpoint: string | undefined; serviceName: string; vercel: boolean; metricIntervalMs: number; metricTimeoutMs?: number };
+export type TelemetryConfig = { endpoint: string | undefined; serviceName: string; vercel: boolean; metricIntervalMs: number; metricTimeoutMs?: number; metricsExporter?: string };
 
 export async function startTelemetry(
-  config: TelemetryConfig = { endpoint: env.OTEL_EXPORTER_OTLP_ENDPOINT, serviceName: env.OTEL_SERVICE_NAME, vercel: Boolean(env.VERCEL), metricIntervalMs: env.OTEL_METRIC_EXPORT_INTERVAL, metricTimeoutMs: env.OTEL_METRIC_EXPORT_TIMEOUT },
+  config: TelemetryConfig = { endpoint: env.OTEL_EXPORTER_OTLP_ENDPOINT, serviceName: env.OTEL_SERVICE_NAME, vercel: Boolean(env.VERCEL), metricIntervalMs: env.OTEL_METRIC_EXPORT_INTERVAL, metricTimeoutMs: env.OTEL_METRIC_EXPORT_TIMEOUT, metricsExporter: env.OTEL_METRICS_EXPORTER },
 ): Promise<boolean> {
   const state = telemetryState();
   if (state.on) return true;
@@ -48,7 +48,7 @@ export async function startTelemetry(
     // Traces and the sampler from the OTEL_* variables; the metric readers as NodeSDK would make them from
     // OTEL_METRICS_EXPORTER (otlp by default, over OTEL_EXPORTER_OTLP_[METRICS_]PROTOCOL; console; none), with the
     // request durations added; no OTel logs (the app logs JSON lines on stdout).
-    const sdk = new NodeSDK({ serviceName, instrumentations: [], logRecordProcessors: [], metricReaders: (await metricExportersFromEnv()).map(readerOf) });
+    const sdk = new NodeSDK({ serviceName, instrumentations: [], logRecordProcessors: [], metricReaders: (await metricExporters(config.metricsExporter ?? "otlp")).map(readerOf) });
     sdk.start();
     state.shutdown = () => sdk.shutdown();
   }
@@ -62,8 +62,8 @@ export async function startTelemetry(
  * it does not export): `otlp` (the default) over OTEL_EXPORTER_OTLP_METRICS_PROTOCOL or OTEL_EXPORTER_OTLP_PROTOCOL,
  * `console`, or `none`. Prometheus's pull exporter is not offered: it opens a port of its own.
  */
-export async function metricExportersFromEnv(): Promise<import("@opentelemetry/sdk-metrics").PushMetricExporter[]> {
-  const names = [...new Set((process.env.OTEL_METRICS_EXPORTER ?? "").split(",").map((n) => n.trim()).filter(Boolean))];
+export async function metricExporters(list: string): Promise<import("@opentelemetry/sdk-metrics").PushMetricExporter[]> {
+  const names = [...new Set(list.split(",").map((n) => n.trim()).filter(Boolean))];
   if (names.length === 0) names.push("otlp");
   if (names.includes("none")) return [];
   const exporters = [];
