@@ -4,11 +4,11 @@ import { AggregationTemporality, DataPointType, type CollectionResult, type Metr
 
 /**
  * `http.server.request.duration`, aggregated here and handed to the SDK's metric readers as a MetricProducer
- * (docs/decisions/0022, "The request-duration histogram"), instead of a histogram instrument of the SDK's.
+ * (docs/decisions/0022-operations-scale-path.md, "Metrics"), instead of a histogram instrument of the SDK's.
  *
  * Why not the SDK's instrument: its `record()` finds the data point by hashing the attribute set on every call (keys
- * sorted, then JSON), after reading the active context and the clock — about 8 µs of each API request's CPU, a third
- * of what telemetry cost the lean door's nearby query (bench/cpu-cost.ts with BENCH_PROFILE=1, stop 34). The
+ * sorted, then JSON), after reading the active context and the clock — 6.5–8.5 µs of a nearby request's CPU, a third
+ * of what OpenTelemetry cost it (bench/cpu-cost.ts with BENCH_PROFILE=1; bench/README.md, stops 34 and 35). The
  * attribute sets here are few and known: (method, route, status). A request finds its bucket row through one map
  * lookup on the key it already has, and counts into it. The export (every OTEL_METRIC_EXPORT_INTERVAL) builds the
  * same explicit-bucket histogram data points the SDK would, in the temporality the exporter asks for.
