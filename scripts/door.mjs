@@ -100,16 +100,39 @@ export function createDoor({ routes, gate, next }) {
 const doorTracerOf = { provider: undefined, tracer: undefined };
 
 /**
- * The door's tracer, asked of the registered provider once, not per request (a `getTracer` goes through Next's
- * wrapping of the provider and the SDK's tracer registry each time). Asked again if another provider is registered.
+ * The door's tracer, asked of the registered provider once, not per request, and taken from the SDK's provider
+ * itself. Next wraps the global provider's tracers so that every `startSpan` runs outside its work-unit
+ * AsyncLocalStorage (a prerender must not see a span's random ids); a lean request never runs in a work unit, so
+ * the door skips that `exit` on each request. Asked again if another provider is registered.
  */
 function doorTracer() {
-  const provider = /** @type {{ getDelegate?: () => object }} */ (trace.getTracerProvider()).getDelegate?.() ?? trace.getTracerProvider();
+  const global = /** @type {import("@opentelemetry/api").TracerProvider & { getDelegate?: () => import("@opentelemetry/api").TracerProvider }} */ (trace.getTracerProvider());
+  const provider = global.getDelegate?.() ?? global;
   if (doorTracerOf.provider !== provider || !doorTracerOf.tracer) {
     doorTracerOf.provider = provider;
-    doorTracerOf.tracer = trace.getTracer("fieldbeat.door");
+    doorTracerOf.tracer = provider.getTracer("fieldbeat.door");
   }
   return doorTracerOf.tracer;
+}
+
+/**
+ * A lean route's span name and attributes, made once per (method, path): the lean paths are five and fixed, and the
+ * SDK copies what it keeps, so one object serves every request (no name string or attribute object per request).
+ * @type {Map<string, Map<string, { name: string, options: import("@opentelemetry/api").SpanOptions }>>}
+ */
+const spanShapes = new Map();
+
+/** @param {string} method @param {string} route */
+function spanShape(method, route) {
+  let byRoute = spanShapes.get(method);
+  if (!byRoute) spanShapes.set(method, (byRoute = new Map()));
+  let shape = byRoute.get(route);
+  if (!shape) {
+    const attributes = Object.freeze({ "http.request.method": method, "http.route": route, "url.path": route, "url.scheme": "http", "fieldbeat.door": "lean" });
+    shape = { name: `${method} ${route}`, options: Object.freeze({ kind: SpanKind.SERVER, attributes }) };
+    byRoute.set(route, shape);
+  }
+  return shape;
 }
 
 /**
@@ -123,11 +146,8 @@ function doorTracer() {
  */
 function traced(run, req, res, method, route) {
   const parent = propagation.extract(context.active(), req.headers);
-  const span = doorTracer().startSpan(
-    `${method} ${route}`,
-    { kind: SpanKind.SERVER, attributes: { "http.request.method": method, "http.route": route, "url.path": route, "url.scheme": "http", "fieldbeat.door": "lean" } },
-    parent,
-  );
+  const shape = spanShape(method, route);
+  const span = doorTracer().startSpan(shape.name, shape.options, parent);
   // A span the sampler dropped records nothing: no listener for it. It still becomes the active span, so the
   // request's database spans know their trace was not sampled (src/server/db/traced.ts) instead of starting new ones.
   if (span.isRecording()) {
