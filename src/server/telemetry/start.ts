@@ -1,6 +1,5 @@
 import { env } from "@/env";
 import { openStreamCount } from "../lifecycle/shutdown";
-import { RequestDurations } from "./request-durations";
 import { createInstruments, routeOf, telemetryState } from "./telemetry";
 
 /**
@@ -28,8 +27,12 @@ export async function startTelemetry(
   if (!config.endpoint) return false;
   const { serviceName } = config;
 
+  // Loaded only now: with telemetry off, no OpenTelemetry SDK module is imported at all.
+  const [{ RequestDurations }, { PeriodicExportingMetricReader, AggregationTemporality, InstrumentType }] = await Promise.all([
+    import("./request-durations"),
+    import("@opentelemetry/sdk-metrics"),
+  ]);
   const durations = new RequestDurations(routeOf);
-  const { PeriodicExportingMetricReader, AggregationTemporality, InstrumentType } = await import("@opentelemetry/sdk-metrics");
   type Exporter = import("@opentelemetry/sdk-metrics").PushMetricExporter;
   // A periodic reader per exporter, given the app's request durations besides the SDK's own instruments.
   const readerOf = (exporter: Exporter) =>

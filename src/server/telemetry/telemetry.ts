@@ -1,5 +1,5 @@
 import { metrics, SpanKind, SpanStatusCode, trace, type Attributes, type Counter, type Span } from "@opentelemetry/api";
-import { RequestDurations } from "./request-durations";
+import type { RequestDurations } from "./request-durations";
 
 /**
  * OpenTelemetry for the app (issue #22, docs/decisions/0022): off unless OTEL_EXPORTER_OTLP_ENDPOINT is set.
