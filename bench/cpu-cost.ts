@@ -224,7 +224,7 @@ async function main() {
           const r = await load(REQUESTS, CONNS, next);
           const threads = new Map<string, number>();
           pids.forEach((pid, i) => {
-            for (const [name, ms] of threadCpuMs(pid)) threads.set(name, (threads.get(name) ?? 0) + ms - (threadsBefore[i]!.get(name) ?? 0));
+            for (const [thread, ms] of threadCpuMs(pid)) threads.set(thread, (threads.get(thread) ?? 0) + ms - (threadsBefore[i]!.get(thread) ?? 0));
           });
           if (inspector) {
             const { profile } = (await inspector.send("Profiler.stop")) as { profile: CpuProfile };
