@@ -20,6 +20,7 @@ export const DURATION_BUCKETS_S = [0.005, 0.01, 0.025, 0.05, 0.075, 0.1, 0.25, 0
 /** As the SDK's default cardinality limit: past it, new attribute sets count into one overflow point. */
 const CARDINALITY_LIMIT = 2000;
 const OVERFLOW: Attributes = { "otel.metric.overflow": true };
+const OVERFLOW_KEY = "overflow"; // never a `method status route` key (those hold two spaces)
 
 type Cell = { attributes: Attributes; start: HrTime; counts: number[]; sum: number; count: number; min: number; max: number };
 type Snapshot = { counts: number[]; sum: number; count: number };
@@ -55,12 +56,13 @@ export class RequestDurations {
 
   private cellOf(method: string, route: string, status: number): Cell {
     const key = `${method} ${status} ${route}`;
-    let cell = this.cells.get(key) ?? (this.cells.size >= CARDINALITY_LIMIT - 1 ? this.cells.get("overflow") : undefined);
+    // A known set keeps its cell; a new one once the limit is reached (one place kept for it) counts as overflow.
+    const slot = this.cells.has(key) || this.cells.size < CARDINALITY_LIMIT - 1 ? key : OVERFLOW_KEY;
+    let cell = this.cells.get(slot);
     if (cell === undefined) {
-      const overflow = this.cells.size >= CARDINALITY_LIMIT - 1;
-      const attributes = overflow ? OVERFLOW : { "http.request.method": method, "http.route": route, "http.response.status_code": status };
+      const attributes = slot === OVERFLOW_KEY ? OVERFLOW : { "http.request.method": method, "http.route": route, "http.response.status_code": status };
       cell = { attributes, start: hrTime(), counts: new Array<number>(this.bounds.length + 1).fill(0), sum: 0, count: 0, min: Infinity, max: -Infinity };
-      this.cells.set(overflow ? "overflow" : key, cell);
+      this.cells.set(slot, cell);
     }
     return cell;
   }
