@@ -4,6 +4,7 @@
  */
 import { expect, test } from "@playwright/test";
 import { ADMIN, signInAs } from "./helpers/auth";
+import { saveShot } from "./helpers/screens";
 
 test("an admin changes a setting: a bad value is named on its field, the corrected one is saved", async ({ page }) => {
   test.setTimeout(120_000); // a cold production server renders the long form slowly on a busy machine
@@ -17,7 +18,7 @@ test("an admin changes a setting: a bad value is named on its field, the correct
   const before = await radius.inputValue();
 
   await page.setViewportSize({ width: 1366, height: 900 });
-  await page.screenshot({ path: "docs/screenshots/18-admin-settings-1366.png" });
+  await saveShot(page, "18-admin-settings-1366.png");
 
   await radius.fill("2");
   await page.getByRole("button", { name: "Save" }).click();
@@ -28,7 +29,7 @@ test("an admin changes a setting: a bad value is named on its field, the correct
   await expect(page.getByRole("status")).toContainText(/Not saved: .*at least 5 metres/);
   await page.setViewportSize({ width: 360, height: 780 });
   await radiusAfter.scrollIntoViewIfNeeded();
-  await page.screenshot({ path: "docs/screenshots/18-admin-settings-error-360.png" });
+  await saveShot(page, "18-admin-settings-error-360.png");
 
   await radiusAfter.fill("65");
   await page.getByRole("button", { name: "Save" }).click();
@@ -36,7 +37,7 @@ test("an admin changes a setting: a bad value is named on its field, the correct
   await page.reload();
   await expect(page.getByLabel("Default geofence radius (metres)")).toHaveValue("65");
   await expect(page.getByLabel("Default geofence radius (metres)")).toHaveAttribute("aria-invalid", "false");
-  await page.screenshot({ path: "docs/screenshots/18-admin-settings-360.png" });
+  await saveShot(page, "18-admin-settings-360.png");
 
   // Put it back for the specs after this one.
   await page.getByLabel("Default geofence radius (metres)").fill(before);

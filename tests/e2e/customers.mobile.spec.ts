@@ -5,11 +5,12 @@
 import { expect, test, type Locator, type Page } from "@playwright/test";
 import { ADMIN, signInAs } from "./helpers/auth";
 import { chooseCsv, customersCsv, expectMapDrawn, expectNoHorizontalOverflow } from "./helpers/customers";
+import { saveShot } from "./helpers/screens";
 
 /** What the phone shows (the viewport, not the whole 50-row page), scrolled to `at` when given. */
 async function shot(page: Page, screen: string, at?: Locator) {
   if (at) await at.evaluate((el) => el.scrollIntoView({ block: "start" }));
-  await page.screenshot({ path: `docs/screenshots/18-customers-${screen}-360.png` });
+  await saveShot(page, `18-customers-${screen}-360.png`);
 }
 
 async function expectTouchTargets(page: Page, names: { role: "button" | "link" | "searchbox" | "combobox" | "spinbutton" | "textbox"; name: string | RegExp }[]) {

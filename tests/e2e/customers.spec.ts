@@ -6,10 +6,11 @@ import { readFile } from "node:fs/promises";
 import { expect, test, type Page } from "@playwright/test";
 import { ADMIN, MANAGER1, signInAs } from "./helpers/auth";
 import { chooseCsv, customersCsv, expectMapDrawn } from "./helpers/customers";
+import { saveShot } from "./helpers/screens";
 
 test.use({ viewport: { width: 1366, height: 900 } });
 
-const shot = (page: Page, screen: string) => page.screenshot({ path: `docs/screenshots/18-customers-${screen}-1366.png`, fullPage: true });
+const shot = (page: Page, screen: string) => saveShot(page, `18-customers-${screen}-1366.png`, { fullPage: true });
 
 test("an admin imports a CSV with two bad rows, sees them named, fixes the file, imports, finds a customer on the map and edits its radius", async ({ page }) => {
   test.setTimeout(120_000);

@@ -1,6 +1,7 @@
 import { expect, test, type Page } from "@playwright/test";
 import { ADMIN, MANAGER1, signInAs } from "./helpers/auth";
 import { openRepApp } from "./helpers/pwa";
+import { saveShot } from "./helpers/screens";
 
 /**
  * Issue #19 end to end: a manager builds a beat on the Plans page, the scheduled-job door runs beats-materialize, the
@@ -115,21 +116,21 @@ test("a manager builds a beat, runs the job door, optimises a day, and the rep's
   await expect(day.locator(".fm-marker:not(.fm-marker-small)")).toHaveCount(5);
 
   await page.setViewportSize({ width: 1366, height: 900 });
-  await page.screenshot({ path: "docs/screenshots/19-plans-1366.png", fullPage: true });
+  await saveShot(page, "19-plans-1366.png", { fullPage: true });
   await day.getByRole("checkbox", { name: /Show all customers/ }).uncheck();
   await expect(others).toHaveCount(0);
-  await page.screenshot({ path: "docs/screenshots/19-plans-route-only-1366.png", fullPage: true });
+  await saveShot(page, "19-plans-route-only-1366.png", { fullPage: true });
   await day.getByRole("checkbox", { name: /Show all customers/ }).check();
   await page.setViewportSize({ width: 360, height: 780 });
   await day.getByRole("region", { name: /route on/ }).scrollIntoViewIfNeeded();
-  await page.screenshot({ path: "docs/screenshots/19-plans-360.png", fullPage: true });
+  await saveShot(page, "19-plans-360.png", { fullPage: true });
 
   // The rep's Today: the route in order on the map with arrival times.
   await expect(phone.getByTestId("eta").first()).toContainText(/ETA \d\d:\d\d/);
   await phone.getByRole("button", { name: "Show map" }).click();
   await expect(phone.locator("path.fm-line")).toHaveCount(1);
   await phone.getByRole("region", { name: /route order with arrival times/ }).scrollIntoViewIfNeeded();
-  await phone.screenshot({ path: "docs/screenshots/19-rep-today-route-360.png", fullPage: true });
+  await saveShot(phone, "19-rep-today-route-360.png", { fullPage: true });
   await phoneContext.close();
 });
 

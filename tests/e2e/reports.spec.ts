@@ -1,8 +1,9 @@
-import { mkdirSync, readFileSync } from "node:fs";
+import { readFileSync } from "node:fs";
 import ExcelJS from "exceljs";
 import { expect, test, type Page } from "@playwright/test";
 import type { VisitReportRow } from "../../src/contracts/reports";
 import { MANAGER1, signInAs } from "./helpers/auth";
+import { saveShot } from "./helpers/screens";
 
 /**
  * Issue #20 as a manager meets it on the production build: last week's report (whatever day the demo was started),
@@ -10,7 +11,6 @@ import { MANAGER1, signInAs } from "./helpers/auth";
  * configured here, and the page says so), the analytics page with its charts and their tables; screenshots of both
  * pages on a laptop and a phone.
  */
-const SHOTS = "docs/screenshots";
 const LAPTOP = { width: 1366, height: 900 };
 const PHONE = { width: 360, height: 780 };
 
@@ -19,11 +19,10 @@ async function blockOffsite(page: Page) {
 }
 
 async function shoot(page: Page, name: string) {
-  mkdirSync(SHOTS, { recursive: true });
   for (const [size, vp] of [["1366x900", LAPTOP], ["360x780", PHONE]] as const) {
     await page.setViewportSize(vp);
     await page.waitForTimeout(300); // the map re-fits to its new size
-    await page.screenshot({ path: `${SHOTS}/20-${name}-${size}.png`, fullPage: true });
+    await saveShot(page, `20-${name}-${size}.png`, { fullPage: true });
   }
   await page.setViewportSize(LAPTOP);
 }

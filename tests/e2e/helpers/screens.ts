@@ -7,6 +7,15 @@ export const LAPTOP = { width: 1366, height: 900 };
  * With SCREENSHOTS=1, saves the screen at a phone's and a laptop's width as docs/screenshots/<issue>-<screen>-<width>.png
  * (the page is put back to the width it had). Without it, does nothing: an ordinary test run writes no files.
  */
+/**
+ * With SCREENSHOTS=1, saves what the page shows as docs/screenshots/<file>; without it, does nothing (an ordinary
+ * test run rewrites no file in the checkout). The test's own steps around it (viewport changes, scrolling) still run.
+ */
+export async function saveShot(page: Page, file: string, opts: { fullPage?: boolean } = {}) {
+  if (process.env.SCREENSHOTS !== "1") return;
+  await page.screenshot({ path: `docs/screenshots/${file}`, fullPage: opts.fullPage ?? false });
+}
+
 export async function screens(page: Page, issue: number, screen: string, opts: { fullPage?: boolean } = {}) {
   if (process.env.SCREENSHOTS !== "1") return;
   // Two full-page captures can take long on a busy machine: they do not eat the test's own time.
