@@ -2,10 +2,11 @@
  * What OpenTelemetry's own calls cost one request, in-process, without HTTP or a database (the part of tracing's
  * cost that the noisy throughput compare of `npm run bench` cannot resolve on this machine): the calls the lean door
  * (scripts/door.mjs `traced`), a database statement (src/server/db/traced.ts) and the request-duration histogram
- * (src/server/telemetry/telemetry.ts `recordRequest`) make, in that order, replicated here with the same API calls
- * and attribute shapes. Off: the same request with telemetry off (the door reads one flag, nothing is wrapped).
+ * (src/server/telemetry/telemetry.ts `recordRequest`, the app's own aggregator) make, in that order, replicated here
+ * with the same API calls and attribute shapes (the door's tracer from the SDK's provider, its span shape made once;
+ * the request duration counted by src/server/telemetry/request-durations.ts itself, imported). Off: the same request with telemetry off (the door reads one flag, nothing is wrapped).
  *
- *   node --experimental-async-context-frame bench/otel-overhead.mjs        (Node 22; prints one table)
+ *   node --experimental-async-context-frame --import tsx bench/otel-overhead.mjs    (Node 22; prints one table)
  *
  * With the SDK registered as scripts/start.mjs does (NodeSDK from the OTEL_* variables). In the plain cells exports go
  * to a closed port and fail quietly, so no export cost is in them; the "+ export" cells export to an OTLP/HTTP sink in
@@ -15,7 +16,6 @@
  * BENCH_N [200000] requests per cell after 20,000 of warm-up; each cell runs in its own process.
  */
 import { execFile } from "node:child_process";
-import http from "node:http";
 import { performance } from "node:perf_hooks";
 import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
@@ -24,23 +24,21 @@ const N = Number(process.env.BENCH_N ?? 200_000);
 const cell = process.argv[2];
 
 if (!cell) {
-  // The collector: reads each body, answers 200 `{}`, counts bytes (its CPU is this process's, not the cell's).
-  let bytes = 0;
-  const sink = http.createServer((req, res) => {
-    req.on("data", (c) => (bytes += c.length));
-    req.on("end", () => res.writeHead(200, { "content-type": "application/json" }).end("{}"));
-  });
-  await new Promise((resolve) => sink.listen(0, "127.0.0.1", resolve));
-  const sinkUrl = `http://127.0.0.1:${sink.address().port}`;
+  // The collector (bench/otlp-sink.ts, as `npm run bench` uses): its CPU is this
+  // process's, not the cell's.
+  const { startOtlpSink } = await import("./otlp-sink.ts");
+  const sink = await startOtlpSink();
+  const bytes = () => sink.stats().bytes;
+  const sinkUrl = sink.url;
   const run = promisify(execFile);
   const rows = [];
   for (const c of ["off", "0", "0.1", "1", "0.1+export", "1+export"]) {
-    const before = bytes;
+    const before = bytes();
     const { stdout } = await run(process.execPath, [...process.execArgv, fileURLToPath(import.meta.url), c], { encoding: "utf8", env: { ...process.env, SINK_URL: sinkUrl } });
-    const sent = c.endsWith("+export") ? ` (${((bytes - before) / 1048576).toFixed(1)} MB exported)` : "";
+    const sent = c.endsWith("+export") ? ` (${((bytes() - before) / 1048576).toFixed(1)} MB exported)` : "";
     rows.push(`| ${c === "off" ? "telemetry off" : `on, sampling ${c}`} | ${stdout.trim()}${sent} |`);
   }
-  sink.close();
+  await sink.close();
   console.log(`Node ${process.version} ${process.execArgv.join(" ")}; ${N} requests per cell\n`);
   console.log("| server | CPU µs per request (OTel calls; + export: and the OTLP export) |\n|---|---|");
   console.log(rows.join("\n"));
@@ -56,10 +54,15 @@ if (on) {
   const { NodeSDK } = await import("@opentelemetry/sdk-node");
   new NodeSDK({ serviceName: "otel-overhead", instrumentations: [], logRecordProcessors: [] }).start();
 }
-const { context, metrics, propagation, SpanKind, trace, TraceFlags } = await import("@opentelemetry/api");
+const { context, propagation, SpanKind, trace, TraceFlags } = await import("@opentelemetry/api");
 const { isTracingSuppressed } = await import("@opentelemetry/core");
-const duration = metrics.getMeter("fieldbeat").createHistogram("http.server.request.duration", { unit: "s" });
-const attributes = { "http.request.method": "GET", "http.route": "/api/v1/locations/nearby", "http.response.status_code": 200 };
+const { RequestDurations } = await import("../src/server/telemetry/request-durations.ts");
+const durations = new RequestDurations((path) => path);
+const ROUTE = "/api/v1/locations/nearby";
+// scripts/door.mjs: the tracer of the SDK's own provider, the span's name and options made once.
+const global = trace.getTracerProvider();
+const doorTracer = (global.getDelegate?.() ?? global).getTracer("fieldbeat.door");
+const shape = { name: `GET ${ROUTE}`, options: Object.freeze({ kind: SpanKind.SERVER, attributes: Object.freeze({ "http.request.method": "GET", "http.route": ROUTE, "url.path": ROUTE, "url.scheme": "http", "fieldbeat.door": "lean" }) }) };
 const headers = { host: "127.0.0.1:3300", authorization: "Bearer x", "user-agent": "wrk" };
 // The nearby statement's text as the database span carries it (src/server/locations/find-nearby.ts, whitespace collapsed), 566 characters.
 const NEARBY_SQL =
@@ -84,10 +87,10 @@ async function request() {
   const t0 = performance.now();
   if (!on) return statement();
   const parent = propagation.extract(context.active(), headers);
-  const span = trace.getTracer("fieldbeat.door").startSpan("GET /api/v1/locations/nearby", { kind: SpanKind.SERVER, attributes: { "http.request.method": "GET", "http.route": "/api/v1/locations/nearby", "url.path": "/api/v1/locations/nearby", "url.scheme": "http", "fieldbeat.door": "lean" } }, parent);
+  const span = doorTracer.startSpan(shape.name, shape.options, parent);
   await context.with(trace.setSpan(parent, span), async () => {
     await statement();
-    duration.record((performance.now() - t0) / 1000, attributes);
+    durations.record("GET", ROUTE, 200, (performance.now() - t0) / 1000);
   });
   if (span.isRecording()) span.end();
 }
