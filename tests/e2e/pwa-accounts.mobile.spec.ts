@@ -165,7 +165,24 @@ test("a notification tap opens the screen it names: the open visit's Visit scree
         PushEvent: new (t: string, i: { data: string }) => Event;
         NotificationEvent: new (t: string, i: { notification: Notification }) => Event;
       };
-      sw.dispatchEvent(new sw.PushEvent("push", { data: JSON.stringify(p) }));
+      // What became of the handler's showNotification call, for the failure message (the call goes through unchanged).
+      const reg = sw.registration as unknown as { showNotification(t: string, o?: unknown): Promise<void> };
+      const show = reg.showNotification;
+      let outcome = "the push handler did not call showNotification";
+      reg.showNotification = function (t, o) {
+        outcome = "showNotification still pending";
+        const shownNow = show.call(this, t, o);
+        shownNow.then(
+          () => (outcome = "showNotification resolved"),
+          (e: unknown) => (outcome = `showNotification rejected: ${String(e)}`),
+        );
+        return shownNow;
+      };
+      try {
+        sw.dispatchEvent(new sw.PushEvent("push", { data: JSON.stringify(p) }));
+      } finally {
+        reg.showNotification = show;
+      }
       let shown: Notification[] = [];
       // Up to 15 s: showing a notification fetches its icon from the server, which the other lane keeps busy on a
       // 2-core machine (5 s ran out once in CI, 2026-12-06, on the second of the two pushes).
@@ -173,7 +190,7 @@ test("a notification tap opens the screen it names: the open visit's Visit scree
         await new Promise((r) => setTimeout(r, 100));
         shown = await sw.registration.getNotifications({ tag: p.tag });
       }
-      if (!shown.length) throw new Error("the push handler showed no notification");
+      if (!shown.length) throw new Error(`the push handler showed no notification (${outcome})`);
       sw.dispatchEvent(new sw.NotificationEvent("notificationclick", { notification: shown[0]! }));
       return { title: shown[0]!.title, data: shown[0]!.data as unknown };
     }, payload);
