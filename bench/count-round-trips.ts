@@ -32,7 +32,7 @@ async function main() {
   await recreate(URL_);
   const { drizzle } = await import("drizzle-orm/postgres-js");
   const schema = await import("../src/server/db/schema");
-  const { migrate, preparingClient } = await import("../src/server/db/client");
+  const { closing, migrate, preparingClient } = await import("../src/server/db/client");
   const { useDbHandle: pointAppAt } = await import("../src/server/db");
   const { seedDemoData } = await import("../db/seed");
   const { issueAccessToken } = await import("../src/server/auth/tokens");
@@ -61,7 +61,7 @@ async function main() {
       }) },
   } as postgres.Options<Record<string, never>>);
   const db = drizzle(process.env.ROUND_TRIPS_PREPARE === "false" ? client : preparingClient(client), { schema }) as never;
-  const handle = { db, driver: "postgres" as const, client: { kind: "postgres" as const, sql: client, url: URL_ }, close: () => client.end() };
+  const handle = { db, driver: "postgres" as const, client: { kind: "postgres" as const, sql: client, url: URL_ }, ...closing(() => client.end()) };
   await migrate(handle);
   await seedDemoData(db, { now: new Date(), password: "fieldbeat-demo", fixturesDir: path.resolve("../shared/fixtures") });
   pointAppAt(handle);

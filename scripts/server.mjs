@@ -102,7 +102,8 @@ server.listen(port, hostname, () => {
  *      and end, so EventSource reconnects with Last-Event-ID elsewhere; the job runner stops after its current job;
  *   3. requests in flight finish (at most DRAIN_MS, then their connections are cut: such a request was never
  *      answered, so its client retries it — every write is idempotent on its client id);
- *   4. the database pool closes (queries still running get a few seconds), and the process exits 0.
+ *   4. the database pool closes, after what must still reach it (the API rate limiter's deferred counts: the
+ *      handle's `onClose`, src/server/db/client.ts) — queries still running get a few seconds — and the process exits 0.
  * An acknowledged write (a 2xx sent) has committed before its answer left: nothing acknowledged is lost.
  */
 const DRAIN_MS = Number(process.env.SHUTDOWN_DRAIN_MS || 20_000);

@@ -28,6 +28,11 @@ async function rejection(p: Promise<unknown>): Promise<AppError> {
 const pointAppAt = useDbHandle; // not a React hook: the app's database for the calls that follow
 
 describeEachDriver("rate limits", (ctx) => {
+  const serverUrl = () => {
+    const client = ctx.handle.client;
+    if (client.kind !== "postgres") throw new Error("a PostgreSQL server's test");
+    return client.url;
+  };
   afterEach(() => {
     useDbHandle(undefined);
     setApiRateLimitForTests(undefined);
@@ -59,10 +64,10 @@ describeEachDriver("rate limits", (ctx) => {
     expect((await rejection(limitApiRequest(key))).status).toBe(429);
   });
 
-  it("holds across app instances: a second connection pool shares the PostgreSQL counters", async () => {
-    if (ctx.handle.client.kind !== "postgres") return; // PGlite is one process by construction: memory is the store
+  // PGlite is one process by construction: memory is its store, with nothing deferred.
+  it.skipIf(ctx.driver !== "postgres")("holds across app instances: a second connection pool shares the PostgreSQL counters", async () => {
     const { openPostgres } = await import("../../src/server/db/client");
-    const second = await openPostgres({ url: ctx.handle.client.url, max: 2 });
+    const second = await openPostgres({ url: serverUrl(), max: 2 });
     try {
       setApiRateLimitForTests(4);
       const key = `user:shared-${Math.random()}`;
@@ -81,10 +86,10 @@ describeEachDriver("rate limits", (ctx) => {
     }
   });
 
-  it("two instances hammering one key at the default limit serve within 10 % of it, and never refuse before it", async () => {
-    if (ctx.handle.client.kind !== "postgres") return; // PGlite is one process by construction: memory is the store
+  // PGlite is one process by construction: memory is its store, with nothing deferred.
+  it.skipIf(ctx.driver !== "postgres")("two instances hammering one key at the default limit serve within 10 % of it, and never refuse before it", async () => {
     const { openPostgres } = await import("../../src/server/db/client");
-    const second = await openPostgres({ url: ctx.handle.client.url, max: 2 });
+    const second = await openPostgres({ url: serverUrl(), max: 2 });
     try {
       const key = `user:two-instances-${Math.random()}`;
       let served = 0;
@@ -116,8 +121,8 @@ describeEachDriver("rate limits", (ctx) => {
     }
   });
 
-  it("defers the table write of a key far from its limit, and writes it within the flush", async () => {
-    if (ctx.handle.client.kind !== "postgres") return;
+  // PGlite is one process by construction: memory is its store, with nothing deferred.
+  it.skipIf(ctx.driver !== "postgres")("defers the table write of a key far from its limit, and writes it within the flush", async () => {
     useDbHandle(ctx.handle);
     const key = `user:deferred-${Math.random()}`;
     const slack = Math.floor(100 * API_LIMIT_SLACK);
@@ -132,6 +137,24 @@ describeEachDriver("rate limits", (ctx) => {
     await limitApiRequest(key);
     const [now] = await queryRows<{ points: number }>(ctx.handle.db, sql`SELECT points FROM rate_limits WHERE key = ${"api_100:" + key}`);
     expect(Number(now!.points)).toBe(2 * slack + 1);
+  });
+
+  // PGlite is one process by construction: memory is its store, with nothing deferred.
+  it.skipIf(ctx.driver !== "postgres")("writes the counts still owed when its pool closes: a shutdown loses none", async () => {
+    const { openPostgres } = await import("../../src/server/db/client");
+    const instance = await openPostgres({ url: serverUrl(), max: 2 });
+    const key = `user:closing-${Math.random()}`;
+    const slack = Math.floor(100 * API_LIMIT_SLACK);
+    try {
+      useDbHandle(instance);
+      for (let i = 0; i < slack; i++) await limitApiRequest(key);
+      expect(await queryRows(ctx.handle.db, sql`SELECT points FROM rate_limits WHERE key = ${"api_100:" + key}`)).toEqual([]);
+    } finally {
+      useDbHandle(undefined);
+      await instance.close(); // as scripts/server.mjs does once the last request was answered
+    }
+    const [row] = await queryRows<{ points: number }>(ctx.handle.db, sql`SELECT points FROM rate_limits WHERE key = ${"api_100:" + key}`);
+    expect(Number(row!.points)).toBe(slack);
   });
 
   it("locks sign-in per account and IP after consecutive failures, with growing lockouts, and a success clears it", async () => {

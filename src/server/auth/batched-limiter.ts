@@ -43,6 +43,7 @@ export class BatchedWindowLimiter {
   private timer: NodeJS.Timeout | null = null;
   private flushing: Promise<void> | null = null;
   private failedFlushes = 0;
+  private closed = false;
 
   constructor(
     private readonly sql: Sql,
@@ -94,8 +95,23 @@ export class BatchedWindowLimiter {
     return this.flushing;
   }
 
+  /**
+   * Writes what is still owed and stops the timer: run when the database handle closes (its `onClose`), after the
+   * last request was served, so a shutdown loses no count. Counts the table cannot take then are logged as lost.
+   */
+  async close(): Promise<void> {
+    this.closed = true;
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = null;
+    try {
+      await this.flush();
+    } catch (err) {
+      log.warn("rate limit: deferred counts lost at close", { error: err instanceof Error ? err.message : String(err) });
+    }
+  }
+
   private scheduleFlush() {
-    if (this.timer) return;
+    if (this.timer || this.closed) return;
     this.timer = setTimeout(() => {
       this.timer = null;
       this.flush().catch((err: unknown) => log.warn("rate limit: deferred counts not written yet", { error: err instanceof Error ? err.message : String(err) }));

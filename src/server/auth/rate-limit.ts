@@ -91,7 +91,9 @@ export const API_LIMIT_SLACK = 0.04;
 /** The per-minute API limiter: batched writes to the shared table on a PostgreSQL server, memory on the embedded one. */
 function makeApiLimiter(handle: DbHandle, perMinute: number): ApiLimiter {
   if (handle.client.kind === "postgres") {
-    return new BatchedWindowLimiter(handle.client.sql, `api_${perMinute}`, perMinute, 60_000, Math.floor(perMinute * API_LIMIT_SLACK));
+    const limiter = new BatchedWindowLimiter(handle.client.sql, `api_${perMinute}`, perMinute, 60_000, Math.floor(perMinute * API_LIMIT_SLACK));
+    handle.onClose(() => limiter.close()); // the counts still owed reach the table before the pool closes
+    return limiter;
   }
   const memory = make(handle, `api_${perMinute}`, perMinute, 60);
   return {

@@ -18,8 +18,28 @@ export type DbHandle = {
   driver: Driver;
   /** The underlying client, for the few things drizzle does not wrap (LISTEN, dumps). */
   client: { kind: "pglite"; pg: PGlite } | { kind: "postgres"; sql: Sql; url: string };
+  /** Runs every `onClose` flush (settled, in parallel), then closes the pool. */
   close(): Promise<void>;
+  /**
+   * Work that must reach the database before the pool closes, run first by `close()`: the API rate limiter's
+   * deferred counts (src/server/auth/batched-limiter.ts), which would otherwise be lost at every shutdown.
+   */
+  onClose(flush: () => Promise<void>): void;
 };
+
+/** `close` and `onClose` for a handle whose pool `end` closes. */
+export function closing(end: () => Promise<void>): Pick<DbHandle, "close" | "onClose"> {
+  const flushes = new Set<() => Promise<void>>();
+  return {
+    onClose: (flush) => void flushes.add(flush),
+    close: async () => {
+      const pending = [...flushes];
+      flushes.clear();
+      await Promise.allSettled(pending.map((flush) => flush()));
+      await end();
+    },
+  };
+}
 
 export const MIGRATIONS_DIR = path.resolve(/*turbopackIgnore: true*/ process.cwd(), "db/migrations");
 
@@ -92,7 +112,7 @@ export async function openPostgres(opts: PostgresOptions): Promise<DbHandle> {
     driver = tracingPostgres(client, opts.searchPath ? `app:${opts.searchPath}` : "app", databaseOf(opts.url), opts.max ?? 10);
   }
   const db = drizzle(opts.prepare === false ? driver : preparingClient(driver), { schema }) as unknown as Db;
-  return { db, driver: "postgres", client: { kind: "postgres", sql: client, url: opts.url }, close: () => client.end({ timeout: 5 }) };
+  return { db, driver: "postgres", client: { kind: "postgres", sql: client, url: opts.url }, ...closing(() => client.end({ timeout: 5 })) };
 }
 
 /** Opens an embedded PostgreSQL with PostGIS. `dataDir` undefined = in memory. */
@@ -103,7 +123,7 @@ export async function openPglite(dataDir: string | undefined, opts: { loadDataDi
   if (dataDir) mkdirSync(dataDir, { recursive: true });
   const pg = await PGlite.create({ dataDir, extensions: { postgis }, loadDataDir: opts.loadDataDir });
   const db = drizzle(telemetryOn() ? (await import("./traced")).tracingPglite(pg, "pglite") : pg, { schema }) as unknown as Db;
-  return { db, driver: "pglite", client: { kind: "pglite", pg }, close: () => pg.close() };
+  return { db, driver: "pglite", client: { kind: "pglite", pg }, ...closing(() => pg.close()) };
 }
 
 export async function migrate(handle: DbHandle): Promise<void> {
