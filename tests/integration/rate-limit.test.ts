@@ -13,7 +13,7 @@ import {
   setApiRateLimitForTests,
   SIGN_IN_POLICY,
 } from "../../src/server/auth/rate-limit";
-import { describeEachDriver } from "../support/db";
+import { describeEachDriver, serverUrlOf } from "../support/db";
 
 async function rejection(p: Promise<unknown>): Promise<AppError> {
   try {
@@ -28,11 +28,6 @@ async function rejection(p: Promise<unknown>): Promise<AppError> {
 const pointAppAt = useDbHandle; // not a React hook: the app's database for the calls that follow
 
 describeEachDriver("rate limits", (ctx) => {
-  const serverUrl = () => {
-    const client = ctx.handle.client;
-    if (client.kind !== "postgres") throw new Error("a PostgreSQL server's test");
-    return client.url;
-  };
   afterEach(() => {
     useDbHandle(undefined);
     setApiRateLimitForTests(undefined);
@@ -67,7 +62,7 @@ describeEachDriver("rate limits", (ctx) => {
   // PGlite is one process by construction: memory is its store, with nothing deferred.
   it.skipIf(ctx.driver !== "postgres")("holds across app instances: a second connection pool shares the PostgreSQL counters", async () => {
     const { openPostgres } = await import("../../src/server/db/client");
-    const second = await openPostgres({ url: serverUrl(), max: 2 });
+    const second = await openPostgres({ url: serverUrlOf(ctx.handle), max: 2 });
     try {
       setApiRateLimitForTests(4);
       const key = `user:shared-${Math.random()}`;
@@ -89,7 +84,7 @@ describeEachDriver("rate limits", (ctx) => {
   // PGlite is one process by construction: memory is its store, with nothing deferred.
   it.skipIf(ctx.driver !== "postgres")("two instances hammering one key at the default limit serve within 10 % of it, and never refuse before it", async () => {
     const { openPostgres } = await import("../../src/server/db/client");
-    const second = await openPostgres({ url: serverUrl(), max: 2 });
+    const second = await openPostgres({ url: serverUrlOf(ctx.handle), max: 2 });
     try {
       const key = `user:two-instances-${Math.random()}`;
       let served = 0;
@@ -142,7 +137,7 @@ describeEachDriver("rate limits", (ctx) => {
   // PGlite is one process by construction: memory is its store, with nothing deferred.
   it.skipIf(ctx.driver !== "postgres")("writes the counts still owed when its pool closes: a shutdown loses none", async () => {
     const { openPostgres } = await import("../../src/server/db/client");
-    const instance = await openPostgres({ url: serverUrl(), max: 2 });
+    const instance = await openPostgres({ url: serverUrlOf(ctx.handle), max: 2 });
     const key = `user:closing-${Math.random()}`;
     const slack = Math.floor(100 * API_LIMIT_SLACK);
     try {

@@ -8,7 +8,7 @@ import { useDbHandle } from "../../src/server/db";
 import { openPostgres, queryRows } from "../../src/server/db/client";
 import { getOrgSettings, SettingsCache } from "../../src/server/settings/org-settings";
 import { orgToday } from "../../src/server/team/team.queries";
-import { describeEachDriver } from "../support/db";
+import { describeEachDriver, serverUrlOf } from "../support/db";
 import { call, ctxFor, makePerson } from "../support/visits-world";
 
 describeEachDriver("organisation settings", (ctx) => {
@@ -113,10 +113,9 @@ describeEachDriver("organisation settings", (ctx) => {
     expect((await orgToday(ctxFor(ctx.handle.db, mgr, now))).date).toBe("2026-03-11");
   });
 
-  it("two instances: a change through one, or a manual UPDATE, is seen by the other's cache at its next read", async () => {
-    if (ctx.handle.client.kind !== "postgres") return;
-    const other = await openPostgres({ url: ctx.handle.client.url, max: 2 });
-    const cache = new SettingsCache(ctx.handle.client.url);
+  it.skipIf(ctx.driver !== "postgres")("two instances: a change through one, or a manual UPDATE, is seen by the other's cache at its next read", async () => {
+    const other = await openPostgres({ url: serverUrlOf(ctx.handle), max: 2 });
+    const cache = new SettingsCache(serverUrlOf(ctx.handle));
     try {
       const read = () => cache.get(async () => (await import("../../src/server/settings/read-org-settings")).readOrgSettings(other.db));
       expect((await read()).default_service_minutes).toBe(20);
