@@ -2,8 +2,11 @@
  * OpenTelemetry off (issue #22): without OTEL_EXPORTER_OTLP_ENDPOINT nothing is registered — the global tracer and
  * meter providers stay OpenTelemetry's no-op ones (so Next skips its tracing work), and the app's helpers only run
  * what they wrap. The "on" side: tests/integration/telemetry.test.ts (in process) and tests/deploy/telemetry.test.ts
- * (the built server).
+ * (the built server). Which packages a process with telemetry off loads: tests/support/telemetry-modules.mts.
  */
+import { execFile } from "node:child_process";
+import path from "node:path";
+import { promisify } from "node:util";
 import { context, metrics, trace } from "@opentelemetry/api";
 import { describe, expect, it } from "vitest";
 import { parseEnv } from "../../src/env";
@@ -25,6 +28,22 @@ describe("telemetry with OTEL_EXPORTER_OTLP_ENDPOINT unset", () => {
     expect(context.with(trace.setSpan(context.active(), span), () => context.active())).toBe(context.active());
     expect(telemetryState().instruments).toBeUndefined();
   });
+
+  it("loads no OpenTelemetry package but the API's no-op facade, the database path included; on, the SDK (the probe sees loads)", async () => {
+    // A process of its own: this one has loaded the SDK for other tests. The probe starts telemetry, opens the embedded
+    // database and runs a statement, then lists the @opentelemetry packages loaded (tests/support/telemetry-modules.mts).
+    const probe = (endpoint: string) =>
+      promisify(execFile)(process.execPath, ["--conditions=react-server", "--import", "tsx", path.resolve(import.meta.dirname, "../support/telemetry-modules.mts"), endpoint], {
+        cwd: path.resolve(import.meta.dirname, "../.."),
+        env: { ...process.env, OTEL_EXPORTER_OTLP_ENDPOINT: "" },
+        encoding: "utf8",
+        timeout: 90_000,
+      }).then(({ stdout }) => JSON.parse(stdout.trim().split("\n").at(-1)!) as { on: boolean; packages: string[] });
+    const [off, on] = await Promise.all([probe(""), probe("http://127.0.0.1:9")]);
+    expect(off).toEqual({ on: false, packages: ["@opentelemetry/api"] });
+    expect(on.on).toBe(true);
+    expect(on.packages).toEqual(expect.arrayContaining(["@opentelemetry/sdk-node", "@opentelemetry/sdk-metrics", "@opentelemetry/core"]));
+  }, 120_000);
 
   it("the helpers run what they wrap and record nothing", async () => {
     expect(await withSpan("action x", {}, async (s) => (s === undefined ? "no span" : "span"))).toBe("no span");
