@@ -18,7 +18,7 @@ export type DbHandle = {
   driver: Driver;
   /** The underlying client, for the few things drizzle does not wrap (LISTEN, dumps). */
   client: { kind: "pglite"; pg: PGlite } | { kind: "postgres"; sql: Sql; url: string };
-  /** Runs every `onClose` flush (settled, in parallel), then closes the pool. */
+  /** Runs every `onClose` flush (settled, in parallel, for at most 5 s), then closes the pool. */
   close(): Promise<void>;
   /**
    * Work that must reach the database before the pool closes, run first by `close()`: the API rate limiter's
@@ -26,6 +26,9 @@ export type DbHandle = {
    */
   onClose(flush: () => Promise<void>): void;
 };
+
+/** How long `close()` waits for the `onClose` flushes (a database that stopped answering must not hold a shutdown). */
+const CLOSE_FLUSH_MS = 5_000;
 
 /** `close` and `onClose` for a handle whose pool `end` closes. */
 export function closing(end: () => Promise<void>): Pick<DbHandle, "close" | "onClose"> {
@@ -35,7 +38,12 @@ export function closing(end: () => Promise<void>): Pick<DbHandle, "close" | "onC
     close: async () => {
       const pending = [...flushes];
       flushes.clear();
-      await Promise.allSettled(pending.map((flush) => flush()));
+      let timer: NodeJS.Timeout | undefined;
+      await Promise.race([
+        Promise.allSettled(pending.map((flush) => flush())),
+        new Promise((resolve) => (timer = setTimeout(resolve, CLOSE_FLUSH_MS)).unref()),
+      ]);
+      clearTimeout(timer);
       await end();
     },
   };
