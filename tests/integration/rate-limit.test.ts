@@ -13,6 +13,7 @@ import {
   setApiRateLimitForTests,
   SIGN_IN_POLICY,
 } from "../../src/server/auth/rate-limit";
+import { BatchedWindowLimiter } from "../../src/server/auth/batched-limiter";
 import { describeEachDriver, serverUrlOf } from "../support/db";
 
 async function rejection(p: Promise<unknown>): Promise<AppError> {
@@ -150,6 +151,20 @@ describeEachDriver("rate limits", (ctx) => {
     }
     const [row] = await queryRows<{ points: number }>(ctx.handle.db, sql`SELECT points FROM rate_limits WHERE key = ${"api_100:" + key}`);
     expect(Number(row!.points)).toBe(slack);
+  });
+
+  it.skipIf(ctx.driver !== "postgres")("closing while a flush is under way also writes what was counted after it started", async () => {
+    const client = ctx.handle.client;
+    if (client.kind !== "postgres") throw new Error("a PostgreSQL server's test");
+    const prefix = `closing-race-${Math.random()}`;
+    const limiter = new BatchedWindowLimiter(client.sql, prefix, 100, 60_000, 10, 60_000);
+    await limiter.consume("k");
+    const first = limiter.flush(); // takes the one count owed now, then waits for the table
+    await limiter.consume("k"); // counted after that flush took its batch
+    await limiter.close();
+    await first;
+    const [row] = await queryRows<{ points: number }>(ctx.handle.db, sql`SELECT points FROM rate_limits WHERE key = ${prefix + ":k"}`);
+    expect(Number(row!.points)).toBe(2);
   });
 
   it("locks sign-in per account and IP after consecutive failures, with growing lockouts, and a success clears it", async () => {

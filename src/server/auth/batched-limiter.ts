@@ -105,6 +105,8 @@ export class BatchedWindowLimiter {
     this.timer = null;
     try {
       await this.flush();
+      // A flush already under way when close was called carries only what was owed when it started.
+      if ([...this.entries.values()].some((e) => e.pending > 0)) await this.flush();
     } catch (err) {
       log.warn("rate limit: deferred counts lost at close", { error: err instanceof Error ? err.message : String(err) });
     }
