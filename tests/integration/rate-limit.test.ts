@@ -153,7 +153,7 @@ describeEachDriver("rate limits", (ctx) => {
     expect(Number(row!.points)).toBe(slack);
   });
 
-  it.skipIf(ctx.driver !== "postgres")("closing while a flush is under way also writes what was counted after it started", async () => {
+  it.skipIf(ctx.driver !== "postgres")("a flush asked for while another is under way (as close does) also writes what was counted after that one started", async () => {
     const client = ctx.handle.client;
     if (client.kind !== "postgres") throw new Error("a PostgreSQL server's test");
     const prefix = `closing-race-${Math.random()}`;

@@ -87,9 +87,14 @@ export class BatchedWindowLimiter {
     return { remaining: Math.max(0, this.points - total - e.pending), msBeforeNext: e.expireAt - now };
   }
 
-  /** Writes every pending count in one statement (also run by the timer). */
+  /**
+   * Writes every pending count in one statement (also run by the timer). A flush already under way carries only what
+   * was owed when it started, so a caller arriving during it gets a flush of its own after it (its failure is its
+   * own caller's to see).
+   */
   flush(): Promise<void> {
-    this.flushing ??= this.flushNow().finally(() => {
+    if (this.flushing) return this.flushing.catch(() => undefined).then(() => this.flush());
+    this.flushing = this.flushNow().finally(() => {
       this.flushing = null;
     });
     return this.flushing;
@@ -105,8 +110,6 @@ export class BatchedWindowLimiter {
     this.timer = null;
     try {
       await this.flush();
-      // A flush already under way when close was called carries only what was owed when it started.
-      if ([...this.entries.values()].some((e) => e.pending > 0)) await this.flush();
     } catch (err) {
       log.warn("rate limit: deferred counts lost at close", { error: err instanceof Error ? err.message : String(err) });
     }
