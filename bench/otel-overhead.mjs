@@ -4,7 +4,8 @@
  * (scripts/door.mjs `traced`), a database statement (src/server/db/traced.ts) and the request-duration histogram
  * (src/server/telemetry/telemetry.ts `recordRequest`, the app's own aggregator) make, in that order, replicated here
  * with the same API calls and attribute shapes (the door's tracer from the SDK's provider, its span shape made once;
- * the request duration counted by src/server/telemetry/request-durations.ts itself, imported). Off: the same request with telemetry off (the door reads one flag, nothing is wrapped).
+ * the request duration counted by src/server/telemetry/request-durations.ts itself, imported). Off: the same request
+ * with telemetry off (the door reads one flag, nothing is wrapped).
  *
  *   node --experimental-async-context-frame --import tsx bench/otel-overhead.mjs    (Node 22; prints one table)
  *
@@ -24,8 +25,7 @@ const N = Number(process.env.BENCH_N ?? 200_000);
 const cell = process.argv[2];
 
 if (!cell) {
-  // The collector (bench/otlp-sink.ts, as `npm run bench` uses): its CPU is this
-  // process's, not the cell's.
+  // The collector (bench/otlp-sink.ts, as `npm run bench` uses): its CPU is this process's, not the cell's.
   const { startOtlpSink } = await import("./otlp-sink.ts");
   const sink = await startOtlpSink();
   const bytes = () => sink.stats().bytes;

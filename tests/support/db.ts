@@ -58,16 +58,16 @@ export async function freshDb(driver: Driver): Promise<TestDb> {
 
 export const drivers = (): Driver[] => (inject("postgresUrl") ? ["pglite", "postgres"] : ["pglite"]);
 
-/**
- * describe() once per driver, each with its own fresh database.
- * `ctx.handle` is set in beforeAll; use it inside tests and hooks.
- */
 /** The PostgreSQL server's URL behind a handle (tests that need a second pool on it: "another instance"). */
 export function serverUrlOf(handle: DbHandle): string {
   if (handle.client.kind !== "postgres") throw new Error("a PostgreSQL server's test, run on the embedded database");
   return handle.client.url;
 }
 
+/**
+ * describe() once per driver, each with its own fresh database.
+ * `ctx.handle` is set in beforeAll; use it inside tests and hooks.
+ */
 export function describeEachDriver(name: string, body: (ctx: { readonly handle: DbHandle; readonly driver: Driver }) => void) {
   for (const driver of drivers()) {
     describe(`${name} [${driver}]`, () => {
