@@ -91,6 +91,12 @@ const server = http.createServer((req, res) => {
   if (closing) res.shouldKeepAlive = false;
   return door(req, res);
 });
+// An idle keep-alive connection stays open longer than the proxy's in front (HTTP_KEEP_ALIVE_TIMEOUT_MS, validated with
+// the rest of the environment when Next loaded the config above), so the proxy, not this server, closes it: with Node's
+// 5 s a proxy's (or any pooling client's) request can cross the close and get a reset. The shutdown below closes idle
+// connections at once, so a long timeout never holds up a stop. headersTimeout stays Node's (60 s): raising it would
+// only give a slow sender longer.
+server.keepAliveTimeout = Number(process.env.HTTP_KEEP_ALIVE_TIMEOUT_MS || 65_000);
 server.listen(port, hostname, () => {
   console.log(`[fieldbeat] server process ${process.pid} on http://${hostname ?? "localhost"}:${port} (lean door: ${lean ? LEAN_PATHS.length + " routes" : "off"})`);
 });

@@ -53,6 +53,10 @@ export const envSchema = z.object({
   // Next gzips its answers by default; behind a proxy that compresses (nginx gzip, Caddy encode, a CDN) set false so
   // the body is not compressed twice and the app's CPU goes to requests (docs/decisions/0013). The lean door never compresses.
   HTTP_COMPRESS: z.preprocess(emptyToUndefined, z.enum(["true", "false", "1", "0"]).default("true").transform((v) => v === "true" || v === "1")),
+  // `npm start` only: how long an idle keep-alive connection stays open. Longer than the idle timeout of the proxy or load
+  // balancer in front (nginx upstream keepalive and AWS ALB: 60 s), so that side always closes first; Node's 5 s default
+  // makes the proxy send a request on a socket this server is closing (a reset, a 502). Read by scripts/server.mjs.
+  HTTP_KEEP_ALIVE_TIMEOUT_MS: z.preprocess(emptyToUndefined, z.coerce.number().int().min(1_000).max(3_600_000).default(65_000)),
   /** Tests only (`npm test` sets it for the browser tests' build): `next build` skips the type check `npm run typecheck` has just run. */
   FIELDBEAT_TYPES_CHECKED: z.preprocess(emptyToUndefined, z.enum(["true", "false", "1", "0"]).default("false").transform((v) => v === "true" || v === "1")),
   JOBS_ENABLED: z.preprocess(emptyToUndefined, z.enum(["true", "false", "1", "0"]).default("true").transform((v) => v === "true" || v === "1")),

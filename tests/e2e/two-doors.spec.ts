@@ -2,12 +2,14 @@
  * The production start's two doors on the built app (issue #23): two `npm start` servers on one PostgreSQL database,
  * one with the lean door (the default) and one with LEAN_DOOR=off (every request through Next). The same requests
  * get the same answers from both — status, error shape, Allow, rate-limit and security headers, bodies byte for byte —
- * and the lean server keeps one pool and one actor-cache LISTEN connection for both doors, and replaces a server
- * process that dies. Needs TEST_DATABASE_URL (skipped without it). Ports: E2E_PORT + 20 and + 21.
+ * and the lean server keeps one pool and one actor-cache LISTEN connection for both doors, keeps idle keep-alive
+ * connections past a proxy's idle timeout, and replaces a server process that dies. Needs TEST_DATABASE_URL (skipped
+ * without it). Ports: E2E_PORT + 20 and + 21.
  */
 import { execFileSync, spawn, type ChildProcess } from "node:child_process";
 import { randomBytes, randomUUID } from "node:crypto";
 import { mkdirSync, openSync } from "node:fs";
+import http from "node:http";
 import { expect, test } from "@playwright/test";
 import postgres from "postgres";
 import { requireLocalUrl, withDatabase } from "../support/test-db-url";
@@ -122,6 +124,28 @@ test.describe("the lean door and Next's door", () => {
     const replay = await fetch(`${NEXT}/api/v1/visits/check-in`, { method: "POST", headers: json, body });
     if (first.status === 201) expect(replay.status).toBe(200);
     expect(await replay.text()).toBe(await first.text());
+  });
+
+  test("an idle keep-alive connection outlives a proxy's idle timeout: the proxy closes it, not the app", async () => {
+    // Node closes idle connections after 5 s (+1 s) by default: a pooling client (a proxy, a load balancer, Playwright's
+    // own request context) that sends on such a socket as it closes gets a reset. npm start keeps them for 65 s.
+    const agent = new http.Agent({ keepAlive: true });
+    const get = () =>
+      new Promise<{ status: number; keepAlive: string | undefined; reused: boolean }>((resolve, reject) => {
+        const req = http.get(`${LEAN}/api/health`, { agent }, (res) => {
+          res.resume();
+          res.on("end", () => resolve({ status: res.statusCode ?? 0, keepAlive: res.headers["keep-alive"]?.toString(), reused: req.reusedSocket }));
+        });
+        req.on("error", reject);
+      });
+    try {
+      const first = await get();
+      expect(first).toEqual({ status: 200, keepAlive: "timeout=65", reused: false });
+      await new Promise((r) => setTimeout(r, 7_000)); // past Node's default close (6 s)
+      expect(await get()).toEqual({ status: 200, keepAlive: "timeout=65", reused: true });
+    } finally {
+      agent.destroy();
+    }
   });
 
   test("a server process that dies is replaced; the supervisor stays", async () => {

@@ -65,3 +65,11 @@ describe("CRON_SECRET", () => {
     expect(() => parseEnv({ CRON_SECRET: "short" })).toThrowError(/CRON_SECRET: must be at least 16 characters/);
   });
 });
+
+describe("HTTP_KEEP_ALIVE_TIMEOUT_MS", () => {
+  it("defaults to 65 s, above a proxy's 60 s idle timeout, and refuses what is not whole milliseconds in range, by name", () => {
+    expect(parseEnv({}).HTTP_KEEP_ALIVE_TIMEOUT_MS).toBe(65_000);
+    expect(parseEnv({ HTTP_KEEP_ALIVE_TIMEOUT_MS: "620000" }).HTTP_KEEP_ALIVE_TIMEOUT_MS).toBe(620_000);
+    for (const bad of ["0", "999", "65s", "1500.5", "3600001"]) expect(() => parseEnv({ HTTP_KEEP_ALIVE_TIMEOUT_MS: bad })).toThrowError(/HTTP_KEEP_ALIVE_TIMEOUT_MS/);
+  });
+});
