@@ -8,6 +8,7 @@
  * Arguments as `next start`: -p/--port (else PORT, else 3000), -H/--hostname (else every interface).
  * LEAN_DOOR=off sends every request through Next (the contract tests compare both; an operator's kill switch).
  */
+import diagnostics from "node:diagnostics_channel";
 import http from "node:http";
 import path from "node:path";
 import { existsSync, readFileSync } from "node:fs";
@@ -103,7 +104,9 @@ server.listen(port, hostname, () => {
 
 /**
  * SIGTERM/SIGINT (from the supervisor, a process manager, `docker stop` or Ctrl-C), in this order:
- *   1. stop accepting connections (idle keep-alive ones are closed; answers still in flight say Connection: close);
+ *   1. stop accepting connections: idle keep-alive ones are closed, answers begun from now on say Connection: close,
+ *      and a connection whose answer was already under way (a live stream, a slow request) is closed as soon as that
+ *      answer is out — it would otherwise stay open for the keep-alive timeout (65 s) and hold the stop to DRAIN_MS;
  *   2. the app's shutdown (src/server/lifecycle/shutdown.ts): SSE streams get a `retry:` hint and a closing comment
  *      and end, so EventSource reconnects with Last-Event-ID elsewhere; the job runner stops after its current job;
  *   3. requests in flight finish (at most DRAIN_MS, then their connections are cut: such a request was never
@@ -119,9 +122,17 @@ async function shutdown(signal) {
   closing = true;
   const t0 = Date.now();
   console.log(`[fieldbeat] server process ${process.pid}: ${signal}, finishing the requests in flight`);
-  const cut = setTimeout(() => server.closeAllConnections(), DRAIN_MS);
+  let cutAtBound = false;
+  const cut = setTimeout(() => {
+    cutAtBound = true;
+    server.closeAllConnections();
+  }, DRAIN_MS);
   const closed = new Promise((resolve) => server.close(resolve));
   server.closeIdleConnections();
+  // Node publishes every answer's end here; subscribed only while stopping, so serving pays nothing for it. The
+  // connection is idle once Node has detached the answer (after this message): close the idle ones then.
+  const closeIdleSoon = () => setImmediate(() => server.closeIdleConnections());
+  diagnostics.subscribe("http.server.response.finish", closeIdleSoon);
   let streams = 0;
   try {
     const app = globalThis.__fieldbeatShutdown;
@@ -131,6 +142,7 @@ async function shutdown(signal) {
   }
   await closed;
   clearTimeout(cut);
+  diagnostics.unsubscribe("http.server.response.finish", closeIdleSoon);
   try {
     // The app's process-wide database (src/server/db/index.ts keeps it on globalThis).
     await (await globalThis.__fieldbeatDb?.handle)?.close();
@@ -144,7 +156,7 @@ async function shutdown(signal) {
   } catch {
     // a collector that is down: its spans are lost, the shutdown is not
   }
-  console.log(`[fieldbeat] server process ${process.pid}: stopped in ${Date.now() - t0} ms${streams ? ` (${streams} live streams sent elsewhere)` : ""}`);
+  console.log(`[fieldbeat] server process ${process.pid}: stopped in ${Date.now() - t0} ms${streams ? ` (${streams} live streams sent elsewhere)` : ""}${cutAtBound ? `; connections still open at ${DRAIN_MS} ms were cut` : ""}`);
   process.exit(0);
 }
 for (const signal of ["SIGTERM", "SIGINT"]) process.on(signal, () => void shutdown(signal));
