@@ -3,7 +3,7 @@ import ExcelJS from "exceljs";
 import { expect, test, type Page } from "@playwright/test";
 import type { VisitReportRow } from "../../src/contracts/reports";
 import { MANAGER1, signInAs } from "./helpers/auth";
-import { saveShot } from "./helpers/screens";
+import { LAPTOP, screens } from "./helpers/screens";
 
 /**
  * Issue #20 as a manager meets it on the production build: last week's report (whatever day the demo was started),
@@ -11,20 +11,8 @@ import { saveShot } from "./helpers/screens";
  * configured here, and the page says so), the analytics page with its charts and their tables; screenshots of both
  * pages on a laptop and a phone.
  */
-const LAPTOP = { width: 1366, height: 900 };
-const PHONE = { width: 360, height: 780 };
-
 async function blockOffsite(page: Page) {
   await page.context().route(/^https?:\/\/(?!127\.0\.0\.1|localhost)/, (route) => route.abort());
-}
-
-async function shoot(page: Page, name: string) {
-  for (const [size, vp] of [["1366x900", LAPTOP], ["360x780", PHONE]] as const) {
-    await page.setViewportSize(vp);
-    await page.waitForTimeout(300); // the map re-fits to its new size
-    await saveShot(page, `20-${name}-${size}.png`, { fullPage: true });
-  }
-  await page.setViewportSize(LAPTOP);
 }
 
 /** An XLSX cell as the JSON API writes it: dates and date-times (wall clock in the org's zone) as ISO text. */
@@ -90,7 +78,7 @@ test.describe("Reports and analytics", () => {
     expect(data.map(pick)).toEqual(json.rows.map((r) => [r.date, r.rep_name, r.customer, r.check_in, r.minutes, r.verdict]));
     await expect(page.getByRole("button", { name: "Download CSV" })).toBeEnabled();
 
-    await shoot(page, "reports");
+    await screens(page, 20, "reports", { fullPage: true });
   });
 
   test("a manager creates a scheduled e-mail (field errors first), sees it listed, and deletes it", async ({ page }) => {
@@ -140,6 +128,6 @@ test.describe("Reports and analytics", () => {
     await expect(heat).toBeVisible();
     await expect(heat.locator("path.fm-circle").first()).toBeAttached();
     await expect(page.getByRole("table", { name: /Busiest places/ })).toBeAttached();
-    await shoot(page, "analytics");
+    await screens(page, 20, "analytics", { fullPage: true });
   });
 });
