@@ -29,6 +29,9 @@ async function rejection(p: Promise<unknown>): Promise<AppError> {
 const pointAppAt = useDbHandle; // not a React hook: the app's database for the calls that follow
 
 describeEachDriver("rate limits", (ctx) => {
+  // Shared counters across instances: PostgreSQL only. PGlite is one process by construction: memory is its store,
+  // with nothing deferred.
+  const onServer = it.skipIf(ctx.driver !== "postgres");
   afterEach(() => {
     useDbHandle(undefined);
     setApiRateLimitForTests(undefined);
@@ -60,8 +63,7 @@ describeEachDriver("rate limits", (ctx) => {
     expect((await rejection(limitApiRequest(key))).status).toBe(429);
   });
 
-  // PGlite is one process by construction: memory is its store, with nothing deferred.
-  it.skipIf(ctx.driver !== "postgres")("holds across app instances: a second connection pool shares the PostgreSQL counters", async () => {
+  onServer("holds across app instances: a second connection pool shares the PostgreSQL counters", async () => {
     const { openPostgres } = await import("../../src/server/db/client");
     const second = await openPostgres({ url: serverUrlOf(ctx.handle), max: 2 });
     try {
@@ -82,8 +84,7 @@ describeEachDriver("rate limits", (ctx) => {
     }
   });
 
-  // PGlite is one process by construction: memory is its store, with nothing deferred.
-  it.skipIf(ctx.driver !== "postgres")("two instances hammering one key at the default limit serve within 10 % of it, and never refuse before it", async () => {
+  onServer("two instances hammering one key at the default limit serve within 10 % of it, and never refuse before it", async () => {
     const { openPostgres } = await import("../../src/server/db/client");
     const second = await openPostgres({ url: serverUrlOf(ctx.handle), max: 2 });
     try {
@@ -117,8 +118,7 @@ describeEachDriver("rate limits", (ctx) => {
     }
   });
 
-  // PGlite is one process by construction: memory is its store, with nothing deferred.
-  it.skipIf(ctx.driver !== "postgres")("defers the table write of a key far from its limit, and writes it within the flush", async () => {
+  onServer("defers the table write of a key far from its limit, and writes it within the flush", async () => {
     useDbHandle(ctx.handle);
     const key = `user:deferred-${Math.random()}`;
     const slack = Math.floor(100 * API_LIMIT_SLACK);
@@ -135,8 +135,7 @@ describeEachDriver("rate limits", (ctx) => {
     expect(Number(now!.points)).toBe(2 * slack + 1);
   });
 
-  // PGlite is one process by construction: memory is its store, with nothing deferred.
-  it.skipIf(ctx.driver !== "postgres")("writes the counts still owed when its pool closes: a shutdown loses none", async () => {
+  onServer("writes the counts still owed when its pool closes: a shutdown loses none", async () => {
     const { openPostgres } = await import("../../src/server/db/client");
     const instance = await openPostgres({ url: serverUrlOf(ctx.handle), max: 2 });
     const key = `user:closing-${Math.random()}`;
@@ -153,7 +152,7 @@ describeEachDriver("rate limits", (ctx) => {
     expect(Number(row!.points)).toBe(slack);
   });
 
-  it.skipIf(ctx.driver !== "postgres")("a flush asked for while another is under way (as close does) also writes what was counted after that one started", async () => {
+  onServer("a flush asked for while another is under way (as close does) also writes what was counted after that one started", async () => {
     const client = ctx.handle.client;
     if (client.kind !== "postgres") throw new Error("a PostgreSQL server's test");
     const prefix = `closing-race-${Math.random()}`;
