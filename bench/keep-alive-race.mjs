@@ -16,24 +16,25 @@ import { fork } from "node:child_process";
 import http from "node:http";
 import { fileURLToPath } from "node:url";
 
+/** Blocks this process's event loop 100 ms in every 150 ms. */
+const keepBusy = () =>
+  setInterval(() => {
+    const t = Date.now();
+    while (Date.now() - t < 100);
+  }, 150);
+
 if (process.argv[2] === "--server") {
   const server = http.createServer((req, res) => {
     req.resume();
     req.on("end", () => res.end("ok"));
   });
   if (process.argv[3] !== "default") server.keepAliveTimeout = Number(process.argv[3]);
-  setInterval(() => {
-    const t = Date.now();
-    while (Date.now() - t < 100);
-  }, 150);
+  keepBusy();
   server.listen(0, "127.0.0.1", () => process.send(server.address().port));
 } else {
   // The client is busy too (as a test runner recording a trace, or a proxy under load): a close that arrives while it
   // is busy is read only after it has already picked that socket for its next request.
-  const busy = setInterval(() => {
-    const t = Date.now();
-    while (Date.now() - t < 100);
-  }, 150);
+  const busy = keepBusy();
   const rounds = Number(process.argv[2] ?? 3);
   const clients = Number(process.argv[3] ?? 100);
 
